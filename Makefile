@@ -1,0 +1,86 @@
+# Two commands for a newcomer: `make run` and `make test`.
+# Everything else here is what those two need.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+VENDOR := app/static/vendor
+
+.PHONY: run test lint assets translations translations-update venv dev-venv db demo serve clean pytest-sqlite pytest-postgres
+
+run: venv assets translations db demo serve ## virtualenv, assets, migrations, demo data, serve
+
+test: dev-venv assets translations lint pytest-sqlite pytest-postgres ## everything the tests need, lint, the suite
+
+$(BIN)/activate:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+dev-venv: $(VENV)/.installed-dev
+
+# Front-end assets from npm (pinned in package-lock.json), served from our
+# own static folder: government intranets are offline, no CDN.
+$(VENDOR)/.copied: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/echarts $(VENDOR)/htmx
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	touch $@
+
+assets: $(VENDOR)/.copied
+
+translations: venv
+	$(BIN)/pybabel compile -q -d app/translations
+
+db: venv
+	$(FLASK) db upgrade
+	$(FLASK) seed-reference
+
+demo: venv
+	$(FLASK) seed-demo --if-empty
+
+serve:
+	@echo ""
+	@echo "  招商线索管理系统: http://$(HOST):$(PORT)/"
+	@echo "  演示账号 (密码均为 zhaoshang-demo):"
+	@echo "    admin   管理员"
+	@echo "    leader  领导（常务副区长）"
+	@echo "    staff   招商人员（东城街道）"
+	@echo "    viewer  督查/只读"
+	@echo ""
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: dev-venv
+	$(BIN)/ruff check app tests migrations bench config.py wsgi.py
+
+pytest-sqlite: dev-venv
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q
+
+# Runs only when TEST_DATABASE_URL points at a PostgreSQL database.
+pytest-postgres: dev-venv
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(BIN)/pytest -q; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache
+
+translations-update: venv ## re-extract UI strings into the English catalog
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o /tmp/zs-messages.pot .
+	$(BIN)/pybabel update -i /tmp/zs-messages.pot -d app/translations --no-fuzzy-matching

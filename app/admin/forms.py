@@ -1,0 +1,48 @@
+"""Admin forms: users, departments, reference list entries."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from app.forms import BaseForm, IdSelectField
+from app.models import DataScope, DepartmentKind, Role
+
+
+class UserForm(BaseForm):
+    username = StringField(
+        _l("用户名"),
+        validators=[
+            DataRequired(),
+            Length(min=2, max=50),
+            Regexp(r"^[A-Za-z0-9_.\-]+$", message=_l("用户名只能包含字母、数字、下划线、点和横线。")),
+        ],
+    )
+    name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=50)])
+    title = StringField(_l("职务"), validators=[Optional(), Length(max=50)])
+    phone = StringField(_l("电话"), validators=[Optional(), Length(max=30)])
+    role = SelectField(_l("角色"), choices=Role.choices(), validators=[DataRequired()])
+    scope = SelectField(_l("数据范围"), choices=DataScope.choices(), default=DataScope.DEPARTMENT.value)
+    department_id = IdSelectField(_l("所属部门"))
+    password = PasswordField(_l("初始密码"), validators=[Optional(), Length(max=128)])
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField(_l("新密码"), validators=[DataRequired(), Length(max=128)])
+
+
+class DepartmentForm(BaseForm):
+    name = StringField(_l("部门名称"), validators=[DataRequired(), Length(max=100)])
+    short_name = StringField(_l("简称"), validators=[Optional(), Length(max=30)])
+    kind = SelectField(_l("类型"), choices=DepartmentKind.choices(), validators=[DataRequired()])
+    parent_id = IdSelectField(_l("上级部门"))
+    sort_order = IntegerField(_l("排序"), default=0, validators=[Optional(), NumberRange(min=0, max=100000)])
+    active = BooleanField(_l("启用"), default=True)
+
+
+class RefItemForm(BaseForm):
+    name = StringField(_l("名称"), validators=[DataRequired(), Length(max=50)])
+    sort_order = IntegerField(_l("排序"), default=0, validators=[Optional(), NumberRange(min=0, max=100000)])
+    needs_note = BooleanField(_l("选择时须填写说明"))
+    active = BooleanField(_l("启用"), default=True)

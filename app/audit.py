@@ -1,0 +1,67 @@
+"""The audit trail: one function that adds an AuditLog row to the current
+session, so it commits (or rolls back) with the change it records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from app.db import db
+from app.models import AuditLog
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a column value."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "id") and hasattr(value, "__tablename__"):
+        return value.id
+    return value
+
+
+def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of `fields` on `obj`, JSON-safe."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value changed."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+def record(
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    *,
+    changes: dict[str, Any] | None = None,
+    summary: str | None = None,
+    user_id: int | None = None,
+) -> AuditLog:
+    """Add an audit row to the session; the caller's transaction commits it."""
+    if user_id is None and has_request_context() and current_user.is_authenticated:
+        user_id = current_user.id
+    ip = request.remote_addr if has_request_context() else None
+    entry = AuditLog(
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        changes=changes or None,
+        summary=(summary or "")[:500] or None,
+        user_id=user_id,
+        ip=ip,
+    )
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,63 @@
+"""Sign-in, sign-out and "change my password" pages."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import ChangePasswordForm, LoginForm
+from app.auth.services import AuthError, authenticate, change_password
+from app.auth.sessions import invalidate_sessions
+from app.db import db
+from app.security import safe_next_url
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.username.data, form.password.data)
+        except AuthError as exc:
+            db.session.commit()  # keep the audit row of the failed attempt
+            form[exc.field].errors.append(str(exc))
+        else:
+            session.clear()  # a fresh session at sign-in: no fixation
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            flash(_("欢迎，%(name)s。", name=user.name), "success")
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    invalidate_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("您已退出登录。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.new_password.data)
+        except AuthError as exc:
+            form[exc.field].errors.append(str(exc))
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("密码已修改，请用新密码重新登录。"), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/password.html", form=form)

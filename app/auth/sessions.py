@@ -1,0 +1,55 @@
+"""Flask-Login wiring: users are loaded by "id:session_version", so bumping
+a user's session version invalidates every session and remember-me cookie
+they hold; idle sessions expire."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, session
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user
+
+from app.db import db
+from app.models import User
+
+
+def init_login(app: Flask, login_manager: LoginManager) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("请先登录。")
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    app.before_request(_enforce_idle_timeout)
+
+
+def load_user(token: str) -> User | None:
+    try:
+        user_id, version = (int(part) for part in token.split(":", 1))
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+def invalidate_sessions(user: User) -> None:
+    """Refuse every existing session and remember-me cookie of `user`."""
+    user.session_version = (user.session_version or 1) + 1
+
+
+def _enforce_idle_timeout() -> None:
+    now = datetime.now(UTC).timestamp()
+    last = session.get("_seen")
+    limit = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
+    if last is not None and now - last > limit and current_user.is_authenticated:
+        from flask_login import logout_user
+
+        logout_user()
+        session.clear()
+        return
+    # Avoid rewriting the cookie on every request: refresh once a minute.
+    if last is None or now - last > 60:
+        session["_seen"] = now

@@ -1,0 +1,87 @@
+"""Form base class and shared fields/validators. Flask-WTF adds CSRF to
+every form; WTForms' own messages come in Chinese through Babel."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, SelectField
+from wtforms.validators import ValidationError
+
+
+class BaseForm(FlaskForm):
+    """Every form: CSRF on, WTForms messages translated, text fields stripped."""
+
+    class Meta:
+        locales = ["zh_CN", "zh"]
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict) -> Any:
+            filters = list(unbound_field.kwargs.get("filters", []))
+            if unbound_field.field_class.__name__ in {"StringField", "TextAreaField", "EmailField", "TelField"}:
+                filters.append(strip_filter)
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+def strip_filter(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "").strip()
+    return value
+
+
+class MoneyField(DecimalField):
+    """万元 amount: Decimal, ≥ 0, at most 4 decimals, commas accepted."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            raw = (valuelist[0] or "").replace(",", "").replace("，", "").strip()
+            if raw == "":
+                self.data = None
+                return
+            try:
+                value = Decimal(raw)
+            except InvalidOperation:
+                self.data = None
+                raise ValueError(_l("请输入数字金额（万元）。")) from None
+            if not value.is_finite():
+                self.data = None
+                raise ValueError(_l("请输入数字金额（万元）。"))
+            self.data = value
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None:
+            return
+        if self.data < 0:
+            raise ValidationError(_l("金额不能为负数。"))
+        if self.data >= Decimal("100000000000000"):
+            raise ValidationError(_l("金额过大，请核对单位（万元）。"))
+        if self.data.as_tuple().exponent < -4:  # type: ignore[operator]
+            raise ValidationError(_l("金额最多保留 4 位小数（精确到元）。"))
+
+
+class IdSelectField(SelectField):
+    """A select of record ids whose choices are loaded by the view; a posted id
+    that is not among them is refused with a clear message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", _int_or_none)
+        kwargs.setdefault("validate_choice", True)
+        super().__init__(*args, **kwargs)
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None and not self.flags.required:
+            return
+        values = {value for value, *_rest in self.iter_choices()}
+        if self.data not in values:
+            raise ValidationError(_l("所选项不存在或不可选，请重新选择。"))
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # never a valid id: pre_validate refuses it

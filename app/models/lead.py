@@ -1,0 +1,145 @@
+"""Leads (招商线索), their status history and visits (拜访/对接记录)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Money, db, enum_column, utcnow
+from app.models.enums import LeadStatus
+from app.models.mixins import ArchiveMixin, CreatedByMixin, TimestampMixin, VersionedMixin
+
+if TYPE_CHECKING:
+    from app.models.company import Company
+    from app.models.org import Department, RefItem, User
+    from app.models.project import Project
+
+
+class Lead(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.Model):
+    __tablename__ = "lead"
+    __table_args__ = (
+        sa.CheckConstraint("intended_investment >= 0", name="intended_investment_nonnegative"),
+        sa.Index("ix_lead_dept_received", "owner_department_id", "received_on"),
+        sa.Index("ix_lead_status_received", "status", "received_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("company.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    source_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ref_item.id", ondelete="RESTRICT"), index=True)
+    industry_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ref_item.id", ondelete="RESTRICT"), index=True)
+    intended_investment: Mapped[Optional[Decimal]] = mapped_column(Money, index=True)
+    contact_name: Mapped[Optional[str]] = mapped_column(sa.String(50))
+    contact_phone: Mapped[Optional[str]] = mapped_column(sa.String(30))
+    intended_location: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    description: Mapped[Optional[str]] = mapped_column(sa.Text)
+    owner_department_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("department.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    owner_user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    received_on: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+
+    status: Mapped[LeadStatus] = mapped_column(
+        enum_column(LeadStatus), nullable=False, default=LeadStatus.NEW, index=True
+    )
+    status_changed_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    # Where un-shelving returns to.
+    status_before_shelve: Mapped[Optional[LeadStatus]] = mapped_column(enum_column(LeadStatus))
+    shelve_reason_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ref_item.id", ondelete="RESTRICT"))
+    shelve_note: Mapped[Optional[str]] = mapped_column(sa.Text)
+    # Maintained milestones of the funnel: when the lead first reached a step
+    # (kept when it is shelved later, so the funnel never loses a step).
+    contacted_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    negotiating_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    converted_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    # Maintained by the visit service, so lists sort and filter without joins.
+    last_visit_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    # 撞单: another department already followed this company.
+    has_conflict: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False, index=True)
+
+    company: Mapped[Company] = relationship()
+    source: Mapped[Optional[RefItem]] = relationship(foreign_keys=[source_id])
+    industry: Mapped[Optional[RefItem]] = relationship(foreign_keys=[industry_id])
+    shelve_reason: Mapped[Optional[RefItem]] = relationship(foreign_keys=[shelve_reason_id])
+    owner_department: Mapped[Department] = relationship()
+    owner_user: Mapped[Optional[User]] = relationship(foreign_keys=[owner_user_id])
+    status_changes: Mapped[list[LeadStatusChange]] = relationship(
+        back_populates="lead", order_by="LeadStatusChange.changed_at", cascade="all, delete-orphan"
+    )
+    visits: Mapped[list[Visit]] = relationship(back_populates="lead", order_by="Visit.visited_on.desc()")
+    projects: Mapped[list[Project]] = relationship(back_populates="origin_lead")
+
+    def __repr__(self) -> str:
+        return f"<Lead {self.id} {self.title} {self.status.value}>"
+
+
+class LeadStatusChange(db.Model):
+    __tablename__ = "lead_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False, index=True)
+    from_status: Mapped[Optional[LeadStatus]] = mapped_column(enum_column(LeadStatus))
+    to_status: Mapped[LeadStatus] = mapped_column(enum_column(LeadStatus), nullable=False, index=True)
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow, index=True)
+    changed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    reason_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ref_item.id", ondelete="RESTRICT"))
+    note: Mapped[Optional[str]] = mapped_column(sa.Text)
+
+    lead: Mapped[Lead] = relationship(back_populates="status_changes")
+    changed_by: Mapped[Optional[User]] = relationship()
+    reason: Mapped[Optional[RefItem]] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<LeadStatusChange lead={self.lead_id} {self.from_status} -> {self.to_status}>"
+
+
+visit_participant = sa.Table(
+    "visit_participant",
+    db.metadata,
+    sa.Column("visit_id", sa.ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_visit_participant_user_id", "user_id"),
+)
+
+
+class Visit(TimestampMixin, ArchiveMixin, CreatedByMixin, db.Model):
+    __tablename__ = "visit"
+    __table_args__ = (
+        sa.CheckConstraint("lead_id IS NOT NULL OR project_id IS NOT NULL", name="visit_has_subject"),
+        sa.CheckConstraint("follow_up_on IS NULL OR follow_up_on >= visited_on", name="follow_up_after_visit"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("lead.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    # The department the visit is counted for (activity reports, scope).
+    department_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("department.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    visited_on: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    kind_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ref_item.id", ondelete="RESTRICT"), index=True)
+    place: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    leader_present_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    counterpart: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    summary: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    outcome: Mapped[Optional[str]] = mapped_column(sa.Text)
+    next_step: Mapped[Optional[str]] = mapped_column(sa.Text)
+    follow_up_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    follow_up_done: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+
+    lead: Mapped[Optional[Lead]] = relationship(back_populates="visits")
+    project: Mapped[Optional[Project]] = relationship(back_populates="visits")
+    department: Mapped[Department] = relationship()
+    kind: Mapped[Optional[RefItem]] = relationship()
+    leader_present: Mapped[Optional[User]] = relationship(foreign_keys=[leader_present_id])
+    participants: Mapped[list[User]] = relationship(secondary=visit_participant)
+    created_by: Mapped[Optional[User]] = relationship(foreign_keys="Visit.created_by_id")
+
+    def __repr__(self) -> str:
+        return f"<Visit {self.id} on {self.visited_on}>"

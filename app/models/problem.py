@@ -1,0 +1,71 @@
+"""Problems (问题直报 / 要素保障) raised on projects and every step of their
+life cycle up to 销号."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import db, enum_column, utcnow
+from app.models.enums import ProblemStatus
+from app.models.mixins import ArchiveMixin, TimestampMixin, VersionedMixin
+
+if TYPE_CHECKING:
+    from app.models.org import Department, RefItem, User
+    from app.models.project import Project
+
+
+class Problem(VersionedMixin, TimestampMixin, ArchiveMixin, db.Model):
+    __tablename__ = "problem"
+    __table_args__ = (sa.Index("ix_problem_status_deadline", "status", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True)
+    category_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ref_item.id", ondelete="RESTRICT"), index=True)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    raised_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    raised_on: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    responsible_department_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("department.id", ondelete="RESTRICT"), index=True
+    )
+    deadline: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    status: Mapped[ProblemStatus] = mapped_column(
+        enum_column(ProblemStatus), nullable=False, default=ProblemStatus.REPORTED, index=True
+    )
+    resolution: Mapped[Optional[str]] = mapped_column(sa.Text)
+    answered_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    resolved_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+
+    project: Mapped[Project] = relationship(back_populates="problems")
+    category: Mapped[Optional[RefItem]] = relationship()
+    raised_by: Mapped[Optional[User]] = relationship(foreign_keys=[raised_by_id])
+    responsible_department: Mapped[Optional[Department]] = relationship()
+    events: Mapped[list[ProblemEvent]] = relationship(
+        back_populates="problem", order_by="ProblemEvent.at", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Problem {self.id} {self.status.value}>"
+
+
+class ProblemEvent(db.Model):
+    """One step of a problem's life: who moved it from what to what, and why."""
+
+    __tablename__ = "problem_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(sa.ForeignKey("problem.id", ondelete="CASCADE"), nullable=False, index=True)
+    from_status: Mapped[Optional[ProblemStatus]] = mapped_column(enum_column(ProblemStatus))
+    to_status: Mapped[ProblemStatus] = mapped_column(enum_column(ProblemStatus), nullable=False)
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    note: Mapped[Optional[str]] = mapped_column(sa.Text)
+
+    problem: Mapped[Problem] = relationship(back_populates="events")
+    actor: Mapped[Optional[User]] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ProblemEvent problem={self.problem_id} -> {self.to_status.value}>"

@@ -1,0 +1,209 @@
+"""Projects in the library (四库) and what the 五个一 mechanism hangs on
+them: stage changes, team, milestones, progress updates, leader's
+instructions (批示) and leader handovers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Money, Quantity, db, enum_column, utcnow
+from app.models.enums import Stage
+from app.models.mixins import ArchiveMixin, CreatedByMixin, TimestampMixin, VersionedMixin
+
+if TYPE_CHECKING:
+    from app.models.agreement import Agreement, Funding
+    from app.models.company import Company
+    from app.models.lead import Lead, Visit
+    from app.models.org import Department, RefItem, User
+    from app.models.problem import Problem
+
+project_team = sa.Table(
+    "project_team",
+    db.metadata,
+    sa.Column("project_id", sa.ForeignKey("project.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_project_team_user_id", "user_id"),
+)
+
+
+class Project(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.Model):
+    __tablename__ = "project"
+    __table_args__ = (
+        sa.CheckConstraint("planned_investment >= 0", name="planned_investment_nonnegative"),
+        sa.CheckConstraint("land_area IS NULL OR land_area >= 0", name="land_area_nonnegative"),
+        sa.CheckConstraint("expected_output IS NULL OR expected_output >= 0", name="expected_output_nonnegative"),
+        sa.CheckConstraint("expected_tax IS NULL OR expected_tax >= 0", name="expected_tax_nonnegative"),
+        sa.Index("ix_project_stage_dept", "stage", "lead_department_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False, index=True)
+    search_text: Mapped[str] = mapped_column(sa.String(1000), nullable=False, default="")
+    company_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("company.id", ondelete="RESTRICT"), index=True)
+    lead_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("lead.id", ondelete="SET NULL"), index=True)
+    industry_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ref_item.id", ondelete="RESTRICT"), index=True)
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage), nullable=False, default=Stage.PLANNING, index=True)
+    stage_changed_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    exit_from_stage: Mapped[Optional[Stage]] = mapped_column(enum_column(Stage))
+    exit_reason_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ref_item.id", ondelete="RESTRICT"))
+    exit_note: Mapped[Optional[str]] = mapped_column(sa.Text)
+    is_key: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False, index=True)
+    planned_investment: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"), index=True)
+    land_area: Mapped[Optional[Decimal]] = mapped_column(Quantity)
+    expected_output: Mapped[Optional[Decimal]] = mapped_column(Money)
+    expected_tax: Mapped[Optional[Decimal]] = mapped_column(Money)
+    location: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    description: Mapped[Optional[str]] = mapped_column(sa.Text)
+
+    # 五个一: one leader, one team (lead department + members), one plan.
+    responsible_leader_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    lead_department_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("department.id", ondelete="RESTRICT"), index=True
+    )
+    plan_text: Mapped[Optional[str]] = mapped_column(sa.Text)
+
+    # Maintained dates: first time the project reached a stage (三个一批,
+    # flow funnel) and the latest progress update (status light).
+    signed_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    landed_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    construction_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    production_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    last_progress_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+
+    company: Mapped[Optional[Company]] = relationship()
+    origin_lead: Mapped[Optional[Lead]] = relationship(back_populates="projects")
+    industry: Mapped[Optional[RefItem]] = relationship(foreign_keys=[industry_id])
+    exit_reason: Mapped[Optional[RefItem]] = relationship(foreign_keys=[exit_reason_id])
+    responsible_leader: Mapped[Optional[User]] = relationship(foreign_keys=[responsible_leader_id])
+    lead_department: Mapped[Optional[Department]] = relationship()
+    team: Mapped[list[User]] = relationship(secondary=project_team)
+    stage_changes: Mapped[list[StageChange]] = relationship(
+        back_populates="project", order_by="StageChange.changed_at", cascade="all, delete-orphan"
+    )
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="project", order_by="Milestone.due_on", cascade="all, delete-orphan"
+    )
+    progress_updates: Mapped[list[ProgressUpdate]] = relationship(
+        back_populates="project", order_by="ProgressUpdate.happened_on.desc()", cascade="all, delete-orphan"
+    )
+    instructions: Mapped[list[Instruction]] = relationship(
+        back_populates="project", order_by="Instruction.issued_at.desc()", cascade="all, delete-orphan"
+    )
+    handovers: Mapped[list[LeaderHandover]] = relationship(
+        back_populates="project", order_by="LeaderHandover.changed_at", cascade="all, delete-orphan"
+    )
+    visits: Mapped[list[Visit]] = relationship(back_populates="project")
+    agreements: Mapped[list[Agreement]] = relationship(back_populates="project", order_by="Agreement.signed_on")
+    fundings: Mapped[list[Funding]] = relationship(back_populates="project", order_by="Funding.month")
+    problems: Mapped[list[Problem]] = relationship(back_populates="project", order_by="Problem.raised_on.desc()")
+
+    def __repr__(self) -> str:
+        return f"<Project {self.id} {self.name} {self.stage.value}>"
+
+
+class StageChange(db.Model):
+    __tablename__ = "stage_change"
+    __table_args__ = (sa.Index("ix_stage_change_to_changed", "to_stage", "changed_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True)
+    from_stage: Mapped[Optional[Stage]] = mapped_column(enum_column(Stage))
+    to_stage: Mapped[Stage] = mapped_column(enum_column(Stage), nullable=False)
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    # The business date of the move (may differ from when it was entered).
+    changed_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    changed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    reason_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ref_item.id", ondelete="RESTRICT"))
+    note: Mapped[Optional[str]] = mapped_column(sa.Text)
+
+    project: Mapped[Project] = relationship(back_populates="stage_changes")
+    changed_by: Mapped[Optional[User]] = relationship()
+    reason: Mapped[Optional[RefItem]] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<StageChange project={self.project_id} {self.from_stage} -> {self.to_stage}>"
+
+
+class Milestone(TimestampMixin, db.Model):
+    __tablename__ = "milestone"
+    __table_args__ = (sa.Index("ix_milestone_open_due", "project_id", "done_on", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    due_on: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    done_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+
+    project: Mapped[Project] = relationship(back_populates="milestones")
+
+    def __repr__(self) -> str:
+        return f"<Milestone {self.id} {self.name} due {self.due_on}>"
+
+
+class ProgressUpdate(db.Model):
+    __tablename__ = "progress_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True)
+    happened_on: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    author_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="progress_updates")
+    author: Mapped[Optional[User]] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ProgressUpdate project={self.project_id} on {self.happened_on}>"
+
+
+class Instruction(db.Model):
+    """A leader's instruction (领导批示) that the team acknowledges."""
+
+    __tablename__ = "instruction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True)
+    leader_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    acknowledged_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    acknowledged_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime, index=True)
+    acknowledgement: Mapped[Optional[str]] = mapped_column(sa.Text)
+
+    project: Mapped[Project] = relationship(back_populates="instructions")
+    leader: Mapped[Optional[User]] = relationship(foreign_keys=[leader_id])
+    acknowledged_by: Mapped[Optional[User]] = relationship(foreign_keys=[acknowledged_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Instruction {self.id} project={self.project_id}>"
+
+
+class LeaderHandover(db.Model):
+    """Changing the responsible leader is a handover with a reason, never a
+    silent overwrite."""
+
+    __tablename__ = "leader_handover"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True)
+    from_leader_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    to_leader_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    changed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="handovers")
+    from_leader: Mapped[Optional[User]] = relationship(foreign_keys=[from_leader_id])
+    to_leader: Mapped[Optional[User]] = relationship(foreign_keys=[to_leader_id])
+    changed_by: Mapped[Optional[User]] = relationship(foreign_keys=[changed_by_id])
+
+    def __repr__(self) -> str:
+        return f"<LeaderHandover project={self.project_id}>"

@@ -1,0 +1,65 @@
+"""Pagination of a SELECT: one COUNT and one page query, whatever the size."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, request
+
+from app.db import db
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def window(self, size: int = 2) -> list[int | None]:
+        """Page numbers to show, None marking a gap."""
+        shown: list[int | None] = []
+        for number in range(1, self.pages + 1):
+            if number in (1, self.pages) or abs(number - self.page) <= size:
+                shown.append(number)
+            elif shown and shown[-1] is not None:
+                shown.append(None)
+        return shown
+
+
+def page_args(default_per_page: int | None = None) -> tuple[int, int]:
+    """(page, per_page) from the query string, clamped to sane values."""
+    default = default_per_page or current_app.config["PER_PAGE"]
+    maximum = current_app.config["MAX_PER_PAGE"]
+    try:
+        page = max(1, min(int(request.args.get("page", 1)), 100000))
+    except ValueError:
+        page = 1
+    try:
+        per_page = max(1, min(int(request.args.get("per_page", default)), maximum))
+    except ValueError:
+        per_page = default
+    return page, per_page
+
+
+def paginate(stmt: sa.Select, page: int, per_page: int, *, scalars: bool = True) -> Page:
+    """Run `stmt` for one page plus a COUNT over the same filters."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    items = list(result.scalars().unique() if scalars else result.all())
+    return Page(items=items, page=page, per_page=per_page, total=total)

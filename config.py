@@ -1,0 +1,130 @@
+"""Configuration classes, driven by environment variables.
+
+`DATABASE_URL` selects the database; without it an SQLite file under
+`instance/` is used. Production refuses to start without a real SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+_DEV_SECRET = "dev-only-secret-not-for-production"
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Accept the common postgres:// spelling and use psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'zhaoshang.sqlite3'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    # Sessions and cookies.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "120"))
+
+    # CSRF: forms send a hidden field, htmx/JSON calls the X-CSRFToken header.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
+
+    # Language: Chinese first, English through Babel.
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_CN": "中文", "en": "English"}
+
+    # Uploads.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(20 * 1024 * 1024)))
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+
+    # Lists.
+    PER_PAGE = 20
+    MAX_PER_PAGE = 100
+
+    # Lead clocks (days) — DESIGN.md, Pipelines.
+    LEAD_FIRST_CONTACT_WORKDAYS = 1
+    LEAD_ASSESSMENT_DAYS = 3
+    LEAD_FOLLOW_UP_DAYS = 14
+    LEAD_STALE_DAYS = 30
+
+    # Status light thresholds (days) — DESIGN.md, Status light.
+    LIGHT_RED_NO_UPDATE_DAYS = 30
+    LIGHT_YELLOW_NO_UPDATE_DAYS = 14
+    LIGHT_YELLOW_MILESTONE_DAYS = 7
+    FOLLOW_THROUGH_DAYS = 30
+
+    # Password policy.
+    PASSWORD_MIN_LENGTH = 10
+
+    DEMO_DATA_ALLOWED = True
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite under instance/, demo data allowed."""
+
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """The test suite: a scratch database chosen by conftest."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    PASSWORD_MIN_LENGTH = 10
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL via DATABASE_URL, secure cookies, no demo data."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    DEMO_DATA_ALLOWED = False
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse to start with a missing or development secret key."""
+        key = os.environ.get("SECRET_KEY", "")
+        if not key or key == _DEV_SECRET or len(key) < 32:
+            raise RuntimeError(
+                "生产环境必须设置 SECRET_KEY 环境变量（至少 32 个字符的随机字符串）。"
+                " Production requires a real SECRET_KEY (32+ random characters)."
+            )
+        cls.SECRET_KEY = key
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The config class named by APP_ENV (default: development)."""
+    name = os.environ.get("APP_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"未知的 APP_ENV：{name}（可选 development / testing / production）")
+    return CONFIGS[name]
