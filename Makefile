@@ -46,7 +46,7 @@ $(VENDOR)/.copied: package.json package-lock.json
 assets: $(VENDOR)/.copied
 
 translations: venv
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations
 
 db: venv
 	$(FLASK) db upgrade

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -46,11 +46,17 @@ def yi(value: Any) -> str:
     return f"{(Decimal(value) / TEN_THOUSAND).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"
 
 
+def local_time(value: dt.datetime) -> dt.datetime:
+    """A stored naive-UTC datetime in the configured local timezone."""
+    return to_user_timezone(value.replace(tzinfo=dt.UTC))
+
+
 def fmt_date(value: Any) -> str:
+    """Dates as YYYY-MM-DD; datetimes (stored in UTC) in local time."""
     if value is None:
         return "—"
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return local_time(value).strftime("%Y-%m-%d %H:%M")
     return value.strftime("%Y-%m-%d")
 
 

@@ -1,0 +1,166 @@
+"""Project rules: creating a project (also from a lead) and moving it
+between stages (DESIGN.md, Pipelines). Every move is one StageChange and one
+audit row in the caller's transaction; the dates a project first reached
+signed / landed / construction / production are maintained here, so the
+funnel and 三个一批 read them without replaying history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+
+from app import audit
+from app.db import db, utcnow
+from app.models import STAGE_ORDER, Project, RefItem, RefKind, Role, Stage, StageChange, User
+from app.search import search_text
+
+PROJECT_FIELDS = (
+    "name",
+    "company_id",
+    "industry_id",
+    "is_key",
+    "planned_investment",
+    "land_area",
+    "expected_output",
+    "expected_tax",
+    "location",
+    "description",
+    "lead_department_id",
+    "responsible_leader_id",
+)
+
+# Maintained "first reached" dates, by stage.
+REACHED_COLUMN = {
+    Stage.SIGNED: "signed_on",
+    Stage.LANDED: "landed_on",
+    Stage.CONSTRUCTION: "construction_on",
+    Stage.PRODUCTION: "production_on",
+}
+
+
+class StageError(Exception):
+    """A refused stage move; the message is for the user, `field` for the form."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def create_project(
+    data: dict[str, Any],
+    actor: User,
+    *,
+    stage: Stage = Stage.PLANNING,
+    on: dt.date | None = None,
+    lead_id: int | None = None,
+    note: str | None = None,
+) -> Project:
+    """A new project in `stage` with its opening StageChange."""
+    if stage is Stage.EXITED:
+        raise StageError(_("新项目不能直接处于退出状态。"), "stage")
+    project = Project(stage=stage, stage_changed_at=utcnow(), created_by_id=actor.id, lead_id=lead_id)
+    for field in PROJECT_FIELDS:
+        if field in data:
+            setattr(project, field, data[field])
+    if project.planned_investment is None:
+        project.planned_investment = Decimal("0")
+    project.search_text = search_text(project.name)
+    db.session.add(project)
+    db.session.flush()
+    when = on or dt.date.today()
+    _mark_reached(project, stage, when)
+    db.session.add(
+        StageChange(
+            project_id=project.id, from_stage=None, to_stage=stage, changed_on=when, changed_by_id=actor.id, note=note
+        )
+    )
+    audit.record(
+        "create",
+        "project",
+        project.id,
+        changes=audit.snapshot(project, (*PROJECT_FIELDS, "stage")),
+        summary=project.name,
+    )
+    return project
+
+
+def _mark_reached(project: Project, stage: Stage, when: dt.date) -> None:
+    """Set the first-reached date of `stage` and of every earlier tracked stage
+    it implies (a project that skips ahead has passed them too)."""
+    if stage not in STAGE_ORDER:
+        return
+    for earlier in STAGE_ORDER[: STAGE_ORDER.index(stage) + 1]:
+        column = REACHED_COLUMN.get(earlier)
+        if column and getattr(project, column) is None:
+            setattr(project, column, when)
+
+
+def move_stage(
+    project: Project,
+    to: Stage,
+    actor: User,
+    *,
+    note: str | None = None,
+    reason_id: int | None = None,
+    on: dt.date | None = None,
+) -> StageChange:
+    """Move `project` to `to` by DESIGN.md's rules:
+    forward one step freely; skipping ahead or moving back needs a note;
+    exit needs a reason (and a note when the reason asks for one); only an
+    admin reopens an exited project."""
+    note = (note or "").strip() or None
+    when = on or dt.date.today()
+    if when > dt.date.today():
+        raise StageError(_("变更日期不能晚于今天。"), "on")
+    current = project.stage
+    if to is current:
+        raise StageError(_("项目已处于「%(stage)s」阶段。", stage=to.label), "to")
+
+    if to is Stage.EXITED:
+        reason = db.session.get(RefItem, reason_id) if reason_id else None
+        if reason is None or reason.kind is not RefKind.REASON:
+            raise StageError(_("退出项目须选择退出原因。"), "reason_id")
+        if reason.needs_note and not note:
+            raise StageError(_("退出原因为「%(reason)s」时须填写说明。", reason=reason.name), "note")
+        project.exit_from_stage = current
+        project.exit_reason_id = reason.id
+        project.exit_note = note
+    elif current is Stage.EXITED:
+        if actor.role is not Role.ADMIN:
+            raise StageError(_("只有管理员可以重新启用已退出的项目。"), "to")
+        if not note:
+            raise StageError(_("重新启用项目须填写说明。"), "note")
+        project.exit_reason_id = None
+        project.exit_note = None
+        project.exit_from_stage = None
+    else:
+        step = STAGE_ORDER.index(to) - STAGE_ORDER.index(current)
+        if step > 1 and not note:
+            raise StageError(_("跨阶段推进（%(a)s → %(b)s）须填写说明。", a=current.label, b=to.label), "note")
+        if step < 0 and not note:
+            raise StageError(_("退回到「%(stage)s」须填写说明。", stage=to.label), "note")
+
+    project.stage = to
+    project.stage_changed_at = utcnow()
+    _mark_reached(project, to, when)
+    change = StageChange(
+        project_id=project.id,
+        from_stage=current,
+        to_stage=to,
+        changed_on=when,
+        changed_by_id=actor.id,
+        note=note,
+        reason_id=reason_id if to is Stage.EXITED else None,
+    )
+    db.session.add(change)
+    audit.record(
+        "stage",
+        "project",
+        project.id,
+        changes={"stage": [current.value, to.value]},
+        summary=f"{project.name}：{current.label} → {to.label}",
+    )
+    return change
