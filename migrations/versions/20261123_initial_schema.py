@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:26:34.896839
+Create Date: 2026-11-23 00:32:37.345416
 
 """
 
