@@ -75,6 +75,14 @@ class Config:
     LIGHT_YELLOW_MILESTONE_DAYS = 7
     FOLLOW_THROUGH_DAYS = 30
 
+    # Sign-in rate limits (failures within the window), shared via the database.
+    LOGIN_WINDOW_MINUTES = 15
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_IP = 30
+
+    # JSON API bearer tokens.
+    API_TOKEN_HOURS = 12
+
     # Password policy.
     PASSWORD_MIN_LENGTH = 10
 

@@ -9,8 +9,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import orm
 
 from app.db import db
 from app.models import AuditLog
@@ -65,3 +67,53 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def history(entity: str, entity_id: int, limit: int = 200) -> list[AuditLog]:
+    """The audit entries of one record, newest first (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditLog)
+            .options(orm.joinedload(AuditLog.user))
+            .where(AuditLog.entity == entity, AuditLog.entity_id == entity_id)
+            .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+ENTITY_LABELS = {
+    "user": "用户",
+    "department": "部门",
+    "ref_item": "基础数据",
+    "company": "企业",
+    "lead": "线索",
+    "visit": "拜访记录",
+    "project": "项目",
+    "milestone": "时间节点",
+    "problem": "问题",
+    "agreement": "协议",
+    "funding": "资金到位",
+    "attachment": "附件",
+    "target": "目标任务",
+    "import": "导入",
+}
+
+ACTION_LABELS = {
+    "create": "新建",
+    "update": "修改",
+    "delete": "删除",
+    "archive": "归档",
+    "restore": "恢复",
+    "stage": "阶段变更",
+    "status": "状态变更",
+    "merge": "合并",
+    "import": "导入",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "login_refused": "拒绝登录",
+    "password_change": "修改密码",
+    "reset_password": "重置密码",
+    "activate": "启用",
+    "deactivate": "停用",
+}

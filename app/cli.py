@@ -1,4 +1,4 @@
-"""Command-line tasks: create-admin, seed-reference, seed-demo."""
+"""Command-line tasks: create-admin, seed-reference, seed-demo, backup, restore."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_reference)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
 
 
 @click.command("create-admin")
@@ -62,3 +64,32 @@ def seed_demo(if_empty: bool) -> None:
         click.echo(summary)
     db.session.commit()
     click.echo("演示数据已就绪。")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup(target: str) -> None:
+    """一致性备份数据库到 TARGET（SQLite 在线备份；PostgreSQL 给出 pg_dump 命令）。"""
+    from app.backup import BackupError, backup_to
+
+    try:
+        size = backup_to(target)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"已备份到 {target}（{size:,} 字节）")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Confirm replacing the current database.")
+def restore(source: str, yes: bool) -> None:
+    """用备份文件 SOURCE 替换当前数据库（会覆盖现有数据）。"""
+    from app.backup import BackupError, restore_from
+
+    if not yes:
+        click.confirm("恢复将覆盖当前数据库中的全部数据，确定继续吗？", abort=True)
+    try:
+        restore_from(source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"已从 {source} 恢复。")

@@ -13,6 +13,7 @@ from flask_babel import get_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app import audit
 from app.models import Role
 
 TEN_THOUSAND = Decimal(10000)
@@ -105,4 +106,7 @@ def register(app: Flask) -> None:
     app.add_template_global(url_with)
     app.add_template_global(has_endpoint)
     app.add_template_global(get_locale)
+    app.add_template_global(audit.history, "record_history")
+    app.add_template_global(audit.ENTITY_LABELS, "ENTITY_LABELS")
+    app.add_template_global(audit.ACTION_LABELS, "ACTION_LABELS")
     app.add_template_global(lambda: dt.date.today(), "today")

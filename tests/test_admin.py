@@ -207,3 +207,23 @@ def test_over_long_department_name_refused(client, login_as):
     response = client.post("/admin/departments/new", data={"name": "长" * 10000, "kind": "other"})
     assert response.status_code == 200
     assert db.session.scalar(sa.select(sa.func.count(Department.id))) == 0
+
+
+def test_audit_log_lists_and_filters_entries(client, login_as):
+    admin = login_as("admin")
+    client.post("/admin/departments/new", data={"name": "审计测试部门", "kind": "other", "active": "y"})
+    dept = db.session.scalar(sa.select(Department).where(Department.name == "审计测试部门"))
+    html = client.get(f"/admin/audit?entity=department&entity_id={dept.id}").get_data(as_text=True)
+    assert "审计测试部门" in html and "新建" in html
+    html = client.get(f"/admin/audit?entity=user&entity_id={admin.id}&action=login").get_data(as_text=True)
+    assert "登录" in html and "审计测试部门" not in html
+    bad = client.get("/admin/audit?date_from=2026-02-30&entity_id=abc")
+    assert bad.status_code == 200
+    assert "没有符合条件的记录" in bad.get_data(as_text=True)
+
+
+def test_audit_log_is_admin_only_and_read_only(client, login_as, app):
+    login_as("staff")
+    assert client.get("/admin/audit").status_code == 403
+    audit_rules = [r for r in app.url_map.iter_rules() if "audit" in r.rule]
+    assert audit_rules and all(r.methods <= {"GET", "HEAD", "OPTIONS"} for r in audit_rules)

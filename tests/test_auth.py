@@ -177,3 +177,36 @@ def test_role_change_invalidates_session(client):
     db.session.commit()
     assert db.session.get(User, user.id).role is Role.VIEWER
     assert client.get("/").status_code == 302
+
+
+def test_sign_in_is_rate_limited_per_account(client, app):
+    user = factories.user("staff")
+    db.session.commit()
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    for _ in range(limit):
+        assert _login(client, user.username, "wrong-password-1").status_code == 200
+    blocked = _login(client, user.username)  # even the right password now waits
+    assert blocked.status_code == 429
+    assert "登录失败次数过多" in blocked.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    # Another account from another address is not affected.
+    other = factories.user("staff")
+    db.session.commit()
+    response = client.post(
+        "/auth/login",
+        data={"username": other.username, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
+    assert response.status_code == 302
+
+
+def test_sign_in_is_rate_limited_per_address(client, app):
+    app.config["LOGIN_MAX_FAILURES_PER_IP"] = 3
+    try:
+        for n in range(3):
+            client.post("/auth/login", data={"username": f"guess{n}", "password": "wrong-password-1"})
+        user = factories.user("staff")
+        db.session.commit()
+        assert _login(client, user.username).status_code == 429
+    finally:
+        app.config["LOGIN_MAX_FAILURES_PER_IP"] = 30

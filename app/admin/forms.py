@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from app.audit import ACTION_LABELS, ENTITY_LABELS
 from app.forms import BaseForm, IdSelectField
 from app.models import DataScope, DepartmentKind, Role
 
@@ -46,3 +47,18 @@ class RefItemForm(BaseForm):
     sort_order = IntegerField(_l("排序"), default=0, validators=[Optional(), NumberRange(min=0, max=100000)])
     needs_note = BooleanField(_l("选择时须填写说明"))
     active = BooleanField(_l("启用"), default=True)
+
+
+class AuditFilterForm(BaseForm):
+    """Filters of the audit log (GET, no CSRF)."""
+
+    user_id = IdSelectField(_l("操作人"))
+    entity = SelectField(_l("对象"), choices=[("", _l("全部对象")), *ENTITY_LABELS.items()], default="")
+    entity_id = IntegerField(_l("记录编号"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    action = SelectField(_l("操作"), choices=[("", _l("全部操作")), *ACTION_LABELS.items()], default="")
+    date_from = DateField(_l("起始日期"), validators=[Optional()])
+    date_to = DateField(_l("截止日期"), validators=[Optional()])
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("截止日期不能早于起始日期。"))

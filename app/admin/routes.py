@@ -3,16 +3,18 @@ form, call the service, commit, flash, redirect."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp, services
-from app.admin.forms import DepartmentForm, RefItemForm, ResetPasswordForm, UserForm
+from app.admin.forms import AuditFilterForm, DepartmentForm, RefItemForm, ResetPasswordForm, UserForm
 from app.db import db
-from app.lookups import department_choices
-from app.models import Department, RefItem, RefKind, Role, User
+from app.lookups import department_choices, user_choices
+from app.models import AuditLog, Department, RefItem, RefKind, Role, User
 from app.pagination import page_args, paginate
 from app.permissions import admin_required
 
@@ -237,3 +239,35 @@ def ref_edit(kind: str, item_id: int):
             flash(_("已保存「%(name)s」。", name=item.name), "success")
             return redirect(url_for("admin.ref_list", kind=kind))
     return render_template("admin/ref_form.html", kind=ref_kind, item=item, form=form)
+
+
+# --- audit log ---------------------------------------------------------------
+
+
+@bp.route("/audit")
+@admin_required
+def audit_log():
+    """Browse the audit trail; read only (no route edits or deletes it)."""
+    form = AuditFilterForm(request.args, meta={"csrf": False})
+    form.user_id.choices = user_choices(blank=_("全部人员"))
+    stmt = (
+        sa.select(AuditLog).options(sa.orm.joinedload(AuditLog.user)).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    )
+    if form.validate():
+        data = form.data
+        if data["user_id"]:
+            stmt = stmt.where(AuditLog.user_id == data["user_id"])
+        if data["entity"]:
+            stmt = stmt.where(AuditLog.entity == data["entity"])
+        if data["entity_id"]:
+            stmt = stmt.where(AuditLog.entity_id == data["entity_id"])
+        if data["action"]:
+            stmt = stmt.where(AuditLog.action == data["action"])
+        if data["date_from"]:
+            stmt = stmt.where(AuditLog.at >= datetime.combine(data["date_from"], time.min))
+        if data["date_to"]:
+            stmt = stmt.where(AuditLog.at < datetime.combine(data["date_to"] + timedelta(days=1), time.min))
+    else:
+        stmt = stmt.where(sa.false())
+    page = paginate(stmt, *page_args(50))
+    return render_template("admin/audit.html", page=page, form=form)

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, LoginForm
-from app.auth.services import AuthError, authenticate, change_password
+from app.auth.services import AuthError, RateLimitedError, authenticate, change_password
 from app.auth.sessions import invalidate_sessions
 from app.db import db
 from app.security import safe_next_url
@@ -21,10 +21,12 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data)
+            user = authenticate(form.username.data, form.password.data, request.remote_addr)
         except AuthError as exc:
             db.session.commit()  # keep the audit row of the failed attempt
             form[exc.field].errors.append(str(exc))
+            status = 429 if isinstance(exc, RateLimitedError) else 200
+            return render_template("auth/login.html", form=form), status
         else:
             session.clear()  # a fresh session at sign-in: no fixation
             login_user(user, remember=form.remember.data)

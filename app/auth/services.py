@@ -3,14 +3,18 @@ change a password. Used by the HTML views and later the API."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import lru_cache
+
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from app import audit
 from app.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from app.auth.sessions import invalidate_sessions
 from app.db import db, utcnow
-from app.models import User
+from app.models import LoginAttempt, User
 
 
 class AuthError(Exception):
@@ -22,10 +26,48 @@ class AuthError(Exception):
         self.field = field
 
 
-def authenticate(username: str, password: str) -> User:
-    """The user for these credentials, or AuthError. Audits both outcomes."""
-    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.strip().lower()))
-    if user is None or not verify_password(user.password_hash, password):
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password("not-a-real-password-" + "x" * 12)
+
+
+class RateLimitedError(AuthError):
+    """Too many failed sign-ins for this account or address."""
+
+
+def _recent_failures(condition: sa.ColumnElement[bool]) -> int:
+    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(LoginAttempt.id)).where(
+                condition, LoginAttempt.success.is_(False), LoginAttempt.at >= utcnow() - window
+            )
+        )
+        or 0
+    )
+
+
+def check_rate_limit(username: str, ip: str | None) -> None:
+    """Refuse before verifying anything when the account or the address has
+    failed too often within the window."""
+    minutes = current_app.config["LOGIN_WINDOW_MINUTES"]
+    message = _("登录失败次数过多，请 %(n)d 分钟后再试。", n=minutes)
+    if _recent_failures(LoginAttempt.username == username) >= current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
+        raise RateLimitedError(message)
+    if ip and _recent_failures(LoginAttempt.ip == ip) >= current_app.config["LOGIN_MAX_FAILURES_PER_IP"]:
+        raise RateLimitedError(message)
+
+
+def authenticate(username: str, password: str, ip: str | None = None) -> User:
+    """The user for these credentials, or AuthError. Audits both outcomes and
+    records the attempt for the rate limit."""
+    username = username.strip().lower()[:50]
+    check_rate_limit(username, ip)
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username))
+    # Verify against a dummy hash for unknown users: same cost, no user enumeration by timing.
+    ok = verify_password(user.password_hash if user else _dummy_hash(), password) and user is not None
+    db.session.add(LoginAttempt(username=username, ip=ip, success=ok))
+    if not ok:
         audit.record(
             "login_failed",
             "user",

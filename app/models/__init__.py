@@ -1,7 +1,7 @@
 """All models, imported here so that metadata (and Alembic) sees every table."""
 
 from app.models.agreement import Agreement, Funding, SigningEvent
-from app.models.audit import Attachment, AuditLog
+from app.models.audit import ApiToken, Attachment, AuditLog, LoginAttempt
 from app.models.company import Company, CompanyConflict, company_tier
 from app.models.enums import (
     STAGE_LIBRARY,
@@ -38,6 +38,7 @@ __all__ = [
     "STAGE_ORDER",
     "Agreement",
     "AgreementKind",
+    "ApiToken",
     "Attachment",
     "AuditLog",
     "Company",
@@ -54,6 +55,7 @@ __all__ = [
     "LeaderHandover",
     "Library",
     "Light",
+    "LoginAttempt",
     "Milestone",
     "Problem",
     "ProblemEvent",

@@ -61,3 +61,43 @@ class Attachment(db.Model):
 
     def __repr__(self) -> str:
         return f"<Attachment {self.id} {self.filename}>"
+
+
+class LoginAttempt(db.Model):
+    """Sign-in attempts, kept in the database so that every gunicorn worker
+    and app server shares one rate limit."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        sa.Index("ix_login_attempt_username_at", "username", "at"),
+        sa.Index("ix_login_attempt_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    username: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    ip: Mapped[Optional[str]] = mapped_column(sa.String(45))
+    success: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+
+    def __repr__(self) -> str:
+        return f"<LoginAttempt {self.username} {self.success}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    name: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
+    last_used_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} user={self.user_id}>"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:32:37.345416
+Create Date: 2026-11-23 00:33:49.342066
 
 """
 
@@ -43,6 +43,19 @@ def upgrade():
     with op.batch_alter_table("department", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_department_kind"), ["kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_department_parent_id"), ["parent_id"], unique=False)
+
+    op.create_table(
+        "login_attempt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("username", sa.String(length=50), nullable=False),
+        sa.Column("ip", sa.String(length=45), nullable=True),
+        sa.Column("success", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_attempt")),
+    )
+    with op.batch_alter_table("login_attempt", schema=None) as batch_op:
+        batch_op.create_index("ix_login_attempt_ip_at", ["ip", "at"], unique=False)
+        batch_op.create_index("ix_login_attempt_username_at", ["username", "at"], unique=False)
 
     op.create_table(
         "ref_item",
@@ -143,6 +156,23 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_user_active"), ["active"], unique=False)
         batch_op.create_index(batch_op.f("ix_user_department_id"), ["department_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_user_role"), ["role"], unique=False)
+
+    op.create_table(
+        "api_token",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_api_token_user_id_user"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_token")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_token_token_hash")),
+    )
+    with op.batch_alter_table("api_token", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_api_token_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "attachment",
@@ -1184,6 +1214,10 @@ def downgrade():
         batch_op.drop_index("ix_attachment_owner")
 
     op.drop_table("attachment")
+    with op.batch_alter_table("api_token", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_token_user_id"))
+
+    op.drop_table("api_token")
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_role"))
         batch_op.drop_index(batch_op.f("ix_user_department_id"))
@@ -1199,6 +1233,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_ref_item_kind"))
 
     op.drop_table("ref_item")
+    with op.batch_alter_table("login_attempt", schema=None) as batch_op:
+        batch_op.drop_index("ix_login_attempt_username_at")
+        batch_op.drop_index("ix_login_attempt_ip_at")
+
+    op.drop_table("login_attempt")
     with op.batch_alter_table("department", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_department_parent_id"))
         batch_op.drop_index(batch_op.f("ix_department_kind"))
