@@ -3,7 +3,7 @@ for bad input (CSRF failures, oversized bodies, stale edits)."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -32,7 +32,9 @@ def _wants_json() -> bool:
 def render_error(status: int, message: str | None = None):
     message = message or _(MESSAGES.get(status, "请求有误。"))
     if _wants_json():
-        return jsonify({"error": {"code": status, "message": message, "fields": {}}}), status
+        from app.api.core import error_response
+
+        return error_response(status, message)
     return render_template("errors/error.html", status=status, message=message), status
 
 

@@ -1,0 +1,120 @@
+"""Shared API schemas: pagination, errors, tokens, departments, users.
+Money travels as decimal strings; dates as YYYY-MM-DD."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+Text = Annotated[str, Field(max_length=200)]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+T = TypeVar("T")
+
+
+class Strict(BaseModel):
+    """Request bodies: unknown fields are refused, strings trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PageQuery(Strict):
+    page: int = Field(1, ge=1, le=100000)
+    per_page: int = Field(20, ge=1, le=200)
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    fields: dict[str, str] = {}
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+DateTimeOut = Annotated[dt.datetime, PlainSerializer(lambda v: v.isoformat(timespec="seconds") + "Z", return_type=str)]
+
+
+class TokenRequest(Strict):
+    username: str = Field(min_length=1, max_length=50)
+    password: str = Field(min_length=1, max_length=128)
+    name: str | None = Field(None, max_length=100, description="A label for the token, e.g. the device.")
+
+
+class TokenOut(BaseModel):
+    token: str
+    expires_at: DateTimeOut
+
+
+class TokenInfo(BaseModel):
+    id: int
+    user_id: int
+    name: str | None
+    created_at: DateTimeOut
+    expires_at: DateTimeOut
+    last_used_at: DateTimeOut | None
+    revoked: bool
+
+
+class DepartmentOut(BaseModel):
+    id: int
+    name: str
+    short_name: str | None
+    kind: str
+    parent_id: int | None
+    active: bool
+
+
+class DepartmentIn(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    short_name: str | None = Field(None, max_length=30)
+    kind: str = Field("other", pattern="^(town|zone|industry|bureau|other)$")
+    parent_id: Id | None = None
+    sort_order: int = Field(0, ge=0, le=100000)
+    active: bool = True
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    name: str
+    title: str | None
+    role: str
+    scope: str
+    department_id: int | None
+    active: bool
+
+
+class UserIn(Strict):
+    username: str = Field(min_length=2, max_length=50, pattern=r"^[A-Za-z0-9_.\-]+$")
+    password: str = Field(min_length=1, max_length=128)
+    name: str = Field(min_length=1, max_length=50)
+    title: str | None = Field(None, max_length=50)
+    phone: str | None = Field(None, max_length=30)
+    role: str = Field(pattern="^(admin|leader|staff|viewer)$")
+    scope: str = Field("department", pattern="^(own|department|department_tree|all)$")
+    department_id: Id | None = None
+
+
+class UserUpdate(Strict):
+    username: str | None = Field(None, min_length=2, max_length=50, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str | None = Field(None, min_length=1, max_length=50)
+    title: str | None = Field(None, max_length=50)
+    phone: str | None = Field(None, max_length=30)
+    role: str | None = Field(None, pattern="^(admin|leader|staff|viewer)$")
+    scope: str | None = Field(None, pattern="^(own|department|department_tree|all)$")
+    department_id: Id | None = None
+    active: bool | None = None
+
+
+class ListQuery(PageQuery):
+    q: str | None = Field(None, max_length=50)

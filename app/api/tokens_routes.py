@@ -1,0 +1,83 @@
+"""Token endpoints: sign in for a token, list and revoke tokens."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import request
+from flask_login import current_user
+
+from app.api import bp
+from app.api.core import ApiError, not_found, operation
+from app.api.schemas import Page, PageQuery, TokenInfo, TokenOut, TokenRequest
+from app.api.tokens import current_token_id, issue_token, revoke, visible_tokens_filter
+from app.auth.services import AuthError, RateLimitedError, authenticate
+from app.db import db
+from app.models import ApiToken
+from app.pagination import paginate
+
+
+def _info(row: ApiToken) -> TokenInfo:
+    return TokenInfo(
+        id=row.id,
+        user_id=row.user_id,
+        name=row.name,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        last_used_at=row.last_used_at,
+        revoked=row.revoked_at is not None,
+    )
+
+
+@operation(
+    bp,
+    "POST",
+    "/tokens",
+    summary="用户名密码换取令牌",
+    tag="令牌",
+    body=TokenRequest,
+    response=TokenOut,
+    status=201,
+    auth=False,
+    errors=(401, 429),
+)
+def create_token(body: TokenRequest):
+    try:
+        user = authenticate(body.username, body.password, request.remote_addr)
+    except RateLimitedError as exc:
+        db.session.commit()
+        raise ApiError(429, str(exc)) from None
+    except AuthError as exc:
+        db.session.commit()  # keep the failed-attempt audit row and rate-limit count
+        raise ApiError(401, str(exc)) from None
+    clear, row = issue_token(user, body.name)
+    db.session.commit()
+    return TokenOut(token=clear, expires_at=row.expires_at)
+
+
+@operation(
+    bp, "GET", "/tokens", summary="我的令牌（管理员：全部）", tag="令牌", query=PageQuery, response=Page[TokenInfo]
+)
+def list_tokens(query: PageQuery):
+    stmt = sa.select(ApiToken).where(visible_tokens_filter()).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    page = paginate(stmt, query.page, query.per_page)
+    return Page[TokenInfo](
+        items=[_info(t) for t in page.items], page=page.page, per_page=page.per_page, total=page.total
+    )
+
+
+@operation(bp, "DELETE", "/tokens/current", summary="注销当前令牌", tag="令牌", status=204, endpoint="revoke_current")
+def revoke_current():
+    row = db.session.get(ApiToken, current_token_id())
+    revoke(row, current_user)
+    db.session.commit()
+
+
+@operation(
+    bp, "DELETE", "/tokens/<int:token_id>", summary="注销令牌（本人或管理员）", tag="令牌", status=204, errors=(404,)
+)
+def revoke_token(token_id: int):
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, visible_tokens_filter()))
+    if row is None:
+        raise not_found()
+    revoke(row, current_user)
+    db.session.commit()
