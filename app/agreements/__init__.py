@@ -1,5 +1,10 @@
-"""签约履约（agreements）: blueprint; views in routes.py, rules in services.py."""
+"""签约履约 (agreements): signed agreements on projects, signing events,
+funds received and the fulfilment list. Views in routes.py; rules in
+services.py (agreements, events), counting.py (统计口径), funding.py
+(资金到位, 到位率), fulfilment.py (履约跟踪) and panel.py (the project page)."""
 
 from flask import Blueprint
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
+
+from app.agreements import routes  # noqa: E402, F401  (registers the views)

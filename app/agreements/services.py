@@ -1,0 +1,264 @@
+"""Agreement rules: recording an agreement on a project (and the stage move
+it implies), editing it under optimistic locking, archiving and restoring,
+and signing events (签约活动). Every change is audited in the caller's
+transaction; views commit.
+
+The counting rule for signed projects lives in `app.agreements.counting`
+and is re-exported here (`signed_amount_subquery`, `signed_amount`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import audit
+from app.agreements.counting import (
+    counted_amount,
+    counted_amount_expression,
+    signed_amount,
+    signed_amount_subquery,
+)
+from app.concurrency import check_version
+from app.db import db, utcnow
+from app.models import STAGE_ORDER, Agreement, AgreementKind, Project, Role, SigningEvent, Stage, User
+from app.projects.services import StageError, move_stage
+
+__all__ = [
+    "AGREEMENT_FIELDS",
+    "AgreementError",
+    "archive_agreement",
+    "counted_amount",
+    "counted_amount_expression",
+    "create_event",
+    "record_agreement",
+    "restore_agreement",
+    "signed_amount",
+    "signed_amount_subquery",
+    "update_agreement",
+    "update_event",
+]
+
+AGREEMENT_FIELDS = (
+    "kind",
+    "signed_on",
+    "signing_event_id",
+    "agreed_investment",
+    "is_capital_increase",
+    "foreign_investment",
+    "our_signatory",
+    "their_signatory",
+    "land_area",
+    "committed_output",
+    "committed_tax",
+    "committed_construction_on",
+    "committed_production_on",
+    "notes",
+)
+MONEY_FIELDS = ("agreed_investment", "foreign_investment", "land_area", "committed_output", "committed_tax")
+MONEY_QUANTUM = Decimal("0.0001")
+AREA_QUANTUM = Decimal("0.01")
+EVENT_FIELDS = ("name", "held_on", "place", "organizer_department_id")
+
+
+class AgreementError(Exception):
+    """A refused agreement or event change; `field` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --- validation ---------------------------------------------------------------
+
+
+def _validate(data: dict[str, Any], today: dt.date) -> None:
+    """The rules a form alone cannot be trusted with (the API and CLI call
+    these services too)."""
+    kind = data.get("kind")
+    if not isinstance(kind, AgreementKind):
+        raise AgreementError(_("请选择协议类型。"), "kind")
+    signed_on = data.get("signed_on")
+    if signed_on is None:
+        raise AgreementError(_("请填写签约日期。"), "signed_on")
+    if signed_on > today:
+        raise AgreementError(_("签约日期不能晚于今天（%(today)s）。", today=today.isoformat()), "signed_on")
+    if data.get("agreed_investment") is None:
+        raise AgreementError(_("请填写协议投资额（万元）。"), "agreed_investment")
+    for field in MONEY_FIELDS:
+        value = data.get(field)
+        if value is not None and Decimal(value) < 0:
+            raise AgreementError(_("数值不能为负数。"), field)
+    if data.get("is_capital_increase") and kind is not AgreementKind.SUPPLEMENTARY:
+        raise AgreementError(_("只有补充协议可以标记为增资。"), "is_capital_increase")
+    construction, production = data.get("committed_construction_on"), data.get("committed_production_on")
+    if construction and production and production < construction:
+        raise AgreementError(_("承诺投产日期不能早于承诺开工日期。"), "committed_production_on")
+    event_id = data.get("signing_event_id")
+    if event_id is not None and db.session.get(SigningEvent, event_id) is None:
+        raise AgreementError(_("所选签约活动不存在。"), "signing_event_id")
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    out = {field: data.get(field) for field in AGREEMENT_FIELDS}
+    for field in ("our_signatory", "their_signatory", "notes"):
+        out[field] = (out[field] or "").strip() or None
+    out["is_capital_increase"] = bool(out["is_capital_increase"])
+    # At the column's scale, so an unchanged value audits as unchanged.
+    for field in MONEY_FIELDS:
+        value = out[field]
+        if isinstance(value, Decimal) and value.is_finite():
+            out[field] = value.quantize(AREA_QUANTUM if field == "land_area" else MONEY_QUANTUM)
+    return out
+
+
+# --- agreements ---------------------------------------------------------------
+
+
+def record_agreement(project: Project, data: dict[str, Any], actor: User, *, today: dt.date | None = None) -> Agreement:
+    """Record an agreement on `project`. A project before `signed` moves to
+    `signed` on the signing date (one StageChange); one already signed or
+    further along is left where it is."""
+    today = today or dt.date.today()
+    data = _clean(data)
+    _validate(data, today)
+    if project.stage is Stage.EXITED:
+        raise AgreementError(_("项目已退出，须由管理员重新启用后才能录入协议。"))
+
+    agreement = Agreement(project_id=project.id, created_by_id=actor.id, **data)
+    db.session.add(agreement)
+    db.session.flush()
+    audit.record(
+        "create",
+        "agreement",
+        agreement.id,
+        changes={"project_id": project.id, **audit.snapshot(agreement, AGREEMENT_FIELDS)},
+        summary=_("%(project)s：%(kind)s", project=project.name, kind=agreement.kind.label),
+        user_id=actor.id,
+    )
+    if STAGE_ORDER.index(project.stage) < STAGE_ORDER.index(Stage.SIGNED):
+        note = _("签订%(kind)s（%(date)s）", kind=agreement.kind.label, date=agreement.signed_on.isoformat())
+        try:
+            move_stage(project, Stage.SIGNED, actor, note=note, on=agreement.signed_on)
+        except StageError as exc:
+            raise AgreementError(str(exc), exc.field) from exc
+    return agreement
+
+
+def update_agreement(
+    agreement: Agreement, data: dict[str, Any], actor: User, version: Any, *, today: dt.date | None = None
+) -> dict[str, list[Any]]:
+    """Save an edit made on version `version`; StaleEditError when someone
+    saved in between. Returns the audited {field: [old, new]}."""
+    check_version(agreement, "agreement", version)
+    today = today or dt.date.today()
+    data = _clean(data)
+    _validate(data, today)
+    before = audit.snapshot(agreement, AGREEMENT_FIELDS)
+    for field, value in data.items():
+        setattr(agreement, field, value)
+    changes = audit.diff(before, audit.snapshot(agreement, AGREEMENT_FIELDS))
+    if changes:
+        db.session.flush()
+        audit.record(
+            "update",
+            "agreement",
+            agreement.id,
+            changes=changes,
+            summary=_("%(project)s：%(kind)s", project=agreement.project.name, kind=agreement.kind.label),
+            user_id=actor.id,
+        )
+    return changes
+
+
+def archive_agreement(agreement: Agreement, actor: User, reason: str | None = None) -> None:
+    """Archive (never delete): the agreement leaves lists and counts; admin
+    can restore it. The project's stage is not moved back."""
+    if agreement.archived_at is not None:
+        raise AgreementError(_("该协议已归档。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise AgreementError(_("归档须填写原因。"), "reason")
+    agreement.archived_at = utcnow()
+    audit.record(
+        "archive",
+        "agreement",
+        agreement.id,
+        changes={"reason": reason[:500]},
+        summary=_("%(project)s：%(kind)s 已归档", project=agreement.project.name, kind=agreement.kind.label),
+        user_id=actor.id,
+    )
+
+
+def restore_agreement(agreement: Agreement, actor: User) -> None:
+    if agreement.archived_at is None:
+        raise AgreementError(_("该协议未归档。"))
+    agreement.archived_at = None
+    audit.record(
+        "restore",
+        "agreement",
+        agreement.id,
+        summary=_("%(project)s：%(kind)s 已恢复", project=agreement.project.name, kind=agreement.kind.label),
+        user_id=actor.id,
+    )
+
+
+# --- signing events -------------------------------------------------------------
+
+
+def _clean_event(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    out = {field: data.get(field) for field in EVENT_FIELDS}
+    out["name"] = (out["name"] or "").strip()
+    out["place"] = (out["place"] or "").strip() or None
+    if not out["name"]:
+        raise AgreementError(_("请填写签约活动名称。"), "name")
+    if out["held_on"] is None:
+        raise AgreementError(_("请填写签约活动日期。"), "held_on")
+    if out["held_on"] > today + dt.timedelta(days=366):
+        raise AgreementError(_("签约活动日期有误，请核对。"), "held_on")
+    return out
+
+
+def create_event(data: dict[str, Any], actor: User, *, today: dt.date | None = None) -> SigningEvent:
+    """A signing event (it may be planned ahead; agreements at it cannot be
+    dated in the future)."""
+    data = _clean_event(data, today or dt.date.today())
+    duplicate = db.session.scalar(
+        sa.select(SigningEvent.id).where(SigningEvent.name == data["name"], SigningEvent.held_on == data["held_on"])
+    )
+    if duplicate is not None:
+        raise AgreementError(_("同名同日的签约活动已存在，请直接选择。"), "name")
+    event = SigningEvent(created_by_id=actor.id, **data)
+    db.session.add(event)
+    db.session.flush()
+    audit.record(
+        "create",
+        "signing_event",
+        event.id,
+        changes=audit.snapshot(event, EVENT_FIELDS),
+        summary=event.name,
+        user_id=actor.id,
+    )
+    return event
+
+
+def update_event(event: SigningEvent, data: dict[str, Any], actor: User, *, today: dt.date | None = None) -> None:
+    data = _clean_event(data, today or dt.date.today())
+    before = audit.snapshot(event, EVENT_FIELDS)
+    for field, value in data.items():
+        setattr(event, field, value)
+    changes = audit.diff(before, audit.snapshot(event, EVENT_FIELDS))
+    if changes:
+        audit.record("update", "signing_event", event.id, changes=changes, summary=event.name, user_id=actor.id)
+
+
+def can_manage_event(user: User, event: SigningEvent | None = None) -> bool:
+    """Admin manages every event; staff create events and edit their own."""
+    if user.role is Role.ADMIN:
+        return True
+    if user.role is not Role.STAFF:
+        return False
+    return event is None or event.created_by_id == user.id
