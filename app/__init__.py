@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "app.problems",
     "app.agreements",
     "app.reports",
+    "app.imports",
     "app.api",
 )
 

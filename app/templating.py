@@ -28,6 +28,7 @@ NAV_ITEMS: list[tuple[str, Any, frozenset[Role]]] = [
     ("problems.index", _l("问题台账"), frozenset(Role)),
     ("agreements.index", _l("签约履约"), frozenset(Role)),
     ("reports.index", _l("统计报表"), frozenset(Role)),
+    ("imports.index", _l("数据导入"), frozenset({Role.ADMIN, Role.STAFF})),
     ("admin.index", _l("系统管理"), frozenset({Role.ADMIN})),
 ]
 

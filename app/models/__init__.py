@@ -1,7 +1,7 @@
 """All models, imported here so that metadata (and Alembic) sees every table."""
 
 from app.models.agreement import Agreement, Funding, SigningEvent
-from app.models.audit import ApiToken, Attachment, AuditLog, LoginAttempt
+from app.models.audit import ApiToken, Attachment, AuditLog, ImportBatch, LoginAttempt
 from app.models.company import Company, CompanyConflict, company_tier
 from app.models.enums import (
     STAGE_LIBRARY,
@@ -48,6 +48,7 @@ __all__ = [
     "Department",
     "DepartmentKind",
     "Funding",
+    "ImportBatch",
     "Instruction",
     "Lead",
     "LeadStatus",

@@ -101,3 +101,26 @@ class ApiToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} user={self.user_id}>"
+
+
+class ImportBatch(db.Model):
+    """An uploaded ledger between preview and commit. The file lives in the
+    database (not on one server's disk) so any app server can commit it."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    filename: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, nullable=False)
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="previewed")
+    rows: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    error_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    created_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    updated_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    committed_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime)
+
+    def __repr__(self) -> str:
+        return f"<ImportBatch {self.id} {self.kind} {self.status}>"

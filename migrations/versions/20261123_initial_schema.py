@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:33:49.342066
+Create Date: 2026-11-23 00:38:54.865102
 
 """
 
@@ -257,6 +257,28 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_company_industry_id"), ["industry_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_company_merged_into_id"), ["merged_into_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_company_normalized_name"), ["normalized_name"], unique=False)
+
+    op.create_table(
+        "import_batch",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.Column("error_count", sa.Integer(), nullable=False),
+        sa.Column("created_count", sa.Integer(), nullable=False),
+        sa.Column("updated_count", sa.Integer(), nullable=False),
+        sa.Column("committed_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"], ["user.id"], name=op.f("fk_import_batch_uploaded_by_id_user"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_batch")),
+    )
+    with op.batch_alter_table("import_batch", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_import_batch_uploaded_by_id"), ["uploaded_by_id"], unique=False)
 
     op.create_table(
         "signing_event",
@@ -1195,6 +1217,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_signing_event_held_on"))
 
     op.drop_table("signing_event")
+    with op.batch_alter_table("import_batch", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_import_batch_uploaded_by_id"))
+
+    op.drop_table("import_batch")
     with op.batch_alter_table("company", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_company_normalized_name"))
         batch_op.drop_index(batch_op.f("ix_company_merged_into_id"))

@@ -1,0 +1,123 @@
+"""Reading cell values the way people write them: amounts (`3500`, `3,500`,
+`3500万`, `3.5亿`), stages with or without 库, 是/否, dates. Each parser
+returns the value or raises CellError with a Chinese message — never a guess."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from app.models import Stage
+
+TEN_THOUSAND = Decimal(10000)
+MAX_AMOUNT_WAN = Decimal("100000000000000")
+
+_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
+_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_UNIT = re.compile(r"^(?P<number>.+?)(?P<unit>亿元|亿|万元|万)?$")
+
+STAGE_NAMES = {
+    "谋划": Stage.PLANNING,
+    "招引": Stage.ATTRACTING,
+    "洽谈": Stage.ATTRACTING,
+    "签约": Stage.SIGNED,
+    "落地": Stage.LANDED,
+    "开工": Stage.CONSTRUCTION,
+    "在建": Stage.CONSTRUCTION,
+    "投产": Stage.PRODUCTION,
+    "退出": Stage.EXITED,
+}
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says why, in Chinese."""
+
+
+def text(value: Any) -> str:
+    """A cell as trimmed text ('' for empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).replace("\x00", "").strip()
+
+
+def amount_wan(value: Any) -> Decimal | None:
+    """An amount in 万元 (None for an empty cell). 亿 is converted to 万元."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellError("金额格式无法识别。")
+    if isinstance(value, (int, float, Decimal)):
+        number = Decimal(str(value))
+        unit = None
+    else:
+        raw = unicodedata.normalize("NFKC", str(value)).replace(" ", "").replace("，", ",")
+        negative = raw.startswith("-")
+        match = _UNIT.match(raw.lstrip("-"))
+        if not match:
+            raise CellError("金额格式无法识别。")
+        digits, unit = match.group("number"), match.group("unit")
+        if not (_PLAIN.match(digits) or _GROUPED.match(digits)):
+            raise CellError("金额格式无法识别（示例：3500、3,500、3500万、3.5亿）。")
+        try:
+            number = Decimal(digits.replace(",", ""))
+        except InvalidOperation:
+            raise CellError("金额格式无法识别。") from None
+        if negative:
+            number = -number
+    if not number.is_finite():
+        raise CellError("金额格式无法识别。")
+    if number < 0:
+        raise CellError("金额不能为负数。")
+    if unit in ("亿", "亿元"):
+        number *= TEN_THOUSAND
+    if number >= MAX_AMOUNT_WAN:
+        raise CellError("金额过大，请核对单位（万元）。")
+    if number.as_tuple().exponent < -4:  # type: ignore[operator]
+        raise CellError("金额最多精确到元（4 位小数的万元）。")
+    return number
+
+
+def stage(value: Any) -> Stage:
+    name = text(value)
+    if name.endswith("库"):
+        name = name[:-1]
+    if name.endswith("阶段"):
+        name = name[:-2]
+    if name not in STAGE_NAMES:
+        raise CellError("项目阶段应为 谋划/招引/签约/落地/开工/投产/退出（可带“库”字）。")
+    return STAGE_NAMES[name]
+
+
+def yes_no(value: Any) -> bool | None:
+    name = text(value)
+    if not name:
+        return None
+    if name in ("是", "Y", "y", "yes", "Yes", "√", "1"):
+        return True
+    if name in ("否", "N", "n", "no", "No", "×", "0"):
+        return False
+    raise CellError("请填写“是”或“否”。")
+
+
+def date(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = text(value)
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"):
+        try:
+            parsed = dt.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+        if parsed.year < 1990 or parsed > dt.date.today():
+            raise CellError("日期超出合理范围。")
+        return parsed
+    raise CellError("日期格式应为 2026-03-15 或 2026年3月15日。")

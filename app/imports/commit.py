@@ -1,0 +1,103 @@
+"""Committing a validated project import: every row lands in the caller's
+one transaction or none does (the caller rolls back on any exception).
+Companies are found or created once per name; re-imports update."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from app import audit
+from app.companies.names import normalize_company_name
+from app.companies.services import CompanyError, create_company
+from app.db import db
+from app.imports.rows import Preview, RowResult
+from app.lookups import ref_id
+from app.models import Company, Project, RefKind, Stage, User
+from app.projects.assignment import change_leader
+from app.projects.services import ProjectError, create_project, move_stage, update_project
+
+IMPORT_NOTE = "台账导入"
+
+
+class ImportRefusedError(Exception):
+    """The file has errors: nothing is written."""
+
+
+def commit_projects(preview: Preview, actor: User, filename: str) -> dict[str, int]:
+    if not preview.ok:
+        raise ImportRefusedError("文件仍有错误，未导入任何数据。请修改后重新上传。")
+    companies: dict[str, Company] = {}
+    exit_reason = ref_id(RefKind.REASON, "其他")
+    created = updated = 0
+    for row in preview.rows:
+        company = _company(row, actor, companies)
+        data = {
+            "name": row.data["name"],
+            "planned_investment": row.data["planned_investment"],
+            "industry_id": row.data.get("industry_id"),
+            "lead_department_id": row.data.get("lead_department_id") or actor.department_id,
+            "is_key": row.data.get("is_key", False),
+            "location": row.data.get("location"),
+            "description": row.data.get("description"),
+            "company_id": company.id if company else None,
+        }
+        stage: Stage = row.data["stage"]
+        try:
+            if row.action == "update" and row.existing_id is not None:
+                project = db.session.get(Project, row.existing_id)
+                update_project(project, data, actor, version=project.version)
+                updated += 1
+            else:
+                opening = Stage.PLANNING if stage is Stage.EXITED else stage
+                project = create_project(
+                    {**data, "responsible_leader_id": None}, actor, stage=opening, note=IMPORT_NOTE
+                )
+                created += 1
+            if (
+                row.data.get("responsible_leader_id")
+                and row.data["responsible_leader_id"] != project.responsible_leader_id
+            ):
+                change_leader(project, row.data["responsible_leader_id"], IMPORT_NOTE, actor)
+            if project.stage is not stage:
+                reason = exit_reason if stage is Stage.EXITED else None
+                move_stage(project, stage, actor, note=f"{IMPORT_NOTE}（第 {row.row} 行）", reason_id=reason)
+        except ProjectError as exc:
+            raise ImportRefusedError(f"第 {row.row} 行：{exc}") from None
+    audit.record(
+        "import",
+        "import",
+        None,
+        changes={
+            "kind": "projects",
+            "file": filename,
+            "created": created,
+            "updated": updated,
+            "rows": len(preview.rows),
+        },
+        summary=f"项目台账导入 {filename}：新增 {created}，更新 {updated}",
+        user_id=actor.id,
+    )
+    return {"created": created, "updated": updated}
+
+
+def _company(row: RowResult, actor: User, cache: dict[str, Company]) -> Company | None:
+    if row.company_id is not None:
+        return db.session.get(Company, row.company_id)
+    name = row.data.get("company_name")
+    if not name:
+        return None
+    key = normalize_company_name(name)
+    if key in cache:
+        return cache[key]
+    try:
+        company = create_company(
+            {"name": name, "credit_code": row.data.get("credit_code"), "industry_id": row.data.get("industry_id")},
+            actor,
+        )
+    except CompanyError as exc:
+        raise ImportRefusedError(f"第 {row.row} 行：{exc}") from None
+    if company.first_department_id is None:  # 首报: the importing department reports it first
+        company.first_department_id = row.data.get("lead_department_id") or actor.department_id
+        company.first_reported_on = dt.date.today()
+    cache[key] = company
+    return company

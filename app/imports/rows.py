@@ -1,0 +1,96 @@
+"""What an import produces: per-row results with (row, column, value,
+message) errors, a preview summary, and the lookups every row shares
+(reference lists, departments, leaders) loaded once per file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.db import db
+from app.imports.sheets import Sheet
+from app.models import Department, RefItem, RefKind, Role, User
+
+
+@dataclass
+class CellProblem:
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+
+@dataclass
+class RowResult:
+    row: int
+    data: dict[str, Any] = field(default_factory=dict)
+    action: str = "create"  # create | update
+    existing_id: int | None = None
+    company_id: int | None = None  # an existing company the row names
+    company_note: str | None = None  # e.g. "企业库已有：华润置地（郑州）有限公司"
+
+
+@dataclass
+class Preview:
+    kind: str
+    header_row: int
+    rows: list[RowResult]
+    errors: list[CellProblem]
+    unknown_headers: list[str]
+    skipped: list[tuple[int, str]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def created(self) -> int:
+        return sum(1 for r in self.rows if r.action == "create")
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for r in self.rows if r.action == "update")
+
+
+class Lookups:
+    """Names → ids for the reference data a ledger mentions (one query each)."""
+
+    def __init__(self) -> None:
+        items = db.session.execute(sa.select(RefItem.kind, RefItem.name, RefItem.id, RefItem.active)).all()
+        self.ref: dict[RefKind, dict[str, int]] = {}
+        for kind, name, item_id, _active in items:
+            self.ref.setdefault(kind, {})[name] = item_id
+        self.departments: dict[str, int] = {}
+        for dept_id, name, short in db.session.execute(
+            sa.select(Department.id, Department.name, Department.short_name).where(Department.active.is_(True))
+        ):
+            self.departments[name] = dept_id
+            if short:
+                self.departments.setdefault(short, dept_id)
+        self.leaders: dict[str, list[int]] = {}
+        for user_id, name in db.session.execute(
+            sa.select(User.id, User.name).where(User.role == Role.LEADER, User.active.is_(True))
+        ):
+            self.leaders.setdefault(name, []).append(user_id)
+
+    def ref_id(self, kind: RefKind, name: str) -> int | None:
+        return self.ref.get(kind, {}).get(name)
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value)[:200]
+
+
+def sheet_problems(sheet: Sheet) -> list[CellProblem]:
+    """File-level findings: unknown columns are reported, never silently dropped."""
+    return [
+        CellProblem(sheet.header_row, header, header, "未识别的列，内容不会导入（请核对表头）")
+        for header in sheet.unknown_headers
+    ]

@@ -1,0 +1,105 @@
+"""The import workflow shared by pages and API: store an upload, preview it,
+commit it. Each step re-reads the stored file, so a commit validates again
+against the database as it is at that moment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from app.db import db, utcnow
+from app.imports import projects as project_import
+from app.imports.commit import ImportRefusedError, commit_projects
+from app.imports.rows import CellProblem, Preview
+from app.imports.sheets import SheetError
+from app.models import ImportBatch, Project, User
+from app.permissions import department_ids_in_scope, project_filter
+
+KINDS = {"projects": (project_import.preview, commit_projects)}
+
+
+class UploadError(Exception):
+    """An upload refused before parsing; `status` is the HTTP status."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def read_upload(upload: FileStorage | None) -> tuple[bytes, str]:
+    if upload is None or not upload.filename:
+        raise UploadError("请选择要上传的 .xlsx 文件。")
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise UploadError(f"文件超过 {limit // (1024 * 1024)} MB 上限，请拆分后导入。", 413)
+    if not data:
+        raise UploadError("上传的文件是空的。")
+    name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:255] or "import.xlsx"
+    return data, name
+
+
+def preview_upload(kind: str, data: bytes, actor: User) -> Preview:
+    parse, _commit = KINDS[kind]
+    preview = parse(data, max_rows=current_app.config["IMPORT_MAX_ROWS"], db_session=db.session)
+    _check_scope(preview, actor)
+    return preview
+
+
+def _check_scope(preview: Preview, actor: User) -> None:
+    """Staff import only into departments of their data scope, and update
+    only records they may change (the same rules as the forms)."""
+    depts = department_ids_in_scope(actor)
+    if depts is None:
+        return
+    label = "责任单位"
+    for row in preview.rows:
+        dept = row.data.get("lead_department_id") or row.data.get("owner_department_id") or actor.department_id
+        if dept not in depts:
+            preview.errors.append(CellProblem(row.row, label, "", "无权导入其他部门的数据。"))
+    update_ids = [r.existing_id for r in preview.rows if r.action == "update" and r.existing_id]
+    if update_ids and preview.kind == "projects":
+        editable = set(
+            db.session.scalars(sa.select(Project.id).where(Project.id.in_(update_ids), project_filter(actor)))
+        )
+        for row in preview.rows:
+            if row.action == "update" and row.existing_id not in editable:
+                preview.errors.append(
+                    CellProblem(
+                        row.row, "项目名称", row.data.get("name", ""), "该项目已存在且不在您的数据范围内，无法更新。"
+                    )
+                )
+
+
+def store(kind: str, data: bytes, filename: str, actor: User, preview: Preview) -> ImportBatch:
+    batch = ImportBatch(
+        kind=kind,
+        filename=filename,
+        content=data,
+        uploaded_by_id=actor.id,
+        rows=len(preview.rows),
+        error_count=len(preview.errors),
+    )
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def commit_batch(batch: ImportBatch, actor: User) -> dict[str, Any]:
+    """Validate the stored file again and commit it, or raise."""
+    if batch.status == "committed":
+        raise ImportRefusedError("该文件已经导入，请勿重复提交。")
+    preview = preview_upload(batch.kind, batch.content, actor)
+    _preview, commit = KINDS[batch.kind]
+    counts = commit(preview, actor, batch.filename)
+    batch.status = "committed"
+    batch.created_count = counts["created"]
+    batch.updated_count = counts["updated"]
+    batch.committed_at = utcnow()
+    return counts
+
+
+__all__ = ["ImportRefusedError", "SheetError"]

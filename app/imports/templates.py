@@ -1,0 +1,62 @@
+"""Downloadable .xlsx templates: Chinese headers (required ones marked *),
+one example row, and a second sheet listing the allowed values."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from app.db import db
+from app.imports import projects as project_import
+from app.models import Department, RefItem, RefKind, Role, User
+from app.xlsx import add_sheet, new_workbook
+
+EXAMPLES = {
+    "projects": {
+        "name": "比亚迪新能源汽车零部件产业园",
+        "stage": "招引库",
+        "planned_investment": "3.5亿",
+        "industry": "智能制造",
+        "company": "比亚迪股份有限公司",
+        "credit_code": "",
+        "department": "",
+        "leader": "",
+        "is_key": "是",
+        "location": "经开区",
+        "note": "",
+    }
+}
+
+
+def _allowed_values(kind: str) -> list[tuple[str, str]]:
+    refs = db.session.execute(
+        sa.select(RefItem.kind, RefItem.name).where(RefItem.active.is_(True)).order_by(RefItem.kind, RefItem.sort_order)
+    ).all()
+    by_kind: dict[RefKind, list[str]] = {}
+    for ref_kind, name in refs:
+        by_kind.setdefault(ref_kind, []).append(name)
+    departments = db.session.scalars(
+        sa.select(Department.name).where(Department.active.is_(True)).order_by(Department.sort_order, Department.id)
+    ).all()
+    rows = [
+        ("项目阶段", "谋划 / 招引 / 签约 / 落地 / 开工 / 投产 / 退出（可带“库”字）"),
+        ("计划总投资(万元)", "3500、3,500、3500万、3.5亿（亿元自动换算为万元）"),
+        ("是否重点项目", "是 / 否"),
+        ("产业类别", " / ".join(by_kind.get(RefKind.INDUSTRY, []))),
+        ("责任单位", " / ".join(departments)),
+    ]
+    if kind == "projects":
+        leaders = db.session.scalars(
+            sa.select(User.name).where(User.role == Role.LEADER, User.active.is_(True)).order_by(User.name)
+        ).all()
+        rows.append(("分包领导", " / ".join(leaders)))
+    return rows
+
+
+def template_workbook(kind: str) -> Workbook:
+    headers = [f"{h}*" if required else h for h, _field, required in project_import.HEADERS]
+    example = [EXAMPLES[kind].get(field, "") for _h, field, _required in project_import.HEADERS]
+    workbook = new_workbook()
+    add_sheet(workbook, "项目台账", headers, [example])
+    add_sheet(workbook, "可选值", ["字段", "可选值"], _allowed_values(kind))
+    return workbook
