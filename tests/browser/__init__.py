@@ -1,0 +1,1 @@
+"""Browser journeys in headless Chromium (Playwright with the system browser)."""
