@@ -133,7 +133,7 @@ class MonthField(StringField):
 
 
 class FundingForm(BaseForm):
-    month = MonthField(_l("到位月份"), validators=[DataRequired(message=_l("请选择到位月份。"))])
+    month = MonthField(_l("到位月份"), validators=[InputRequired(message=_l("请选择到位月份。"))])
     amount = MoneyField(_l("当月到位资金（万元）"), validators=[InputRequired(message=_l("请填写到位金额（万元）。"))])
     note = StringField(_l("说明"), validators=[Optional(), Length(max=500)])
 
