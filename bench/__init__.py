@@ -1,0 +1,1 @@
+"""Benchmark harness (`make bench`): synthetic city-scale data and timings."""
