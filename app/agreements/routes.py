@@ -254,11 +254,8 @@ def events():
             .order_by(Agreement.signed_on, Agreement.id)
         ):
             visible[agreement.signing_event_id].append(agreement)
-    years = db.session.scalars(
-        sa.select(sa.distinct(sa.extract("year", SigningEvent.held_on))).order_by(
-            sa.extract("year", SigningEvent.held_on).desc()
-        )
-    ).all()
+    year_of = sa.extract("year", SigningEvent.held_on)
+    years = db.session.scalars(sa.select(year_of).distinct().order_by(year_of.desc())).all()
     return render_template(
         "agreements/events.html",
         page=page,
