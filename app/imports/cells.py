@@ -37,12 +37,18 @@ class CellError(ValueError):
 
 
 def text(value: Any) -> str:
-    """A cell as trimmed text ('' for empty)."""
+    """A cell as trimmed text ('' for empty), as written (names keep their
+    full-width parentheses; matching normalizes separately)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).replace("\x00", "").strip()
+    return str(value).replace("\x00", "").replace("\u3000", " ").strip()
+
+
+def _norm(value: Any) -> str:
+    """Text for parsing codes and keywords: NFKC, no spaces."""
+    return "".join(unicodedata.normalize("NFKC", text(value)).split())
 
 
 def amount_wan(value: Any) -> Decimal | None:
@@ -83,7 +89,7 @@ def amount_wan(value: Any) -> Decimal | None:
 
 
 def stage(value: Any) -> Stage:
-    name = text(value)
+    name = _norm(value)
     if name.endswith("库"):
         name = name[:-1]
     if name.endswith("阶段"):
@@ -94,7 +100,7 @@ def stage(value: Any) -> Stage:
 
 
 def yes_no(value: Any) -> bool | None:
-    name = text(value)
+    name = _norm(value)
     if not name:
         return None
     if name in ("是", "Y", "y", "yes", "Yes", "√", "1"):
@@ -111,7 +117,7 @@ def date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    raw = text(value)
+    raw = _norm(value)
     for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"):
         try:
             parsed = dt.datetime.strptime(raw, pattern).date()

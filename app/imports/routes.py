@@ -16,7 +16,7 @@ from app.permissions import role_required
 from app.xlsx import workbook_response
 
 IMPORTERS = (Role.ADMIN, Role.STAFF)
-TITLES = {"projects": "项目台账导入"}
+TITLES = {"projects": "项目台账导入", "leads": "线索台账导入"}
 
 
 def _kind_or_404(kind: str) -> str:

@@ -11,14 +11,18 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from app.db import db, utcnow
+from app.imports import leads as lead_import
 from app.imports import projects as project_import
 from app.imports.commit import ImportRefusedError, commit_projects
 from app.imports.rows import CellProblem, Preview
 from app.imports.sheets import SheetError
-from app.models import ImportBatch, Project, User
-from app.permissions import department_ids_in_scope, project_filter
+from app.models import ImportBatch, Lead, Project, User
+from app.permissions import department_ids_in_scope, lead_filter, project_filter
 
-KINDS = {"projects": (project_import.preview, commit_projects)}
+KINDS = {
+    "projects": (project_import.preview, commit_projects),
+    "leads": (lead_import.preview, lead_import.commit),
+}
 
 
 class UploadError(Exception):
@@ -61,10 +65,11 @@ def _check_scope(preview: Preview, actor: User) -> None:
         if dept not in depts:
             preview.errors.append(CellProblem(row.row, label, "", "无权导入其他部门的数据。"))
     update_ids = [r.existing_id for r in preview.rows if r.action == "update" and r.existing_id]
-    if update_ids and preview.kind == "projects":
-        editable = set(
-            db.session.scalars(sa.select(Project.id).where(Project.id.in_(update_ids), project_filter(actor)))
+    if update_ids:
+        model, condition = (
+            (Project, project_filter(actor)) if preview.kind == "projects" else (Lead, lead_filter(actor))
         )
+        editable = set(db.session.scalars(sa.select(model.id).where(model.id.in_(update_ids), condition)))
         for row in preview.rows:
             if row.action == "update" and row.existing_id not in editable:
                 preview.errors.append(

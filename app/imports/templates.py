@@ -7,11 +7,26 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from app.db import db
+from app.imports import leads as lead_import
 from app.imports import projects as project_import
 from app.models import Department, RefItem, RefKind, Role, User
 from app.xlsx import add_sheet, new_workbook
 
+SPECS = {"projects": (project_import.HEADERS, "项目台账"), "leads": (lead_import.HEADERS, "线索台账")}
 EXAMPLES = {
+    "leads": {
+        "title": "新能源汽车零部件生产基地",
+        "company": "比亚迪股份有限公司",
+        "credit_code": "",
+        "source": "产业链招商",
+        "industry": "智能制造",
+        "amount": "5亿",
+        "contact_name": "王经理",
+        "contact_phone": "13800000000",
+        "department": "",
+        "received_on": "2026-03-15",
+        "note": "",
+    },
     "projects": {
         "name": "比亚迪新能源汽车零部件产业园",
         "stage": "招引库",
@@ -24,7 +39,7 @@ EXAMPLES = {
         "is_key": "是",
         "location": "经开区",
         "note": "",
-    }
+    },
 }
 
 
@@ -45,6 +60,9 @@ def _allowed_values(kind: str) -> list[tuple[str, str]]:
         ("产业类别", " / ".join(by_kind.get(RefKind.INDUSTRY, []))),
         ("责任单位", " / ".join(departments)),
     ]
+    if kind == "leads":
+        rows.insert(0, ("招商方式", " / ".join(by_kind.get(RefKind.SOURCE, []))))
+        rows.append(("收集日期", "2026-03-15 或 2026年3月15日"))
     if kind == "projects":
         leaders = db.session.scalars(
             sa.select(User.name).where(User.role == Role.LEADER, User.active.is_(True)).order_by(User.name)
@@ -54,9 +72,10 @@ def _allowed_values(kind: str) -> list[tuple[str, str]]:
 
 
 def template_workbook(kind: str) -> Workbook:
-    headers = [f"{h}*" if required else h for h, _field, required in project_import.HEADERS]
-    example = [EXAMPLES[kind].get(field, "") for _h, field, _required in project_import.HEADERS]
+    spec, title = SPECS[kind]
+    headers = [f"{h}*" if required else h for h, _field, required in spec]
+    example = [EXAMPLES[kind].get(field, "") for _h, field, _required in spec]
     workbook = new_workbook()
-    add_sheet(workbook, "项目台账", headers, [example])
+    add_sheet(workbook, title, headers, [example])
     add_sheet(workbook, "可选值", ["字段", "可选值"], _allowed_values(kind))
     return workbook
