@@ -32,19 +32,11 @@ class AreaField(MoneyField):
             raise ValidationError(_l("面积最多保留 2 位小数。"))
 
 
-class EventChoiceField(SelectField):
-    """'' (none), 'new' (create one inline) or an existing event id."""
-
-    def pre_validate(self, form: Any) -> None:
-        values = {str(value) for value, *_rest in self.iter_choices()}
-        if (self.data or "") not in values:
-            raise ValidationError(_l("所选签约活动不存在，请重新选择。"))
-
-
 class AgreementForm(BaseForm):
     kind = SelectField(_l("协议类型"), choices=AgreementKind.choices(), validators=[DataRequired()])
     signed_on = DateField(_l("签约日期"), validators=[DataRequired(message=_l("请填写签约日期。"))])
-    signing_event = EventChoiceField(_l("签约活动"), choices=[], validate_choice=False)
+    # '' (none), 'new' (create one inline) or an existing event id.
+    signing_event = SelectField(_l("签约活动"), choices=[], validate_choice=False)
     new_event_name = StringField(_l("新签约活动名称"), validators=[Optional(), Length(max=200)])
     new_event_held_on = DateField(_l("活动日期"), validators=[Optional()])
     new_event_place = StringField(_l("活动地点"), validators=[Optional(), Length(max=200)])
@@ -74,6 +66,10 @@ class AgreementForm(BaseForm):
                 self.new_event_held_on.errors = [*self.new_event_held_on.errors, _l("新建签约活动须填写日期。")]
                 valid = False
         return valid
+
+    def validate_signing_event(self, field: Any) -> None:
+        if (field.data or "") not in {str(value) for value, *_rest in field.iter_choices()}:
+            raise ValidationError(_l("所选签约活动不存在，请重新选择。"))
 
     def validate_committed_production_on(self, field: Any) -> None:
         start = self.committed_construction_on.data

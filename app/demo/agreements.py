@@ -17,6 +17,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.agreements import services
+from app.agreements.counting import signed_amount
 from app.agreements.funding import first_of_month, record_funding
 from app.db import db
 from app.demo import DemoContext
@@ -84,14 +85,15 @@ def seed(ctx: DemoContext) -> str:
     for key in sorted(by_quarter):
         group = by_quarter[key]
         dates = [min(p.signed_on or today - dt.timedelta(days=90), today) for p in group]
-        event = _event(min(dates), ctx.rng, actor) if len(group) >= 2 else None
+        held_on = min(dates)
         for project, signed_on in zip(group, dates, strict=True):
             rng = random.Random(project.id * 7919)  # stable per project: reseeding gives the same data
             if project.id not in has_agreement:
-                at_event = event is not None and rng.random() < 0.67
-                created_agreements += _agreements(project, signed_on, event if at_event else None, rng, actor, today)
-                if at_event and event is not None:
+                event = None
+                if len(group) >= 2 and (signed_on == held_on or rng.random() < 0.67):
+                    event = _event(held_on, ctx.rng, actor)
                     events.add(event.id)
+                created_agreements += _agreements(project, signed_on, event, rng, actor, today)
             if project.id not in has_funding and project.stage is not Stage.SIGNED:
                 created_funding += _funding(project, signed_on, rng, actor, today)
     db.session.flush()
@@ -189,8 +191,9 @@ def _agreements(
 def _funding(project: Project, signed_on: dt.date, rng: random.Random, actor: User, today: dt.date) -> int:
     """Monthly funds from the month after signing to last month, reaching a
     share of the agreed amount that grows with the stage."""
-    agreed = project.planned_investment or Decimal(10000)
-    share = {Stage.LANDED: (10, 35), Stage.CONSTRUCTION: (30, 75), Stage.PRODUCTION: (70, 105)}.get(
+    agreements = db.session.scalars(sa.select(Agreement).where(Agreement.project_id == project.id))
+    agreed = signed_amount(agreements) or project.planned_investment or Decimal(10000)
+    share = {Stage.LANDED: (10, 35), Stage.CONSTRUCTION: (30, 75), Stage.PRODUCTION: (60, 100)}.get(
         project.stage, (5, 20)
     )
     target = agreed * Decimal(rng.randint(*share)) / 100
