@@ -100,6 +100,7 @@ class Client(FlaskClient):
             if isinstance(data, dict) and "csrf_token" not in data:
                 data = {**data, "csrf_token": self.csrf_token()}
                 kwargs["data"] = data
+        kwargs.setdefault("buffered", True)  # read streamed bodies inside the request's context
         return contextvars.Context().run(super().open, *args, **kwargs)
 
     def session_transaction(self, *args: Any, **kwargs: Any):  # type: ignore[override]

@@ -137,7 +137,7 @@ def test_ledger_imports_as_it_is(client, login_as):
     assert preview.status_code == 200, html[:2000]
     assert "校验通过" in html and "合计行" in html and "注释行" in html
     assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 0  # preview writes nothing
-    assert commit(client).status_code == 302
+    assert "导入完成" in commit(client).get_data(as_text=True)
     projects = {p.name: p for p in db.session.scalars(sa.select(Project))}
     assert len(projects) == 4
     zj = projects["仲景医药健康产业园"]
@@ -221,7 +221,8 @@ def test_every_error_kind_is_listed_with_row_column_value_message(client, login_
     assert "约3亿" in html and "在谈" in html
     assert "确认导入" not in html
     batch = db.session.scalar(sa.select(ImportBatch))
-    assert client.post(f"/imports/batches/{batch.id}/commit").status_code == 302
+    refused = client.post(f"/imports/batches/{batch.id}/commit").get_data(as_text=True)
+    assert "未导入任何数据" in refused
     assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 0
 
 
@@ -232,7 +233,7 @@ def test_one_bad_row_in_a_thousand_imports_nothing(client, login_as):
     html = upload(client, ledger(rows)).get_data(as_text=True)
     assert "发现 1 处问题" in html and "<td>740</td>" in html  # data starts on sheet row 4
     batch = db.session.scalar(sa.select(ImportBatch))
-    client.post(f"/imports/batches/{batch.id}/commit")
+    client.post(f"/imports/batches/{batch.id}/commit").get_data()
     assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 0
 
 
@@ -324,3 +325,34 @@ def test_formula_text_in_cells_is_not_executed_on_template_export(client, login_
     assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert safe_cell("+1") == "'+1" and safe_cell("@x") == "'@x" and safe_cell("\tx") == "'\tx"
     assert safe_cell(5) == 5 and safe_cell("普通文本") == "普通文本"
+
+
+def test_commit_streams_progress_and_cannot_run_twice(client, login_as):
+    login_as("admin")
+    upload(client, ledger([row(i, f"进度项目{i:03d}") for i in range(1, 601)]))
+    html = commit(client).get_data(as_text=True)
+    assert html.count("<progress") >= 3 and "600 / 600" in html and "导入完成：新增 600 条" in html
+    again = commit(client).get_data(as_text=True)
+    assert "该文件已经导入" in again
+    assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 600
+
+
+def test_a_failure_during_commit_rolls_everything_back(client, login_as, monkeypatch):
+    login_as("admin")
+    upload(client, ledger([row(i, f"回滚项目{i:03d}") for i in range(1, 301)]))
+    from app.imports import commit as commit_module
+
+    original = commit_module.create_project
+    calls = {"n": 0}
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 280:
+            raise RuntimeError("disk full")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(commit_module, "create_project", flaky)
+    html = commit(client).get_data(as_text=True)
+    assert "已全部撤销" in html
+    assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(Company.id))) == 0

@@ -5,6 +5,7 @@ Companies are found or created once per name; re-imports update."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from app import audit
 from app.companies.names import normalize_company_name
@@ -23,13 +24,20 @@ class ImportRefusedError(Exception):
     """The file has errors: nothing is written."""
 
 
-def commit_projects(preview: Preview, actor: User, filename: str) -> dict[str, int]:
+PROGRESS_EVERY = 250
+
+
+def commit_projects(preview: Preview, actor: User, filename: str, counts: dict[str, int]) -> Iterator[int]:
+    """Write every row (a generator: yields rows done every PROGRESS_EVERY
+    rows, so a page can show progress); fills `counts` when complete."""
     if not preview.ok:
         raise ImportRefusedError("文件仍有错误，未导入任何数据。请修改后重新上传。")
     companies: dict[str, Company] = {}
     exit_reason = ref_id(RefKind.REASON, "其他")
     created = updated = 0
-    for row in preview.rows:
+    for done, row in enumerate(preview.rows, start=1):
+        if done % PROGRESS_EVERY == 0:
+            yield done
         company = _company(row, actor, companies)
         data = {
             "name": row.data["name"],
@@ -77,7 +85,8 @@ def commit_projects(preview: Preview, actor: User, filename: str) -> dict[str, i
         summary=f"项目台账导入 {filename}：新增 {created}，更新 {updated}",
         user_id=actor.id,
     )
-    return {"created": created, "updated": updated}
+    counts.update(created=created, updated=updated)
+    yield len(preview.rows)
 
 
 def _company(row: RowResult, actor: User, cache: dict[str, Company]) -> Company | None:

@@ -6,6 +6,7 @@ company, and the all-or-nothing commit through the leads service."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -157,14 +158,17 @@ def _match_existing(results: list[RowResult], session: Any) -> None:
             result.existing_id = lead_id
 
 
-def commit(preview_: Preview, actor: User, filename: str) -> dict[str, int]:
-    from app.imports.commit import ImportRefusedError
+def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, int]) -> Iterator[int]:
+    """Write every row; yields progress like `commit_projects`."""
+    from app.imports.commit import PROGRESS_EVERY, ImportRefusedError
 
     if not preview_.ok:
         raise ImportRefusedError("文件仍有错误，未导入任何数据。请修改后重新上传。")
     created = updated = 0
     new_companies: dict[str, int] = {}
-    for row in preview_.rows:
+    for done, row in enumerate(preview_.rows, start=1):
+        if done % PROGRESS_EVERY == 0:
+            yield done
         key = normalize_company_name(row.data["company_name"])
         company_id = row.company_id or new_companies.get(key)
         data = {
@@ -195,4 +199,5 @@ def commit(preview_: Preview, actor: User, filename: str) -> dict[str, int]:
         summary=f"线索台账导入 {filename}：新增 {created}，更新 {updated}",
         user_id=actor.id,
     )
-    return {"created": created, "updated": updated}
+    counts.update(created=created, updated=updated)
+    yield len(preview_.rows)

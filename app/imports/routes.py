@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    get_template_attribute,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +20,7 @@ from app.imports import bp, service
 from app.imports.commit import ImportRefusedError
 from app.imports.sheets import SheetError
 from app.imports.templates import template_workbook
-from app.models import ImportBatch, Role
+from app.models import ImportBatch, Role, User
 from app.permissions import role_required
 from app.xlsx import workbook_response
 
@@ -59,16 +68,42 @@ def upload(kind: str):
 @bp.route("/batches/<int:batch_id>/commit", methods=["POST"])
 @role_required(*IMPORTERS)
 def commit(batch_id: int):
+    """Write the batch while streaming a page that shows progress: a 10,000
+    row ledger takes several seconds and the person sees it advance. The
+    whole file is one transaction, committed only at the end."""
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or (batch.uploaded_by_id != current_user.id and current_user.role is not Role.ADMIN):
         abort(404)
-    try:
-        counts = service.commit_batch(batch, current_user)
-    except (ImportRefusedError, SheetError) as exc:
-        db.session.rollback()
-        flash(_("未导入任何数据：%(msg)s", msg=str(exc)), "danger")
-        return redirect(url_for("imports.upload", kind=batch.kind))
-    db.session.commit()
-    flash(_("导入完成：新增 %(c)d 条，更新 %(u)d 条。", c=counts["created"], u=counts["updated"]), "success")
-    target = "projects.index" if batch.kind == "projects" else "leads.index"
-    return redirect(url_for(target) if target in current_app.view_functions else url_for("imports.index"))
+    actor_id, kind, filename, rows = current_user.id, batch.kind, batch.filename, batch.rows
+    target = "projects.index" if kind == "projects" else "leads.index"
+    done_url = url_for(target) if target in current_app.view_functions else url_for("imports.index")
+    again_url = url_for("imports.upload", kind=kind)
+    page = get_template_attribute("imports/_progress.html", "page")
+    step = get_template_attribute("imports/_progress.html", "step")
+    finish = get_template_attribute("imports/_progress.html", "finish")
+
+    def generate():
+        # The streamed body runs under a fresh app context (and so a fresh
+        # database session): load what it writes through that session.
+        yield page(TITLES[kind], filename, rows)
+        counts: dict[str, int] = {}
+        stored, actor = db.session.get(ImportBatch, batch_id), db.session.get(User, actor_id)
+        try:
+            for done, total in service.iter_commit_batch(stored, actor, counts):
+                yield step(done, total)
+            db.session.commit()
+        except (ImportRefusedError, SheetError) as exc:
+            db.session.rollback()
+            yield finish(False, _("未导入任何数据：%(msg)s", msg=str(exc)), again_url)
+            return
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("import %s failed", batch_id)
+            yield finish(False, _("导入失败，未导入任何数据（已全部撤销）。请稍后重试或联系管理员。"), again_url)
+            return
+        message = _("导入完成：新增 %(c)d 条，更新 %(u)d 条。", c=counts["created"], u=counts["updated"])
+        yield finish(True, message, done_url)
+
+    response = Response(stream_with_context(generate()), mimetype="text/html")
+    response.headers["X-Accel-Buffering"] = "no"  # let a reverse proxy pass progress through
+    return response

@@ -4,7 +4,7 @@ against the database as it is at that moment."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from flask import current_app
@@ -93,17 +93,28 @@ def store(kind: str, data: bytes, filename: str, actor: User, preview: Preview) 
     return batch
 
 
-def commit_batch(batch: ImportBatch, actor: User) -> dict[str, Any]:
-    """Validate the stored file again and commit it, or raise."""
+def iter_commit_batch(batch: ImportBatch, actor: User, counts: dict[str, int]) -> Iterator[tuple[int, int]]:
+    """Validate the stored file again and write it, yielding (done, total)
+    as it goes; raises ImportRefusedError or SheetError. The caller commits
+    the transaction once this is exhausted (or rolls back on an error)."""
     if batch.status == "committed":
         raise ImportRefusedError("该文件已经导入，请勿重复提交。")
     preview = preview_upload(batch.kind, batch.content, actor)
     _preview, commit = KINDS[batch.kind]
-    counts = commit(preview, actor, batch.filename)
+    total = len(preview.rows)
+    for done in commit(preview, actor, batch.filename, counts):
+        yield done, total
     batch.status = "committed"
     batch.created_count = counts["created"]
     batch.updated_count = counts["updated"]
     batch.committed_at = utcnow()
+
+
+def commit_batch(batch: ImportBatch, actor: User) -> dict[str, int]:
+    """Validate and write in one go (API, CLI)."""
+    counts: dict[str, int] = {}
+    for _progress in iter_commit_batch(batch, actor, counts):
+        pass
     return counts
 
 
