@@ -1,0 +1,128 @@
+"""Drill-downs: the list of records behind one number of a report. The
+measure is rebuilt from the same query arguments by the same function as the
+number, then restricted to what the viewer may see (the one scope function
+per kind of record in `app.permissions`). When the viewer sees fewer records
+than the number counts (staff see district totals), the page says so."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.db import db
+from app.models import Company, Lead, Problem, Project, User, Visit
+from app.pagination import Page, paginate
+from app.permissions import lead_filter, problem_filter, project_filter, visit_filter
+from app.reports import measures as m
+from app.reports.filters import ReportQuery
+from app.reports.periods import ReportInputError
+
+ENTITIES: dict[str, Any] = {
+    "leads": Lead,
+    "projects": Project,
+    "visits": Visit,
+    "companies": Company,
+    "problems": Problem,
+}
+DIMENSION_ARGS = ("department", "industry", "kind", "user", "leader", "level", "light")
+
+
+def company_filter(user: User) -> sa.ColumnElement[bool]:
+    """Companies the user may see: those of leads or projects in their scope."""
+    return sa.or_(
+        Company.id.in_(sa.select(Lead.company_id).where(lead_filter(user))),
+        Company.id.in_(sa.select(Project.company_id).where(project_filter(user))),
+    )
+
+
+SCOPES = {
+    "leads": lead_filter,
+    "projects": project_filter,
+    "visits": visit_filter,
+    "companies": company_filter,
+    "problems": problem_filter,
+}
+
+_LOAD = {
+    "leads": (joinedload(Lead.company), joinedload(Lead.owner_department), joinedload(Lead.owner_user)),
+    "projects": (
+        joinedload(Project.company),
+        joinedload(Project.lead_department),
+        joinedload(Project.responsible_leader),
+    ),
+    "visits": (
+        joinedload(Visit.department),
+        joinedload(Visit.kind),
+        joinedload(Visit.lead),
+        joinedload(Visit.project),
+    ),
+    "companies": (joinedload(Company.industry), selectinload(Company.tiers)),
+    "problems": (joinedload(Problem.project), joinedload(Problem.category), joinedload(Problem.responsible_department)),
+}
+_ORDER = {
+    "leads": (Lead.received_on.desc(), Lead.id.desc()),
+    "projects": (Project.planned_investment.desc(), Project.id.desc()),
+    "visits": (Visit.visited_on.desc(), Visit.id.desc()),
+    "companies": (Company.name, Company.id),
+    "problems": (Problem.deadline, Problem.id),
+}
+
+
+@dataclass
+class Drill:
+    entity: str
+    measure_key: str
+    dims: dict[str, int | str | None]
+    total: int  # the number in the report
+    visible: int  # of which the viewer may see
+    page: Page  # items: (record, amount) rows
+    amount: Decimal | None = None  # the summed amount, when every record is visible
+
+
+def parse_dims(args: Mapping[str, str]) -> dict[str, int | str | None]:
+    dims: dict[str, int | str | None] = {}
+    for name in DIMENSION_ARGS:
+        raw = args.get(f"g_{name}")
+        if raw is None:
+            continue
+        raw = raw.strip()
+        if raw == m.NONE_KEY:
+            dims[name] = None
+        elif name in ("level", "light") and raw.isalpha() and len(raw) <= 20:
+            dims[name] = raw
+        elif raw.isdigit() and len(raw) <= 12:
+            dims[name] = int(raw)
+        else:
+            raise ReportInputError(_("下钻条件「%(name)s」的取值无效。", name=name))
+    return dims
+
+
+def drill(
+    entity: str, measure_key: str, q: ReportQuery, dims: dict[str, Any], user: User, page: int, per_page: int
+) -> Drill:
+    model = ENTITIES.get(entity)
+    measure = m.build(measure_key, q)
+    if model is None or measure.listed is not model:
+        raise ReportInputError(_("统计项与记录类型不符。"))
+    ids = m.drill_ids(measure, dims).subquery()
+    behind = model.id.in_(sa.select(ids.c[0]))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(ids)) or 0
+    # Each record with the amount the report summed for it (same joins, 1:1).
+    with_amount = measure.amount is not None and measure.base is model
+    columns = [model, measure.amount.label("amount")] if with_amount else [model, sa.null().label("amount")]
+    stmt = sa.select(*columns).select_from(model)
+    if with_amount:
+        for target, onclause in measure.joins:
+            stmt = stmt.outerjoin(target, onclause)
+    stmt = stmt.where(behind, SCOPES[entity](user)).options(*_LOAD[entity]).order_by(*_ORDER[entity])
+    result = paginate(stmt, page, per_page, scalars=False)
+    amount = None
+    if with_amount and result.total == total:
+        amount = db.session.scalar(sa.select(sa.func.sum(stmt.order_by(None).subquery().c.amount)))
+    return Drill(entity, measure_key, dims, total, result.total, result, amount)

@@ -1,0 +1,211 @@
+"""Report filters (department, industry, source, company tier, leader):
+parsed and checked once, then turned into SQL conditions per kind of record.
+Reports and their drill-downs build their WHERE clauses from these same
+functions, so a number and the list behind it cannot disagree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.db import db
+from app.models import Department, Lead, Project, RefItem, RefKind, Role, User, Visit, company_tier
+from app.reports.periods import Period, ReportInputError, parse_period
+
+# query argument → (reference kind or model, label for captions)
+FILTER_ARGS = ("department_id", "industry_id", "source_id", "tier_id", "leader_id")
+_REF_KIND = {"industry_id": RefKind.INDUSTRY, "source_id": RefKind.SOURCE, "tier_id": RefKind.TIER}
+FILTER_LABELS = {
+    "department_id": "部门",
+    "industry_id": "产业类别",
+    "source_id": "招商方式",
+    "tier_id": "企业类型",
+    "leader_id": "分包领导",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    department_id: int | None = None
+    industry_id: int | None = None
+    source_id: int | None = None
+    tier_id: int | None = None
+    leader_id: int | None = None
+    # id → display name of each chosen value, for captions and headings.
+    names: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def args(self) -> dict[str, str]:
+        return {name: str(getattr(self, name)) for name in FILTER_ARGS if getattr(self, name) is not None}
+
+    def describe(self) -> dict[str, str]:
+        return {FILTER_LABELS[name]: self.names.get(name, "") for name in FILTER_ARGS if getattr(self, name)}
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """Everything a report's numbers depend on: period, filters, report
+    options (view, metric …) and the day they are computed for."""
+
+    period: Period
+    filters: Filters
+    today: dt.date
+    options: dict[str, str] = field(default_factory=dict)
+
+    def args(self) -> dict[str, str]:
+        return {**self.period.args(), **self.filters.args(), **self.options}
+
+    def caption_filters(self) -> dict[str, str]:
+        return {"统计期间": self.period.label, **self.filters.describe()}
+
+
+def _parse_id(raw: Any, what: str) -> int | None:
+    if raw in (None, ""):
+        return None
+    text = str(raw).strip()
+    if not text.isdigit() or len(text) > 12:
+        raise ReportInputError(_("筛选条件「%(what)s」的取值无效。", what=what))
+    return int(text)
+
+
+def parse_filters(args: Mapping[str, str]) -> Filters:
+    """Check every filter value: an integer id of an existing record of the
+    right kind; anything else is refused with a message naming the filter."""
+    values: dict[str, int | None] = {}
+    names: dict[str, str] = {}
+    for name in FILTER_ARGS:
+        values[name] = _parse_id(args.get(name), FILTER_LABELS[name])
+    if values["department_id"] is not None:
+        dept = db.session.get(Department, values["department_id"])
+        if dept is None:
+            raise ReportInputError(_("所选部门不存在（编号 %(id)d）。", id=values["department_id"]))
+        names["department_id"] = dept.name
+    for name, kind in _REF_KIND.items():
+        if values[name] is not None:
+            item = db.session.get(RefItem, values[name])
+            if item is None or item.kind is not kind:
+                raise ReportInputError(
+                    _("所选%(what)s不存在（编号 %(id)d）。", what=FILTER_LABELS[name], id=values[name])
+                )
+            names[name] = item.name
+    if values["leader_id"] is not None:
+        leader = db.session.get(User, values["leader_id"])
+        if leader is None or leader.role is not Role.LEADER:
+            raise ReportInputError(_("所选分包领导不存在（编号 %(id)d）。", id=values["leader_id"]))
+        names["leader_id"] = leader.display
+    return Filters(**values, names=names)
+
+
+def parse_query(
+    args: Mapping[str, str], today: dt.date, *, options: dict[str, str] | None = None, default_period: str = "year"
+) -> ReportQuery:
+    return ReportQuery(
+        period=parse_period(args, today, default_period),
+        filters=parse_filters(args),
+        today=today,
+        options=options or {},
+    )
+
+
+def choice(args: Mapping[str, str], name: str, allowed: Mapping[str, Any] | list[str], default: str) -> str:
+    """An option that must be one of `allowed`."""
+    value = (args.get(name) or default).strip()
+    if value not in allowed:
+        raise ReportInputError(_("参数「%(name)s」的取值无效。", name=name))
+    return value
+
+
+# --- SQL conditions per kind of record ---------------------------------------
+
+
+def in_period(column: Any, period: Period) -> sa.ColumnElement[bool]:
+    return column.between(period.start, period.end)
+
+
+def _has_tier(company_id: Any, tier_id: int) -> sa.ColumnElement[bool]:
+    return sa.exists().where(company_tier.c.company_id == company_id, company_tier.c.tier_id == tier_id)
+
+
+def lead_conditions(f: Filters) -> list[sa.ColumnElement[bool]]:
+    """Leads matching the filters. A leader "has" a lead when they took part
+    in one of its visits or lead the project it became."""
+    conds: list[sa.ColumnElement[bool]] = [Lead.archived_at.is_(None)]
+    if f.department_id is not None:
+        conds.append(Lead.owner_department_id == f.department_id)
+    if f.industry_id is not None:
+        conds.append(Lead.industry_id == f.industry_id)
+    if f.source_id is not None:
+        conds.append(Lead.source_id == f.source_id)
+    if f.tier_id is not None:
+        conds.append(_has_tier(Lead.company_id, f.tier_id))
+    if f.leader_id is not None:
+        conds.append(
+            sa.or_(
+                Lead.id.in_(sa.select(Visit.lead_id).where(Visit.leader_present_id == f.leader_id).correlate(None)),
+                Lead.id.in_(
+                    sa.select(Project.lead_id).where(Project.responsible_leader_id == f.leader_id).correlate(None)
+                ),
+            )
+        )
+    return conds
+
+
+def project_conditions(f: Filters) -> list[sa.ColumnElement[bool]]:
+    """Projects matching the filters; the source is the origin lead's (a
+    project without a lead has none, so a source filter leaves it out)."""
+    conds: list[sa.ColumnElement[bool]] = [Project.archived_at.is_(None)]
+    if f.department_id is not None:
+        conds.append(Project.lead_department_id == f.department_id)
+    if f.industry_id is not None:
+        conds.append(Project.industry_id == f.industry_id)
+    if f.source_id is not None:
+        conds.append(Project.lead_id.in_(sa.select(Lead.id).where(Lead.source_id == f.source_id).correlate(None)))
+    if f.tier_id is not None:
+        conds.append(_has_tier(Project.company_id, f.tier_id))
+    if f.leader_id is not None:
+        conds.append(Project.responsible_leader_id == f.leader_id)
+    return conds
+
+
+def visit_conditions(f: Filters) -> list[sa.ColumnElement[bool]]:
+    """Visits matching the filters: the visit's own department and leader
+    present; industry, source and tier through its lead or project."""
+    conds: list[sa.ColumnElement[bool]] = [Visit.archived_at.is_(None)]
+    if f.department_id is not None:
+        conds.append(Visit.department_id == f.department_id)
+    if f.leader_id is not None:
+        conds.append(Visit.leader_present_id == f.leader_id)
+    subject: list[sa.ColumnElement[bool]] = []
+    if f.industry_id is not None:
+        subject.append(
+            sa.or_(
+                Visit.lead_id.in_(sa.select(Lead.id).where(Lead.industry_id == f.industry_id).correlate(None)),
+                Visit.project_id.in_(sa.select(Project.id).where(Project.industry_id == f.industry_id).correlate(None)),
+            )
+        )
+    if f.source_id is not None:
+        subject.append(
+            sa.or_(
+                Visit.lead_id.in_(sa.select(Lead.id).where(Lead.source_id == f.source_id).correlate(None)),
+                Visit.project_id.in_(
+                    sa.select(Project.id)
+                    .join(Lead, Project.lead_id == Lead.id)
+                    .where(Lead.source_id == f.source_id)
+                    .correlate(None)
+                ),
+            )
+        )
+    if f.tier_id is not None:
+        subject.append(
+            sa.or_(
+                Visit.lead_id.in_(sa.select(Lead.id).where(_has_tier(Lead.company_id, f.tier_id)).correlate(None)),
+                Visit.project_id.in_(
+                    sa.select(Project.id).where(_has_tier(Project.company_id, f.tier_id)).correlate(None)
+                ),
+            )
+        )
+    return conds + subject

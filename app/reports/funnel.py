@@ -1,0 +1,173 @@
+"""招商漏斗: 线索 → 已对接 → 洽谈 → 签约 → 开工 → 投产 (DESIGN.md, Funnel).
+
+A step counts every record that has reached it or any later step. The first
+three steps count leads (amount: intended investment); the last three count
+projects (amount: signed amount by the counting rule, `sql.signed_amount`).
+
+- **cohort** (批次): leads received in the period and how far they have got
+  by now. The cohort is leads, so projects without an origin lead (谋划
+  projects) are not in it; filters and the department split apply to the
+  lead (a project is counted for its lead's department).
+- **flow** (流量): records that reached each step *during* the period, by the
+  dates they reached it. Every project counts from 签约 on, with or without
+  an origin lead; filters and the split apply to the project itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.db import ZERO
+from app.models import Lead, Project
+from app.reports import measures as m
+from app.reports import sql
+from app.reports.common import department_names, name_of, ordered_keys, rate
+from app.reports.filters import ReportQuery, in_period, lead_conditions, project_conditions
+
+VIEWS = {"cohort": _l("批次视图（期间收到的线索走到了哪一步）"), "flow": _l("流量视图（期间内到达各步的数量）")}
+
+# (key, label, record kind, reached-on expression builder)
+STEPS: list[tuple[str, Any, str, Any]] = [
+    ("leads", _l("线索"), "lead", None),
+    ("contacted", _l("已对接"), "lead", sql.lead_contacted_on),
+    ("negotiating", _l("洽谈"), "lead", sql.lead_negotiating_on),
+    ("signed", _l("签约"), "project", sql.project_signed_on),
+    ("construction", _l("开工"), "project", sql.project_construction_on),
+    ("production", _l("投产"), "project", sql.project_production_on),
+]
+STEP_KEYS = [key for key, *_rest in STEPS]
+
+
+def _lead_amount() -> Any:
+    return sa.func.coalesce(Lead.intended_investment, 0)
+
+
+def _lead_dims() -> dict[str, m.Dim]:
+    return {"department": m.Dim(Lead.owner_department_id), "industry": m.Dim(Lead.industry_id)}
+
+
+def _cohort(step: str, kind: str, reached: Any):
+    def builder(q: ReportQuery) -> m.Measure:
+        cohort = [*lead_conditions(q.filters), in_period(Lead.received_on, q.period)]
+        if kind == "lead":
+            conds = cohort + ([reached().is_not(None)] if reached else [])
+            return m.Measure(Lead, tuple(conds), Lead, amount=_lead_amount(), dims=_lead_dims())
+        conds = [*cohort, Project.archived_at.is_(None), reached().is_not(None)]
+        signed = sql.signed_amount(None)  # by now, like the steps
+        return m.Measure(
+            Project,
+            tuple(conds),
+            Project,
+            amount=signed.amount,
+            joins=((Lead, Project.lead_id == Lead.id), signed.join),
+            dims=_lead_dims(),
+        )
+
+    return builder
+
+
+def _flow(step: str, kind: str, reached: Any):
+    def builder(q: ReportQuery) -> m.Measure:
+        if kind == "lead":
+            on = reached() if reached else Lead.received_on
+            conds = [*lead_conditions(q.filters), in_period(on, q.period)]
+            return m.Measure(Lead, tuple(conds), Lead, amount=_lead_amount(), dims=_lead_dims())
+        conds = [*project_conditions(q.filters), in_period(reached(), q.period)]
+        signed = sql.signed_amount(q.period.end)  # as it stood at the end of the period
+        return m.Measure(
+            Project,
+            tuple(conds),
+            Project,
+            amount=signed.amount,
+            joins=(signed.join,),
+            dims={"department": m.Dim(Project.lead_department_id), "industry": m.Dim(Project.industry_id)},
+        )
+
+    return builder
+
+
+for _key, _label, _kind, _reached in STEPS:
+    m.register(f"funnel.cohort.{_key}")(_cohort(_key, _kind, _reached))
+    m.register(f"funnel.flow.{_key}")(_flow(_key, _kind, _reached))
+
+
+@dataclass
+class FunnelStep:
+    key: str
+    label: str
+    kind: str
+    cell: m.Cell
+    step_rate: Decimal | None  # of the previous step, %
+    overall_rate: Decimal | None  # of 线索, %
+
+
+@dataclass
+class FunnelReport:
+    query: ReportQuery
+    view: str
+    steps: list[FunnelStep]
+    # department rows: (name, [cell per step])
+    by_department: list[tuple[str, list[m.Cell]]]
+    department_total: list[m.Cell]
+
+    @property
+    def view_label(self) -> str:
+        return str(VIEWS[self.view])
+
+
+def measure_key(view: str, step: str) -> str:
+    return f"funnel.{view}.{step}"
+
+
+def funnel_report(q: ReportQuery) -> FunnelReport:
+    view = q.options.get("view", "cohort")
+    steps: list[FunnelStep] = []
+    split: dict[str, dict[Any, m.Total]] = {}
+    first: int | None = None
+    previous: int | None = None
+    for key, label, kind, _reached in STEPS:
+        mkey = measure_key(view, key)
+        measure = m.build(mkey, q)
+        t = m.total(measure)
+        split[key] = m.by(measure, "department")
+        first = t.count if first is None else first
+        steps.append(
+            FunnelStep(
+                key=key,
+                label=str(label),
+                kind=kind,
+                cell=m.cell(mkey, t),
+                step_rate=rate(t.count, previous) if previous is not None else None,
+                overall_rate=rate(t.count, first) if previous is not None else None,
+            )
+        )
+        previous = t.count
+    names = department_names()
+    keys = ordered_keys({k for rows in split.values() for k in rows}, names)
+    rows = []
+    for dept in keys:
+        cells = [
+            m.cell(measure_key(view, key), split[key].get(dept, m.Total(0, ZERO)), department=dept) for key in STEP_KEYS
+        ]
+        rows.append((name_of(dept, names), cells))
+    return FunnelReport(q, view, steps, rows, [s.cell for s in steps])
+
+
+def sheets(report: FunnelReport) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The report as worksheets: (title, headers, rows) — the same numbers as
+    the page."""
+    from app.reports.render import pct, yi_number
+
+    head = ["步骤", "数量", "金额（亿元）", "较上一步转化率（%）", "总转化率（%）"]
+    rows = [
+        [s.label, s.cell.count, yi_number(s.cell.amount), pct(s.step_rate), pct(s.overall_rate)] for s in report.steps
+    ]
+    dept_head = ["部门", *[str(label) for _k, label, *_r in STEPS]]
+    dept_rows = [[name, *[c.count for c in cells]] for name, cells in report.by_department]
+    dept_rows.append(["合计", *[c.count for c in report.department_total]])
+    return [("招商漏斗", head, rows), ("漏斗-按部门", dept_head, dept_rows)]

@@ -1,0 +1,115 @@
+"""调度会材料: one action builds the pack for the weekly 调度, monthly 督查
+or quarterly 考评 meeting — funnel (flow view), 四库 and 三个一批, the
+departments' ranking (龙虎榜), key projects by leader with their lights and
+the projects behind the red and yellow ones, and overdue problems — as one
+printable A4 page and one workbook with a sheet per part. Every part is the
+same report function as its own page, so the numbers agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.db import db
+from app.models import Light, Project, TargetMetric, User
+from app.projects.five_ones import rate_denominator
+from app.projects.lights import light_details, light_expression, light_rank
+from app.reports import funnel, keyprojects, library, targets
+from app.reports.filters import ReportQuery, project_conditions
+
+# meeting → (title, default period)
+MEETINGS: dict[str, tuple[Any, str]] = {
+    "weekly": (_l("周调度会"), "year"),
+    "monthly": (_l("月度督查会"), "month"),
+    "quarterly": (_l("季度考评会"), "quarter"),
+}
+ATTENTION_LIMIT = 200  # red/yellow projects listed on paper
+
+
+@dataclass
+class AttentionRow:
+    leader: str
+    name: str
+    department: str
+    stage: str
+    light: Light
+    reason: str
+
+
+@dataclass
+class MeetingPack:
+    query: ReportQuery
+    title: str
+    funnel: funnel.FunnelReport
+    library: library.LibraryReport
+    ranking: targets.TargetsReport
+    key_projects: keyprojects.KeyProjectsReport
+    attention: list[AttentionRow]  # red and yellow key projects, by leader
+
+
+def _attention(q: ReportQuery) -> list[AttentionRow]:
+    """Red and yellow key projects grouped by leader, red first; reasons for
+    the whole list in one more query."""
+    light = light_expression(q.today)
+    leader = sa.orm.aliased(User)
+    stmt = (
+        sa.select(Project, light.label("light"), leader.name.label("leader_name"))
+        .outerjoin(leader, Project.responsible_leader_id == leader.id)
+        .options(sa.orm.joinedload(Project.lead_department))
+        .where(*project_conditions(q.filters), rate_denominator(), light.in_([Light.RED.value, Light.YELLOW.value]))
+        .order_by(leader.name.is_(None), leader.name, light_rank(light), Project.name)
+        .limit(ATTENTION_LIMIT)
+    )
+    rows = db.session.execute(stmt).all()
+    details = light_details([row.Project.id for row in rows], q.today)
+    return [
+        AttentionRow(
+            leader=row.leader_name or "未指定",
+            name=row.Project.name,
+            department=row.Project.lead_department.name if row.Project.lead_department else "—",
+            stage=row.Project.stage.label,
+            light=Light(row.light),
+            reason=details[row.Project.id].reason if row.Project.id in details else "",
+        )
+        for row in rows
+    ]
+
+
+def meeting_pack(q: ReportQuery) -> MeetingPack:
+    meeting = q.options.get("meeting", "weekly")
+    flow = replace(q, options={"view": "flow"})
+    year = replace(
+        q,
+        period=replace(
+            q.period,
+            start=q.period.start.replace(month=1, day=1),
+            end=q.period.start.replace(month=12, day=31),
+            preset="year",
+        ),
+        options={"metric": TargetMetric.SIGNED_AMOUNT.value},
+    )
+    return MeetingPack(
+        query=q,
+        title=str(MEETINGS[meeting][0]),
+        funnel=funnel.funnel_report(flow),
+        library=library.library_report(q),
+        ranking=targets.targets_report(year),
+        key_projects=keyprojects.key_projects_report(q),
+        attention=_attention(q),
+    )
+
+
+def sheets(pack: MeetingPack) -> list[tuple[str, list[str], list[list[Any]]]]:
+    attention = [[r.leader, r.name, r.department, r.stage, r.light.label, r.reason] for r in pack.attention]
+    return [
+        *funnel.sheets(pack.funnel)[:1],
+        *library.sheets(pack.library)[:1],
+        library.sheets(pack.library)[-1],
+        *targets.sheets(pack.ranking)[:2],
+        keyprojects.sheets(pack.key_projects)[0],
+        ("红黄灯项目", ["分包领导", "项目", "牵头部门", "阶段", "灯", "原因"], attention),
+        keyprojects.sheets(pack.key_projects)[2],
+    ]

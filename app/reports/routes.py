@@ -1,0 +1,284 @@
+"""Report pages: parse the query string, call one report function, render
+it as a page or export it as .xlsx (`?format=xlsx`). Bad input (dates, years,
+ids, anything else) is shown as a message on the page with status 400."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.db import db
+from app.lookups import department_choices, ref_choices, user_choices
+from app.models import Department, RefKind, Role, TargetMetric
+from app.pagination import page_args
+from app.permissions import admin_required
+from app.reports import activity, bp, drill, funnel, library, pack, render, speed, targets
+from app.reports.filters import ReportQuery, choice, parse_query
+from app.reports.forms import TargetsForm
+from app.reports.periods import PRESETS, ReportInputError, parse_year
+
+REPORTS = [
+    ("reports.funnel", _l("招商漏斗"), _l("线索 → 已对接 → 洽谈 → 签约 → 开工 → 投产，批次与流量两种口径")),
+    ("reports.library", _l("项目库统计"), _l("四库项目数与计划总投资，按部门、按产业；三个一批")),
+    ("reports.activity", _l("招商活动统计"), _l("收集线索、对接企业、走访次数，按部门、按人员")),
+    ("reports.targets", _l("目标考核"), _l("年度目标完成情况与部门排名（比学赶超）")),
+    ("reports.key_projects", _l("重点项目"), _l("红黄绿灯、五个一落实率、逾期问题督办")),
+    ("reports.speed", _l("周期分析"), _l("各环节停留天数的中位数与80分位，项目卡在哪里")),
+    ("reports.pack", _l("调度会材料"), _l("一键生成周调度、月督查、季考评会议材料")),
+]
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _filter_choices() -> dict[str, Any]:
+    return {
+        "departments": department_choices(blank=_("全部部门")),
+        "industries": ref_choices(RefKind.INDUSTRY, blank=_("全部产业")),
+        "sources": ref_choices(RefKind.SOURCE, blank=_("全部招商方式")),
+        "tiers": ref_choices(RefKind.TIER, blank=_("全部企业类型")),
+        "leaders": user_choices(Role.LEADER, blank=_("全部领导")),
+        "presets": list(PRESETS.items()),
+    }
+
+
+def _run(
+    template: str,
+    parse: Callable[[], ReportQuery],
+    build: Callable[[ReportQuery], Any],
+    sheets: Callable[[Any], list],
+    title: str,
+    filename: str,
+    **extra: Any,
+):
+    """Parse, build, then render or export; bad input → the page with a
+    message (400), never a 500."""
+    try:
+        query = parse()
+        report = build(query)
+    except ReportInputError as exc:
+        db.session.rollback()
+        return render_template(template, report=None, error=str(exc), title=title, **_filter_choices(), **extra), 400
+    if request.args.get("format") == "xlsx":
+        return render.export(filename, title, query, sheets(report))
+    return render_template(
+        template, report=report, error=None, title=title, generated=dt.datetime.now(), **_filter_choices(), **extra
+    )
+
+
+@bp.context_processor
+def _report_helpers() -> dict[str, Any]:
+    return {"drill_url": render.drill_url, "pct_text": render.pct_text}
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template("reports/index.html", reports=[r for r in REPORTS if r[0] in _available()])
+
+
+def _available() -> set[str]:
+    from flask import current_app
+
+    return set(current_app.view_functions)
+
+
+@bp.route("/funnel", endpoint="funnel")
+@login_required
+def funnel_view():
+    def parse() -> ReportQuery:
+        view = choice(request.args, "view", funnel.VIEWS, "cohort")
+        return parse_query(request.args, _today(), options={"view": view})
+
+    return _run(
+        "reports/funnel.html",
+        parse,
+        funnel.funnel_report,
+        funnel.sheets,
+        _("招商漏斗"),
+        "招商漏斗",
+        views=list(funnel.VIEWS.items()),
+    )
+
+
+@bp.route("/library", endpoint="library")
+@login_required
+def library_view():
+    return _run(
+        "reports/library.html",
+        lambda: parse_query(request.args, _today()),
+        library.library_report,
+        library.sheets,
+        _("项目库统计"),
+        "项目库统计",
+        dimensions=library.DIMENSIONS,
+    )
+
+
+@bp.route("/activity", endpoint="activity")
+@login_required
+def activity_view():
+    return _run(
+        "reports/activity.html",
+        lambda: parse_query(request.args, _today(), default_period="month"),
+        activity.activity_report,
+        activity.sheets,
+        _("招商活动统计"),
+        "招商活动统计",
+    )
+
+
+def _targets_query() -> ReportQuery:
+    year = parse_year(request.args.get("year"), _today())
+    metric = choice(request.args, "metric", [mt.value for mt in TargetMetric], TargetMetric.SIGNED_AMOUNT.value)
+    # Targets are yearly and per department: the only inputs are year and metric.
+    args = {"period": "year", "year": str(year)}
+    return parse_query(args, _today(), options={"metric": metric})
+
+
+@bp.route("/targets", endpoint="targets")
+@login_required
+def targets_view():
+    return _run(
+        "reports/targets.html",
+        _targets_query,
+        targets.targets_report,
+        targets.sheets,
+        _("目标考核"),
+        "目标考核",
+        metric_choices=[(mt.value, mt.label) for mt in TargetMetric],
+        amount_metrics=targets.AMOUNT_METRICS,
+    )
+
+
+@bp.route("/targets/edit", methods=["GET", "POST"])
+@admin_required
+def targets_edit():
+    try:
+        year = parse_year(request.values.get("year"), _today())
+    except ReportInputError as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for("reports.targets_edit"))
+    departments = db.session.scalars(
+        sa.select(Department).where(Department.active.is_(True)).order_by(Department.sort_order, Department.id)
+    ).all()
+    form = TargetsForm()
+    errors: dict[str, str] = {}
+    current = targets.targets_for(year)
+    raw: dict[str, str] = {}
+    if form.validate_on_submit():
+        values, errors, raw = form.parse_grid(request.form, [None, *[d.id for d in departments]])
+        if not errors:
+            try:
+                changed = targets.save_targets(year, values)
+            except targets.TargetError as exc:
+                db.session.rollback()
+                flash(str(exc), "danger")
+            else:
+                db.session.commit()
+                flash(_("已保存 %(year)d 年目标任务（%(n)d 项变更）。", year=year, n=changed), "success")
+                return redirect(url_for("reports.targets_edit", year=year))
+        else:
+            flash(_("有 %(n)d 项目标值有误，请根据提示修改。", n=len(errors)), "danger")
+    elif request.method == "POST":
+        flash(_("页面已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。"), "danger")
+    rows = [(None, _("全区")), *[(d.id, d.name) for d in departments]]
+    shown = {
+        TargetsForm.cell_name(dept_id, metric): _plain_number(value) for (dept_id, metric), value in current.items()
+    }
+    return render_template(
+        "reports/targets_edit.html",
+        form=form,
+        year=year,
+        rows=rows,
+        metrics=list(TargetMetric),
+        current=shown,
+        errors=errors,
+        raw=raw,
+        cell_name=TargetsForm.cell_name,
+    ), (400 if errors else 200)
+
+
+def _plain_number(value: Any) -> str:
+    """12000.0000 → 12000, 1.5000 → 1.5 for the entry grid."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@bp.route("/key-projects")
+@login_required
+def key_projects():
+    from app.reports import keyprojects
+
+    return _run(
+        "reports/key_projects.html",
+        lambda: parse_query(request.args, _today()),
+        keyprojects.key_projects_report,
+        keyprojects.sheets,
+        _("重点项目"),
+        "重点项目",
+    )
+
+
+@bp.route("/speed", endpoint="speed")
+@login_required
+def speed_view():
+    def parse() -> ReportQuery:
+        dim = choice(request.args, "by", speed.DIMENSIONS, "department")
+        return parse_query(request.args, _today(), options={"by": dim})
+
+    return _run(
+        "reports/speed.html",
+        parse,
+        speed.speed_report,
+        speed.sheets,
+        _("周期分析"),
+        "周期分析",
+        dimensions=list(speed.DIMENSIONS.items()),
+        dimensions_map=speed.DIMENSIONS,
+    )
+
+
+@bp.route("/pack", endpoint="pack")
+@login_required
+def pack_view():
+    def parse() -> ReportQuery:
+        meeting = choice(request.args, "meeting", pack.MEETINGS, "weekly")
+        args = request.args.to_dict()
+        if "period" not in args:
+            args["period"] = pack.MEETINGS[meeting][1]
+        return parse_query(args, _today(), options={"meeting": meeting})
+
+    return _run(
+        "reports/pack.html",
+        parse,
+        pack.meeting_pack,
+        pack.sheets,
+        _("调度会材料"),
+        "调度会材料",
+        meetings=[(k, v[0]) for k, v in pack.MEETINGS.items()],
+    )
+
+
+@bp.route("/drill/<entity>", endpoint="drill")
+@login_required
+def drill_view(entity: str):
+    page, per_page = page_args()
+    try:
+        key = request.args.get("m") or ""
+        query = parse_query(request.args, _today(), options={})
+        if entity not in drill.ENTITIES:
+            raise ReportInputError(_("记录类型不存在。"))
+        result = drill.drill(entity, key, query, drill.parse_dims(request.args), current_user, page, per_page)
+    except ReportInputError as exc:
+        db.session.rollback()
+        return render_template("reports/drill.html", result=None, error=str(exc)), 400
+    return render_template("reports/drill.html", result=result, error=None, query=query)

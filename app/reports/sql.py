@@ -1,0 +1,103 @@
+"""SQL expressions the reports share: the counting rule for signed amounts
+(统计口径), the dates on which a lead or project first reached a funnel step,
+and a portable day difference (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from app.agreements.counting import signed_amount_subquery
+from app.models import Lead, Project
+
+BILLION = 10000  # 1 亿元 in 万元
+
+
+@dataclass(frozen=True)
+class SignedAmount:
+    """The signed amount of each project by the agreements' counting rule
+    (`app.agreements.counting`: a framework then an investment agreement is
+    one project at the latest amount; a capital increase adds only the
+    increase), as an outer join on `Project` plus the amount expression.
+    A project that reached 签约 with no agreement recorded (moved by hand)
+    falls back to its planned investment rather than counting as zero."""
+
+    join: tuple[Any, Any]
+    amount: sa.ColumnElement[Any]
+
+
+def signed_amount(as_of: dt.date | None) -> SignedAmount:
+    """Valued with the agreements signed on or before `as_of` (None: all),
+    so a past period's report does not move when later agreements arrive."""
+    s = signed_amount_subquery(as_of=as_of, name="signed_value")
+    return SignedAmount(
+        (s, s.c.project_id == Project.id), sa.func.coalesce(s.c.signed_amount, Project.planned_investment)
+    )
+
+
+# The date a record first reached a funnel step. The *_on columns are
+# maintained for every earlier step when a later one is reached; taking the
+# first non-null in step order also covers a record where an earlier date
+# was never filled in, so a step always counts every record at or beyond it.
+def lead_contacted_on() -> sa.ColumnElement[Any]:
+    return sa.func.coalesce(Lead.contacted_on, Lead.negotiating_on, Lead.converted_on)
+
+
+def lead_negotiating_on() -> sa.ColumnElement[Any]:
+    return sa.func.coalesce(Lead.negotiating_on, Lead.converted_on)
+
+
+def project_signed_on() -> sa.ColumnElement[Any]:
+    return sa.func.coalesce(Project.signed_on, Project.landed_on, Project.construction_on, Project.production_on)
+
+
+def project_construction_on() -> sa.ColumnElement[Any]:
+    return sa.func.coalesce(Project.construction_on, Project.production_on)
+
+
+def project_production_on() -> sa.ColumnElement[Any]:
+    return Project.production_on
+
+
+class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is
+    """Whole days from `earlier` to `later` (dates or datetimes)."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between_default(element: days_between, compiler: Any, **kw: Any) -> str:
+    later, earlier = list(element.clauses)
+    return f"(CAST({compiler.process(later, **kw)} AS DATE) - CAST({compiler.process(earlier, **kw)} AS DATE))"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    later, earlier = list(element.clauses)
+    return (
+        f"CAST(julianday(date({compiler.process(later, **kw)})) "
+        f"- julianday(date({compiler.process(earlier, **kw)})) AS INTEGER)"
+    )
+
+
+class as_date(FunctionElement):  # noqa: N801
+    """The date part of a datetime (SQLite stores datetimes as text)."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(as_date)
+def _as_date_default(element: as_date, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(next(iter(element.clauses)), **kw)} AS DATE)"
+
+
+@compiles(as_date, "sqlite")
+def _as_date_sqlite(element: as_date, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(next(iter(element.clauses)), **kw)})"
