@@ -273,3 +273,25 @@ def test_staff_create_and_edit_their_events_viewers_cannot(client, login_as):
         client.post(f"/agreements/events/{event.id}/edit", data={"name": "x", "held_on": "2026-06-18"}).status_code
         == 403
     )
+
+
+# --- home panel ---------------------------------------------------------------------------------
+
+
+def test_home_page_warns_of_overdue_commitments_in_scope(client, login_as):
+    east, west = factories.department("东城街道"), factories.department("西城街道")
+    fa.agreement(fa.project(name="东城逾期项目", department=east), signed_on=ago(90), committed_construction_on=ago(9))
+    fa.agreement(fa.project(name="西城逾期项目", department=west), signed_on=ago(90), committed_construction_on=ago(9))
+    fa.agreement(fa.project(name="东城按期项目", department=east), signed_on=ago(90), committed_construction_on=ago(-9))
+    db.session.commit()
+    login_as("staff", department=east)
+    html = client.get("/").get_data(as_text=True)
+    assert "履约预警" in html and "东城逾期项目" in html and "已逾期 9 天" in html
+    assert "西城逾期项目" not in html and "东城按期项目" not in html
+
+
+def test_viewers_get_no_warning_panel(client, login_as):
+    fa.agreement(fa.project(name="逾期项目"), signed_on=ago(90), committed_construction_on=ago(9))
+    db.session.commit()
+    login_as("viewer")
+    assert "履约预警" not in client.get("/").get_data(as_text=True)

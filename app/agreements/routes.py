@@ -37,7 +37,7 @@ from app.agreements.funding import (
     fundings_of,
     record_funding,
 )
-from app.agreements.panel import build_panel
+from app.agreements.project_panel import build_panel
 from app.concurrency import StaleEditError
 from app.db import db
 from app.errors import render_error
