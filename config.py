@@ -59,6 +59,9 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
+    # A creator may delete a record outright this soon after creating it.
+    HARD_DELETE_MINUTES = 10
+
     # Excel imports.
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
     IMPORT_MAX_ROWS = 20000

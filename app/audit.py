@@ -18,7 +18,7 @@ from app.db import db
 from app.models import AuditLog
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A JSON-safe form of a column value."""
     if isinstance(value, enum.Enum):
         return value.value
@@ -27,7 +27,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple, set)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if hasattr(value, "id") and hasattr(value, "__tablename__"):
         return value.id
     return value
@@ -35,7 +35,7 @@ def _plain(value: Any) -> Any:
 
 def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
     """The current values of `fields` on `obj`, JSON-safe."""
-    return {name: _plain(getattr(obj, name)) for name in fields}
+    return {name: plain(getattr(obj, name)) for name in fields}
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import archive
 from app.admin import bp, services
 from app.admin.forms import AuditFilterForm, DepartmentForm, RefItemForm, ResetPasswordForm, UserForm
 from app.db import db
@@ -271,3 +272,35 @@ def audit_log():
         stmt = stmt.where(sa.false())
     page = paginate(stmt, *page_args(50))
     return render_template("admin/audit.html", page=page, form=form)
+
+
+# --- archived records ---------------------------------------------------------
+
+
+@bp.route("/archive")
+@admin_required
+def archived():
+    entity = request.args.get("entity", "lead")
+    if entity not in archive.KINDS:
+        abort(404)
+    page = paginate(archive.archived_page_query(entity), *page_args())
+    return render_template("admin/archive.html", page=page, entity=entity, kinds=archive.KINDS)
+
+
+@bp.route("/archive/<entity>/<int:record_id>/restore", methods=["POST"])
+@admin_required
+def restore(entity: str, record_id: int):
+    if entity not in archive.KINDS:
+        abort(404)
+    kind = archive.KINDS[entity]
+    record = db.session.get(kind.model, record_id)
+    if record is None:
+        abort(404)
+    try:
+        archive.restore(entity, record, current_user)
+    except archive.ArchiveError as exc:
+        flash(str(exc), "warning")
+    else:
+        db.session.commit()
+        flash(_("已恢复「%(title)s」。", title=kind.title(record)), "success")
+    return redirect(url_for("admin.archived", entity=entity))
