@@ -59,10 +59,10 @@ def test_other_department_cannot_archive_or_even_see(client, login_as):
 
 def test_creator_may_delete_within_minutes_only(client, login_as, app):
     staff = login_as("staff")
-    lead = make_lead(staff, title="打错的线索")
-    assert client.post(f"/records/lead/{lead.id}/delete").status_code == 302
+    lead_id = make_lead(staff, title="打错的线索").id
+    assert client.post(f"/records/lead/{lead_id}/delete").status_code == 302
     db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count(Lead.id)).where(Lead.id == lead.id)) == 0
+    assert db.session.scalar(sa.select(sa.func.count(Lead.id)).where(Lead.id == lead_id)) == 0
     entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "delete"))
     assert entry.changes["title"] == "打错的线索"
     old = make_lead(staff, title="旧线索")
