@@ -1,0 +1,484 @@
+"""Company pages: the list and search, a company's page (everything that
+involves it, filtered by what the viewer may see), create/edit with the
+duplicate check, the live look-up and check fragments the lead form uses,
+and the admin pages for conflicts (撞单裁定) and merging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.companies import bp, merge, services
+from app.companies import conflicts as conflict_rules
+from app.companies import credit_code as cc
+from app.companies.forms import CompanyForm, MergeForm, RuleForm
+from app.db import db
+from app.models import (
+    Company,
+    CompanyConflict,
+    ConflictStatus,
+    Department,
+    Lead,
+    Project,
+    RefKind,
+    Role,
+    User,
+    Visit,
+    company_tier,
+)
+from app.pagination import page_args, paginate
+from app.permissions import admin_required, lead_filter, project_filter, require, role_required, visit_filter
+from app.search import keyword_condition
+
+
+def _apply_error(form: Any, exc: Exception) -> None:
+    field = getattr(exc, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, str(exc)]
+    else:
+        flash(str(exc), "danger")
+
+
+def _load_company(company_id: int) -> Company:
+    company = db.session.get(Company, company_id)
+    if company is None or (company.archived_at is not None and company.merged_into_id is None):
+        abort(404)
+    return company
+
+
+def _ref_choices(*kinds: RefKind, include: set[int] | None = None) -> dict[RefKind, list]:
+    from app.leads.choices import ref_lists
+
+    return ref_lists(*kinds, include=include or set())
+
+
+# --- list and page ----------------------------------------------------------------
+
+
+@bp.route("/")
+@login_required
+def index():
+    q = " ".join((request.args.get("q") or "").split())[:100]
+    visible_leads = (
+        sa.select(sa.func.count(Lead.id))
+        .where(Lead.company_id == Company.id, Lead.archived_at.is_(None), lead_filter(current_user))
+        .correlate(Company)
+        .scalar_subquery()
+    )
+    all_leads = (
+        sa.select(sa.func.count(Lead.id))
+        .where(Lead.company_id == Company.id, Lead.archived_at.is_(None))
+        .correlate(Company)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(Company, visible_leads.label("visible_leads"), all_leads.label("all_leads"))
+        .where(Company.merged_into_id.is_(None), Company.archived_at.is_(None))
+        .options(selectinload(Company.tiers), joinedload(Company.industry), joinedload(Company.first_department))
+        .order_by(Company.updated_at.desc(), Company.id.desc())
+    )
+    if q:
+        stmt = stmt.where(keyword_condition(Company.search_text, q))
+    problems = []
+    for name in ("tier_id", "industry_id"):
+        raw = (request.args.get(name) or "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit():
+            problems.append(_("筛选条件「%(v)s」无效，已忽略。", v=raw[:20]))
+        elif name == "tier_id":
+            stmt = stmt.where(
+                Company.id.in_(sa.select(company_tier.c.company_id).where(company_tier.c.tier_id == int(raw)))
+            )
+        else:
+            stmt = stmt.where(Company.industry_id == int(raw))
+    if request.args.get("conflict") == "1":
+        stmt = stmt.where(
+            Company.id.in_(sa.select(CompanyConflict.company_id).where(CompanyConflict.status == ConflictStatus.OPEN))
+        )
+    for message in problems:
+        flash(message, "warning")
+    page = paginate(stmt, *page_args(), scalars=False)
+    refs = _ref_choices(RefKind.TIER, RefKind.INDUSTRY)
+    return render_template(
+        "companies/list.html",
+        page=page,
+        q=q,
+        tiers=refs[RefKind.TIER],
+        industries=refs[RefKind.INDUSTRY],
+        may_create=current_user.role in (Role.ADMIN, Role.STAFF),
+    )
+
+
+@bp.route("/<int:company_id>")
+@login_required
+def detail(company_id: int):
+    company = _load_company(company_id)
+    if company.merged_into_id is not None:
+        survivor = services.live(company)
+        flash(_("「%(a)s」已合并入「%(b)s」。", a=company.name, b=survivor.name), "info")
+        return redirect(url_for("companies.detail", company_id=survivor.id))
+    leads = db.session.scalars(
+        sa.select(Lead)
+        .where(Lead.company_id == company.id, Lead.archived_at.is_(None), lead_filter(current_user))
+        .options(joinedload(Lead.owner_department), joinedload(Lead.owner_user), joinedload(Lead.industry))
+        .order_by(Lead.received_on.desc(), Lead.id.desc())
+    ).all()
+    projects = db.session.scalars(
+        sa.select(Project)
+        .where(Project.company_id == company.id, Project.archived_at.is_(None), project_filter(current_user))
+        .options(joinedload(Project.lead_department), joinedload(Project.responsible_leader))
+        .order_by(Project.id.desc())
+    ).all()
+    company_leads = sa.select(Lead.id).where(Lead.company_id == company.id)
+    company_projects = sa.select(Project.id).where(Project.company_id == company.id)
+    visits = db.session.scalars(
+        sa.select(Visit)
+        .where(
+            sa.or_(Visit.lead_id.in_(company_leads), Visit.project_id.in_(company_projects)),
+            Visit.archived_at.is_(None),
+            visit_filter(current_user),
+        )
+        .options(
+            joinedload(Visit.kind),
+            joinedload(Visit.department),
+            joinedload(Visit.lead),
+            joinedload(Visit.project),
+            joinedload(Visit.leader_present),
+            selectinload(Visit.participants),
+        )
+        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+        .limit(50)
+    ).all()
+    followers = services.followers([company.id])[company.id]
+    hidden = db.session.scalar(
+        sa.select(sa.func.count(Lead.id)).where(
+            Lead.company_id == company.id, Lead.archived_at.is_(None), sa.not_(lead_filter(current_user))
+        )
+    )
+    open_conflicts = (
+        db.session.scalars(
+            sa.select(CompanyConflict)
+            .where(CompanyConflict.company_id == company.id, CompanyConflict.status == ConflictStatus.OPEN)
+            .options(joinedload(CompanyConflict.claimant_department))
+        ).all()
+        if current_user.role is Role.ADMIN
+        else []
+    )
+    from app.leads.routes import project_url
+
+    return render_template(
+        "companies/detail.html",
+        company=company,
+        leads=leads,
+        projects=projects,
+        visits=visits,
+        followers=followers,
+        hidden=hidden,
+        open_conflicts=open_conflicts,
+        may_edit=services.can_edit_company(current_user, company),
+        may_add_lead=current_user.role in (Role.ADMIN, Role.STAFF),
+        project_url=project_url,
+    )
+
+
+# --- create and edit --------------------------------------------------------------
+
+
+def _setup_form(form: CompanyForm, company: Company | None) -> None:
+    include = {company.industry_id} if company and company.industry_id else set()
+    refs = _ref_choices(RefKind.INDUSTRY, RefKind.TIER, include=include)
+    form.industry_id.choices = [("", "—"), *refs[RefKind.INDUSTRY]]
+    form.tier_ids.choices = refs[RefKind.TIER]
+
+
+def _company_data(form: CompanyForm) -> dict[str, Any]:
+    return {
+        "name": form.name.data,
+        "credit_code": form.credit_code.data,
+        "hq_region": form.hq_region.data,
+        "industry_id": form.industry_id.data,
+        "notes": form.notes.data,
+        "tier_ids": form.tier_ids.data or [],
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN, Role.STAFF)
+def new():
+    form = CompanyForm()
+    _setup_form(form, None)
+    matches: list[services.Match] = []
+    followers: dict[int, list] = {}
+    if request.method == "GET":
+        form.name.data = (request.args.get("name") or "")[:200]
+    if form.validate_on_submit():
+        matches = services.find_matches(form.name.data, form.credit_code.data)
+        by_code = [m for m in matches if m.reason == "credit_code"]
+        if by_code:
+            form.credit_code.errors = [_("该统一社会信用代码已登记在企业库中的另一家企业。")]
+            followers = services.followers(m.company.id for m in matches)
+        elif matches and not form.confirm_duplicate.data:
+            followers = services.followers(m.company.id for m in matches)
+        else:
+            try:
+                company = services.create_company(_company_data(form), current_user)
+            except services.CompanyError as exc:
+                db.session.rollback()
+                _apply_error(form, exc)
+            else:
+                db.session.commit()
+                flash(_("企业已保存。"), "success")
+                return redirect(url_for("companies.detail", company_id=company.id))
+    return render_template("companies/form.html", form=form, company=None, matches=matches, followers=followers)
+
+
+@bp.route("/<int:company_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(company_id: int):
+    company = _load_company(company_id)
+    require(company.merged_into_id is None and services.can_edit_company(current_user, company))
+    form = CompanyForm(obj=company if request.method == "GET" else None)
+    _setup_form(form, company)
+    matches: list[services.Match] = []
+    followers: dict[int, list] = {}
+    if request.method == "GET":
+        form.tier_ids.data = [t.id for t in company.tiers]
+        form.credit_code.data = company.credit_code or ""
+    if form.validate_on_submit():
+        renamed = services.normalize_company_name(form.name.data) != company.normalized_name
+        if renamed and not form.confirm_duplicate.data:
+            matches = [
+                m for m in services.find_matches(form.name.data, exclude_id=company.id) if m.reason != "credit_code"
+            ]
+            followers = services.followers(m.company.id for m in matches)
+        if not matches:
+            try:
+                services.update_company(company, _company_data(form), current_user)
+            except services.CompanyError as exc:
+                db.session.rollback()
+                _apply_error(form, exc)
+            else:
+                db.session.commit()
+                flash(_("企业已保存。"), "success")
+                return redirect(url_for("companies.detail", company_id=company.id))
+    return render_template("companies/form.html", form=form, company=company, matches=matches, followers=followers)
+
+
+# --- fragments for the lead and company forms (htmx) ---------------------------------
+
+
+@bp.route("/check")
+@role_required(Role.ADMIN, Role.STAFF)
+def check():
+    """Before saving: is the credit code valid, is the company already on
+    file, and which other departments follow it (department and date only)."""
+    name = (request.args.get("company_name") or request.args.get("name") or "")[:200]
+    raw_code = (request.args.get("credit_code") or "")[:30]
+    code = cc.clean(raw_code)
+    code_problem = cc.problem(code) if code else None
+    dept_raw = request.args.get("owner_department_id") or ""
+    department_id = int(dept_raw) if dept_raw.isdigit() else current_user.department_id
+    exclude = request.args.get("exclude_id") or ""
+    exclude_id = int(exclude) if exclude.isdigit() else None
+    matches = services.find_matches(name, code, exclude_id=exclude_id)
+    # Search by pinyin initials or part of the name too, to pick a company on file.
+    query = " ".join(name.split())
+    suggestions: list[Company] = []
+    if len(query) >= 2:
+        seen = {m.company.id for m in matches} | ({exclude_id} if exclude_id else set())
+        suggestions = [
+            c
+            for c in db.session.scalars(
+                sa.select(Company)
+                .where(
+                    Company.merged_into_id.is_(None),
+                    Company.archived_at.is_(None),
+                    keyword_condition(Company.search_text, query),
+                )
+                .order_by(sa.func.length(Company.name), Company.id)
+                .limit(8)
+            )
+            if c.id not in seen
+        ][:5]
+    followers = services.followers([*(m.company.id for m in matches), *(c.id for c in suggestions)])
+    others = {cid: [f for f in items if f.department_id != department_id] for cid, items in followers.items()}
+    return render_template(
+        "companies/_check.html",
+        matches=matches,
+        suggestions=suggestions,
+        followers=others,
+        code=code,
+        code_problem=code_problem,
+        pick=request.args.get("mode") != "company",
+    )
+
+
+# --- admin: conflicts ---------------------------------------------------------------
+
+
+@bp.route("/conflicts")
+@admin_required
+def conflicts():
+    status = request.args.get("status", "open")
+    stmt = (
+        sa.select(CompanyConflict)
+        .options(
+            joinedload(CompanyConflict.company),
+            joinedload(CompanyConflict.holder_department),
+            joinedload(CompanyConflict.claimant_department),
+            joinedload(CompanyConflict.ruled_by),
+        )
+        .order_by(CompanyConflict.detected_at.desc(), CompanyConflict.id.desc())
+    )
+    if status != "all":
+        try:
+            stmt = stmt.where(CompanyConflict.status == ConflictStatus(status))
+        except ValueError:
+            flash(_("状态「%(v)s」无效，已显示待裁定。", v=status[:20]), "warning")
+            status = "open"
+            stmt = stmt.where(CompanyConflict.status == ConflictStatus.OPEN)
+    page = paginate(stmt, *page_args())
+    lead_ids = [c.lead_id for c in page.items]
+    leads = {
+        lead.id: lead
+        for lead in db.session.scalars(
+            sa.select(Lead).where(Lead.id.in_(lead_ids)).options(joinedload(Lead.owner_user))
+        )
+    }
+    return render_template(
+        "companies/conflicts.html", page=page, leads=leads, status=status, statuses=list(ConflictStatus)
+    )
+
+
+@bp.route("/conflicts/<int:conflict_id>", methods=["GET", "POST"])
+@admin_required
+def conflict_rule(conflict_id: int):
+    conflict = db.session.get(CompanyConflict, conflict_id)
+    if conflict is None:
+        abort(404)
+    company = conflict.company
+    lead = db.session.get(Lead, conflict.lead_id)
+    holder_id = company.first_department_id or conflict.holder_department_id
+    party_ids = [i for i in (holder_id, conflict.claimant_department_id) if i]
+    depts = list(db.session.scalars(sa.select(Department).where(Department.id.in_(party_ids))))
+    form = RuleForm()
+    form.department_id.choices = [("", "—")] + [(d.id, d.name) for d in depts]
+    users = db.session.execute(
+        sa.select(User.id, User.name, Department.name.label("dept"))
+        .join(Department, Department.id == User.department_id)
+        .where(User.department_id.in_([d.id for d in depts]), User.active.is_(True))
+        .order_by(Department.name, User.name)
+    ).all()
+    form.owner_user_id.choices = [("", _("暂不指定"))] + [(u.id, f"{u.name} · {u.dept}") for u in users]
+    if request.method == "GET":
+        form.department_id.data = holder_id
+        form.new_company_name.data = company.name
+    if conflict.status is ConflictStatus.OPEN and form.validate_on_submit():
+        try:
+            ruled = conflict_rules.rule_conflict(
+                conflict,
+                form.ruling.data,
+                current_user,
+                {
+                    "department_id": form.department_id.data,
+                    "owner_user_id": form.owner_user_id.data,
+                    "new_company_name": form.new_company_name.data,
+                    "new_credit_code": form.new_credit_code.data,
+                    "note": form.note.data,
+                },
+            )
+        except services.CompanyError as exc:
+            db.session.rollback()
+            _apply_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("已裁定（%(n)d 条撞单）。", n=len(ruled)), "success")
+            return redirect(url_for("companies.conflicts"))
+    holder_leads = db.session.scalars(
+        sa.select(Lead)
+        .where(Lead.company_id == company.id, Lead.owner_department_id == holder_id, Lead.archived_at.is_(None))
+        .options(joinedload(Lead.owner_user))
+        .order_by(Lead.received_on)
+    ).all()
+    covered = db.session.scalars(
+        sa.select(Lead)
+        .join(CompanyConflict, CompanyConflict.lead_id == Lead.id)
+        .where(
+            CompanyConflict.company_id == company.id,
+            CompanyConflict.claimant_department_id == conflict.claimant_department_id,
+            CompanyConflict.status == ConflictStatus.OPEN,
+        )
+        .options(joinedload(Lead.owner_user))
+    ).all()
+    return render_template(
+        "companies/conflict_rule.html",
+        conflict=conflict,
+        company=company,
+        lead=lead,
+        form=form,
+        holder_leads=holder_leads,
+        covered=covered,
+    )
+
+
+# --- admin: merge -------------------------------------------------------------------
+
+
+@bp.route("/<int:company_id>/merge", methods=["GET", "POST"])
+@admin_required
+def merge_into(company_id: int):
+    """Merge another record into this one (this one survives)."""
+    survivor = _load_company(company_id)
+    if survivor.merged_into_id is not None:
+        abort(404)
+    form = MergeForm()
+    other = None
+    raw = request.values.get("other_id") or ""
+    if raw.isdigit():
+        other = db.session.get(Company, int(raw))
+        if (
+            other is None
+            or other.merged_into_id is not None
+            or other.archived_at is not None
+            or other.id == survivor.id
+        ):
+            other = None
+            if request.method == "GET":
+                flash(_("所选企业不存在、已合并或就是本企业。"), "warning")
+    if request.method == "POST" and form.validate() and other is not None:
+        try:
+            result = merge.merge_companies(survivor, other, current_user, form.note.data)
+        except services.CompanyError as exc:
+            db.session.rollback()
+            _apply_error(form, exc)
+        else:
+            db.session.commit()
+            after = result["after"]
+            flash(
+                _(
+                    "已合并：线索 %(l)d 条、项目 %(p)d 个、拜访记录 %(v)d 条均已归入本企业。",
+                    l=after["leads"],
+                    p=after["projects"],
+                    v=after["visits"],
+                ),
+                "success",
+            )
+            return redirect(url_for("companies.detail", company_id=survivor.id))
+    elif request.method == "POST" and other is None:
+        form.other_id.errors = [*form.other_id.errors, _("所选企业不存在、已合并或就是本企业。")]
+    candidates = services.find_matches(survivor.name, survivor.credit_code, exclude_id=survivor.id, limit=10)
+    counts = {
+        "survivor": merge.involvement([survivor.id]),
+        "other": merge.involvement([other.id]) if other else None,
+    }
+    if other is not None and request.method == "GET":
+        form.other_id.data = other.id
+    return render_template(
+        "companies/merge.html", survivor=survivor, other=other, form=form, candidates=candidates, counts=counts
+    )

@@ -1,0 +1,302 @@
+"""Company rules: creating and editing the one record per company (credit
+code checked and unique, normalized name and search text maintained), the
+duplicate finder (credit code → normalized name → fuzzy match on what
+remains) and who follows a company (首报 holder first), which is all a
+staff member is told about another department's work on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import audit
+from app.companies import credit_code as cc
+from app.companies.names import FUZZY_THRESHOLD, NameKey, normalize_company_name, search_bigrams, similarity
+from app.db import db
+from app.models import Company, Department, Lead, RefItem, RefKind, Role, User
+from app.permissions import department_ids_in_scope
+from app.search import search_text
+
+COMPANY_FIELDS = ("name", "credit_code", "hq_region", "industry_id", "notes")
+NAME_MAX = 200
+
+
+class CompanyError(Exception):
+    """A refused company change; `field` names the form field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --- the record ----------------------------------------------------------------
+
+
+def clean_name(name: str | None) -> str:
+    text = " ".join((name or "").split())
+    if not text:
+        raise CompanyError(_("请填写企业名称。"), "name")
+    if len(text) > NAME_MAX:
+        raise CompanyError(_("企业名称不能超过 %(n)d 个字符。", n=NAME_MAX), "name")
+    if not normalize_company_name(text):
+        raise CompanyError(_("企业名称无效，请填写完整的企业名称。"), "name")
+    return text
+
+
+def clean_credit_code(raw: str | None, *, exclude_id: int | None = None) -> str | None:
+    """The cleaned code, or None when blank; refused when invalid or taken."""
+    code = cc.clean(raw)
+    if not code:
+        return None
+    problem = cc.problem(code)
+    if problem:
+        raise CompanyError(problem, "credit_code")
+    stmt = sa.select(Company.id).where(Company.credit_code == code)
+    if exclude_id is not None:
+        stmt = stmt.where(Company.id != exclude_id)
+    if db.session.scalar(stmt) is not None:
+        raise CompanyError(_("该统一社会信用代码已登记在企业库中的另一家企业。"), "credit_code")
+    return code
+
+
+def refresh_names(company: Company) -> None:
+    """Keep `normalized_name` and `search_text` in step with the name."""
+    company.normalized_name = normalize_company_name(company.name)
+    company.search_text = search_text(company.name, company.credit_code)
+
+
+def set_tiers(company: Company, tier_ids: Iterable[int] | None) -> None:
+    ids = sorted({int(i) for i in tier_ids or []})
+    tiers = (
+        db.session.scalars(sa.select(RefItem).where(RefItem.id.in_(ids), RefItem.kind == RefKind.TIER)).all()
+        if ids
+        else []
+    )
+    if len(tiers) != len(ids):
+        raise CompanyError(_("所选企业类型不存在，请重新选择。"), "tier_ids")
+    company.tiers = sorted(tiers, key=lambda t: (t.sort_order, t.id))
+
+
+def _check_industry(industry_id: int | None) -> None:
+    if industry_id is None:
+        return
+    item = db.session.get(RefItem, industry_id)
+    if item is None or item.kind is not RefKind.INDUSTRY:
+        raise CompanyError(_("所选产业类别不存在，请重新选择。"), "industry_id")
+
+
+def create_company(data: dict[str, Any], actor: User) -> Company:
+    """A new company; `data` may carry name, credit_code, hq_region,
+    industry_id, notes and tier_ids."""
+    name = clean_name(data.get("name"))
+    code = clean_credit_code(data.get("credit_code"))
+    _check_industry(data.get("industry_id"))
+    company = Company(
+        name=name,
+        credit_code=code,
+        hq_region=(data.get("hq_region") or "").strip()[:100] or None,
+        industry_id=data.get("industry_id"),
+        notes=(data.get("notes") or "").strip() or None,
+        created_by_id=actor.id,
+    )
+    refresh_names(company)
+    if "tier_ids" in data:
+        set_tiers(company, data.get("tier_ids"))
+    db.session.add(company)
+    db.session.flush()
+    audit.record(
+        "create",
+        "company",
+        company.id,
+        changes={**audit.snapshot(company, COMPANY_FIELDS), "tiers": [t.id for t in company.tiers]},
+        summary=company.name,
+        user_id=actor.id,
+    )
+    return company
+
+
+def update_company(company: Company, data: dict[str, Any], actor: User) -> Company:
+    before = {**audit.snapshot(company, COMPANY_FIELDS), "tiers": [t.id for t in company.tiers]}
+    if "name" in data:
+        company.name = clean_name(data.get("name"))
+    if "credit_code" in data:
+        company.credit_code = clean_credit_code(data.get("credit_code"), exclude_id=company.id)
+    if "industry_id" in data:
+        _check_industry(data.get("industry_id"))
+        company.industry_id = data.get("industry_id")
+    if "hq_region" in data:
+        company.hq_region = (data.get("hq_region") or "").strip()[:100] or None
+    if "notes" in data:
+        company.notes = (data.get("notes") or "").strip() or None
+    if "tier_ids" in data:
+        set_tiers(company, data.get("tier_ids"))
+    refresh_names(company)
+    after = {**audit.snapshot(company, COMPANY_FIELDS), "tiers": [t.id for t in company.tiers]}
+    changes = audit.diff(before, after)
+    if changes:
+        audit.record("update", "company", company.id, changes=changes, summary=company.name, user_id=actor.id)
+    return company
+
+
+def live(company: Company | None) -> Company | None:
+    """Follow merges to the surviving record."""
+    seen = set()
+    while company is not None and company.merged_into_id is not None and company.id not in seen:
+        seen.add(company.id)
+        company = db.session.get(Company, company.merged_into_id)
+    return company
+
+
+def can_edit_company(user: User, company: Company) -> bool:
+    """Admin; staff when the company is unheld, held within their scope, was
+    entered by them, or has a lead they may see."""
+    if user.role is Role.ADMIN:
+        return True
+    if user.role is not Role.STAFF or company.merged_into_id is not None:
+        return False
+    depts = department_ids_in_scope(user)
+    if depts is None or company.created_by_id == user.id or company.first_department_id is None:
+        return True
+    if company.first_department_id in depts:
+        return True
+    from app.permissions import lead_filter
+
+    return (
+        db.session.scalar(sa.select(Lead.id).where(Lead.company_id == company.id, lead_filter(user)).limit(1))
+        is not None
+    )
+
+
+# --- the duplicate finder -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    company: Company
+    reason: str  # 'credit_code' | 'name' | 'fuzzy'
+    score: int
+
+    @property
+    def reason_label(self) -> str:
+        return {
+            "credit_code": _("统一社会信用代码相同"),
+            "name": _("规范化名称相同"),
+            "fuzzy": _("名称相近（相似度 %(s)d%%）", s=self.score),
+        }[self.reason]
+
+
+def _live_companies() -> sa.ColumnElement[bool]:
+    return sa.and_(Company.merged_into_id.is_(None), Company.archived_at.is_(None))
+
+
+def find_matches(
+    name: str | None, credit_code: str | None = None, *, exclude_id: int | None = None, limit: int = 5
+) -> list[Match]:
+    """Companies that may be the one named: by credit code, by normalized
+    name, then by a close fuzzy match on what remains (best first). The SQL
+    prefilter keeps this to one indexed lookup and one narrow scan."""
+    matches: dict[int, Match] = {}
+    code = cc.clean(credit_code)
+    if code and cc.problem(code) is None:
+        stmt = sa.select(Company).where(Company.credit_code == code, _live_companies())
+        if exclude_id is not None:
+            stmt = stmt.where(Company.id != exclude_id)
+        for company in db.session.scalars(stmt):
+            matches[company.id] = Match(company, "credit_code", 100)
+    key = NameKey.of(name or "")
+    if key.normalized:
+        grams = search_bigrams(key.core)
+        stmt = (
+            sa.select(Company)
+            .where(
+                _live_companies(),
+                sa.or_(
+                    Company.normalized_name == key.normalized,
+                    *(Company.normalized_name.like(f"%{_escape(g)}%", escape="\\") for g in grams),
+                ),
+            )
+            .order_by(sa.func.length(Company.normalized_name), Company.id)
+            .limit(400)
+        )
+        if exclude_id is not None:
+            stmt = stmt.where(Company.id != exclude_id)
+        valid_code = code if code and cc.problem(code) is None else None
+        for company in db.session.scalars(stmt):
+            if company.id in matches:
+                continue
+            if valid_code and company.credit_code and company.credit_code != valid_code:
+                continue  # two different registered entities
+            if company.normalized_name == key.normalized:
+                matches[company.id] = Match(company, "name", 100)
+                continue
+            score = similarity(key, NameKey.of(company.name, company.normalized_name))
+            if score >= FUZZY_THRESHOLD:
+                matches[company.id] = Match(company, "fuzzy", score)
+    order = {"credit_code": 0, "name": 1, "fuzzy": 2}
+    return sorted(matches.values(), key=lambda m: (order[m.reason], -m.score, m.company.id))[:limit]
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# --- who follows a company ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Follower:
+    """A department following a company — all a staff member learns about
+    another department's work on it."""
+
+    department_id: int
+    department_name: str
+    since: dt.date | None
+    holder: bool
+
+
+def followers(company_ids: Iterable[int]) -> dict[int, list[Follower]]:
+    """For each company, the departments with (non-archived) leads on it and
+    the 首报 holder, holder first, then by date. Two queries in all."""
+    ids = sorted(set(company_ids))
+    result: dict[int, list[Follower]] = {i: [] for i in ids}
+    if not ids:
+        return result
+    holders = {
+        row.id: row
+        for row in db.session.execute(
+            sa.select(Company.id, Company.first_department_id, Company.first_reported_on, Department.name)
+            .outerjoin(Department, Department.id == Company.first_department_id)
+            .where(Company.id.in_(ids))
+        )
+    }
+    rows = db.session.execute(
+        sa.select(Lead.company_id, Department.id, Department.name, sa.func.min(Lead.received_on))
+        .join(Department, Department.id == Lead.owner_department_id)
+        .where(Lead.company_id.in_(ids), Lead.archived_at.is_(None))
+        .group_by(Lead.company_id, Department.id, Department.name)
+    ).all()
+    for company_id in ids:
+        holder = holders.get(company_id)
+        holder_id = holder.first_department_id if holder else None
+        if holder_id is not None:
+            result[company_id].append(Follower(holder_id, holder.name, holder.first_reported_on, True))
+        others = sorted(
+            (
+                Follower(dept_id, dept_name, since, False)
+                for cid, dept_id, dept_name, since in rows
+                if cid == company_id
+            ),
+            key=lambda f: (f.since or dt.date.max, f.department_name),
+        )
+        result[company_id].extend(f for f in others if f.department_id != holder_id)
+    return result
+
+
+def other_followers(company_id: int, department_id: int | None) -> list[Follower]:
+    """Departments other than `department_id` that follow the company."""
+    return [f for f in followers([company_id])[company_id] if f.department_id != department_id]

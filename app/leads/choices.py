@@ -1,0 +1,115 @@
+"""Select choices for the lead and visit forms and the list filters, each
+list one query, shaped by the viewer's data scope."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.db import db
+from app.leads.services import owner_department_ids
+from app.models import Department, RefItem, RefKind, Role, User
+from app.permissions import department_ids_in_scope
+
+Choice = tuple[Any, str]
+
+
+def ref_lists(*kinds: RefKind, include: set[int] | frozenset[int] = frozenset()) -> dict[RefKind, list[Choice]]:
+    """Active entries of several reference lists in one query (plus the ids
+    in `include`, so an edited record keeps a since-deactivated value)."""
+    condition = RefItem.active.is_(True)
+    if include:
+        condition = sa.or_(condition, RefItem.id.in_(include))
+    rows = db.session.execute(
+        sa.select(RefItem.id, RefItem.kind, RefItem.name)
+        .where(RefItem.kind.in_(kinds), condition)
+        .order_by(RefItem.sort_order, RefItem.id)
+    ).all()
+    grouped: dict[RefKind, list[Choice]] = defaultdict(list)
+    for row in rows:
+        grouped[row.kind].append((row.id, row.name))
+    return {kind: grouped.get(kind, []) for kind in kinds}
+
+
+def with_blank(choices: list[Choice], blank: str = "—") -> list[Choice]:
+    return [("", blank), *choices]
+
+
+def _departments(ids: set[int] | None, include: int | None = None) -> list[Choice]:
+    stmt = sa.select(Department.id, Department.name).order_by(Department.sort_order, Department.id)
+    condition = Department.active.is_(True)
+    if ids is not None:
+        condition = sa.and_(condition, Department.id.in_(ids or {-1}))
+    if include is not None:
+        condition = sa.or_(condition, Department.id == include)
+    return [(r.id, r.name) for r in db.session.execute(stmt.where(condition))]
+
+
+def owner_department_choices(actor: User, include: int | None = None) -> list[Choice]:
+    return _departments(owner_department_ids(actor), include)
+
+
+def owner_user_choices(actor: User, include: int | None = None) -> list[Choice]:
+    """Staff (and admins) of the departments `actor` may assign leads to;
+    only oneself for the `own` scope."""
+    if actor.role is Role.STAFF and department_ids_in_scope(actor) == set():
+        condition = User.id == actor.id
+    else:
+        depts = owner_department_ids(actor)
+        condition = sa.and_(User.active.is_(True), User.role.in_((Role.STAFF, Role.ADMIN)))
+        if depts is not None:
+            condition = sa.and_(condition, User.department_id.in_(depts or {-1}))
+    if include is not None:
+        condition = sa.or_(condition, User.id == include)
+    rows = db.session.execute(
+        sa.select(User.id, User.name, Department.name.label("dept"))
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(condition, User.department_id.is_not(None))
+        .order_by(Department.sort_order, User.name)
+    ).all()
+    return [(r.id, f"{r.name} · {r.dept}") for r in rows]
+
+
+def filter_department_choices(viewer: User) -> list[Choice]:
+    """Departments offered as a list filter: those whose leads the viewer sees."""
+    return _departments(department_ids_in_scope(viewer) if viewer.role is Role.STAFF else None)
+
+
+def filter_owner_choices(viewer: User) -> list[Choice]:
+    depts = department_ids_in_scope(viewer) if viewer.role is Role.STAFF else None
+    condition = sa.and_(User.role.in_((Role.STAFF, Role.ADMIN)), User.department_id.is_not(None))
+    if depts is not None:
+        condition = sa.and_(condition, sa.or_(User.department_id.in_(depts or {-1}), User.id == viewer.id))
+    rows = db.session.execute(
+        sa.select(User.id, User.name, Department.name.label("dept"))
+        .join(Department, Department.id == User.department_id)
+        .where(condition)
+        .order_by(Department.sort_order, User.name)
+    ).all()
+    return [(r.id, f"{r.name} · {r.dept}") for r in rows]
+
+
+def participant_choices(actor: User, include: set[int] | frozenset[int] = frozenset()) -> list[Choice]:
+    """Our people who can take part in a visit: active staff, admins and
+    leaders; the actor's department first."""
+    condition = sa.and_(User.active.is_(True), User.role != Role.VIEWER)
+    if include:
+        condition = sa.or_(condition, User.id.in_(include))
+    mine = sa.case((User.department_id == actor.department_id, 0), else_=1) if actor.department_id else sa.literal(1)
+    rows = db.session.execute(
+        sa.select(User.id, User.name, User.title, Department.name.label("dept"))
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(condition)
+        .order_by(mine, Department.sort_order, User.name)
+    ).all()
+    return [(r.id, f"{r.name} · {r.dept or r.title or ''}".rstrip(" ·")) for r in rows]
+
+
+def leader_choices(include: int | None = None) -> list[Choice]:
+    condition = sa.and_(User.role == Role.LEADER, User.active.is_(True))
+    if include is not None:
+        condition = sa.or_(condition, User.id == include)
+    rows = db.session.execute(sa.select(User.id, User.name, User.title).where(condition).order_by(User.name)).all()
+    return [(r.id, f"{r.name}（{r.title}）" if r.title else r.name) for r in rows]

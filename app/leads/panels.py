@@ -1,0 +1,52 @@
+"""Home-page panels of the leads area: 我的待跟进 (follow-ups due or past
+for the signed-in user) and 逾期线索 (the user's own leads past a clock),
+both computed in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from app.db import db
+from app.leads import clocks
+from app.leads.visits import due_follow_ups
+from app.main.home import Panel, home_panel
+from app.models import Lead, Role, User
+
+PANEL_SIZE = 10
+
+
+@home_panel(20)
+def follow_ups_panel(user: User) -> Panel | None:
+    if user.role is Role.VIEWER:
+        return None
+    today = dt.date.today()
+    visits, total = due_follow_ups(user, today, PANEL_SIZE)
+    if not total:
+        return None
+    return Panel("leads/_panel_follow_ups.html", {"title": _l("我的待跟进"), "visits": visits, "total": total})
+
+
+@home_panel(21)
+def overdue_leads_panel(user: User) -> Panel | None:
+    if user.role not in (Role.STAFF, Role.ADMIN):
+        return None
+    today = dt.date.today()
+    condition = sa.and_(Lead.owner_user_id == user.id, Lead.archived_at.is_(None), clocks.overdue_condition(today))
+    total = db.session.scalar(sa.select(sa.func.count(Lead.id)).where(condition)) or 0
+    if not total:
+        return None
+    rows = db.session.execute(
+        sa.select(Lead, clocks.overdue_expr(today).label("overdue"))
+        .where(condition)
+        .options(joinedload(Lead.company))
+        .order_by(Lead.received_on, Lead.id)
+        .limit(PANEL_SIZE)
+    ).all()
+    return Panel(
+        "leads/_panel_overdue.html",
+        {"title": _l("逾期线索"), "rows": rows, "total": total, "clock_label": clocks.label},
+    )

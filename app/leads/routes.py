@@ -1,0 +1,459 @@
+"""Lead pages: the list (filters, search, sort, export), a lead's page with
+its visit timeline and status history, the create/edit form with the 撞单
+warning, status moves, shelving and conversion. Views parse, load with the
+permission check, call one service, then commit and redirect."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.concurrency import StaleEditError, check_version
+from app.db import db
+from app.leads import bp, choices, clocks, queries, services
+from app.leads.forms import ConvertForm, LeadForm, ShelveForm, StatusForm, UnshelveForm, VisitForm
+from app.leads.services import DuplicateWarning, LeadError
+from app.leads.visits import lead_visits, may_log_on_lead
+from app.models import CompanyConflict, ConflictStatus, Lead, LeadStatus, LeadStatusChange, RefKind, Role
+from app.pagination import page_args, paginate
+from app.permissions import can_edit_lead, can_view_lead, get_visible_or_404, require, role_required
+from app.xlsx import export_caption, xlsx_response
+
+EDITORS = (Role.ADMIN, Role.STAFF)
+
+
+def apply_error(form: Any, exc: Exception) -> None:
+    """Show a service error next to its field, else as a flash message."""
+    field = getattr(exc, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, str(exc)]
+    else:
+        flash(str(exc), "danger")
+
+
+def stale_message() -> str:
+    return _("该记录刚被他人修改，您的修改尚未保存。请核对最新内容后重新提交（您的输入已保留）。")
+
+
+def project_url(project: Any) -> str | None:
+    for endpoint in ("projects.detail", "projects.view", "projects.show"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, project_id=project.id)
+    return None
+
+
+def _load_lead(lead_id: int) -> Lead:
+    return get_visible_or_404(Lead, lead_id, can_view_lead)
+
+
+# --- list and export ----------------------------------------------------------------
+
+
+def _filter_names(refs: dict[RefKind, list], departments: list, owners: list) -> dict[str, dict[int, str]]:
+    return {
+        "department_id": dict(departments),
+        "owner_id": dict(owners),
+        "industry_id": dict(refs[RefKind.INDUSTRY]),
+        "source_id": dict(refs[RefKind.SOURCE]),
+        "tier_id": dict(refs[RefKind.TIER]),
+    }
+
+
+@bp.route("/")
+@login_required
+def index():
+    filters, errors = queries.parse_filters(request.args, current_user)
+    for message in errors:
+        flash(message, "warning")
+    today = dt.date.today()
+    page = paginate(queries.lead_query(current_user, filters, today), *page_args(), scalars=False)
+    refs = choices.ref_lists(RefKind.SOURCE, RefKind.INDUSTRY, RefKind.TIER)
+    departments = choices.filter_department_choices(current_user)
+    owners = choices.filter_owner_choices(current_user)
+    if filters.statuses and set(filters.statuses) == set(queries.OPEN) and len(filters.statuses) == len(queries.OPEN):
+        status_value = "open"
+    elif len(filters.statuses) == 1:
+        status_value = filters.statuses[0].value
+    else:
+        status_value = ""
+    return render_template(
+        "leads/list.html",
+        page=page,
+        filters=filters,
+        status_value=status_value,
+        ref_options={
+            "industry_id": refs[RefKind.INDUSTRY],
+            "source_id": refs[RefKind.SOURCE],
+            "tier_id": refs[RefKind.TIER],
+        },
+        departments=departments,
+        owners=owners,
+        statuses=list(LeadStatus),
+        sorts=queries.SORTS,
+        clock_label=clocks.label,
+        may_create=current_user.role in EDITORS,
+    )
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export():
+    filters, errors = queries.parse_filters(request.args, current_user)
+    if errors:
+        abort(400, "；".join(errors) + _("请修正筛选条件后再导出。"))
+    today = dt.date.today()
+    stmt = queries.lead_query(current_user, filters, today).execution_options(yield_per=500)
+    refs = choices.ref_lists(RefKind.SOURCE, RefKind.INDUSTRY, RefKind.TIER)
+    names = _filter_names(
+        refs, choices.filter_department_choices(current_user), choices.filter_owner_choices(current_user)
+    )
+    headers = [
+        _("编号"), _("企业名称"), _("统一社会信用代码"), _("企业类型"), _("投资意向"), _("状态"), _("本状态天数"),
+        _("逾期"), _("久未拜访"), _("撞单"), _("招商方式"), _("产业类别"), _("意向投资额（万元）"), _("联系人"),
+        _("联系电话"), _("意向落地区域"), _("责任单位"), _("责任人"), _("收到日期"), _("最近拜访"),
+    ]  # fmt: skip
+
+    def rows():
+        for lead, overdue, stale in db.session.execute(stmt):
+            yield [
+                lead.id,
+                lead.company.name,
+                lead.company.credit_code,
+                "、".join(t.name for t in lead.company.tiers),
+                lead.title,
+                lead.status.label,
+                days_in_status(lead, today),
+                clocks.label(overdue),
+                _("是") if stale else "",
+                _("是") if lead.has_conflict else "",
+                lead.source.name if lead.source else None,
+                lead.industry.name if lead.industry else None,
+                lead.intended_investment,
+                lead.contact_name,
+                lead.contact_phone,
+                lead.intended_location,
+                lead.owner_department.name,
+                lead.owner_user.name if lead.owner_user else None,
+                lead.received_on,
+                lead.last_visit_on,
+            ]
+
+    caption = export_caption(_("招商线索"), queries.describe(filters, names))
+    return xlsx_response(f"招商线索-{today:%Y%m%d}.xlsx", _("招商线索"), headers, rows(), caption=caption)
+
+
+def days_in_status(lead: Lead, today: dt.date | None = None) -> int:
+    """Whole days since the lead's last status change (local dates)."""
+    from app.templating import local_time
+
+    return max(0, ((today or dt.date.today()) - local_time(lead.status_changed_at).date()).days)
+
+
+bp.add_app_template_global(days_in_status, "lead_days_in_status")
+
+
+# --- create and edit --------------------------------------------------------------
+
+
+def _setup_lead_form(form: LeadForm, lead: Lead | None) -> None:
+    refs = choices.ref_lists(
+        RefKind.SOURCE,
+        RefKind.INDUSTRY,
+        RefKind.TIER,
+        include={i for i in ((lead.source_id, lead.industry_id) if lead else ()) if i},
+    )
+    form.source_id.choices = choices.with_blank(refs[RefKind.SOURCE])
+    form.industry_id.choices = choices.with_blank(refs[RefKind.INDUSTRY])
+    form.tier_ids.choices = refs[RefKind.TIER]
+    form.owner_department_id.choices = choices.with_blank(
+        choices.owner_department_choices(current_user, lead.owner_department_id if lead else None), _("请选择")
+    )
+    form.owner_user_id.choices = choices.with_blank(
+        choices.owner_user_choices(current_user, lead.owner_user_id if lead else None)
+    )
+
+
+def _lead_data(form: LeadForm) -> dict[str, Any]:
+    data = dict(form.data)
+    data["company_id"] = form.company_id_value()
+    data["tier_ids"] = form.tier_ids.data or []
+    return data
+
+
+def _render_form(form: LeadForm, lead: Lead | None, warning: DuplicateWarning | None = None, status: int = 200):
+    return render_template("leads/form.html", form=form, lead=lead, warning=warning), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new():
+    form = LeadForm()
+    _setup_lead_form(form, None)
+    if request.method == "GET":
+        allowed = {value for value, _label in form.owner_department_id.choices}
+        if current_user.department_id in allowed:
+            form.owner_department_id.data = current_user.department_id
+            if current_user.role is Role.STAFF:
+                form.owner_user_id.data = current_user.id
+        form.company_name.data = request.args.get("company_name", "")[:200]
+        company_id = request.args.get("company_id", "")
+        form.company_id.data = company_id if company_id.isdigit() else ""
+    if form.validate_on_submit():
+        try:
+            lead = services.create_lead(_lead_data(form), current_user, confirm_duplicate=form.confirm_duplicate.data)
+        except DuplicateWarning as warning:
+            db.session.rollback()
+            return _render_form(form, None, warning)
+        except LeadError as exc:
+            db.session.rollback()
+            apply_error(form, exc)
+        else:
+            db.session.commit()
+            if lead.has_conflict:
+                flash(_("线索已保存。该企业已有其他部门跟进，已标记撞单并提交管理员裁定。"), "warning")
+            else:
+                flash(_("线索已保存。"), "success")
+            return redirect(url_for("leads.detail", lead_id=lead.id))
+    return _render_form(form, None)
+
+
+@bp.route("/<int:lead_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(lead_id: int):
+    lead = _load_lead(lead_id)
+    require(can_edit_lead(current_user, lead))
+    form = LeadForm(obj=lead if request.method == "GET" else None)
+    _setup_lead_form(form, lead)
+    if request.method == "GET":
+        form.company_id.data = str(lead.company_id)
+        form.company_name.data = lead.company.name
+        form.credit_code.data = lead.company.credit_code or ""
+        form.version.data = str(lead.version)
+    if form.validate_on_submit():
+        try:
+            services.update_lead(
+                lead,
+                _lead_data(form),
+                current_user,
+                version=form.version.data,
+                confirm_duplicate=form.confirm_duplicate.data,
+            )
+            db.session.commit()
+        except DuplicateWarning as warning:
+            db.session.rollback()
+            return _render_form(form, lead, warning)
+        except (StaleEditError, StaleDataError) as exc:
+            db.session.rollback()
+            flash(str(exc) if isinstance(exc, StaleEditError) else stale_message(), "danger")
+            return _render_form(form, db.session.get(Lead, lead_id), status=409)
+        except LeadError as exc:
+            db.session.rollback()
+            apply_error(form, exc)
+        else:
+            flash(_("线索已保存。"), "success")
+            return redirect(url_for("leads.detail", lead_id=lead.id))
+    return _render_form(form, lead)
+
+
+# --- the lead's page --------------------------------------------------------------
+
+
+def _detail_context(lead: Lead, visit_form: VisitForm | None = None) -> dict[str, Any]:
+    from app.companies.services import other_followers
+    from app.leads.visit_routes import setup_visit_form
+
+    today = dt.date.today()
+    overdue, stale = db.session.execute(
+        sa.select(clocks.overdue_expr(today), clocks.stale_expr(today)).where(Lead.id == lead.id)
+    ).one()
+    history = db.session.scalars(
+        sa.select(LeadStatusChange)
+        .where(LeadStatusChange.lead_id == lead.id)
+        .options(joinedload(LeadStatusChange.changed_by), joinedload(LeadStatusChange.reason))
+        .order_by(LeadStatusChange.changed_at.desc(), LeadStatusChange.id.desc())
+    ).all()
+    conflicts = db.session.scalars(
+        sa.select(CompanyConflict)
+        .where(
+            CompanyConflict.company_id == lead.company_id,
+            sa.or_(
+                CompanyConflict.lead_id == lead.id,
+                CompanyConflict.holder_department_id == lead.owner_department_id,
+            ),
+        )
+        .options(joinedload(CompanyConflict.claimant_department), joinedload(CompanyConflict.holder_department))
+        .order_by(CompanyConflict.detected_at.desc())
+    ).all()
+    may_edit = can_edit_lead(current_user, lead)
+    ctx: dict[str, Any] = {
+        "lead": lead,
+        "visits": lead_visits(lead),
+        "history": history,
+        "projects": services.lead_projects(lead),
+        "project_url": project_url,
+        "followers": other_followers(lead.company_id, lead.owner_department_id),
+        "conflicts": conflicts,
+        "ConflictStatus": ConflictStatus,
+        "overdue": overdue,
+        "stale": stale,
+        "clock_label": clocks.label,
+        "may_edit": may_edit,
+        "may_log": may_log_on_lead(current_user, lead),
+        "moves": services.allowed_moves(lead) if may_edit else (),
+    }
+    if may_edit:
+        status_form = StatusForm(version=lead.version)
+        shelve_form = ShelveForm(version=lead.version)
+        shelve_form.reason_id.choices = choices.with_blank(
+            choices.ref_lists(RefKind.REASON)[RefKind.REASON], _("请选择")
+        )
+        ctx.update(
+            status_form=status_form,
+            shelve_form=shelve_form,
+            unshelve_form=UnshelveForm(version=lead.version),
+            shelvable=lead.status in services.SHELVABLE,
+            convertible=lead.status in services.OPEN_STATUSES,
+        )
+    if ctx["may_log"]:
+        if visit_form is None:
+            visit_form = VisitForm(formdata=None)
+            visit_form.participant_ids.data = [current_user.id]
+        setup_visit_form(visit_form, None)
+        ctx["visit_form"] = visit_form
+    return ctx
+
+
+@bp.route("/<int:lead_id>")
+@login_required
+def detail(lead_id: int):
+    lead = _load_lead(lead_id)
+    return render_template("leads/detail.html", **_detail_context(lead))
+
+
+# --- status moves -----------------------------------------------------------------
+
+
+def _status_action(lead_id: int, action) -> Any:
+    lead = _load_lead(lead_id)
+    require(can_edit_lead(current_user, lead))
+    try:
+        message = action(lead)
+        db.session.commit()
+    except (StaleEditError, StaleDataError):
+        db.session.rollback()
+        flash(_("该线索刚被他人修改，操作未执行。请查看最新状态后重试。"), "danger")
+    except LeadError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        flash(message, "success")
+    return redirect(url_for("leads.detail", lead_id=lead_id))
+
+
+@bp.route("/<int:lead_id>/status", methods=["POST"])
+@login_required
+def status(lead_id: int):
+    form = StatusForm()
+
+    def action(lead: Lead) -> str:
+        if not form.validate():
+            raise LeadError(_("提交的内容有误，请重试。"))
+        check_version(lead, "lead", form.version.data)
+        try:
+            to = LeadStatus(form.to.data)
+        except ValueError:
+            raise LeadError(_("线索状态无效。")) from None
+        services.advance(lead, to, current_user, note=form.note.data)
+        return _("线索已改为「%(s)s」。", s=to.label)
+
+    return _status_action(lead_id, action)
+
+
+@bp.route("/<int:lead_id>/shelve", methods=["POST"])
+@login_required
+def shelve(lead_id: int):
+    form = ShelveForm()
+    form.reason_id.choices = choices.with_blank(choices.ref_lists(RefKind.REASON)[RefKind.REASON])
+
+    def action(lead: Lead) -> str:
+        if not form.validate():
+            errors = [e for errs in form.errors.values() for e in errs]
+            raise LeadError("；".join(map(str, errors)))
+        check_version(lead, "lead", form.version.data)
+        services.shelve(lead, current_user, reason_id=form.reason_id.data, note=form.note.data)
+        return _("线索已搁置。")
+
+    return _status_action(lead_id, action)
+
+
+@bp.route("/<int:lead_id>/unshelve", methods=["POST"])
+@login_required
+def unshelve(lead_id: int):
+    form = UnshelveForm()
+
+    def action(lead: Lead) -> str:
+        if not form.validate():
+            raise LeadError(_("提交的内容有误，请重试。"))
+        check_version(lead, "lead", form.version.data)
+        change = services.unshelve(lead, current_user, note=form.note.data)
+        return _("线索已恢复为「%(s)s」。", s=change.to_status.label)
+
+    return _status_action(lead_id, action)
+
+
+@bp.route("/<int:lead_id>/convert", methods=["GET", "POST"])
+@login_required
+def convert(lead_id: int):
+    from app.leads.choices import leader_choices
+
+    lead = _load_lead(lead_id)
+    require(can_edit_lead(current_user, lead))
+    if lead.status not in services.OPEN_STATUSES:
+        flash(_("线索当前为「%(s)s」，不能转为项目。", s=lead.status.label), "warning")
+        return redirect(url_for("leads.detail", lead_id=lead.id))
+    form = ConvertForm()
+    refs = choices.ref_lists(RefKind.INDUSTRY, include={lead.industry_id} if lead.industry_id else set())
+    form.industry_id.choices = choices.with_blank(refs[RefKind.INDUSTRY])
+    form.lead_department_id.choices = choices.with_blank(
+        choices.owner_department_choices(current_user, lead.owner_department_id), _("请选择")
+    )
+    form.responsible_leader_id.choices = choices.with_blank(leader_choices())
+    if request.method == "GET":
+        form.name.data = lead.title
+        form.planned_investment.data = lead.intended_investment
+        form.industry_id.data = lead.industry_id
+        form.location.data = lead.intended_location
+        form.lead_department_id.data = lead.owner_department_id
+        form.version.data = str(lead.version)
+    if form.validate_on_submit():
+        data = {
+            "name": form.name.data,
+            "planned_investment": form.planned_investment.data,
+            "industry_id": form.industry_id.data,
+            "location": form.location.data,
+            "lead_department_id": form.lead_department_id.data,
+            "responsible_leader_id": form.responsible_leader_id.data,
+            "is_key": form.is_key.data,
+            "note": form.note.data,
+        }
+        try:
+            check_version(lead, "lead", form.version.data)
+            project = services.convert_lead(lead, current_user, data)
+            db.session.commit()
+        except (StaleEditError, StaleDataError) as exc:
+            db.session.rollback()
+            flash(str(exc) if isinstance(exc, StaleEditError) else stale_message(), "danger")
+        except LeadError as exc:
+            db.session.rollback()
+            apply_error(form, exc)
+        else:
+            flash(_("已转为项目「%(name)s」，进入招引库。", name=project.name), "success")
+            return redirect(project_url(project) or url_for("leads.detail", lead_id=lead.id))
+    return render_template("leads/convert.html", form=form, lead=lead)

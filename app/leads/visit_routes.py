@@ -1,0 +1,225 @@
+"""Visit pages: quick entry on a lead's page, the full form for a lead or a
+project, edit / withdraw, marking a follow-up done, the visit list, and the
+template globals the project page uses for its visit panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.db import db
+from app.leads import bp, choices, visits
+from app.leads.forms import VisitForm
+from app.leads.routes import _detail_context, _load_lead, apply_error, project_url
+from app.leads.services import LeadError
+from app.models import Lead, Project, RefKind, Visit
+from app.pagination import page_args, paginate
+from app.permissions import can_view_project, get_visible_or_404, require, visit_filter
+from app.security import safe_next_url
+
+
+def setup_visit_form(form: VisitForm, visit: Visit | None) -> None:
+    include = {visit.kind_id} if visit and visit.kind_id else set()
+    kinds = choices.ref_lists(RefKind.VISIT_KIND, include=include)[RefKind.VISIT_KIND]
+    form.kind_id.choices = choices.with_blank(kinds)
+    form.participant_ids.choices = choices.participant_choices(
+        current_user, {u.id for u in visit.participants} if visit else set()
+    )
+    form.leader_present_id.choices = choices.with_blank(
+        choices.leader_choices(visit.leader_present_id if visit else None), _("无")
+    )
+
+
+def _visit_data(form: VisitForm) -> dict[str, Any]:
+    return {name: form[name].data for name in (*visits.VISIT_FIELDS, "participant_ids")}
+
+
+def _load_visit(visit_id: int) -> Visit:
+    visit = db.session.scalar(
+        sa.select(Visit).where(Visit.id == visit_id, Visit.archived_at.is_(None), visit_filter(current_user))
+    )
+    if visit is None:
+        abort(404)
+    return visit
+
+
+def _subject_url(visit_or_lead: Lead | None, project: Project | None) -> str:
+    if visit_or_lead is not None:
+        return url_for("leads.detail", lead_id=visit_or_lead.id)
+    if project is not None:
+        return project_url(project) or url_for("leads.visits_list")
+    return url_for("leads.visits_list")
+
+
+@bp.route("/<int:lead_id>/visits", methods=["POST"])
+@login_required
+def quick_visit(lead_id: int):
+    """The one-form quick entry on the lead's page."""
+    lead = _load_lead(lead_id)
+    require(visits.may_log_on_lead(current_user, lead))
+    form = VisitForm()
+    setup_visit_form(form, None)
+    if form.validate():
+        try:
+            visits.log_visit(_visit_data(form), current_user, lead=lead)
+        except LeadError as exc:
+            db.session.rollback()
+            apply_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("拜访记录已保存。"), "success")
+            return redirect(url_for("leads.detail", lead_id=lead.id) + "#visits")
+    flash(_("拜访记录未保存，请根据提示修改。"), "danger")
+    return render_template("leads/detail.html", **_detail_context(lead, form), open_visit_form=True), 400
+
+
+@bp.route("/visits/new", methods=["GET", "POST"])
+@login_required
+def visit_new():
+    """The full visit form for a lead (?lead_id=) or a project (?project_id=)."""
+    lead = project = None
+    if request.args.get("lead_id"):
+        lead = _load_lead(request.args["lead_id"])
+        require(visits.may_log_on_lead(current_user, lead))
+    elif request.args.get("project_id"):
+        project = get_visible_or_404(Project, request.args["project_id"], can_view_project)
+        require(visits.may_log_on_project(current_user, project))
+    else:
+        abort(404)
+    form = VisitForm()
+    setup_visit_form(form, None)
+    if request.method == "GET":
+        form.participant_ids.data = [current_user.id]
+    if form.validate_on_submit():
+        try:
+            visits.log_visit(_visit_data(form), current_user, lead=lead, project=project)
+        except LeadError as exc:
+            db.session.rollback()
+            apply_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("拜访记录已保存。"), "success")
+            return redirect(_subject_url(lead, project))
+    return render_template("leads/visit_form.html", form=form, lead=lead, project=project, visit=None)
+
+
+@bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
+@login_required
+def visit_edit(visit_id: int):
+    visit = _load_visit(visit_id)
+    require(visits.may_edit_visit(current_user, visit))
+    form = VisitForm(obj=visit if request.method == "GET" else None)
+    setup_visit_form(form, visit)
+    if request.method == "GET":
+        form.participant_ids.data = [u.id for u in visit.participants]
+    if form.validate_on_submit():
+        try:
+            visits.update_visit(visit, _visit_data(form), current_user)
+        except LeadError as exc:
+            db.session.rollback()
+            apply_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("拜访记录已保存。"), "success")
+            return redirect(_subject_url(visit.lead, visit.project))
+    return render_template("leads/visit_form.html", form=form, lead=visit.lead, project=visit.project, visit=visit)
+
+
+@bp.route("/visits/<int:visit_id>/delete", methods=["POST"])
+@login_required
+def visit_delete(visit_id: int):
+    visit = _load_visit(visit_id)
+    require(visits.may_edit_visit(current_user, visit))
+    lead, project = visit.lead, visit.project
+    visits.withdraw_visit(visit, current_user)
+    db.session.commit()
+    flash(_("拜访记录已删除。"), "success")
+    return redirect(_subject_url(lead, project))
+
+
+@bp.route("/visits/<int:visit_id>/done", methods=["POST"])
+@login_required
+def visit_done(visit_id: int):
+    visit = _load_visit(visit_id)
+    require(visits.may_edit_visit(current_user, visit) or current_user in visit.participants)
+    visits.mark_follow_up_done(visit, current_user)
+    db.session.commit()
+    flash(_("已标记为已跟进。"), "success")
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/visits")
+@login_required
+def visits_list():
+    """Visits within the viewer's scope; filters: mine=1, department_id,
+    kind_id, visited_from / visited_to, due=1 (follow-up due)."""
+    today = dt.date.today()
+    stmt = (
+        sa.select(Visit)
+        .where(Visit.archived_at.is_(None), visit_filter(current_user))
+        .options(
+            joinedload(Visit.lead).joinedload(Lead.company),
+            joinedload(Visit.project),
+            joinedload(Visit.kind),
+            joinedload(Visit.department),
+            joinedload(Visit.created_by),
+            joinedload(Visit.leader_present),
+            selectinload(Visit.participants),
+        )
+        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+    )
+    problems: list[str] = []
+    args = request.args
+    if args.get("mine") == "1":
+        stmt = stmt.where(visits.mine_condition(current_user))
+    if args.get("due") == "1":
+        stmt = stmt.where(visits.follow_ups_condition(current_user, today))
+    for name, column in (("department_id", Visit.department_id), ("kind_id", Visit.kind_id)):
+        raw = (args.get(name) or "").strip()
+        if raw:
+            if raw.isdigit():
+                stmt = stmt.where(column == int(raw))
+            else:
+                problems.append(_("筛选条件「%(v)s」无效，已忽略。", v=raw[:20]))
+    for name, op in (("visited_from", "ge"), ("visited_to", "le")):
+        raw = (args.get(name) or "").strip()
+        if raw:
+            try:
+                day = dt.date.fromisoformat(raw)
+            except ValueError:
+                problems.append(_("日期「%(v)s」无效（格式：2026-01-31），已忽略。", v=raw[:20]))
+                continue
+            stmt = stmt.where(Visit.visited_on >= day if op == "ge" else Visit.visited_on <= day)
+    for message in problems:
+        flash(message, "warning")
+    page = paginate(stmt, *page_args())
+    kinds = choices.ref_lists(RefKind.VISIT_KIND)[RefKind.VISIT_KIND]
+    departments = choices.filter_department_choices(current_user)
+    return render_template(
+        "leads/visits.html", page=page, kinds=kinds, departments=departments, project_url=project_url
+    )
+
+
+# --- for the project page ----------------------------------------------------------
+
+
+@bp.app_template_global()
+def project_visits(project: Project) -> list[Visit]:
+    """Visits of the project and of the lead it came from, newest first."""
+    return visits.project_visits(project)
+
+
+@bp.app_template_global()
+def can_log_project_visit(project: Project) -> bool:
+    return current_user.is_authenticated and visits.may_log_on_project(current_user, project)
+
+
+@bp.app_template_global()
+def can_edit_visit(visit: Visit) -> bool:
+    return current_user.is_authenticated and visits.may_edit_visit(current_user, visit)
