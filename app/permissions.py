@@ -182,6 +182,120 @@ def can_follow_project(user: User, project: Project) -> bool:
     return can_edit_project(user, project) or is_projects_leader(user, project)
 
 
+# --- projects: the five ones, follow-through, problems ----------------------
+
+
+def is_lead_department_staff(user: User, project: Project) -> bool:
+    """Staff whose data scope covers the project's lead department."""
+    if user.role is not Role.STAFF or project.lead_department_id is None:
+        return False
+    depts = department_ids_in_scope(user)
+    return depts is None or project.lead_department_id in depts
+
+
+def can_assign_five_ones(user: User, project: Project) -> bool:
+    """Leader, lead department, team and plan: admin for every project; the
+    lead department's staff for non-key projects (and for a new project that
+    has no lead department yet, its creator)."""
+    if user.role is Role.ADMIN:
+        return True
+    if user.role is not Role.STAFF or project.is_key:
+        return False
+    if project.lead_department_id is None:
+        return project.created_by_id == user.id
+    return is_lead_department_staff(user, project)
+
+
+def project_edit_filter(user: User) -> sa.ColumnElement[bool]:
+    """SQL twin of `can_edit_project` (e.g. which kanban cards may be dragged)."""
+    if user.role is Role.ADMIN:
+        return sa.true()
+    if user.role is not Role.STAFF:
+        return sa.false()
+    depts = department_ids_in_scope(user)
+    if depts is None:
+        return sa.true()
+    on_team = Project.id.in_(sa.select(project_team.c.project_id).where(project_team.c.user_id == user.id))
+    conditions = [on_team, Project.created_by_id == user.id]
+    if depts:
+        conditions.append(Project.lead_department_id.in_(depts))
+    return sa.or_(*conditions)
+
+
+def can_manage_milestones(user: User, project: Project) -> bool:
+    """Milestones and their done dates: editors and the responsible leader."""
+    return can_follow_project(user, project)
+
+
+def can_post_instruction(user: User, project: Project) -> bool:
+    """批示: only the project's own responsible leader."""
+    return is_projects_leader(user, project)
+
+
+def can_acknowledge_instruction(user: User, project: Project) -> bool:
+    """The working team acknowledges: staff on the team or of the lead
+    department (within scope)."""
+    return user.role is Role.STAFF and (is_on_team(user, project) or is_lead_department_staff(user, project))
+
+
+def problem_filter(user: User) -> sa.ColumnElement[bool]:
+    """SQL condition: problems `user` may see: those of visible projects, and
+    those assigned to a department within the user's scope (or their own)."""
+    from app.models import Problem
+
+    depts = department_ids_in_scope(user)
+    if depts is None:
+        return sa.true()
+    own_depts = set(depts)
+    if user.department_id is not None:
+        own_depts.add(user.department_id)
+    visible_projects = sa.select(Project.id).where(project_filter(user))
+    conditions = [Problem.project_id.in_(visible_projects), Problem.raised_by_id == user.id]
+    if own_depts:
+        conditions.append(Problem.responsible_department_id.in_(own_depts))
+    return sa.or_(*conditions)
+
+
+def _handles_for_department(user: User, department_id: int | None) -> bool:
+    if user.role is not Role.STAFF or department_id is None:
+        return False
+    if user.department_id == department_id:
+        return True
+    depts = department_ids_in_scope(user)
+    return depts is None or department_id in depts
+
+
+def can_view_problem(user: User, problem: Any) -> bool:
+    depts = department_ids_in_scope(user)
+    if depts is None or problem.raised_by_id == user.id:
+        return True
+    if _handles_for_department(user, problem.responsible_department_id):
+        return True
+    return can_view_project(user, problem.project)
+
+
+def can_raise_problem(user: User, project: Project) -> bool:
+    """Team members, lead department staff, the responsible leader, admin."""
+    return can_follow_project(user, project)
+
+
+def can_assign_problem(user: User, problem: Any) -> bool:
+    """交办: admin, or the responsible leader of the problem's project."""
+    return user.role is Role.ADMIN or is_projects_leader(user, problem.project)
+
+
+def can_handle_problem(user: User, problem: Any) -> bool:
+    """办理 and 反馈: staff of the responsible department, or admin."""
+    return user.role is Role.ADMIN or _handles_for_department(user, problem.responsible_department_id)
+
+
+def can_accept_problem(user: User, problem: Any) -> bool:
+    """销号 or send back: the reporter, the project's leader, or admin."""
+    if user.role is Role.ADMIN or is_projects_leader(user, problem.project):
+        return True
+    return problem.raised_by_id == user.id and user.role is not Role.VIEWER
+
+
 # --- loading ----------------------------------------------------------------
 
 

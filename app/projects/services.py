@@ -1,8 +1,13 @@
-"""Project rules: creating a project (also from a lead) and moving it
-between stages (DESIGN.md, Pipelines). Every move is one StageChange and one
-audit row in the caller's transaction; the dates a project first reached
-signed / landed / construction / production are maintained here, so the
-funnel and 三个一批 read them without replaying history."""
+"""Project rules: creating a project (also from a lead), editing its facts
+and moving it between stages (DESIGN.md, Pipelines). Every move is one
+StageChange and one audit row in the caller's transaction; the dates a
+project first reached signed / landed / construction / production are
+maintained here, so the funnel and 三个一批 read them without replaying
+history. `stage_changed_at` follows the business date of the move, so
+"days in the current stage" is right for back-dated moves too.
+
+The five ones (leader, team, plan) live in `assignment.py`; milestones,
+progress updates and instructions in `follow_through.py`."""
 
 from __future__ import annotations
 
@@ -10,11 +15,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import audit
+from app.concurrency import check_version
 from app.db import db, utcnow
-from app.models import STAGE_ORDER, Project, RefItem, RefKind, Role, Stage, StageChange, User
+from app.models import STAGE_ORDER, Company, LeaderHandover, Project, RefItem, RefKind, Role, Stage, StageChange, User
 from app.search import search_text
 
 PROJECT_FIELDS = (
@@ -41,12 +48,16 @@ REACHED_COLUMN = {
 }
 
 
-class StageError(Exception):
-    """A refused stage move; the message is for the user, `field` for the form."""
+class ProjectError(Exception):
+    """A refused change; the message is for the user, `field` for the form."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class StageError(ProjectError):
+    """A refused stage move."""
 
 
 def create_project(
@@ -61,7 +72,11 @@ def create_project(
     """A new project in `stage` with its opening StageChange."""
     if stage is Stage.EXITED:
         raise StageError(_("新项目不能直接处于退出状态。"), "stage")
-    project = Project(stage=stage, stage_changed_at=utcnow(), created_by_id=actor.id, lead_id=lead_id)
+    when = on or dt.date.today()
+    if when > dt.date.today():
+        raise StageError(_("变更日期不能晚于今天。"), "on")
+    _validate_facts(data)
+    project = Project(stage=stage, stage_changed_at=_moment(when), created_by_id=actor.id, lead_id=lead_id)
     for field in PROJECT_FIELDS:
         if field in data:
             setattr(project, field, data[field])
@@ -70,8 +85,17 @@ def create_project(
     project.search_text = search_text(project.name)
     db.session.add(project)
     db.session.flush()
-    when = on or dt.date.today()
     _mark_reached(project, stage, when)
+    if project.responsible_leader_id is not None:
+        db.session.add(
+            LeaderHandover(
+                project_id=project.id,
+                from_leader_id=None,
+                to_leader_id=project.responsible_leader_id,
+                reason=_("立项时明确责任领导"),
+                changed_by_id=actor.id,
+            )
+        )
     db.session.add(
         StageChange(
             project_id=project.id, from_stage=None, to_stage=stage, changed_on=when, changed_by_id=actor.id, note=note
@@ -144,7 +168,7 @@ def move_stage(
             raise StageError(_("退回到「%(stage)s」须填写说明。", stage=to.label), "note")
 
     project.stage = to
-    project.stage_changed_at = utcnow()
+    project.stage_changed_at = _moment(when)
     _mark_reached(project, to, when)
     change = StageChange(
         project_id=project.id,
@@ -164,3 +188,96 @@ def move_stage(
         summary=f"{project.name}：{current.label} → {to.label}",
     )
     return change
+
+
+# --- helpers and edits --------------------------------------------------------
+
+# Facts anyone who may edit the project may change; `is_key` is the admin's.
+EDIT_FIELDS = (
+    "name",
+    "company_id",
+    "industry_id",
+    "planned_investment",
+    "land_area",
+    "expected_output",
+    "expected_tax",
+    "location",
+    "description",
+)
+MONEY_FIELDS = ("planned_investment", "land_area", "expected_output", "expected_tax")
+
+
+def _moment(when: dt.date) -> dt.datetime:
+    """When the stage changed: now for today's moves, else the business date."""
+    if when >= dt.date.today():
+        return utcnow()
+    return dt.datetime.combine(when, dt.time.min)
+
+
+def _validate_facts(data: dict[str, Any]) -> None:
+    if "name" in data and not (data["name"] or "").strip():
+        raise ProjectError(_("请填写项目名称。"), "name")
+    for field in MONEY_FIELDS:
+        value = data.get(field)
+        if value is not None and Decimal(value) < 0:
+            if field == "planned_investment":
+                raise ProjectError(_("计划总投资不能为负数。"), field)
+            raise ProjectError(_("该数值不能为负数。"), field)
+
+
+def days_in_stage(project: Project, today: dt.date | None = None) -> int:
+    """Whole days since the project entered its current stage."""
+    today = today or dt.date.today()
+    return max(0, (today - project.stage_changed_at.date()).days)
+
+
+def resolve_company(name: str | None, actor: User, department_id: int | None) -> Company | None:
+    """The company called `name` (same normalized name, not merged away), or a
+    new company record holding that name; None for an empty name."""
+    from app.companies.names import normalize_company_name
+
+    name = (name or "").strip()
+    if not name:
+        return None
+    normalized = normalize_company_name(name) or name
+    company = db.session.scalar(
+        sa.select(Company)
+        .where(Company.normalized_name == normalized, Company.merged_into_id.is_(None), Company.archived_at.is_(None))
+        .order_by(Company.id)
+        .limit(1)
+    )
+    if company is not None:
+        return company
+    company = Company(
+        name=name[:200],
+        normalized_name=normalized[:200],
+        search_text=search_text(name),
+        first_department_id=department_id,
+        first_reported_on=dt.date.today(),
+        created_by_id=actor.id,
+    )
+    db.session.add(company)
+    db.session.flush()
+    audit.record("create", "company", company.id, summary=company.name, user_id=actor.id)
+    return company
+
+
+def update_project(project: Project, data: dict[str, Any], actor: User, *, version: Any) -> Project:
+    """Save the facts of `project` from `data`; refused when the record
+    changed since the form was loaded (StaleEditError). Only an admin may
+    change `is_key`."""
+    check_version(project, "project", version)
+    _validate_facts(data)
+    fields = EDIT_FIELDS + (("is_key",) if actor.role is Role.ADMIN else ())
+    before = audit.snapshot(project, fields)
+    for field in fields:
+        if field in data:
+            setattr(project, field, data[field])
+    if project.planned_investment is None:
+        project.planned_investment = Decimal("0")
+    project.search_text = search_text(project.name)
+    changes = audit.diff(before, audit.snapshot(project, fields))
+    if changes:
+        audit.record("update", "project", project.id, changes=changes, summary=project.name, user_id=actor.id)
+    db.session.flush()
+    return project

@@ -1,0 +1,154 @@
+"""The problem ledger (问题台账) query: filters from the query string, the
+summary counts by status and escalation level, and the rows of one page —
+a constant number of queries whatever the page size.
+
+Query parameters: `category_id`, `department_id` (responsible department),
+`status`, `level` (blue/yellow/red), `overdue` (1), `project_id`,
+`leader_id` (the project's leader), `q`, `page`, `per_page`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from app.db import db
+from app.models import Problem, ProblemStatus, Project, User
+from app.permissions import problem_filter
+from app.problems.rules import Escalation, escalation_condition, escalation_expression, overdue_condition
+from app.search import keyword_condition
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+@dataclass
+class ProblemFilters:
+    category_id: int | None = None
+    department_id: int | None = None
+    status: ProblemStatus | None = None
+    level: Escalation | None = None
+    overdue: bool = False
+    project_id: int | None = None
+    leader_id: int | None = None
+    q: str = ""
+    open_only: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> ProblemFilters:
+        try:
+            status = ProblemStatus(args.get("status"))
+        except ValueError:
+            status = None
+        return cls(
+            category_id=_int(args.get("category_id")),
+            department_id=_int(args.get("department_id")),
+            status=status,
+            level=Escalation.from_key(args.get("level")),
+            overdue=str(args.get("overdue", "")) in {"1", "true", "on"},
+            project_id=_int(args.get("project_id")),
+            leader_id=_int(args.get("leader_id")),
+            q=(args.get("q") or "").strip()[:50],
+            open_only=str(args.get("open", "")) in {"1", "true", "on"},
+        )
+
+    def conditions(self, user: User, today: dt.date) -> list[sa.ColumnElement[bool]]:
+        conditions: list[sa.ColumnElement[bool]] = [problem_filter(user)]
+        if not user.is_admin:
+            conditions.append(Problem.archived_at.is_(None))
+        if self.category_id:
+            conditions.append(Problem.category_id == self.category_id)
+        if self.department_id:
+            conditions.append(Problem.responsible_department_id == self.department_id)
+        if self.status is not None:
+            conditions.append(Problem.status == self.status)
+        if self.open_only:
+            conditions.append(Problem.status != ProblemStatus.CLOSED)
+        if self.level is not None:
+            conditions.append(escalation_condition(self.level, today))
+        if self.overdue:
+            conditions.append(overdue_condition(today))
+        if self.project_id:
+            conditions.append(Problem.project_id == self.project_id)
+        if self.leader_id:
+            conditions.append(Project.responsible_leader_id == self.leader_id)
+        if self.q:
+            conditions.append(
+                sa.or_(
+                    keyword_condition(sa.func.lower(Problem.description), self.q),
+                    keyword_condition(Project.search_text, self.q),
+                )
+            )
+        return conditions
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "状态": self.status.label if self.status else "",
+            "督办等级": self.level.label if self.level else "",
+            "仅超期": "是" if self.overdue else "",
+            "关键词": self.q,
+        }
+
+
+def ledger_statement(conditions: list[sa.ColumnElement[bool]], today: dt.date) -> sa.Select:
+    level = escalation_expression(today)
+    return (
+        sa.select(Problem, level.label("level"))
+        .join(Project, Project.id == Problem.project_id)
+        .options(
+            orm.contains_eager(Problem.project),
+            orm.joinedload(Problem.category),
+            orm.joinedload(Problem.responsible_department),
+            orm.joinedload(Problem.raised_by),
+        )
+        .where(*conditions)
+        .order_by(
+            (Problem.status == ProblemStatus.CLOSED),
+            level.desc(),
+            Problem.deadline.is_(None),
+            Problem.deadline,
+            Problem.raised_on.desc(),
+            Problem.id.desc(),
+        )
+    )
+
+
+@dataclass
+class LedgerSummary:
+    by_status: dict[ProblemStatus, int]
+    by_level: dict[Escalation, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def overdue(self) -> int:
+        return sum(n for level, n in self.by_level.items() if level is not Escalation.NONE)
+
+
+def ledger_summary(conditions: list[sa.ColumnElement[bool]], today: dt.date) -> LedgerSummary:
+    """Counts by status and escalation level under `conditions` (one query)."""
+    level = escalation_expression(today)
+    rows = db.session.execute(
+        sa.select(Problem.status, level.label("level"), sa.func.count(Problem.id))
+        .join(Project, Project.id == Problem.project_id)
+        .where(*conditions)
+        .group_by(Problem.status, level)
+    ).all()
+    by_status: dict[ProblemStatus, int] = {}
+    by_level: dict[Escalation, int] = {}
+    for status, lvl, count in rows:
+        by_status[status] = by_status.get(status, 0) + count
+        by_level[Escalation(int(lvl))] = by_level.get(Escalation(int(lvl)), 0) + count
+    return LedgerSummary(by_status, by_level)

@@ -1,0 +1,57 @@
+"""Home-page panels of the problems area: for staff, the problems assigned
+to their department that still await an answer (most escalated first); for
+admins, the problems reported but not yet assigned (待交办)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
+
+from app.db import db
+from app.main.home import Panel, home_panel
+from app.models import Problem, ProblemStatus, Project, Role, User
+from app.problems.rules import Escalation, escalation_expression, pending_condition
+
+PANEL_LIMIT = 10
+
+
+def _panel(condition: sa.ColumnElement[bool], title: Any, link_args: dict) -> Panel | None:
+    today = dt.date.today()
+    total = db.session.scalar(sa.select(sa.func.count(Problem.id)).where(condition)) or 0
+    if not total:
+        return None
+    level = escalation_expression(today)
+    rows = db.session.execute(
+        sa.select(Problem, level.label("level"))
+        .join(Project, Project.id == Problem.project_id)
+        .options(orm.contains_eager(Problem.project), orm.joinedload(Problem.category))
+        .where(condition)
+        .order_by(level.desc(), Problem.deadline.is_(None), Problem.deadline, Problem.id)
+        .limit(PANEL_LIMIT)
+    ).all()
+    return Panel(
+        "problems/_home_panel.html",
+        {
+            "rows": [(problem, Escalation(int(lvl or 0))) for problem, lvl in rows],
+            "total": total,
+            "title": title,
+            "link_args": link_args,
+            "as_of": today,
+        },
+    )
+
+
+@home_panel(20)
+def department_problems_panel(user: User) -> Panel | None:
+    """交办我部门的问题 (staff) / 待交办的问题 (admin)."""
+    if user.role is Role.STAFF and user.department_id is not None:
+        condition = sa.and_(pending_condition(), Problem.responsible_department_id == user.department_id)
+        return _panel(condition, _l("交办我部门的问题"), {"department_id": user.department_id, "open": 1})
+    if user.role is Role.ADMIN:
+        condition = sa.and_(Problem.status == ProblemStatus.REPORTED, Problem.archived_at.is_(None))
+        return _panel(condition, _l("待交办的问题"), {"status": ProblemStatus.REPORTED.value})
+    return None

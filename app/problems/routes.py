@@ -1,0 +1,283 @@
+"""问题台账 views: the ledger with filters and .xlsx export, raising a problem
+on a project, the problem page and one action per life-cycle step."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import orm
+
+from app import xlsx
+from app.db import db
+from app.lookups import department_choices, ref_choices
+from app.models import Problem, ProblemEvent, ProblemStatus, RefKind
+from app.pagination import page_args, paginate
+from app.permissions import (
+    can_accept_problem,
+    can_assign_problem,
+    can_handle_problem,
+    can_raise_problem,
+    can_view_problem,
+    get_visible_or_404,
+    require,
+)
+from app.problems import bp, services
+from app.problems.forms import AnswerForm, AssignForm, ProblemForm, ReturnForm, StepForm
+from app.problems.ledger import ProblemFilters, ledger_statement, ledger_summary
+from app.problems.rules import Escalation, days_overdue, escalation_of
+from app.projects.pages import render_detail
+from app.projects.routes import load_project
+from app.projects.web import attempt
+
+EXPORT_BATCH = 1000
+
+
+def _choices() -> dict:
+    return {
+        "categories": ref_choices(RefKind.PROBLEM_CATEGORY, blank=None),
+        "departments": department_choices(blank=None),
+    }
+
+
+@bp.route("/")
+@login_required
+def index():
+    today = dt.date.today()
+    filters = ProblemFilters.from_args(request.args)
+    conditions = filters.conditions(current_user, today)
+    page = paginate(ledger_statement(conditions, today), *page_args(), scalars=False)
+    return render_template(
+        "problems/list.html",
+        page=page,
+        filters=filters,
+        summary=ledger_summary(conditions, today),
+        statuses=list(ProblemStatus),
+        levels=[level for level in Escalation if level is not Escalation.NONE],
+        as_of=today,
+        Escalation=Escalation,
+        export_args={k: v for k, v in request.args.items() if k not in ("page", "per_page")},
+        **_choices(),
+    )
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export():
+    today = dt.date.today()
+    filters = ProblemFilters.from_args(request.args)
+    stmt = ledger_statement(filters.conditions(current_user, today), today)
+
+    def rows():
+        number, offset = 0, 0
+        while True:
+            batch = db.session.execute(stmt.limit(EXPORT_BATCH).offset(offset)).unique().all()
+            if not batch:
+                return
+            for problem, level in batch:
+                number += 1
+                yield [
+                    number,
+                    problem.project.name,
+                    problem.category.name if problem.category else "",
+                    problem.description,
+                    problem.raised_by.name if problem.raised_by else "",
+                    problem.raised_on,
+                    problem.responsible_department.name if problem.responsible_department else "",
+                    problem.deadline,
+                    problem.status.label,
+                    Escalation(int(level)).label if level else "",
+                    days_overdue(problem, today) or "",
+                    problem.resolution or "",
+                    problem.resolved_on,
+                ]
+            offset += EXPORT_BATCH
+
+    headers = [
+        _("序号"),
+        _("项目名称"),
+        _("问题类别"),
+        _("问题描述"),
+        _("上报人"),
+        _("上报日期"),
+        _("责任部门"),
+        _("办理时限"),
+        _("状态"),
+        _("督办等级"),
+        _("超期天数"),
+        _("办理结果"),
+        _("销号日期"),
+    ]
+    caption = xlsx.export_caption(_("问题台账"), filters.describe())
+    return xlsx.xlsx_response(f"问题台账-{today.isoformat()}.xlsx", _("问题台账"), headers, rows(), caption=caption)
+
+
+# --- raising a problem -------------------------------------------------------------
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    project = load_project(request.values.get("project_id"))
+    require(can_raise_problem(current_user, project))
+    form = ProblemForm()
+    form.category_id.choices = ref_choices(RefKind.PROBLEM_CATEGORY, blank=_("— 请选择 —"))
+    if form.validate_on_submit():
+        created: list[Problem] = []
+        if attempt(
+            lambda: created.append(
+                services.raise_problem(project, form.category_id.data, form.description.data, current_user)
+            ),
+            form,
+        ):
+            flash(_("问题已上报，等待交办。"), "success")
+            return redirect(url_for("problems.detail", problem_id=created[0].id))
+    if request.method == "POST" and request.form.get("from_project"):
+        return render_detail(project.id, 400, problem_form=form)
+    return render_template("problems/form.html", form=form, project=project)
+
+
+# --- the problem page and its steps ---------------------------------------------------
+
+
+def load_problem(problem_id: int) -> Problem:
+    return get_visible_or_404(Problem, problem_id, can_view_problem)
+
+
+def _page(problem: Problem, status: int = 200, **forms):
+    today = dt.date.today()
+    problem = db.session.scalars(
+        sa.select(Problem)
+        .where(Problem.id == problem.id)
+        .options(
+            orm.joinedload(Problem.project),
+            orm.joinedload(Problem.category),
+            orm.joinedload(Problem.responsible_department),
+            orm.joinedload(Problem.raised_by),
+            orm.selectinload(Problem.events).joinedload(ProblemEvent.actor),
+        )
+    ).one()
+    version = problem.version
+    assign_form = forms.get("assign_form") or AssignForm(
+        formdata=None, department_id=problem.responsible_department_id, deadline=problem.deadline
+    )
+    assign_form.department_id.choices = department_choices(blank=_("— 请选择 —"))
+    step_forms = {
+        "assign_form": assign_form,
+        "start_form": forms.get("start_form") or StepForm(formdata=None),
+        "answer_form": forms.get("answer_form") or AnswerForm(formdata=None),
+        "accept_form": forms.get("accept_form") or StepForm(formdata=None),
+        "return_form": forms.get("return_form") or ReturnForm(formdata=None),
+    }
+    for form in step_forms.values():
+        if not form.version.data:
+            form.version.data = version
+    user = current_user
+    can = {
+        "assign": can_assign_problem(user, problem) and problem.status in services.ASSIGNABLE,
+        "handle": can_handle_problem(user, problem),
+        "accept": can_accept_problem(user, problem),
+    }
+    html = render_template(
+        "problems/detail.html",
+        problem=problem,
+        level=escalation_of(problem, today),
+        overdue_days=days_overdue(problem, today),
+        can=can,
+        as_of=today,
+        Status=ProblemStatus,
+        **step_forms,
+    )
+    return html, status
+
+
+@bp.route("/<int:problem_id>")
+@login_required
+def detail(problem_id: int):
+    return _page(load_problem(problem_id))
+
+
+def _step(problem_id: int, allowed, form_cls, form_name: str, action, success: str):
+    problem = load_problem(problem_id)
+    require(allowed(current_user, problem))
+    form = form_cls()
+    if form_name == "assign_form":
+        form.department_id.choices = department_choices(blank=_("— 请选择 —"))
+    if form.validate():
+        outcome = attempt(lambda: action(problem, form), form)
+        if outcome:
+            flash(success, "success")
+            return redirect(url_for("problems.detail", problem_id=problem_id))
+        if outcome.stale:
+            form.version.data = db.session.get(Problem, problem_id).version
+    return _page(db.session.get(Problem, problem_id), 400, **{form_name: form})
+
+
+@bp.route("/<int:problem_id>/assign", methods=["POST"])
+@login_required
+def assign(problem_id: int):
+    return _step(
+        problem_id,
+        can_assign_problem,
+        AssignForm,
+        "assign_form",
+        lambda p, f: services.assign_problem(
+            p, f.department_id.data, f.deadline.data, current_user, note=f.note.data, version=f.version.data
+        ),
+        _("已交办。"),
+    )
+
+
+@bp.route("/<int:problem_id>/start", methods=["POST"])
+@login_required
+def start(problem_id: int):
+    return _step(
+        problem_id,
+        can_handle_problem,
+        StepForm,
+        "start_form",
+        lambda p, f: services.start_problem(p, current_user, note=f.note.data, version=f.version.data),
+        _("已开始办理。"),
+    )
+
+
+@bp.route("/<int:problem_id>/answer", methods=["POST"])
+@login_required
+def answer(problem_id: int):
+    return _step(
+        problem_id,
+        can_handle_problem,
+        AnswerForm,
+        "answer_form",
+        lambda p, f: services.answer_problem(p, f.resolution.data, current_user, version=f.version.data),
+        _("已反馈办理结果，等待销号。"),
+    )
+
+
+@bp.route("/<int:problem_id>/accept", methods=["POST"])
+@login_required
+def accept(problem_id: int):
+    return _step(
+        problem_id,
+        can_accept_problem,
+        StepForm,
+        "accept_form",
+        lambda p, f: services.accept_problem(p, current_user, note=f.note.data, version=f.version.data),
+        _("问题已销号。"),
+    )
+
+
+@bp.route("/<int:problem_id>/return", methods=["POST"])
+@login_required
+def send_back(problem_id: int):
+    return _step(
+        problem_id,
+        can_accept_problem,
+        ReturnForm,
+        "return_form",
+        lambda p, f: services.return_problem(p, f.reason.data, current_user, version=f.version.data),
+        _("已退回责任部门重新办理。"),
+    )

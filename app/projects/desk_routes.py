@@ -1,0 +1,118 @@
+"""Views of the leader's desk (领导工作台) and the weekly 项目服务日 sheet
+(page, A4 print, .xlsx)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import xlsx
+from app.db import db
+from app.models import Role, User
+from app.permissions import project_filter, role_required
+from app.projects import bp
+from app.projects.desk import default_week, leader_desk, service_sheet, week_of
+from app.projects.queries import leader_choices
+
+
+@bp.route("/desk")
+@role_required(Role.ADMIN, Role.LEADER, Role.VIEWER)
+def desk():
+    """A leader's desk: their own, or (for admin, viewer and other leaders,
+    who see all projects) the leader chosen with `leader_id`."""
+    leader = current_user if current_user.role is Role.LEADER else None
+    raw = request.args.get("leader_id")
+    if raw:
+        try:
+            chosen = db.session.get(User, int(raw))
+        except (TypeError, ValueError):
+            chosen = None
+        if chosen is None or chosen.role is not Role.LEADER:
+            abort(404)
+        leader = chosen
+    today = dt.date.today()
+    board = leader_desk(leader, today) if leader is not None else None
+    return render_template("projects/desk.html", desk=board, leader=leader, leaders=leader_choices(), as_of=today)
+
+
+def _week_start() -> dt.date:
+    today = dt.date.today()
+    raw = request.args.get("week")
+    if raw:
+        try:
+            return week_of(dt.date.fromisoformat(raw))[0]
+        except ValueError:
+            pass
+    return default_week(today)
+
+
+def _sheet():
+    today = dt.date.today()
+    return service_sheet(_week_start(), today, [project_filter(current_user)]), today
+
+
+@bp.route("/service-day")
+@role_required(Role.ADMIN, Role.LEADER, Role.VIEWER, Role.STAFF)
+def service_day():
+    sheet, today = _sheet()
+    return render_template(
+        "projects/service_day.html",
+        sheet=sheet,
+        as_of=today,
+        prev_week=sheet.start - dt.timedelta(days=7),
+        next_week=sheet.start + dt.timedelta(days=7),
+        this_week=week_of(today)[0],
+    )
+
+
+@bp.route("/service-day.xlsx")
+@role_required(Role.ADMIN, Role.LEADER, Role.VIEWER, Role.STAFF)
+def service_day_export():
+    sheet, _today = _sheet()
+
+    def rows():
+        for group in sheet.groups:
+            leader = group.leader.display if group.leader else _("未明确责任领导")
+            for row in group.rows:
+                p = row.project
+                updates = "\n".join(
+                    f"{u.happened_on.isoformat()} {u.author.name if u.author else ''}：{u.text}" for u in row.updates
+                )
+                yield [
+                    leader,
+                    p.name,
+                    p.stage.label,
+                    p.lead_department.name if p.lead_department else "",
+                    row.light.light.label if row.light.light else "",
+                    row.light.reason,
+                    updates or _("本周无推进记录"),
+                    (
+                        f"{row.next_milestone.name}（{row.next_milestone.due_on.isoformat()}）"
+                        if row.next_milestone
+                        else ""
+                    ),
+                    row.open_problems,
+                    row.unacknowledged,
+                ]
+
+    headers = [
+        _("责任领导"),
+        _("项目名称"),
+        _("阶段"),
+        _("牵头部门"),
+        _("状态灯"),
+        _("灯号原因"),
+        _("本周推进情况"),
+        _("下一节点"),
+        _("未销号问题"),
+        _("待签收批示"),
+    ]
+    caption = xlsx.export_caption(
+        _("项目服务日工作表（%(a)s 至 %(b)s）", a=sheet.start.isoformat(), b=sheet.end.isoformat())
+    )
+    return xlsx.xlsx_response(
+        f"项目服务日-{sheet.start.isoformat()}.xlsx", _("项目服务日"), headers, rows(), caption=caption
+    )

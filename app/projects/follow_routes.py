@@ -1,0 +1,200 @@
+"""Views for the five ones and follow-through: assigning leader, team and
+plan; milestones; progress updates; the leader's instructions and their
+acknowledgement. Each posts from the project page; a refused post renders
+the page again with the form's errors and the user's input."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.db import db
+from app.lookups import department_choices, user_choices
+from app.models import Instruction, Milestone, Project, Role
+from app.permissions import (
+    can_acknowledge_instruction,
+    can_assign_five_ones,
+    can_follow_project,
+    can_manage_milestones,
+    can_post_instruction,
+    department_ids_in_scope,
+    require,
+)
+from app.projects import assignment, bp, follow_through
+from app.projects.forms import AcknowledgeForm, FiveOnesForm, InstructionForm, MilestoneForm, ProgressForm
+from app.projects.pages import render_detail
+from app.projects.routes import load_project
+from app.projects.web import attempt
+
+
+def _back(project: Project, anchor: str = ""):
+    return redirect(url_for("projects.detail", project_id=project.id) + (f"#{anchor}" if anchor else ""))
+
+
+# --- 五个一 --------------------------------------------------------------------------
+
+
+def _five_ones_choices(form: FiveOnesForm, project: Project) -> None:
+    form.responsible_leader_id.choices = user_choices(Role.LEADER, blank=_("— 暂不明确 —"))
+    departments = department_choices(blank=_("— 暂不明确 —"))
+    scope = department_ids_in_scope(current_user)
+    if current_user.role is not Role.ADMIN and scope is not None:
+        # Lead-department staff assign within their own scope.
+        allowed = scope | {project.lead_department_id, current_user.department_id}
+        departments = [c for c in departments if c[0] == "" or c[0] in allowed]
+    form.lead_department_id.choices = departments
+    staff = user_choices(Role.STAFF, blank=None)
+    current = {m.id for m in project.team}
+    known = {c[0] for c in staff}
+    # Keep members who have since been deactivated visible (and removable).
+    staff += [(m.id, f"{m.name}（{_('已停用')}）") for m in project.team if m.id not in known]
+    form.team_ids.choices = staff
+    if request.method == "GET":
+        form.team_ids.data = sorted(current)
+
+
+@bp.route("/<int:project_id>/five-ones", methods=["GET", "POST"])
+@login_required
+def five_ones(project_id: int):
+    project = load_project(project_id)
+    require(can_assign_five_ones(current_user, project))
+    form = FiveOnesForm(obj=project)
+    _five_ones_choices(form, project)
+    if request.method == "GET":
+        form.version.data = project.version
+        form.handover_reason.data = ""
+    if form.validate_on_submit():
+        data = {
+            "responsible_leader_id": form.responsible_leader_id.data,
+            "handover_reason": form.handover_reason.data,
+            "lead_department_id": form.lead_department_id.data,
+            "team_ids": form.team_ids.data or [],
+            "plan_text": form.plan_text.data,
+        }
+        version = form.version.data
+        outcome = attempt(lambda: assignment.assign_five_ones(project, data, current_user, version=version), form)
+        if outcome:
+            flash(_("五个一落实情况已保存。"), "success")
+            return _back(project, "five-ones")
+        if outcome.stale:
+            form.version.data = db.session.get(Project, project_id).version
+    return render_template("projects/five_ones.html", form=form, project=project)
+
+
+# --- milestones ------------------------------------------------------------------------
+
+
+def _milestone(project: Project, milestone_id: int) -> Milestone:
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None or milestone.project_id != project.id:
+        abort(404)
+    return milestone
+
+
+@bp.route("/<int:project_id>/milestones", methods=["POST"])
+@login_required
+def milestone_add(project_id: int):
+    project = load_project(project_id)
+    require(can_manage_milestones(current_user, project))
+    form = MilestoneForm()
+    if form.validate() and attempt(
+        lambda: follow_through.add_milestone(
+            project, form.name.data, form.due_on.data, current_user, done_on=form.done_on.data
+        ),
+        form,
+    ):
+        flash(_("已添加时间节点。"), "success")
+        return _back(project, "plan")
+    return render_detail(project_id, 400, milestone_form=form)
+
+
+@bp.route("/<int:project_id>/milestones/<int:milestone_id>", methods=["GET", "POST"])
+@login_required
+def milestone_edit(project_id: int, milestone_id: int):
+    project = load_project(project_id)
+    require(can_manage_milestones(current_user, project))
+    milestone = _milestone(project, milestone_id)
+    form = MilestoneForm(obj=milestone)
+    if form.validate_on_submit() and attempt(
+        lambda: follow_through.update_milestone(
+            milestone, form.name.data, form.due_on.data, form.done_on.data, current_user
+        ),
+        form,
+    ):
+        flash(_("已保存时间节点。"), "success")
+        return _back(project, "plan")
+    return render_template("projects/milestone_form.html", form=form, project=project, milestone=milestone)
+
+
+@bp.route("/<int:project_id>/milestones/<int:milestone_id>/done", methods=["POST"])
+@login_required
+def milestone_done(project_id: int, milestone_id: int):
+    project = load_project(project_id)
+    require(can_manage_milestones(current_user, project))
+    milestone = _milestone(project, milestone_id)
+    if attempt(lambda: follow_through.complete_milestone(milestone, None, current_user)):
+        flash(_("节点「%(name)s」已标记完成。", name=milestone.name), "success")
+    return _back(project, "plan")
+
+
+@bp.route("/<int:project_id>/milestones/<int:milestone_id>/delete", methods=["POST"])
+@login_required
+def milestone_delete(project_id: int, milestone_id: int):
+    project = load_project(project_id)
+    require(can_manage_milestones(current_user, project))
+    milestone = _milestone(project, milestone_id)
+    name = milestone.name
+    if attempt(lambda: follow_through.delete_milestone(milestone, current_user)):
+        flash(_("已删除节点「%(name)s」。", name=name), "success")
+    return _back(project, "plan")
+
+
+# --- progress updates ------------------------------------------------------------------
+
+
+@bp.route("/<int:project_id>/progress", methods=["POST"])
+@login_required
+def progress_add(project_id: int):
+    project = load_project(project_id)
+    require(can_follow_project(current_user, project))
+    form = ProgressForm()
+    if form.validate() and attempt(
+        lambda: follow_through.add_progress(project, form.text.data, current_user, form.happened_on.data), form
+    ):
+        flash(_("已记录推进情况。"), "success")
+        return _back(project, "progress")
+    return render_detail(project_id, 400, progress_form=form)
+
+
+# --- instructions (批示) -----------------------------------------------------------------
+
+
+@bp.route("/<int:project_id>/instructions", methods=["POST"])
+@login_required
+def instruction_add(project_id: int):
+    project = load_project(project_id)
+    require(can_post_instruction(current_user, project))
+    form = InstructionForm()
+    if form.validate() and attempt(
+        lambda: follow_through.post_instruction(project, form.text.data, current_user), form
+    ):
+        flash(_("批示已发出，待工作专班签收。"), "success")
+        return _back(project, "instructions")
+    return render_detail(project_id, 400, instruction_form=form)
+
+
+@bp.route("/<int:project_id>/instructions/<int:instruction_id>/acknowledge", methods=["POST"])
+@login_required
+def instruction_ack(project_id: int, instruction_id: int):
+    project = load_project(project_id)
+    require(can_acknowledge_instruction(current_user, project))
+    instruction = db.session.get(Instruction, instruction_id)
+    if instruction is None or instruction.project_id != project.id:
+        abort(404)
+    form = AcknowledgeForm()
+    if not form.validate():
+        flash(_("签收说明过长。"), "danger")
+    elif attempt(lambda: follow_through.acknowledge_instruction(instruction, current_user, form.note.data)):
+        flash(_("已签收批示。"), "success")
+    return _back(project, "instructions")

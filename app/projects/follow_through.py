@@ -1,0 +1,170 @@
+"""Follow-through (一抓到底): milestones of the plan, progress updates and the
+leader's instructions (批示) that the team acknowledges.
+
+`add_progress` maintains `Project.last_progress_on`, which the status light
+and the five-ones check read without touching the updates table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import audit
+from app.db import db, utcnow
+from app.models import Instruction, Milestone, ProgressUpdate, Project, User
+from app.permissions import can_acknowledge_instruction, can_post_instruction
+from app.projects.services import ProjectError
+
+MAX_TEXT = 5000
+
+
+def _text(value: str | None, field: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ProjectError(message, field)
+    if len(text) > MAX_TEXT:
+        raise ProjectError(_("内容过长（最多 %(n)d 字）。", n=MAX_TEXT), field)
+    return text
+
+
+def _not_future(day: dt.date | None, field: str, message: str) -> None:
+    if day is not None and day > dt.date.today():
+        raise ProjectError(message, field)
+
+
+# --- milestones --------------------------------------------------------------
+
+
+def _check_milestone(name: str | None, due_on: dt.date | None, done_on: dt.date | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ProjectError(_("请填写节点名称。"), "name")
+    if len(name) > 200:
+        raise ProjectError(_("节点名称最多 200 字。"), "name")
+    if due_on is None:
+        raise ProjectError(_("时间节点须填写计划完成日期。"), "due_on")
+    _not_future(done_on, "done_on", _("完成日期不能晚于今天。"))
+    return name
+
+
+def add_milestone(
+    project: Project, name: str | None, due_on: dt.date | None, actor: User, done_on: dt.date | None = None
+) -> Milestone:
+    name = _check_milestone(name, due_on, done_on)
+    milestone = Milestone(project_id=project.id, name=name, due_on=due_on, done_on=done_on)
+    db.session.add(milestone)
+    db.session.flush()
+    audit.record(
+        "create",
+        "milestone",
+        milestone.id,
+        changes={"project_id": project.id, "name": name, "due_on": due_on.isoformat()},
+        summary=f"{project.name}：{name}",
+        user_id=actor.id,
+    )
+    return milestone
+
+
+def update_milestone(
+    milestone: Milestone, name: str | None, due_on: dt.date | None, done_on: dt.date | None, actor: User
+) -> Milestone:
+    name = _check_milestone(name, due_on, done_on)
+    fields = ("name", "due_on", "done_on")
+    before = audit.snapshot(milestone, fields)
+    milestone.name, milestone.due_on, milestone.done_on = name, due_on, done_on
+    changes = audit.diff(before, audit.snapshot(milestone, fields))
+    if changes:
+        audit.record("update", "milestone", milestone.id, changes=changes, summary=name, user_id=actor.id)
+    db.session.flush()
+    return milestone
+
+
+def complete_milestone(milestone: Milestone, done_on: dt.date | None, actor: User) -> Milestone:
+    """Mark a milestone met on `done_on` (default today)."""
+    return update_milestone(milestone, milestone.name, milestone.due_on, done_on or dt.date.today(), actor)
+
+
+def delete_milestone(milestone: Milestone, actor: User) -> None:
+    audit.record(
+        "delete",
+        "milestone",
+        milestone.id,
+        changes=audit.snapshot(milestone, ("project_id", "name", "due_on", "done_on")),
+        summary=milestone.name,
+        user_id=actor.id,
+    )
+    db.session.delete(milestone)
+    db.session.flush()
+
+
+# --- progress updates ----------------------------------------------------------
+
+
+def add_progress(project: Project, text: str | None, actor: User, happened_on: dt.date | None = None) -> ProgressUpdate:
+    """Record one step of progress and move `last_progress_on` forward."""
+    text = _text(text, "text", _("请填写推进情况。"))
+    happened_on = happened_on or dt.date.today()
+    _not_future(happened_on, "happened_on", _("推进日期不能晚于今天。"))
+    update = ProgressUpdate(project_id=project.id, happened_on=happened_on, author_id=actor.id, text=text)
+    db.session.add(update)
+    if project.last_progress_on is None or happened_on > project.last_progress_on:
+        project.last_progress_on = happened_on
+    db.session.flush()
+    audit.record(
+        "progress",
+        "project",
+        project.id,
+        changes={"happened_on": happened_on.isoformat()},
+        summary=text[:200],
+        user_id=actor.id,
+    )
+    return update
+
+
+def refresh_last_progress(project: Project) -> None:
+    """Recompute `last_progress_on` from the updates (after a correction)."""
+    project.last_progress_on = db.session.scalar(
+        sa.select(sa.func.max(ProgressUpdate.happened_on)).where(ProgressUpdate.project_id == project.id)
+    )
+
+
+# --- instructions (批示) -------------------------------------------------------
+
+
+def post_instruction(project: Project, text: str | None, actor: User) -> Instruction:
+    """Only the project's own responsible leader issues instructions on it."""
+    if not can_post_instruction(actor, project):
+        raise ProjectError(_("只有该项目的责任领导可以作出批示。"), "text")
+    text = _text(text, "text", _("请填写批示内容。"))
+    instruction = Instruction(project_id=project.id, leader_id=actor.id, text=text, issued_at=utcnow())
+    db.session.add(instruction)
+    db.session.flush()
+    audit.record("instruction", "project", project.id, summary=text[:200], user_id=actor.id)
+    return instruction
+
+
+def acknowledge_instruction(instruction: Instruction, actor: User, note: str | None = None) -> Instruction:
+    """The team confirms it received (and will act on) the instruction."""
+    if not can_acknowledge_instruction(actor, instruction.project):
+        raise ProjectError(_("只有工作专班成员或牵头部门人员可以签收批示。"), "note")
+    if instruction.acknowledged_at is not None:
+        raise ProjectError(_("该批示已于 %(at)s 签收。", at=instruction.acknowledged_at.strftime("%Y-%m-%d")), "note")
+    note = (note or "").strip() or None
+    if note and len(note) > MAX_TEXT:
+        raise ProjectError(_("内容过长（最多 %(n)d 字）。", n=MAX_TEXT), "note")
+    instruction.acknowledged_at = utcnow()
+    instruction.acknowledged_by_id = actor.id
+    instruction.acknowledgement = note
+    db.session.flush()
+    audit.record(
+        "acknowledge",
+        "project",
+        instruction.project_id,
+        changes={"instruction_id": instruction.id},
+        summary=note or _("已签收批示"),
+        user_id=actor.id,
+    )
+    return instruction

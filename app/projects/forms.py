@@ -1,0 +1,121 @@
+"""Project forms: facts, stage moves, the five ones, milestones, progress
+updates and instructions. Forms check shape and format; the rules (who,
+which stage, which leader) are the services' and return errors by field."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.forms import BaseForm, IdSelectField, MoneyField
+from app.models import STAGE_ORDER, Stage
+
+
+class AreaField(DecimalField):
+    """Land in 亩: a number ≥ 0 with at most 2 decimals."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            raw = (valuelist[0] or "").replace(",", "").replace("，", "").strip()
+            if raw == "":
+                self.data = None
+                return
+            try:
+                value = Decimal(raw)
+            except InvalidOperation:
+                self.data = None
+                raise ValueError(_l("请输入数字（亩）。")) from None
+            if not value.is_finite():
+                self.data = None
+                raise ValueError(_l("请输入数字（亩）。"))
+            self.data = value
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None:
+            return
+        if self.data < 0:
+            raise ValidationError(_l("用地面积不能为负数。"))
+        if self.data >= Decimal("1000000000000"):
+            raise ValidationError(_l("数值过大，请核对单位（亩）。"))
+        if self.data.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise ValidationError(_l("用地面积最多保留 2 位小数。"))
+
+
+class PlannedInvestmentField(MoneyField):
+    def pre_validate(self, form: Any) -> None:
+        if self.data is not None and self.data < 0:
+            raise ValidationError(_l("计划总投资不能为负数。"))
+        super().pre_validate(form)
+
+
+def stage_choices(include_exited: bool = False) -> list[tuple[str, str]]:
+    stages = [*STAGE_ORDER, Stage.EXITED] if include_exited else STAGE_ORDER
+    return [(s.value, s.label) for s in stages]
+
+
+class ProjectForm(BaseForm):
+    name = StringField(_l("项目名称"), validators=[DataRequired(message=_l("请填写项目名称。")), Length(max=200)])
+    company_name = StringField(_l("投资方（企业名称）"), validators=[Optional(), Length(max=200)])
+    industry_id = IdSelectField(_l("产业类别"))
+    is_key = BooleanField(_l("重点项目"))
+    planned_investment = PlannedInvestmentField(_l("计划总投资（万元）"))
+    land_area = AreaField(_l("用地面积（亩）"))
+    expected_output = MoneyField(_l("预计年产值（万元）"))
+    expected_tax = MoneyField(_l("预计年税收（万元）"))
+    location = StringField(_l("项目地点"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("项目简介"), validators=[Optional(), Length(max=5000)])
+    # Only when creating:
+    stage = SelectField(_l("所处阶段"), choices=stage_choices(), default=Stage.PLANNING.value)
+    stage_note = StringField(_l("阶段说明"), validators=[Optional(), Length(max=1000)])
+    lead_department_id = IdSelectField(_l("牵头部门"))
+    # Only when editing:
+    version = HiddenField()
+
+
+class StageMoveForm(BaseForm):
+    to = SelectField(_l("变更为"), choices=stage_choices(include_exited=True), validators=[DataRequired()])
+    on = DateField(_l("变更日期"), validators=[Optional()])
+    reason_id = IdSelectField(_l("退出原因"))
+    note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
+    next = HiddenField()
+
+
+class FiveOnesForm(BaseForm):
+    responsible_leader_id = IdSelectField(_l("责任领导（一名领导）"))
+    handover_reason = StringField(_l("交接原因（更换领导时必填）"), validators=[Optional(), Length(max=500)])
+    lead_department_id = IdSelectField(_l("牵头部门"))
+    team_ids = SelectMultipleField(_l("工作专班成员"), coerce=int, validate_choice=True)
+    plan_text = TextAreaField(_l("推进方案（一套方案）"), validators=[Optional(), Length(max=10000)])
+    version = HiddenField()
+
+
+class MilestoneForm(BaseForm):
+    name = StringField(_l("节点名称"), validators=[DataRequired(message=_l("请填写节点名称。")), Length(max=200)])
+    due_on = DateField(_l("计划完成日期"), validators=[DataRequired(message=_l("时间节点须填写计划完成日期。"))])
+    done_on = DateField(_l("实际完成日期"), validators=[Optional()])
+
+
+class ProgressForm(BaseForm):
+    happened_on = DateField(_l("推进日期"), validators=[Optional()])
+    text = TextAreaField(_l("推进情况"), validators=[DataRequired(message=_l("请填写推进情况。")), Length(max=5000)])
+
+
+class InstructionForm(BaseForm):
+    text = TextAreaField(_l("批示内容"), validators=[DataRequired(message=_l("请填写批示内容。")), Length(max=5000)])
+
+
+class AcknowledgeForm(BaseForm):
+    note = StringField(_l("落实情况（可选）"), validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,107 @@
+"""The project page (项目详情): facts, light, the five-ones checklist, plan and
+milestones, progress, instructions, problems, the stage timeline and the
+panels other areas contribute. Rendered by the page view and again, with the
+failing form, by the actions that post from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import render_template
+from flask_login import current_user
+
+from app.db import db
+from app.lookups import ref_choices
+from app.models import STAGE_LIBRARY, STAGE_ORDER, ProblemStatus, Project, RefKind, Role, Stage
+from app.permissions import (
+    can_acknowledge_instruction,
+    can_assign_five_ones,
+    can_edit_project,
+    can_follow_project,
+    can_manage_milestones,
+    can_post_instruction,
+    can_raise_problem,
+)
+from app.problems.rules import escalation_of
+from app.projects.five_ones import checklist
+from app.projects.forms import AcknowledgeForm, InstructionForm, MilestoneForm, ProgressForm, StageMoveForm
+from app.projects.lights import light_of
+from app.projects.services import days_in_stage
+
+
+def permissions_for(project: Project) -> dict[str, bool]:
+    user = current_user
+    return {
+        "edit": can_edit_project(user, project),
+        "move": can_edit_project(user, project),
+        "reopen": user.role is Role.ADMIN,
+        "assign": can_assign_five_ones(user, project),
+        "milestones": can_manage_milestones(user, project),
+        "progress": can_follow_project(user, project),
+        "instruct": can_post_instruction(user, project),
+        "acknowledge": can_acknowledge_instruction(user, project),
+        "raise_problem": can_raise_problem(user, project),
+    }
+
+
+def timeline(project: Project) -> list[dict[str, Any]]:
+    """Stage changes and leader handovers, newest first."""
+    events: list[dict[str, Any]] = []
+    for change in project.stage_changes:
+        events.append({"kind": "stage", "at": change.changed_at, "on": change.changed_on, "item": change})
+    for handover in project.handovers:
+        events.append(
+            {"kind": "handover", "at": handover.changed_at, "on": handover.changed_at.date(), "item": handover}
+        )
+    events.sort(key=lambda e: (e["on"], e["at"]), reverse=True)
+    return events
+
+
+def render_detail(project_id: int, status: int = 200, **forms: Any):
+    from app.projects.routes import detail_statement
+
+    today = dt.date.today()
+    project = db.session.execute(detail_statement(project_id)).unique().scalar_one()
+    stage_form = forms.get("stage_form") or StageMoveForm(formdata=None)
+    stage_form.reason_id.choices = ref_choices(RefKind.REASON)
+    if project.stage is Stage.EXITED:
+        stage_form.to.choices = [(s.value, s.label) for s in STAGE_ORDER]
+        if project.exit_from_stage and not forms.get("stage_form"):
+            stage_form.to.data = project.exit_from_stage.value
+    else:
+        stage_form.to.choices = [(s.value, s.label) for s in [*STAGE_ORDER, Stage.EXITED] if s is not project.stage]
+        if not forms.get("stage_form"):
+            position = STAGE_ORDER.index(project.stage)
+            following = STAGE_ORDER[position + 1] if position + 1 < len(STAGE_ORDER) else Stage.EXITED
+            stage_form.to.data = following.value
+    problem_form = forms.get("problem_form")
+    if problem_form is None:
+        from app.problems.forms import ProblemForm
+
+        problem_form = ProblemForm(formdata=None)
+    problem_form.category_id.choices = ref_choices(RefKind.PROBLEM_CATEGORY, blank="— 请选择 —")
+    progress_form = forms.get("progress_form") or ProgressForm(formdata=None, happened_on=today)
+    problems = sorted(project.problems, key=lambda p: (p.raised_on, p.id), reverse=True)
+    problems.sort(key=lambda p: p.status is ProblemStatus.CLOSED)
+    html = render_template(
+        "projects/detail.html",
+        project=project,
+        library=STAGE_LIBRARY.get(project.stage),
+        light=light_of(project, today),
+        checklist=checklist(project, today),
+        days_in_stage=days_in_stage(project, today),
+        can=permissions_for(project),
+        stage_form=stage_form,
+        milestone_form=forms.get("milestone_form") or MilestoneForm(formdata=None),
+        progress_form=progress_form,
+        instruction_form=forms.get("instruction_form") or InstructionForm(formdata=None),
+        ack_form=AcknowledgeForm(formdata=None),
+        problem_form=problem_form,
+        problems=problems,
+        escalation_of=lambda p: escalation_of(p, today),
+        timeline=timeline(project),
+        stage_order=STAGE_ORDER,
+        as_of=today,
+    )
+    return html, status

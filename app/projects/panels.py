@@ -1,0 +1,59 @@
+"""Home-page panels of the projects area: the leader's desk on a leader's
+home page, and the instructions (批示) a staff member's team still has to
+acknowledge."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from app.db import db
+from app.main.home import Panel, home_panel
+from app.models import Instruction, Project, Role, User, project_team
+from app.permissions import department_ids_in_scope
+from app.projects.desk import leader_desk
+
+PANEL_LIMIT = 10
+
+
+@home_panel(10)
+def leader_desk_panel(user: User) -> Panel | None:
+    if user.role is not Role.LEADER:
+        return None
+    return Panel("projects/_desk_panel.html", {"desk": leader_desk(user, dt.date.today()), "on_home": True})
+
+
+def _team_projects(user: User) -> sa.ColumnElement[bool]:
+    """Projects whose working team includes `user` or whose lead department
+    is within the user's scope."""
+    conditions = [Project.id.in_(sa.select(project_team.c.project_id).where(project_team.c.user_id == user.id))]
+    depts = department_ids_in_scope(user)
+    if depts is None:
+        return sa.true()
+    if user.department_id is not None:
+        depts = depts | {user.department_id}
+    if depts:
+        conditions.append(Project.lead_department_id.in_(depts))
+    return sa.or_(*conditions)
+
+
+@home_panel(30)
+def instructions_panel(user: User) -> Panel | None:
+    if user.role is not Role.STAFF:
+        return None
+    base = (
+        sa.select(Instruction)
+        .join(Project, Project.id == Instruction.project_id)
+        .where(Instruction.acknowledged_at.is_(None), Project.archived_at.is_(None), _team_projects(user))
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+    if not total:
+        return None
+    items = db.session.scalars(
+        base.options(orm.contains_eager(Instruction.project), orm.joinedload(Instruction.leader))
+        .order_by(Instruction.issued_at.desc())
+        .limit(PANEL_LIMIT)
+    ).all()
+    return Panel("projects/_instructions_panel.html", {"items": items, "total": total})

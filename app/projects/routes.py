@@ -1,0 +1,379 @@
+"""项目库 views: the list with its 四库 tabs, the kanban board, the project
+page, creating and editing a project and moving it between stages. Thin:
+parse, load with the permission check, call one service, commit, redirect."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import orm
+
+from app import xlsx
+from app.db import db
+from app.lookups import department_choices, ref_choices
+from app.models import (
+    STAGE_LIBRARY,
+    STAGE_ORDER,
+    Instruction,
+    LeaderHandover,
+    Library,
+    Light,
+    Problem,
+    ProgressUpdate,
+    Project,
+    RefKind,
+    Role,
+    Stage,
+    StageChange,
+    User,
+)
+from app.pagination import page_args
+from app.permissions import (
+    can_edit_project,
+    can_view_project,
+    department_ids_in_scope,
+    get_visible_or_404,
+    project_edit_filter,
+    require,
+    role_required,
+)
+from app.projects import bp, five_ones, services
+from app.projects.forms import ProjectForm, StageMoveForm
+from app.projects.queries import (
+    SORTS,
+    ProjectFilters,
+    kanban_cards,
+    leader_choices,
+    project_page,
+    stage_counts,
+)
+from app.projects.web import attempt, form_error_message, wants_json
+from app.security import safe_next_url
+
+KANBAN_PER_COLUMN = 30
+EXPORT_BATCH = 500
+
+
+def load_project(project_id: int) -> Project:
+    return get_visible_or_404(Project, project_id, can_view_project)
+
+
+def _filter_choices() -> dict:
+    return {
+        "departments": department_choices(blank=None),
+        "leaders": leader_choices(),
+        "industries": ref_choices(RefKind.INDUSTRY, blank=None),
+    }
+
+
+# --- list, kanban, export ------------------------------------------------------
+
+
+@bp.route("/")
+@login_required
+def index():
+    today = dt.date.today()
+    filters = ProjectFilters.from_args(request.args)
+    page_no, per_page = page_args()
+    page, counts = project_page(filters, current_user, today, page_no, per_page)
+    rate = five_ones.implementation_rate(today=today)
+    return render_template(
+        "projects/list.html",
+        page=page,
+        counts=counts,
+        filters=filters,
+        rate=rate,
+        libraries=list(Library),
+        stages=[*STAGE_ORDER, Stage.EXITED],
+        lights=list(Light),
+        sorts=SORTS,
+        as_of=today,
+        **_filter_choices(),
+    )
+
+
+@bp.route("/kanban")
+@login_required
+def kanban():
+    today = dt.date.today()
+    filters = ProjectFilters.from_args(request.args)
+    conditions = filters.conditions(current_user, today)
+    counts = stage_counts(conditions)
+    columns = kanban_cards(conditions, today, KANBAN_PER_COLUMN)
+    card_ids = [row.project.id for rows in columns.values() for row in rows]
+    editable = (
+        set(
+            db.session.scalars(sa.select(Project.id).where(Project.id.in_(card_ids), project_edit_filter(current_user)))
+        )
+        if card_ids
+        else set()
+    )
+    return render_template(
+        "projects/kanban.html",
+        counts=counts,
+        columns=columns,
+        filters=filters,
+        stages=STAGE_ORDER,
+        lights=list(Light),
+        per_column=KANBAN_PER_COLUMN,
+        editable=editable,
+        reasons=ref_choices(RefKind.REASON, blank=None),
+        stage_index={stage.value: i for i, stage in enumerate(STAGE_ORDER)},
+        **_filter_choices(),
+    )
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export():
+    """The current filter as a ledger (台账), all pages."""
+    from app.projects.queries import list_statement, rows_from
+
+    today = dt.date.today()
+    filters = ProjectFilters.from_args(request.args)
+    stages = filters.stages()
+    conditions = [*filters.conditions(current_user, today), Project.stage.in_(stages) if stages else sa.false()]
+    stmt = list_statement(conditions, filters.sort, today)
+
+    def rows():
+        number = 0
+        offset = 0
+        while True:
+            batch = db.session.execute(stmt.limit(EXPORT_BATCH).offset(offset)).unique().all()
+            if not batch:
+                return
+            for row in rows_from(list(batch), today):
+                number += 1
+                p = row.project
+                library = STAGE_LIBRARY.get(p.stage)
+                yield [
+                    number,
+                    p.name,
+                    p.company.name if p.company else "",
+                    p.industry.name if p.industry else "",
+                    p.planned_investment,
+                    p.stage.label,
+                    library.label if library else "",
+                    p.lead_department.name if p.lead_department else "",
+                    p.responsible_leader.display if p.responsible_leader else "",
+                    _("是") if p.is_key else _("否"),
+                    row.light.light.label if row.light.light else "",
+                    row.light.reason,
+                    (_("完整") if row.five_ones_complete else "缺" + "、".join(row.five_ones_missing))
+                    if p.is_key
+                    else "",
+                    row.days_in_stage,
+                    p.last_progress_on,
+                    p.location or "",
+                ]
+            offset += EXPORT_BATCH
+
+    headers = [
+        _("序号"),
+        _("项目名称"),
+        _("投资方"),
+        _("产业类别"),
+        _("计划总投资（万元）"),
+        _("项目阶段"),
+        _("所属库"),
+        _("牵头部门"),
+        _("责任领导"),
+        _("是否重点项目"),
+        _("状态灯"),
+        _("灯号原因"),
+        _("五个一"),
+        _("本阶段天数"),
+        _("最近推进"),
+        _("项目地点"),
+    ]
+    caption = xlsx.export_caption(
+        _("项目库台账"),
+        {
+            _("库"): filters.library.label if filters.library else "",
+            _("阶段"): filters.stage.label if filters.stage else "",
+            _("重点项目"): _("是") if filters.key else "",
+            _("状态灯"): filters.light.label if filters.light else "",
+            _("关键词"): filters.q,
+        },
+    )
+    return xlsx.xlsx_response(f"项目库台账-{today.isoformat()}.xlsx", _("项目库"), headers, rows(), caption=caption)
+
+
+# --- create and edit -------------------------------------------------------------
+
+
+def _project_form_choices(form: ProjectForm, project: Project | None) -> None:
+    form.industry_id.choices = ref_choices(
+        RefKind.INDUSTRY, blank=_("— 请选择 —"), include_id=project.industry_id if project else None
+    )
+    departments = department_choices(blank=_("— 请选择 —"))
+    if current_user.role is not Role.ADMIN:
+        scope = department_ids_in_scope(current_user)
+        allowed = scope if scope is not None else None
+        if allowed is not None:
+            allowed = set(allowed) | ({current_user.department_id} if current_user.department_id else set())
+            departments = [c for c in departments if c[0] == "" or c[0] in allowed]
+    form.lead_department_id.choices = departments
+    if current_user.role is not Role.ADMIN:
+        del form.is_key
+
+
+def _project_data(form: ProjectForm, department_id: int | None) -> dict:
+    data = {
+        name: form[name].data
+        for name in (
+            "name",
+            "industry_id",
+            "planned_investment",
+            "land_area",
+            "expected_output",
+            "expected_tax",
+            "location",
+            "description",
+        )
+    }
+    if "is_key" in form:
+        data["is_key"] = bool(form.is_key.data)
+    company = services.resolve_company(form.company_name.data, current_user, department_id)
+    data["company_id"] = company.id if company else None
+    return data
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN, Role.STAFF)
+def new():
+    form = ProjectForm()
+    _project_form_choices(form, None)
+    del form.version
+    if request.method == "GET" and current_user.department_id:
+        form.lead_department_id.data = current_user.department_id
+    if form.validate_on_submit():
+        department_id = form.lead_department_id.data or (
+            current_user.department_id if current_user.role is Role.STAFF else None
+        )
+        created: list[Project] = []
+
+        def create() -> None:
+            data = _project_data(form, department_id)
+            data["lead_department_id"] = department_id
+            created.append(
+                services.create_project(
+                    data, current_user, stage=Stage(form.stage.data), note=form.stage_note.data or None
+                )
+            )
+
+        if attempt(create, form):
+            flash(_("已建立项目「%(name)s」。", name=created[0].name), "success")
+            return redirect(url_for("projects.detail", project_id=created[0].id))
+    return render_template("projects/form.html", form=form, project=None)
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int):
+    project = load_project(project_id)
+    require(can_edit_project(current_user, project))
+    form = ProjectForm(obj=project)
+    _project_form_choices(form, project)
+    for name in ("stage", "stage_note", "lead_department_id"):
+        del form[name]
+    if request.method == "GET":
+        form.company_name.data = project.company.name if project.company else ""
+        form.version.data = project.version
+    if form.validate_on_submit():
+        version = form.version.data
+
+        def save() -> None:
+            services.update_project(
+                project, _project_data(form, project.lead_department_id), current_user, version=version
+            )
+
+        outcome = attempt(save, form)
+        if outcome:
+            flash(_("已保存。"), "success")
+            return redirect(url_for("projects.detail", project_id=project.id))
+        if outcome.stale:
+            form.version.data = db.session.get(Project, project_id).version
+    return render_template("projects/form.html", form=form, project=project)
+
+
+# --- the project page --------------------------------------------------------------
+
+
+def detail_statement(project_id: int) -> sa.Select:
+    return (
+        sa.select(Project)
+        .where(Project.id == project_id)
+        .options(
+            orm.joinedload(Project.company),
+            orm.joinedload(Project.industry),
+            orm.joinedload(Project.lead_department),
+            orm.joinedload(Project.responsible_leader),
+            orm.joinedload(Project.exit_reason),
+            orm.selectinload(Project.team).joinedload(User.department),
+            orm.selectinload(Project.milestones),
+            orm.selectinload(Project.progress_updates).joinedload(ProgressUpdate.author),
+            orm.selectinload(Project.instructions).joinedload(Instruction.leader),
+            orm.selectinload(Project.instructions).joinedload(Instruction.acknowledged_by),
+            orm.selectinload(Project.handovers).joinedload(LeaderHandover.from_leader),
+            orm.selectinload(Project.handovers).joinedload(LeaderHandover.to_leader),
+            orm.selectinload(Project.handovers).joinedload(LeaderHandover.changed_by),
+            orm.selectinload(Project.stage_changes).joinedload(StageChange.changed_by),
+            orm.selectinload(Project.stage_changes).joinedload(StageChange.reason),
+            orm.selectinload(Project.problems).joinedload(Problem.category),
+            orm.selectinload(Project.problems).joinedload(Problem.responsible_department),
+        )
+    )
+
+
+@bp.route("/<int:project_id>")
+@login_required
+def detail(project_id: int):
+    load_project(project_id)
+    from app.projects.pages import render_detail
+
+    return render_detail(project_id)
+
+
+# --- stage moves ---------------------------------------------------------------------
+
+
+@bp.route("/<int:project_id>/stage", methods=["POST"])
+@login_required
+def move(project_id: int):
+    """Move a project between stages: the project page's form and the
+    kanban board's drag both post here; the rules are the service's."""
+    project = load_project(project_id)
+    if not can_edit_project(current_user, project):
+        if wants_json():
+            return jsonify(ok=False, message=_("您没有权限变更该项目的阶段。")), 403
+        abort(403)
+    form = StageMoveForm()
+    form.reason_id.choices = ref_choices(RefKind.REASON)
+    back = safe_next_url(form.next.data) or url_for("projects.detail", project_id=project.id)
+    if not form.validate():
+        message = form_error_message(form)
+        if wants_json():
+            return jsonify(ok=False, message=message), 400
+        flash(message, "danger")
+        return redirect(back)
+    target = Stage(form.to.data)
+    before = project.stage
+
+    def change() -> None:
+        services.move_stage(
+            project, target, current_user, note=form.note.data, reason_id=form.reason_id.data, on=form.on.data
+        )
+
+    outcome = attempt(change)
+    if wants_json():
+        if outcome:
+            return jsonify(ok=True, stage=target.value, message=_("已变更为「%(stage)s」。", stage=target.label))
+        return jsonify(ok=False, message=outcome.message, field=outcome.field), 400
+    if outcome:
+        flash(_("阶段已由「%(a)s」变更为「%(b)s」。", a=before.label, b=target.label), "success")
+    return redirect(back)
