@@ -140,6 +140,7 @@ def _render_form(form: AgreementForm, project: Project, agreement: Agreement | N
         project=project,
         agreement=agreement,
         attachment_limit=attachments.human_size(current_app.config["ATTACHMENT_MAX_BYTES"]),
+        attachment_max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"],
     )
 
 
