@@ -316,3 +316,14 @@ def _ref(kind: str, name: str) -> str:
     from app.models import RefKind
 
     return str(ref_id(RefKind(kind), name))
+
+
+def test_demo_targets_cover_the_district_once_and_seed_idempotently(district):
+    from app.demo import DemoContext
+    from app.demo import reports as demo_reports
+
+    first = demo_reports.seed(DemoContext(today=dt.date(2025, 7, 1)))
+    again = demo_reports.seed(DemoContext(today=dt.date(2025, 7, 1)))
+    assert "新增 0 项" in again and "新增 0 项" not in first
+    district_rows = db.session.scalars(sa.select(Target).where(Target.department_id.is_(None), Target.year == 2025))
+    assert sorted(t.metric.value for t in district_rows) == sorted(m.value for m in TargetMetric)

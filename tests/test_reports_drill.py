@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from app.db import db
 from app.models import Target, TargetMetric
-from app.reports import activity, funnel, library
+from app.reports import activity, funnel, keyprojects, library, speed, targets
 from app.reports.filters import parse_query
 from tests import factories_reports as fr
 
@@ -146,6 +146,9 @@ def test_query_count_does_not_grow_with_data(app, count_queries):
             funnel.funnel_report(parse_query(args, dt.date.today(), options={"view": "flow"}))
             library.library_report(parse_query(args, dt.date.today()))
             activity.activity_report(parse_query(args, dt.date.today()))
+            targets.targets_report(parse_query({"period": "year", "year": "2025"}, dt.date.today()))
+            speed.speed_report(parse_query(args, dt.date.today(), options={"by": "industry"}))
+            keyprojects.key_projects_report(parse_query(args, dt.date.today()))
         return n()
 
     before = run()
@@ -191,3 +194,11 @@ def test_reports_menu_lists_the_reports(district, client, login_as):
     text = client.get("/reports/").get_data(as_text=True)
     for name in ("招商漏斗", "项目库统计", "招商活动统计", "目标考核", "周期分析", "调度会材料"):
         assert name in text
+
+
+def test_filter_form_shows_the_defaults_the_report_used(district, client, login_as):
+    login_as(district.leader)
+    text = client.get("/reports/targets?year=2025").get_data(as_text=True)
+    assert '<option value="signed_amount" selected>' in text
+    text = client.get("/reports/activity").get_data(as_text=True)
+    assert '<option value="month" selected>' in text

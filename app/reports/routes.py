@@ -69,8 +69,23 @@ def _run(
         return render_template(template, report=None, error=str(exc), title=title, **_filter_choices(), **extra), 400
     if request.args.get("format") == "xlsx":
         return render.export(filename, title, query, sheets(report))
+    # What the filter form shows as chosen: the values actually used,
+    # defaults included.
+    selected = {
+        **request.args.to_dict(),
+        **query.options,
+        "period": query.period.preset,
+        "year": str(query.period.year),
+    }
     return render_template(
-        template, report=report, error=None, title=title, generated=dt.datetime.now(), **_filter_choices(), **extra
+        template,
+        report=report,
+        error=None,
+        title=title,
+        generated=dt.datetime.now(),
+        selected=selected,
+        **_filter_choices(),
+        **extra,
     )
 
 

@@ -89,6 +89,17 @@ def _value(total: m.Total, figure: str) -> Decimal:
     return Decimal(total.count)
 
 
+def actuals_by_department(q: ReportQuery) -> dict[tuple[int | None, TargetMetric], Decimal]:
+    """{(department id, metric): actual} for the period (one query per measure)."""
+    keys = {key for key, _figure in METRIC_MEASURES.values()}
+    splits = {key: m.by(m.build(key, q), "department") for key in keys}
+    return {
+        (dept, metric): _value(total, figure)
+        for metric, (key, figure) in METRIC_MEASURES.items()
+        for dept, total in splits[key].items()
+    }
+
+
 # --- entering targets -----------------------------------------------------------
 
 
