@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
-from app.agreements import panels, routes  # noqa: E402, F401  (registers the views and the home panel)
+from app.agreements import agreement_routes, funding_routes, panels, routes, web  # noqa: E402, F401  (views, panel)

@@ -1,0 +1,204 @@
+"""Agreements on a project: record (with an optional new signing event and
+the scanned agreement), view, edit under optimistic locking, archive and
+restore; attachments: upload, download, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import attachments
+from app.agreements import bp, services
+from app.agreements.forms import AgreementForm, ArchiveForm, ConfirmForm, UploadForm
+from app.agreements.web import (
+    agreement_file_or_404,
+    agreement_or_404,
+    apply_error,
+    event_choices,
+    event_id_from,
+    project_or_404,
+    project_page_url,
+    render_agreement_form,
+)
+from app.concurrency import StaleEditError
+from app.db import db
+from app.errors import render_error
+from app.models import Role
+from app.permissions import can_edit_project, require
+
+# --- agreements on a project ---------------------------------------------------------
+
+
+@bp.route("/project/<int:project_id>")
+@login_required
+def project(project_id: int):
+    return render_template("agreements/project.html", project=project_or_404(project_id))
+
+
+@bp.route("/project/<int:project_id>/new", methods=["GET", "POST"])
+@login_required
+def agreement_new(project_id: int):
+    project = project_or_404(project_id)
+    require(can_edit_project(current_user, project))
+    form = AgreementForm()
+    form.signing_event.choices = event_choices()
+    if request.method == "GET":
+        form.signed_on.data = dt.date.today()
+        if project.agreements:
+            form.kind.data = "investment"
+    if form.validate_on_submit():
+        try:
+            event_id = event_id_from(form)
+            agreement = services.record_agreement(project, form.agreement_data(event_id), current_user)
+            if form.file.data and form.file.data.filename:
+                attachments.store("agreement", agreement.id, form.file.data, current_user)
+        except attachments.AttachmentError as exc:
+            db.session.rollback()
+            form.file.errors = [*form.file.errors, str(exc)]
+        except services.AgreementError as exc:
+            db.session.rollback()
+            apply_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("已录入%(kind)s。", kind=agreement.kind.label), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return render_agreement_form(form, project, None)
+
+
+@bp.route("/<int:agreement_id>")
+@login_required
+def detail(agreement_id: int):
+    agreement = agreement_or_404(agreement_id)
+    files = attachments.for_owners("agreement", [agreement.id])[agreement.id]
+    return render_template(
+        "agreements/detail.html",
+        agreement=agreement,
+        project=agreement.project,
+        files=files,
+        can_edit=can_edit_project(current_user, agreement.project),
+        upload_form=UploadForm(),
+        archive_form=ArchiveForm(),
+        confirm_form=ConfirmForm(),
+        accept=attachments.ACCEPT,
+        max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"],
+    )
+
+
+@bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(agreement_id: int):
+    agreement = agreement_or_404(agreement_id)
+    project = agreement.project
+    require(can_edit_project(current_user, project) and agreement.archived_at is None)
+    form = AgreementForm(obj=agreement)
+    form.signing_event.choices = event_choices(agreement.signing_event_id)
+    if request.method == "GET":
+        form.kind.data = agreement.kind.value
+        form.signing_event.data = str(agreement.signing_event_id or "")
+        form.version.data = str(agreement.version)
+    if form.validate_on_submit():
+        try:
+            event_id = event_id_from(form)
+            services.update_agreement(agreement, form.agreement_data(event_id), current_user, form.version.data)
+            db.session.commit()
+        except StaleEditError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            form.version.data = str(agreement.version)
+        except StaleDataError:
+            db.session.rollback()
+            flash(_("该记录刚被他人修改，您的修改尚未保存。请核对最新内容后重新提交。"), "danger")
+            form.version.data = str(agreement.version)
+        except services.AgreementError as exc:
+            db.session.rollback()
+            apply_error(form, exc)
+        else:
+            flash(_("已保存协议。"), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return render_agreement_form(form, project, agreement)
+
+
+@bp.route("/<int:agreement_id>/archive", methods=["POST"])
+@login_required
+def archive(agreement_id: int):
+    agreement = agreement_or_404(agreement_id)
+    require(can_edit_project(current_user, agreement.project))
+    form = ArchiveForm()
+    if not form.validate_on_submit():
+        flash(_("归档须填写原因。"), "danger")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    try:
+        services.archive_agreement(agreement, current_user, form.reason.data)
+    except services.AgreementError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    db.session.commit()
+    flash(_("协议已归档，不再计入签约统计；项目阶段未作改变。管理员可恢复。"), "success")
+    return redirect(project_page_url(agreement.project))
+
+
+@bp.route("/<int:agreement_id>/restore", methods=["POST"])
+@login_required
+def restore(agreement_id: int):
+    require(current_user.role is Role.ADMIN)
+    agreement = agreement_or_404(agreement_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.restore_agreement(agreement, current_user)
+        except services.AgreementError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("协议已恢复。"), "success")
+    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+
+
+# --- attachments -----------------------------------------------------------------------
+
+
+@bp.route("/<int:agreement_id>/attachments", methods=["POST"])
+@login_required
+def upload(agreement_id: int):
+    agreement = agreement_or_404(agreement_id)
+    require(can_edit_project(current_user, agreement.project) and agreement.archived_at is None)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        flash(_("页面已过期，请刷新后重新上传。"), "danger")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    try:
+        attachment = attachments.store("agreement", agreement.id, form.file.data, current_user)
+    except attachments.AttachmentError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(_("已上传 %(name)s。", name=attachment.filename), "success")
+    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+
+
+@bp.route("/files/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    attachment, _agreement_row = agreement_file_or_404(attachment_id)
+    response = attachments.download_response(attachment)
+    if response is None:
+        return render_error(404, _("附件文件已丢失，请联系管理员。"))
+    return response
+
+
+@bp.route("/files/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def delete_file(attachment_id: int):
+    attachment, agreement = agreement_file_or_404(attachment_id)
+    require(can_edit_project(current_user, agreement.project))
+    if ConfirmForm().validate_on_submit():
+        attachments.soft_delete(attachment, current_user)
+        db.session.commit()
+        flash(_("已删除附件 %(name)s（保留操作记录）。", name=attachment.filename), "success")
+    return redirect(url_for("agreements.detail", agreement_id=agreement.id))

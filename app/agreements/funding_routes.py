@@ -1,0 +1,77 @@
+"""Funds received (资金到位) per project and month: enter, correct, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from app.agreements import bp
+from app.agreements.forms import ConfirmForm, FundingForm
+from app.agreements.funding import FundingError, delete_funding, fundings_of, record_funding
+from app.agreements.project_panel import build_panel
+from app.agreements.web import apply_error, project_or_404
+from app.db import db
+from app.models import Funding
+from app.permissions import can_edit_project, require
+
+# --- funds received -----------------------------------------------------------------------
+
+
+@bp.route("/project/<int:project_id>/funding", methods=["GET", "POST"])
+@login_required
+def funding(project_id: int):
+    project = project_or_404(project_id)
+    may_edit = can_edit_project(current_user, project)
+    form = FundingForm()
+    if request.method == "POST":
+        require(may_edit)
+        if form.validate_on_submit():
+            try:
+                _row, created = record_funding(project, form.month.data, form.amount.data, current_user, form.note.data)
+                db.session.commit()
+            except FundingError as exc:
+                db.session.rollback()
+                apply_error(form, exc)
+            except IntegrityError:
+                db.session.rollback()
+                flash(_("该月份刚被他人录入，请核对后重新提交。"), "danger")
+            else:
+                month = form.month.data.strftime("%Y-%m")
+                flash(
+                    _("已录入 %(month)s 到位资金。", month=month)
+                    if created
+                    else _("已更新 %(month)s 到位资金。", month=month),
+                    "success",
+                )
+                return redirect(url_for("agreements.funding", project_id=project.id))
+    elif request.args.get("month"):
+        wanted = next((r for r in fundings_of(project.id) if r.month.strftime("%Y-%m") == request.args["month"]), None)
+        if wanted is not None:
+            form.month.data, form.amount.data, form.note.data = wanted.month, wanted.amount, wanted.note
+    return render_template(
+        "agreements/funding.html",
+        project=project,
+        form=form,
+        may_edit=may_edit,
+        confirm_form=ConfirmForm(),
+        this_month=dt.date.today().strftime("%Y-%m"),
+        panel=build_panel(project),
+    )
+
+
+@bp.route("/funding/<int:funding_id>/delete", methods=["POST"])
+@login_required
+def funding_delete(funding_id: int):
+    row = db.session.get(Funding, funding_id) or abort(404)
+    project = project_or_404(row.project_id)
+    require(can_edit_project(current_user, project))
+    if ConfirmForm().validate_on_submit():
+        month = row.month.strftime("%Y-%m")
+        delete_funding(row, current_user)
+        db.session.commit()
+        flash(_("已删除 %(month)s 的到位资金记录。", month=month), "success")
+    return redirect(url_for("agreements.funding", project_id=project.id))

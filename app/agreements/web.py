@@ -1,0 +1,132 @@
+"""Shared pieces of the 签约履约 views: template globals and filters (the
+project page's panel), the 413 page, loaders that answer 404 for what the
+user may not see, and small form helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app import attachments
+from app.agreements import bp, services
+from app.agreements.forms import NEW_EVENT, AgreementForm
+from app.agreements.funding import fmt_rate, funding_rate
+from app.agreements.project_panel import build_panel
+from app.db import db
+from app.errors import render_error
+from app.models import Agreement, Project, Role, SigningEvent
+from app.permissions import can_view_project, get_visible_or_404
+
+# --- template helpers for the project page -------------------------------------
+
+
+@bp.app_template_global("agreement_panel")
+def agreement_panel(project: Project) -> Any:
+    """Everything `agreements/_project_panel.html` shows for `project`."""
+    return build_panel(project)
+
+
+bp.add_app_template_filter(fmt_rate, "rate")
+bp.add_app_template_filter(attachments.human_size, "filesize")
+bp.add_app_template_global(funding_rate, "funding_rate")
+
+
+@bp.app_template_global("project_page_url")
+def project_page_url(project: Project) -> str:
+    """The project's own page when the projects area has one, else ours."""
+    if "projects.detail" in current_app.view_functions:
+        return url_for("projects.detail", project_id=project.id)
+    return url_for("agreements.project", project_id=project.id)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_exc: Exception):
+    """A body over MAX_CONTENT_LENGTH never reaches the view: say what the
+    limits are, and that nothing was saved."""
+    db.session.rollback()
+    return render_error(
+        413,
+        _(
+            "上传的文件过大，未保存任何内容。单个附件不能超过 %(file)s，一次提交不能超过 %(body)s；"
+            "请压缩或拆分扫描件后重新上传。",
+            file=attachments.human_size(current_app.config["ATTACHMENT_MAX_BYTES"]),
+            body=attachments.human_size(current_app.config["MAX_CONTENT_LENGTH"]),
+        ),
+    )
+
+
+# --- loaders -------------------------------------------------------------------
+
+
+def project_or_404(project_id: int) -> Project:
+    return get_visible_or_404(Project, project_id, can_view_project)
+
+
+def may_see_agreement(user: Any, agreement: Agreement) -> bool:
+    project = agreement.project
+    if project.archived_at is not None and user.role is not Role.ADMIN:
+        return False
+    return can_view_project(user, project)
+
+
+def agreement_or_404(agreement_id: int) -> Agreement:
+    return get_visible_or_404(Agreement, agreement_id, may_see_agreement)
+
+
+def agreement_file_or_404(attachment_id: int):
+    attachment = attachments.get_live(attachment_id, "agreement")
+    if attachment is None:
+        abort(404)
+    agreement = agreement_or_404(attachment.owner_id)
+    return attachment, agreement
+
+
+def event_choices(include_id: int | None = None) -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        sa.select(SigningEvent.id, SigningEvent.name, SigningEvent.held_on)
+        .order_by(SigningEvent.held_on.desc(), SigningEvent.id.desc())
+        .limit(300)
+    ).all()
+    choices = [("", _("— 非签约活动 —")), (NEW_EVENT, _("＋ 新建签约活动"))]
+    choices += [(str(r.id), f"{r.held_on.isoformat()} {r.name}") for r in rows]
+    if include_id is not None and str(include_id) not in {c[0] for c in choices}:
+        event = db.session.get(SigningEvent, include_id)
+        if event is not None:
+            choices.append((str(event.id), f"{event.held_on.isoformat()} {event.name}"))
+    return choices
+
+
+def apply_error(form: Any, exc: Exception) -> None:
+    field = getattr(exc, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, str(exc)]
+    else:
+        flash(str(exc), "danger")
+
+
+def render_agreement_form(form: AgreementForm, project: Project, agreement: Agreement | None) -> str:
+    return render_template(
+        "agreements/form.html",
+        form=form,
+        project=project,
+        agreement=agreement,
+        attachment_limit=attachments.human_size(current_app.config["ATTACHMENT_MAX_BYTES"]),
+        attachment_max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"],
+    )
+
+
+def event_id_from(form: AgreementForm) -> int | None:
+    """The chosen event, creating a new one when asked (same transaction)."""
+    choice = form.signing_event.data or ""
+    if choice == NEW_EVENT:
+        try:
+            return services.create_event(form.new_event_data(), current_user).id
+        except services.AgreementError as exc:
+            target = {"name": "new_event_name", "held_on": "new_event_held_on"}.get(exc.field or "")
+            raise services.AgreementError(str(exc), target) from exc
+    return int(choice) if choice else None
