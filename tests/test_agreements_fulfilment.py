@@ -201,6 +201,9 @@ def test_events_page_shows_count_and_total_of_each_event(client, login_as):
     )
     archived = fa.agreement(fa.project(department=east), signed_on=ago(100), signing_event_id=event.id)
     archived.archived_at = utcnow()
+    of_archived_project = fa.project(department=east)
+    fa.agreement(of_archived_project, signed_on=ago(100), signing_event_id=event.id)
+    of_archived_project.archived_at = utcnow()
     db.session.commit()
 
     login_as("leader")

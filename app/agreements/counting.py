@@ -67,7 +67,9 @@ def signed_amount_subquery(as_of: dt.date | None = None, name: str = "signed") -
     when given): `project_id`, `first_signed_on`, `latest_signed_on`,
     `agreement_count` and `signed_amount` (万元, by the rule above).
 
-    Join it to `Project` on `project_id` and GROUP BY whatever a report needs:
+    Join it to `Project` on `project_id` (filtering archived projects and the
+    user's data scope as the report does) and GROUP BY whatever it needs;
+    `first_signed_on` puts a project in the period it counts in:
         s = signed_amount_subquery(as_of=date(2026, 12, 31))
         select(Project.lead_department_id, func.count(), func.sum(s.c.signed_amount))
             .join(s, s.c.project_id == Project.id).group_by(Project.lead_department_id)

@@ -97,7 +97,14 @@ def events():
             sa.func.count(Agreement.id).label("agreement_count"),
             sa.func.coalesce(sa.func.sum(counted), 0).label("total"),
         )
-        .outerjoin(Agreement, sa.and_(Agreement.signing_event_id == SigningEvent.id, Agreement.archived_at.is_(None)))
+        .outerjoin(
+            Agreement,
+            sa.and_(
+                Agreement.signing_event_id == SigningEvent.id,
+                Agreement.archived_at.is_(None),
+                Agreement.project_id.in_(sa.select(Project.id).where(Project.archived_at.is_(None))),
+            ),
+        )
         .group_by(SigningEvent.id)
         .order_by(SigningEvent.held_on.desc(), SigningEvent.id.desc())
     )
