@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import audit
+from app import archive, audit
 from app.agreements.counting import (
     counted_amount,
     counted_amount_expression,
@@ -23,7 +23,7 @@ from app.agreements.counting import (
     signed_amount_subquery,
 )
 from app.concurrency import check_version
-from app.db import db, utcnow
+from app.db import db
 from app.models import STAGE_ORDER, Agreement, AgreementKind, Project, Role, SigningEvent, Stage, User
 from app.projects.services import StageError, move_stage
 
@@ -175,35 +175,23 @@ def update_agreement(
 
 
 def archive_agreement(agreement: Agreement, actor: User, reason: str | None = None) -> None:
-    """Archive (never delete): the agreement leaves lists and counts; admin
-    can restore it. The project's stage is not moved back."""
-    if agreement.archived_at is not None:
-        raise AgreementError(_("该协议已归档。"))
+    """Archive (never delete) through the app-wide archive (`app.archive`),
+    with a reason: the agreement leaves lists and counts, admin can restore
+    it. The project's stage is not moved back."""
     reason = (reason or "").strip()
     if not reason:
         raise AgreementError(_("归档须填写原因。"), "reason")
-    agreement.archived_at = utcnow()
-    audit.record(
-        "archive",
-        "agreement",
-        agreement.id,
-        changes={"reason": reason[:500]},
-        summary=_("%(project)s：%(kind)s 已归档", project=agreement.project.name, kind=agreement.kind.label),
-        user_id=actor.id,
-    )
+    try:
+        archive.archive("agreement", agreement, actor, reason)
+    except archive.ArchiveError as exc:
+        raise AgreementError(str(exc)) from exc
 
 
 def restore_agreement(agreement: Agreement, actor: User) -> None:
-    if agreement.archived_at is None:
-        raise AgreementError(_("该协议未归档。"))
-    agreement.archived_at = None
-    audit.record(
-        "restore",
-        "agreement",
-        agreement.id,
-        summary=_("%(project)s：%(kind)s 已恢复", project=agreement.project.name, kind=agreement.kind.label),
-        user_id=actor.id,
-    )
+    try:
+        archive.restore("agreement", agreement, actor)
+    except archive.ArchiveError as exc:
+        raise AgreementError(str(exc)) from exc
 
 
 # --- signing events -------------------------------------------------------------
