@@ -202,3 +202,14 @@ def test_filter_form_shows_the_defaults_the_report_used(district, client, login_
     assert '<option value="signed_amount" selected>' in text
     text = client.get("/reports/activity").get_data(as_text=True)
     assert '<option value="month" selected>' in text
+
+
+def test_chart_reads_the_same_numbers_as_the_table(district, client, login_as):
+    import json
+
+    login_as(district.leader)
+    text = client.get("/reports/funnel?view=cohort&period=h1&year=2025").get_data(as_text=True)
+    raw = re.search(r"data-chart=\"funnel\" data-chart-data='([^']*)'", text).group(1)
+    data = json.loads(html_lib.unescape(raw))
+    assert data["counts"] == [6, 5, 3, 2, 1, 0]
+    assert data["steps"][0] == "线索"

@@ -32,18 +32,9 @@ def department_names() -> dict[int, str]:
     return {row.id: row.name for row in rows}
 
 
-def active_department_ids() -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(Department.id).where(Department.active.is_(True)).order_by(Department.sort_order, Department.id)
-        )
-    )
-
-
-def ref_names(ids: Iterable[Any] | None = None, kind: Any = None) -> dict[int, str]:
-    stmt = sa.select(RefItem.id, RefItem.name).order_by(RefItem.sort_order, RefItem.id)
-    if kind is not None:
-        stmt = stmt.where(RefItem.kind == kind)
+def ref_names(kind: Any) -> dict[int, str]:
+    """Names of one reference list, in the admin's order."""
+    stmt = sa.select(RefItem.id, RefItem.name).where(RefItem.kind == kind).order_by(RefItem.sort_order, RefItem.id)
     return {row.id: row.name for row in db.session.execute(stmt)}
 
 

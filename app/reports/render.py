@@ -13,7 +13,6 @@ from typing import Any
 from flask import Response, url_for
 
 from app import xlsx
-from app.db import ZERO
 from app.reports.filters import ReportQuery
 from app.reports.measures import Cell, build
 
@@ -79,4 +78,4 @@ ENTITY_OF_LISTED = {
     "Problem": "problems",
 }
 
-__all__ = ["DASH", "ZERO", "drill_url", "export", "pct", "pct_text", "yi_number"]
+__all__ = ["DASH", "drill_url", "export", "pct", "pct_text", "sheet_title_safe", "yi_number"]

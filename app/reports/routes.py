@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -101,8 +101,6 @@ def index():
 
 
 def _available() -> set[str]:
-    from flask import current_app
-
     return set(current_app.view_functions)
 
 

@@ -1,5 +1,5 @@
 /* Report charts: each element with data-chart="funnel|bar|lights" is drawn
-   with ECharts from the JSON data block named by its data-source attribute.
+   with ECharts from the JSON in its data-chart-data attribute.
    The numbers are in the HTML tables too, so pages read fine without this.
    Loaded as a static file (no inline scripts: CSP). */
 (function () {
@@ -10,9 +10,7 @@
   var lightColors = ["#dc3545", "#ffc107", "#198754"];
 
   function readData(el) {
-    var source = document.getElementById(el.getAttribute("data-source"));
-    if (!source) { return null; }
-    try { return JSON.parse(source.textContent); } catch (e) { return null; }
+    try { return JSON.parse(el.getAttribute("data-chart-data")); } catch (e) { return null; }
   }
 
   function funnelOption(d) {
