@@ -62,3 +62,10 @@ def test_demo_step_creates_events_agreements_funding_and_overdue_commitments_onc
     demo_agreements.seed(ctx)
     db.session.commit()
     assert counts() == first
+
+    # Funding is reseeded identically even where a first run stopped short.
+    db.session.execute(sa.delete(Funding))
+    db.session.commit()
+    demo_agreements.seed(ctx)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Funding.id))) == first[2]

@@ -95,7 +95,10 @@ def seed(ctx: DemoContext) -> str:
                     events.add(event.id)
                 created_agreements += _agreements(project, signed_on, event, rng, actor, today)
             if project.id not in has_funding and project.stage is not Stage.SIGNED:
-                created_funding += _funding(project, signed_on, rng, actor, today)
+                # Its own generator: the same months and amounts whether or
+                # not the agreements were made in this run.
+                funding_rng = random.Random(project.id * 7919 + 1)
+                created_funding += _funding(project, signed_on, funding_rng, actor, today)
     db.session.flush()
     return (
         f"签约履约：{len(events)} 场签约活动，新增协议 {created_agreements} 份、"
