@@ -13,10 +13,9 @@ import sqlalchemy as sa
 
 from app.db import db, utcnow
 from app.models import AgreementKind, Light, Project, Stage
+from app.projects import lights
 from app.projects.services import move_stage
 from tests import factories_agreements as fa
-
-lights = pytest.importorskip("app.projects.lights")
 
 TODAY = dt.date(2026, 6, 30)  # a fixed "today"; agreements are signed before it
 
