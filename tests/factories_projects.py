@@ -89,14 +89,18 @@ def complete_project(today: dt.date | None = None, **fields: Any) -> Project:
     return record
 
 
-def milestone(project: Project, *, name: str | None = None, due_on: dt.date, done_on: dt.date | None = None) -> Milestone:
+def milestone(
+    project: Project, *, name: str | None = None, due_on: dt.date, done_on: dt.date | None = None
+) -> Milestone:
     record = Milestone(project_id=project.id, name=name or f"节点{next(_seq)}", due_on=due_on, done_on=done_on)
     db.session.add(record)
     db.session.flush()
     return record
 
 
-def progress(project: Project, *, on: dt.date, author: User | None = None, text: str = "召开项目推进会") -> ProgressUpdate:
+def progress(
+    project: Project, *, on: dt.date, author: User | None = None, text: str = "召开项目推进会"
+) -> ProgressUpdate:
     record = ProgressUpdate(project_id=project.id, happened_on=on, author_id=author.id if author else None, text=text)
     db.session.add(record)
     if project.last_progress_on is None or on > project.last_progress_on:

@@ -229,7 +229,8 @@ def service_sheet(start: dt.date, today: dt.date, conditions: list[sa.ColumnElem
         .outerjoin(leader, leader.id == Project.responsible_leader_id)
         .options(orm.joinedload(Project.lead_department), orm.joinedload(Project.responsible_leader))
         .where(*base)
-        .order_by(leader.id.is_(None), leader.name, leader.id, light_rank(light_expression(today)), Project.id)
+        # Leaders in the order admin entered them (usually protocol order).
+        .order_by(leader.id.is_(None), leader.id, light_rank(light_expression(today)), Project.id)
     )
     rows = _build_rows(db.session.execute(stmt).unique().all(), today)
     week_updates = db.session.scalars(

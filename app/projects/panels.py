@@ -56,4 +56,4 @@ def instructions_panel(user: User) -> Panel | None:
         .order_by(Instruction.issued_at.desc())
         .limit(PANEL_LIMIT)
     ).all()
-    return Panel("projects/_instructions_panel.html", {"items": items, "total": total})
+    return Panel("projects/_instructions_panel.html", {"instructions": items, "total": total})

@@ -121,7 +121,6 @@ def kanban():
         lights=list(Light),
         per_column=KANBAN_PER_COLUMN,
         editable=editable,
-        reasons=ref_choices(RefKind.REASON, blank=None),
         stage_index={stage.value: i for i, stage in enumerate(STAGE_ORDER)},
         **_filter_choices(),
     )
