@@ -19,7 +19,7 @@ from app.lookups import department_choices, ref_choices, user_choices
 from app.models import Department, RefKind, Role, TargetMetric
 from app.pagination import page_args
 from app.permissions import admin_required
-from app.reports import activity, bp, drill, funnel, library, pack, render, speed, targets
+from app.reports import activity, bp, drill, funnel, keyprojects, library, pack, render, speed, targets
 from app.reports.filters import ReportQuery, choice, parse_query
 from app.reports.forms import TargetsForm
 from app.reports.periods import PRESETS, ReportInputError, parse_year
@@ -229,8 +229,6 @@ def _plain_number(value: Any) -> str:
 @bp.route("/key-projects")
 @login_required
 def key_projects():
-    from app.reports import keyprojects
-
     return _run(
         "reports/key_projects.html",
         lambda: parse_query(request.args, _today()),
