@@ -25,3 +25,11 @@ def healthz():
 
     db.session.execute(sa.text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico regardless of the <link>; answer it."""
+    from flask import redirect, url_for
+
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
