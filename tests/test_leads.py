@@ -452,3 +452,28 @@ def test_moving_a_lead_to_the_holder_withdraws_its_conflict(app, two_departments
     db.session.flush()
     assert count(CompanyConflict) == 0
     assert not claim.has_conflict
+
+
+def test_archiving_a_lead_withdraws_its_conflict(client, login_as, two_departments):
+    east, west, alice, bob = two_departments
+    company = fl.company("华润置业有限公司")
+    held = fl.lead(company=company, department=east, owner=alice)
+    claim = fl.lead(company=company, department=west, owner=bob)
+    db.session.commit()
+    login_as(bob)
+    response = client.post(f"/leads/{claim.id}/archive", data={"reason": "录入重复"})
+    assert response.status_code == 302
+    db.session.refresh(held)
+    assert count(CompanyConflict) == 0 and not held.has_conflict
+    assert client.get(f"/leads/{claim.id}").status_code == 404
+    assert "录入重复" in db.session.scalar(sa.select(AuditLog.summary).where(AuditLog.action == "archive"))
+
+
+def test_admin_home_lists_open_conflicts(client, login_as, two_departments):
+    east, west, alice, bob = two_departments
+    company = fl.company("华润置业有限公司")
+    fl.lead(company=company, department=east, owner=alice)
+    fl.lead(company=company, department=west, owner=bob)
+    db.session.commit()
+    login_as("admin")
+    assert "待裁定撞单" in client.get("/").get_data(as_text=True)

@@ -70,6 +70,7 @@ ROUTES = [
     ("POST", "/leads/{other_lead}/shelve", {"staff": 404, "leader": 403, "viewer": 403}),
     ("POST", "/leads/{other_lead}/unshelve", {"staff": 404, "leader": 403, "viewer": 403}),
     ("POST", "/leads/{other_lead}/visits", {"staff": 404, "leader": 403, "viewer": 403}),
+    ("POST", "/leads/{other_lead}/archive", {"staff": 404, "leader": 403, "viewer": 403}),
     ("GET", "/leads/visits/new?lead_id={lead}", {"staff": 200, "leader": 403, "viewer": 403, "admin": 200}),
     ("GET", "/leads/visits/new?lead_id={other_lead}", {"staff": 404, "leader": 403, "viewer": 403, "admin": 200}),
     ("GET", "/leads/visits/new", {"staff": 404, "viewer": 404}),

@@ -366,6 +366,10 @@ def seed(ctx: DemoContext) -> str:
         counts[_life(ctx, lead, actor, amount, age, refs, leaders)] += 1
     db.session.flush()
 
+    # Detected when the claiming lead was entered (the demo back-dates entries).
+    for conflict in db.session.scalars(sa.select(CompanyConflict)):
+        received = db.session.get(Lead, conflict.lead_id).received_on
+        conflict.detected_at = dt.datetime.combine(received, dt.time(2, 30))
     # Rule on two of the conflicts, so the admin's history is not empty.
     open_conflicts = db.session.scalars(
         sa.select(CompanyConflict).where(CompanyConflict.status == ConflictStatus.OPEN).order_by(CompanyConflict.id)

@@ -50,3 +50,16 @@ def overdue_leads_panel(user: User) -> Panel | None:
         "leads/_panel_overdue.html",
         {"title": _l("逾期线索"), "rows": rows, "total": total, "clock_label": clocks.label},
     )
+
+
+@home_panel(22)
+def open_conflicts_panel(user: User) -> Panel | None:
+    """Admin: conflicts (撞单) waiting for a ruling."""
+    if user.role is not Role.ADMIN:
+        return None
+    from app.companies.conflicts import open_conflict_count
+
+    total = open_conflict_count()
+    if not total:
+        return None
+    return Panel("companies/_panel_conflicts.html", {"title": _l("待裁定撞单"), "total": total})

@@ -408,6 +408,24 @@ def unshelve(lead_id: int):
     return _status_action(lead_id, action)
 
 
+@bp.route("/<int:lead_id>/archive", methods=["POST"])
+@login_required
+def archive(lead_id: int):
+    from app.archive import ArchiveError
+
+    lead = _load_lead(lead_id)
+    require(can_edit_lead(current_user, lead))
+    try:
+        services.archive_lead(lead, current_user, (request.form.get("reason") or "").strip()[:200] or None)
+    except (ArchiveError, PermissionError) as exc:
+        db.session.rollback()
+        flash(str(exc) or _("您没有权限归档该线索。"), "warning")
+        return redirect(url_for("leads.detail", lead_id=lead_id))
+    db.session.commit()
+    flash(_("线索已归档，管理员可在“系统管理 → 归档记录”中恢复。"), "success")
+    return redirect(url_for("leads.index"))
+
+
 @bp.route("/<int:lead_id>/convert", methods=["GET", "POST"])
 @login_required
 def convert(lead_id: int):

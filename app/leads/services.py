@@ -545,5 +545,15 @@ def convert_lead(lead: Lead, actor: User, data: dict[str, Any] | None = None) ->
     return project
 
 
+def archive_lead(lead: Lead, actor: User, reason: str | None = None) -> None:
+    """Archive a lead entered by mistake or abandoned (admin restores it);
+    its open conflicts are withdrawn with it."""
+    from app import archive
+
+    archive.archive("lead", lead, actor, reason)
+    db.session.flush()
+    sync_lead_conflicts(lead, actor)
+
+
 def lead_projects(lead: Lead) -> list[Project]:
     return list(db.session.scalars(sa.select(Project).where(Project.lead_id == lead.id, Project.archived_at.is_(None))))

@@ -176,7 +176,7 @@ def withdraw_visit(visit: Visit, actor: User) -> None:
     db.session.flush()
     if visit.lead_id is not None:
         refresh_last_visit([visit.lead_id])
-    audit.record("delete", "visit", visit.id, summary=visit.summary[:100], user_id=actor.id)
+    audit.record("archive", "visit", visit.id, summary=visit.summary[:100], user_id=actor.id)
 
 
 def mark_follow_up_done(visit: Visit, actor: User) -> None:

@@ -1,7 +1,6 @@
 /* Lead and company forms (loaded as a static file: CSP forbids inline scripts).
    - "选用" in the live company check links the lead to a company on file;
-   - typing another company name drops that link, so the server matches again;
-   - the quick visit form on a lead's page opens when it was sent back with errors. */
+   - typing another company name drops that link, so the server matches again. */
 (function () {
   "use strict";
   var form = document.querySelector("[data-lead-form]");
@@ -33,10 +32,5 @@
       if (picked) { picked.classList.remove("d-none"); }
       if (check) { check.textContent = ""; }
     });
-  }
-
-  var quick = document.querySelector("[data-open-on-load]");
-  if (quick && window.bootstrap) {
-    window.bootstrap.Collapse.getOrCreateInstance(quick, { toggle: false }).show();
   }
 })();
