@@ -264,6 +264,9 @@ INSTRUCTIONS = [
     "请属地做好要素保障，确保项目按期开工。",
 ]
 
+# Days past the deadline of the overdue demo problems: 蓝, 黄 and 红 督办.
+OVERDUE_DAYS = (3, 10, 20)
+
 # Light scenario per key project, cycled: a believable district mix.
 SCENARIOS = ["green", "red", "yellow", "green", "yellow", "green", "red", "green", "yellow", "green", "red", "yellow"]
 
@@ -475,7 +478,7 @@ def seed(ctx: DemoContext) -> str:
         if d is not None
     ]
 
-    created = key_count = 0
+    created = key_count = red_seen = yellow_seen = 0
     problem_plan = [
         ProblemStatus.REPORTED,
         ProblemStatus.ASSIGNED,
@@ -562,29 +565,26 @@ def seed(ctx: DemoContext) -> str:
         _updates(project, spec.stage, scenario, project.team or team, today, rng)
         _instructions(project, leader, project.team, today, rng)
 
-        if scenario == "red" and rng.random() < 0.6:
-            overdue = rng.choice([3, 10, 20])
+        # Problems, deterministic so every state and every escalation level
+        # shows: red projects carry overdue ones (蓝/黄/红 督办 in turn),
+        # yellow ones open ones in each state, and half have a closed one.
+        handler = dept_handlers[key_count % len(dept_handlers)] if dept_handlers else department
+        if scenario == "red" and key_count % 3 != 2:
+            red_seen += 1
             _problem(
                 project,
-                rng.choice([ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS]),
+                ProblemStatus.ASSIGNED if red_seen % 2 else ProblemStatus.IN_PROGRESS,
                 rng.choice(team),
-                rng.choice(dept_handlers) if dept_handlers else department,
+                handler,
                 today,
                 rng,
-                overdue_days=overdue,
+                overdue_days=OVERDUE_DAYS[red_seen % len(OVERDUE_DAYS)],
                 admin=admin,
             )
-        elif scenario == "yellow" and rng.random() < 0.6:
-            _problem(
-                project,
-                problem_plan[key_count % 4],
-                rng.choice(team),
-                rng.choice(dept_handlers) if dept_handlers else department,
-                today,
-                rng,
-                admin=admin,
-            )
-        if rng.random() < 0.5:
+        elif scenario == "yellow" and key_count % 3 != 0:
+            yellow_seen += 1
+            _problem(project, problem_plan[yellow_seen % 4], rng.choice(team), handler, today, rng, admin=admin)
+        if key_count % 2:
             _problem(project, ProblemStatus.CLOSED, rng.choice(team), department, today, rng, admin=admin)
 
     adopted = _adopt_key_projects(leaders, all_staff, admin, today, rng)

@@ -8,12 +8,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
+from sqlalchemy import orm
 
 from app.db import db
 from app.lookups import ref_choices
-from app.models import STAGE_LIBRARY, STAGE_ORDER, ProblemStatus, Project, RefKind, Role, Stage
+from app.models import (
+    STAGE_LIBRARY,
+    STAGE_ORDER,
+    Instruction,
+    LeaderHandover,
+    Problem,
+    ProblemStatus,
+    ProgressUpdate,
+    Project,
+    RefKind,
+    Role,
+    Stage,
+    StageChange,
+    User,
+)
 from app.permissions import (
     can_acknowledge_instruction,
     can_assign_five_ones,
@@ -58,9 +74,33 @@ def timeline(project: Project) -> list[dict[str, Any]]:
     return events
 
 
-def render_detail(project_id: int, status: int = 200, **forms: Any):
-    from app.projects.routes import detail_statement
+def detail_statement(project_id: int) -> sa.Select:
+    return (
+        sa.select(Project)
+        .where(Project.id == project_id)
+        .options(
+            orm.joinedload(Project.company),
+            orm.joinedload(Project.industry),
+            orm.joinedload(Project.lead_department),
+            orm.joinedload(Project.responsible_leader),
+            orm.joinedload(Project.exit_reason),
+            orm.selectinload(Project.team).joinedload(User.department),
+            orm.selectinload(Project.milestones),
+            orm.selectinload(Project.progress_updates).joinedload(ProgressUpdate.author),
+            orm.selectinload(Project.instructions).joinedload(Instruction.leader),
+            orm.selectinload(Project.instructions).joinedload(Instruction.acknowledged_by),
+            orm.selectinload(Project.handovers).joinedload(LeaderHandover.from_leader),
+            orm.selectinload(Project.handovers).joinedload(LeaderHandover.to_leader),
+            orm.selectinload(Project.handovers).joinedload(LeaderHandover.changed_by),
+            orm.selectinload(Project.stage_changes).joinedload(StageChange.changed_by),
+            orm.selectinload(Project.stage_changes).joinedload(StageChange.reason),
+            orm.selectinload(Project.problems).joinedload(Problem.category),
+            orm.selectinload(Project.problems).joinedload(Problem.responsible_department),
+        )
+    )
 
+
+def render_detail(project_id: int, status: int = 200, **forms: Any):
     today = dt.date.today()
     project = db.session.execute(detail_statement(project_id)).unique().scalar_one()
     stage_form = forms.get("stage_form") or StageMoveForm(formdata=None)

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import orm
 
 from app import xlsx
 from app.db import db
@@ -18,18 +17,12 @@ from app.lookups import department_choices, ref_choices
 from app.models import (
     STAGE_LIBRARY,
     STAGE_ORDER,
-    Instruction,
-    LeaderHandover,
     Library,
     Light,
-    Problem,
-    ProgressUpdate,
     Project,
     RefKind,
     Role,
     Stage,
-    StageChange,
-    User,
 )
 from app.pagination import page_args
 from app.permissions import (
@@ -43,12 +36,15 @@ from app.permissions import (
 )
 from app.projects import bp, five_ones, services
 from app.projects.forms import ProjectForm, StageMoveForm
+from app.projects.pages import render_detail
 from app.projects.queries import (
     SORTS,
     ProjectFilters,
     kanban_cards,
     leader_choices,
+    list_statement,
     project_page,
+    rows_from,
     stage_counts,
 )
 from app.projects.web import attempt, form_error_message, wants_json
@@ -130,8 +126,6 @@ def kanban():
 @login_required
 def export():
     """The current filter as a ledger (台账), all pages."""
-    from app.projects.queries import list_statement, rows_from
-
     today = dt.date.today()
     filters = ProjectFilters.from_args(request.args)
     stages = filters.stages()
@@ -303,38 +297,10 @@ def edit(project_id: int):
 # --- the project page --------------------------------------------------------------
 
 
-def detail_statement(project_id: int) -> sa.Select:
-    return (
-        sa.select(Project)
-        .where(Project.id == project_id)
-        .options(
-            orm.joinedload(Project.company),
-            orm.joinedload(Project.industry),
-            orm.joinedload(Project.lead_department),
-            orm.joinedload(Project.responsible_leader),
-            orm.joinedload(Project.exit_reason),
-            orm.selectinload(Project.team).joinedload(User.department),
-            orm.selectinload(Project.milestones),
-            orm.selectinload(Project.progress_updates).joinedload(ProgressUpdate.author),
-            orm.selectinload(Project.instructions).joinedload(Instruction.leader),
-            orm.selectinload(Project.instructions).joinedload(Instruction.acknowledged_by),
-            orm.selectinload(Project.handovers).joinedload(LeaderHandover.from_leader),
-            orm.selectinload(Project.handovers).joinedload(LeaderHandover.to_leader),
-            orm.selectinload(Project.handovers).joinedload(LeaderHandover.changed_by),
-            orm.selectinload(Project.stage_changes).joinedload(StageChange.changed_by),
-            orm.selectinload(Project.stage_changes).joinedload(StageChange.reason),
-            orm.selectinload(Project.problems).joinedload(Problem.category),
-            orm.selectinload(Project.problems).joinedload(Problem.responsible_department),
-        )
-    )
-
-
 @bp.route("/<int:project_id>")
 @login_required
 def detail(project_id: int):
     load_project(project_id)
-    from app.projects.pages import render_detail
-
     return render_detail(project_id)
 
 

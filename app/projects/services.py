@@ -233,8 +233,10 @@ def days_in_stage(project: Project, today: dt.date | None = None) -> int:
 
 def resolve_company(name: str | None, actor: User, department_id: int | None) -> Company | None:
     """The company called `name` (same normalized name, not merged away), or a
-    new company record holding that name; None for an empty name."""
+    new company record made by the companies service (its first-reporting
+    department is the project's); None for an empty name."""
     from app.companies.names import normalize_company_name
+    from app.companies.services import CompanyError, create_company
 
     name = (name or "").strip()
     if not name:
@@ -248,17 +250,13 @@ def resolve_company(name: str | None, actor: User, department_id: int | None) ->
     )
     if company is not None:
         return company
-    company = Company(
-        name=name[:200],
-        normalized_name=normalized[:200],
-        search_text=search_text(name),
-        first_department_id=department_id,
-        first_reported_on=dt.date.today(),
-        created_by_id=actor.id,
-    )
-    db.session.add(company)
-    db.session.flush()
-    audit.record("create", "company", company.id, summary=company.name, user_id=actor.id)
+    try:
+        company = create_company({"name": name}, actor)
+    except CompanyError as exc:
+        raise ProjectError(str(exc), "company_name") from None
+    if company.first_department_id is None:
+        company.first_department_id = department_id
+        company.first_reported_on = dt.date.today()
     return company
 
 
