@@ -62,6 +62,9 @@ class Kind:
     title: Callable[[Any], str]
     # Relationships that must be empty before a hard delete.
     blockers: tuple[str, ...] = ()
+    # Some records carry consequences a delete would not undo (signing an
+    # agreement moved the project to 签约, stored its scan): archive only.
+    deletable: bool = True
 
 
 KINDS: dict[str, Kind] = {
@@ -69,7 +72,9 @@ KINDS: dict[str, Kind] = {
     "company": Kind(Company, "企业", _can_edit_company, lambda r: r.name),
     "visit": Kind(Visit, "拜访记录", _can_edit_visit, lambda r: f"{r.visited_on} {r.summary[:30]}"),
     "project": Kind(Project, "项目", _can_edit_project, lambda r: r.name, ("agreements", "problems", "visits")),
-    "agreement": Kind(Agreement, "协议", _can_edit_agreement, lambda r: f"{r.kind.label} {r.signed_on}"),
+    "agreement": Kind(
+        Agreement, "协议", _can_edit_agreement, lambda r: f"{r.kind.label} {r.signed_on}", deletable=False
+    ),
     "problem": Kind(Problem, "问题", _can_edit_problem, lambda r: r.description[:40]),
 }
 
@@ -112,6 +117,8 @@ def deletable(entity: str, record: Any, actor: User, now: dt.datetime | None = N
 
 def hard_delete(entity: str, record: Any, actor: User) -> None:
     kind = kind_of(entity)
+    if not kind.deletable:
+        raise ArchiveError(f"{kind.label}不能删除（签约已影响项目阶段和统计），请使用“归档”。")
     if not deletable(entity, record, actor):
         raise ArchiveError(
             f"只有创建人可在创建后 {current_app.config['HARD_DELETE_MINUTES']} 分钟内删除；之后请使用“归档”。"

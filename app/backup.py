@@ -1,13 +1,17 @@
 """Consistent backups. SQLite: the online backup API copies a live database
-page by page into a file (safe while the app runs). PostgreSQL: pg_dump is
-the right tool; we print the exact commands instead of re-inventing it."""
+page by page into a file (safe while the app runs), and the stored
+attachments go into a tar.gz beside it. PostgreSQL: pg_dump is the right
+tool; we print the exact commands (and the upload folder to copy) instead of
+re-inventing it."""
 
 from __future__ import annotations
 
 import sqlite3
+import tarfile
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.db import db
 
@@ -31,24 +35,57 @@ def postgres_guidance(target: str) -> str:
         "PostgreSQL 请使用 pg_dump / pg_restore（一致性快照，可在运行中执行）：\n"
         f"  pg_dump --format=custom --file={target} '{url}'\n"
         f"  pg_restore --clean --if-exists --no-owner --dbname='{url}' {target}\n"
-        "（密码通过 PGPASSWORD 或 ~/.pgpass 提供。）"
+        "（密码通过 PGPASSWORD 或 ~/.pgpass 提供。）\n"
+        f"附件目录请一并备份：{current_app.config['UPLOAD_DIR']}"
     )
 
 
+def uploads_archive(target: Path) -> Path:
+    """Where the attachments of backup `target` go."""
+    return target.with_name(target.name + ".uploads.tar.gz")
+
+
 def backup_to(target: str | Path) -> int:
-    """Write a consistent copy of the SQLite database to `target`; returns
-    its size in bytes. Raises BackupError with pg_dump guidance on PostgreSQL."""
+    """Write a consistent copy of the SQLite database to `target` and the
+    stored attachments to `<target>.uploads.tar.gz`; returns the database
+    copy's size. Raises BackupError with pg_dump guidance on PostgreSQL."""
     target = Path(target)
     source_path = _sqlite_path()
     if source_path is None:
         raise BackupError(postgres_guidance(str(target)))
-    if target.exists():
+    if target.exists() or uploads_archive(target).exists():
         raise BackupError(f"目标文件已存在：{target}（为防止覆盖，请换一个文件名）。")
     target.parent.mkdir(parents=True, exist_ok=True)
     db.session.remove()
     with sqlite3.connect(source_path) as source, sqlite3.connect(target) as dest:
         source.backup(dest)
+    _archive_uploads(uploads_archive(target))
     return target.stat().st_size
+
+
+def _archive_uploads(archive: Path) -> None:
+    """Attachments are written once under random names and never changed,
+    so copying them after the database snapshot is consistent with it."""
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    with tarfile.open(archive, "w:gz") as tar:
+        if folder.is_dir():
+            tar.add(folder, arcname="uploads")
+
+
+def _restore_uploads(archive: Path) -> None:
+    if not archive.is_file():
+        return
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar.getmembers():
+            if not member.isfile() or not member.name.startswith("uploads/") or ".." in Path(member.name).parts:
+                continue
+            destination = folder / Path(member.name).relative_to("uploads")
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            source = tar.extractfile(member)
+            if source is not None:
+                destination.write_bytes(source.read())
 
 
 def restore_from(source: str | Path) -> None:
@@ -72,6 +109,7 @@ def restore_from(source: str | Path) -> None:
     with sqlite3.connect(source) as src, sqlite3.connect(target_path) as dest:
         src.backup(dest)
     db.engine.dispose()
+    _restore_uploads(uploads_archive(source))
 
 
 def table_counts() -> dict[str, int]:

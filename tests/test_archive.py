@@ -98,3 +98,17 @@ def test_unknown_kind_is_404(client, login_as):
     login_as("admin")
     assert client.post("/records/user/1/archive").status_code == 404
     assert client.get("/admin/archive?entity=user").status_code == 404
+
+
+def test_agreements_are_archived_never_deleted(client, login_as):
+    staff = login_as("staff")
+    project = create_project({"name": "签约项目", "lead_department_id": staff.department_id}, staff)
+    from app.models import Agreement, AgreementKind
+
+    agreement = Agreement(project_id=project.id, kind=AgreementKind.INVESTMENT, signed_on=dt.date.today(),
+                          agreed_investment=5000, created_by_id=staff.id)
+    db.session.add(agreement)
+    db.session.commit()
+    response = client.post(f"/records/agreement/{agreement.id}/delete", follow_redirects=True)
+    assert "不能删除" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Agreement.id))) == 1

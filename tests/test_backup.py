@@ -17,6 +17,7 @@ def sqlite_app(tmp_path):
 
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+        UPLOAD_DIR = str(tmp_path / "live-uploads")
 
     application = create_app(Config)
     with application.app_context():
@@ -37,6 +38,9 @@ def test_backup_then_restore_into_a_fresh_database(sqlite_app, tmp_path):
     with sqlite_app.app_context():
         before = table_counts()
     assert before["user"] > 50 and before["department"] >= 22
+    scan = tmp_path / "live-uploads" / "ab" / "abcdef"
+    scan.parent.mkdir(parents=True)
+    scan.write_bytes(b"%PDF-1.4 scanned agreement")
     backup_file = tmp_path / "backup.sqlite3"
     result = _invoke(sqlite_app, "backup", str(backup_file))
     assert result.exit_code == 0, result.output
@@ -45,6 +49,7 @@ def test_backup_then_restore_into_a_fresh_database(sqlite_app, tmp_path):
 
     class Fresh(TestingConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        UPLOAD_DIR = str(tmp_path / "fresh-uploads")
 
     fresh = create_app(Fresh)
     with fresh.app_context():
@@ -57,6 +62,7 @@ def test_backup_then_restore_into_a_fresh_database(sqlite_app, tmp_path):
     with fresh.app_context():
         assert table_counts() == before
         db.session.remove()
+    assert (tmp_path / "fresh-uploads" / "ab" / "abcdef").read_bytes() == b"%PDF-1.4 scanned agreement"
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(sqlite_app, tmp_path):
