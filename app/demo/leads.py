@@ -234,7 +234,7 @@ def _visit(ctx: DemoContext, lead: Lead, actor: User, on: dt.date, refs, leaders
         "summary": rng.choice(SUMMARIES).format(industry=industry),
         "outcome": rng.choice(OUTCOMES) or None,
         "next_step": rng.choice(NEXT_STEPS),
-        "follow_up_on": on + dt.timedelta(days=rng.randint(5, 20)) if follow_up else None,
+        "follow_up_on": on + dt.timedelta(days=rng.randint(3, 14)) if follow_up else None,
         "participant_ids": [actor.id],
     }
     visits.log_visit(data, actor, lead=lead)
@@ -265,14 +265,21 @@ def _life(ctx: DemoContext, lead: Lead, actor: User, amount: Decimal, age: int, 
         outcome = "shelved"
         end = received + dt.timedelta(days=rng.randint(10, min(age, 90)))
     else:
-        outcome = "negotiating" if age > 10 and roll < 0.7 else "contacted"
-        # Most open leads are being worked; some have lapsed (overdue, stale).
-        end = today - dt.timedelta(days=rng.randint(0, 10)) if rng.random() < 0.8 else first
+        # Assessed within days, bar a few stuck ones (overdue on 研判).
+        outcome = "contacted" if age <= 4 or roll > 0.93 else "negotiating"
+        # Most open leads are being worked; a few have lapsed (overdue, stale).
+        end = today - dt.timedelta(days=rng.randint(0, 10)) if rng.random() < 0.88 else first
     end = max(first, min(end, today))
     days = _visit_days(ctx, first, end)
+    if days[-1] < end:
+        days.append(end)  # the latest contact
     for index, on in enumerate(days):
         last = index == len(days) - 1
-        _visit(ctx, lead, actor, on, refs, leaders, follow_up=last and outcome in ("contacted", "negotiating"))
+        # The latest visit of a lead being worked promises the next one.
+        recent = (today - on).days <= 12
+        _visit(
+            ctx, lead, actor, on, refs, leaders, follow_up=last and recent and outcome in ("contacted", "negotiating")
+        )
     if outcome in ("negotiating", "converted") and len(days) > 1:
         services.advance(lead, LeadStatus.NEGOTIATING, actor, on=days[1])
     if outcome == "converted":

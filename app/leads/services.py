@@ -27,6 +27,7 @@ from app.companies.services import (
     CompanyError,
     Follower,
     Match,
+    clean_credit_code,
     create_company,
     find_matches,
     followers,
@@ -294,8 +295,6 @@ def _apply_company(choice: CompanyChoice, actor: User) -> Company:
             raise LeadError(str(exc), field_name) from None
     company = choice.company
     if choice.set_credit_code:
-        from app.companies.services import clean_credit_code
-
         try:
             company.credit_code = clean_credit_code(choice.set_credit_code, exclude_id=company.id)
         except CompanyError as exc:
@@ -319,7 +318,7 @@ def _status_time(on: dt.date | None) -> tuple[dt.date, dt.datetime]:
     return on, dt.datetime.combine(on, dt.time(2, 0))  # 10:00 in China
 
 
-def _record_status(
+def record_status(
     lead: Lead,
     to: LeadStatus,
     actor: User | None,
@@ -361,7 +360,7 @@ def create_lead(
     for name, value in values.items():
         setattr(lead, name, value)
     db.session.add(lead)
-    _record_status(lead, LeadStatus.NEW, actor, on=on)
+    record_status(lead, LeadStatus.NEW, actor, on=on)
     db.session.flush()
     sync_lead_conflicts(lead, actor)
     audit.record(
@@ -415,7 +414,7 @@ def advance(
     if to not in allowed_moves(lead):
         raise LeadError(_("线索当前为「%(a)s」，不能改为「%(b)s」。", a=lead.status.label, b=to.label), "to")
     previous = lead.status
-    change = _record_status(lead, to, actor, on=on, note=(note or "").strip() or None)
+    change = record_status(lead, to, actor, on=on, note=(note or "").strip() or None)
     audit.record(
         "status",
         "lead",
@@ -447,7 +446,7 @@ def shelve(
     lead.status_before_shelve = previous
     lead.shelve_reason_id = reason.id
     lead.shelve_note = note
-    change = _record_status(lead, LeadStatus.SHELVED, actor, on=on, reason_id=reason.id, note=note)
+    change = record_status(lead, LeadStatus.SHELVED, actor, on=on, reason_id=reason.id, note=note)
     audit.record(
         "shelve",
         "lead",
@@ -468,7 +467,7 @@ def unshelve(lead: Lead, actor: User, *, note: str | None = None, on: dt.date | 
     lead.status_before_shelve = None
     lead.shelve_reason_id = None
     lead.shelve_note = None
-    change = _record_status(lead, back, actor, on=on, note=(note or "").strip() or None)
+    change = record_status(lead, back, actor, on=on, note=(note or "").strip() or None)
     audit.record(
         "unshelve",
         "lead",
@@ -533,7 +532,7 @@ def convert_lead(lead: Lead, actor: User, data: dict[str, Any] | None = None) ->
     if lead.owner_user is not None and lead.owner_user.role is Role.STAFF and lead.owner_user not in project.team:
         project.team.append(lead.owner_user)
     previous = lead.status
-    _record_status(lead, LeadStatus.CONVERTED, actor, on=on, note=note or _("转为项目：%(name)s", name=project.name))
+    record_status(lead, LeadStatus.CONVERTED, actor, on=on, note=note or _("转为项目：%(name)s", name=project.name))
     audit.record(
         "convert",
         "lead",

@@ -49,9 +49,10 @@ def _load_visit(visit_id: int) -> Visit:
     return visit
 
 
-def _subject_url(visit_or_lead: Lead | None, project: Project | None) -> str:
-    if visit_or_lead is not None:
-        return url_for("leads.detail", lead_id=visit_or_lead.id)
+def _subject_url(lead: Lead | None, project: Project | None) -> str:
+    """Where to go after saving a visit: its lead's page, else its project's."""
+    if lead is not None:
+        return url_for("leads.detail", lead_id=lead.id)
     if project is not None:
         return project_url(project) or url_for("leads.visits_list")
     return url_for("leads.visits_list")

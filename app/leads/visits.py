@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
 from app.db import db, utcnow
-from app.leads.services import LeadError, _record_status
+from app.leads.services import LeadError, record_status
 from app.models import Lead, LeadStatus, Project, RefItem, RefKind, Role, User, Visit, visit_participant
 from app.permissions import can_edit_lead, can_follow_project
 
@@ -228,7 +228,7 @@ def refresh_last_visit(lead_ids: Iterable[int]) -> None:
 def _maintain_lead(lead: Lead, actor: User, visited_on: dt.date) -> None:
     refresh_last_visit([lead.id])
     if lead.status is LeadStatus.NEW:
-        _record_status(lead, LeadStatus.CONTACTED, actor, on=visited_on, note=_("首次拜访，自动转为已对接"))
+        record_status(lead, LeadStatus.CONTACTED, actor, on=visited_on, note=_("首次拜访，自动转为已对接"))
         audit.record(
             "status",
             "lead",
