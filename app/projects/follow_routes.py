@@ -5,13 +5,14 @@ the page again with the form's errors and the user's input."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.db import db
 from app.lookups import department_choices, user_choices
-from app.models import Instruction, Milestone, Project, Role
+from app.models import Department, Instruction, Milestone, Project, Role, User
 from app.permissions import (
     can_acknowledge_instruction,
     can_assign_five_ones,
@@ -35,6 +36,26 @@ def _back(project: Project, anchor: str = ""):
 # --- 五个一 --------------------------------------------------------------------------
 
 
+def team_choices(project: Project) -> dict[str, list[tuple[int, str]]]:
+    """Active staff grouped by department (the lead department first), plus
+    current members who have since been deactivated, so they can be removed."""
+    rows = db.session.execute(
+        sa.select(User.id, User.name, User.title, User.department_id, Department.name.label("dept"))
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(User.role == Role.STAFF, User.active.is_(True))
+        .order_by(Department.id != project.lead_department_id, Department.sort_order, Department.id, User.name)
+    ).all()
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for row in rows:
+        label = f"{row.name}（{row.title}）" if row.title else row.name
+        groups.setdefault(row.dept or _("未分配部门"), []).append((row.id, label))
+    known = {row.id for row in rows}
+    gone = [(m.id, m.name) for m in project.team if m.id not in known]
+    if gone:
+        groups[_("已停用")] = gone
+    return groups
+
+
 def _five_ones_choices(form: FiveOnesForm, project: Project) -> None:
     form.responsible_leader_id.choices = user_choices(Role.LEADER, blank=_("— 暂不明确 —"))
     departments = department_choices(blank=_("— 暂不明确 —"))
@@ -44,14 +65,9 @@ def _five_ones_choices(form: FiveOnesForm, project: Project) -> None:
         allowed = scope | {project.lead_department_id, current_user.department_id}
         departments = [c for c in departments if c[0] == "" or c[0] in allowed]
     form.lead_department_id.choices = departments
-    staff = user_choices(Role.STAFF, blank=None)
-    current = {m.id for m in project.team}
-    known = {c[0] for c in staff}
-    # Keep members who have since been deactivated visible (and removable).
-    staff += [(m.id, f"{m.name}（{_('已停用')}）") for m in project.team if m.id not in known]
-    form.team_ids.choices = staff
+    form.team_ids.choices = team_choices(project)
     if request.method == "GET":
-        form.team_ids.data = sorted(current)
+        form.team_ids.data = sorted(m.id for m in project.team)
 
 
 @bp.route("/<int:project_id>/five-ones", methods=["GET", "POST"])

@@ -28,6 +28,7 @@ from app.pagination import Page
 from app.permissions import project_filter
 from app.projects import five_ones
 from app.projects.lights import LightInfo, light_details, light_expression, light_rank
+from app.projects.services import days_in_stage
 from app.search import keyword_condition
 
 SORTS = {
@@ -265,7 +266,7 @@ def rows_from(result_rows: list[Any], today: dt.date) -> list[ProjectRow]:
                 project=project,
                 light=lights.get(project.id, LightInfo(None)),
                 key_five={"leader": bool(leader), "team": bool(team), "plan": bool(plan), "follow": bool(follow)},
-                days_in_stage=max(0, (today - project.stage_changed_at.date()).days),
+                days_in_stage=days_in_stage(project, today),
             )
         )
     return rows

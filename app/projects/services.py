@@ -225,10 +225,17 @@ def _validate_facts(data: dict[str, Any]) -> None:
             raise ProjectError(_("该数值不能为负数。"), field)
 
 
+def stage_entered_on(project: Project) -> dt.date:
+    """The (local) date the project entered its current stage."""
+    from app.templating import local_time
+
+    return local_time(project.stage_changed_at).date()
+
+
 def days_in_stage(project: Project, today: dt.date | None = None) -> int:
     """Whole days since the project entered its current stage."""
     today = today or dt.date.today()
-    return max(0, (today - project.stage_changed_at.date()).days)
+    return max(0, (today - stage_entered_on(project)).days)
 
 
 def resolve_company(name: str | None, actor: User, department_id: int | None) -> Company | None:
