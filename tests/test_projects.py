@@ -416,3 +416,18 @@ def test_export_follows_the_filter(client, login_as):
     assert "项目库台账" in rows[0][0] and "招引库" in rows[0][0]
     assert rows[1][1] == "项目名称"
     assert sorted(r[1] for r in rows[2:]) == ["招引一", "招引二"]
+
+
+def test_archived_projects_are_left_out_like_in_reports(client, login_as):
+    admin = login_as("admin")
+    fp.project(name="在用项目")
+    fp.project(name="归档项目", archived_at=dt.datetime(2026, 1, 1), created_by_id=admin.id)
+    db.session.commit()
+    html = client.get("/projects/").get_data(as_text=True)
+    assert ">在用项目<" in html and ">归档项目<" not in html
+    html = client.get("/projects/?archived=1").get_data(as_text=True)
+    assert ">归档项目<" in html and ">在用项目<" not in html
+    client.post("/auth/logout")
+    login_as("viewer")
+    html = client.get("/projects/?archived=1").get_data(as_text=True)
+    assert ">归档项目<" not in html and ">在用项目<" in html

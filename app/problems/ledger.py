@@ -63,9 +63,7 @@ class ProblemFilters:
         )
 
     def conditions(self, user: User, today: dt.date) -> list[sa.ColumnElement[bool]]:
-        conditions: list[sa.ColumnElement[bool]] = [problem_filter(user)]
-        if not user.is_admin:
-            conditions.append(Problem.archived_at.is_(None))
+        conditions: list[sa.ColumnElement[bool]] = [problem_filter(user), Problem.archived_at.is_(None)]
         if self.category_id:
             conditions.append(Problem.category_id == self.category_id)
         if self.department_id:

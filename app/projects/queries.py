@@ -7,7 +7,9 @@ Query parameters: `library` (planning/attracting/signed/landed), `stage`,
 `department_id` (lead department), `leader_id`, `industry_id`, `key` (1),
 `light` (red/yellow/green), `five_ones` (complete/incomplete), `q`, `page`,
 `per_page`, `sort`. Without `library` or `stage` the list holds every
-project that has not exited; `stage=exited` lists the exited ones.
+project that has not exited; `stage=exited` lists the exited ones. Archived
+projects are left out (as in every report), except that an admin can list
+them with `archived=1`.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class ProjectFilters:
     five_ones: str | None = None
     q: str = ""
     sort: str = DEFAULT_SORT
+    archived: bool = False
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> ProjectFilters:
@@ -88,6 +91,7 @@ class ProjectFilters:
             five_ones=args.get("five_ones") if args.get("five_ones") in {"complete", "incomplete"} else None,
             q=(args.get("q") or "").strip()[:50],
             sort=sort if sort in SORTS else DEFAULT_SORT,
+            archived=str(args.get("archived", "")) == "1",
         )
 
     def stages(self) -> tuple[Stage, ...]:
@@ -104,7 +108,9 @@ class ProjectFilters:
         """Every condition except the stage/library choice (the tabs need
         counts for all stages under the same filters)."""
         conditions: list[sa.ColumnElement[bool]] = [project_filter(user)]
-        if not user.is_admin:
+        if self.archived and user.is_admin:
+            conditions.append(Project.archived_at.is_not(None))  # admin's view of archived records
+        else:
             conditions.append(Project.archived_at.is_(None))
         if self.department_id:
             conditions.append(Project.lead_department_id == self.department_id)
@@ -142,6 +148,7 @@ class ProjectFilters:
             "five_ones": self.five_ones,
             "q": self.q or None,
             "sort": self.sort if self.sort != DEFAULT_SORT else None,
+            "archived": 1 if self.archived else None,
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "")}
