@@ -144,7 +144,9 @@ def _require_editor(actor: User) -> None:
         raise LeadError(_("您没有权限修改招商线索。"))
 
 
-def _ref(ref_id: int | None, kind: RefKind, field_name: str, *, current: int | None = None) -> int | None:
+def ref_item_id(ref_id: int | None, kind: RefKind, field_name: str, *, current: int | None = None) -> int | None:
+    """`ref_id` when it is an active entry of list `kind` (or the record's
+    `current` value, kept though deactivated since)."""
     if ref_id is None:
         return None
     item = db.session.get(RefItem, ref_id)
@@ -153,19 +155,25 @@ def _ref(ref_id: int | None, kind: RefKind, field_name: str, *, current: int | N
     return item.id
 
 
-def _clean_fields(data: dict[str, Any], actor: User, lead: Lead | None) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, limit in TEXT_LIMITS.items():
+def clean_texts(data: dict[str, Any], limits: dict[str, int]) -> dict[str, str | None]:
+    """Stripped text fields (None when blank), each within its limit."""
+    values: dict[str, str | None] = {}
+    for name, limit in limits.items():
         text = (data.get(name) or "").replace("\x00", "").strip()
         if len(text) > limit:
             raise LeadError(_("不能超过 %(n)d 个字符。", n=limit), name)
         values[name] = text or None
+    return values
+
+
+def _clean_fields(data: dict[str, Any], actor: User, lead: Lead | None) -> dict[str, Any]:
+    values: dict[str, Any] = clean_texts(data, TEXT_LIMITS)
     if not values["title"]:
         raise LeadError(_("请填写投资意向。"), "title")
-    values["source_id"] = _ref(
+    values["source_id"] = ref_item_id(
         data.get("source_id"), RefKind.SOURCE, "source_id", current=lead.source_id if lead else None
     )
-    values["industry_id"] = _ref(
+    values["industry_id"] = ref_item_id(
         data.get("industry_id"), RefKind.INDUSTRY, "industry_id", current=lead.industry_id if lead else None
     )
     amount = data.get("intended_investment")

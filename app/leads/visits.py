@@ -19,8 +19,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
 from app.db import db, utcnow
-from app.leads.services import LeadError, record_status
-from app.models import Lead, LeadStatus, Project, RefItem, RefKind, Role, User, Visit, visit_participant
+from app.leads.services import LeadError, clean_texts, record_status, ref_item_id
+from app.models import Lead, LeadStatus, Project, RefKind, Role, User, Visit, visit_participant
 from app.permissions import can_edit_lead, can_follow_project
 
 VISIT_FIELDS = (
@@ -59,12 +59,7 @@ def may_edit_visit(user: User, visit: Visit) -> bool:
 
 
 def _clean(data: dict[str, Any], visit: Visit | None = None) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, limit in TEXT_LIMITS.items():
-        text = (data.get(name) or "").replace("\x00", "").strip()
-        if len(text) > limit:
-            raise LeadError(_("不能超过 %(n)d 个字符。", n=limit), name)
-        values[name] = text or None
+    values: dict[str, Any] = clean_texts(data, TEXT_LIMITS)
     if not values["summary"]:
         raise LeadError(_("请填写对接情况。"), "summary")
     visited_on = data.get("visited_on")
@@ -80,13 +75,9 @@ def _clean(data: dict[str, Any], visit: Visit | None = None) -> dict[str, Any]:
         raise LeadError(_("下次跟进日期不能早于拜访日期。"), "follow_up_on")
     values["follow_up_on"] = follow_up
 
-    kind_id = data.get("kind_id")
-    if kind_id is not None:
-        kind = db.session.get(RefItem, kind_id)
-        current = visit.kind_id if visit else None
-        if kind is None or kind.kind is not RefKind.VISIT_KIND or (not kind.active and kind.id != current):
-            raise LeadError(_("所选项不存在或不可选，请重新选择。"), "kind_id")
-    values["kind_id"] = kind_id
+    values["kind_id"] = ref_item_id(
+        data.get("kind_id"), RefKind.VISIT_KIND, "kind_id", current=visit.kind_id if visit else None
+    )
 
     leader_id = data.get("leader_present_id")
     if leader_id is not None:
