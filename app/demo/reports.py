@@ -8,6 +8,7 @@ added (through the targets service, which keeps one district row)."""
 
 from __future__ import annotations
 
+import random
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
@@ -52,9 +53,13 @@ def seed(ctx: DemoContext) -> str:
     elapsed = Decimal(max(ctx.today.timetuple().tm_yday, 30)) / Decimal(365)
     values: dict[tuple[int | None, TargetMetric], Decimal | None] = {}
     for dept_id in departments:
-        if ctx.rng.random() < 0.1:
+        # Seeded per department (not from the shared stream, whose state
+        # depends on which earlier steps ran): a second run makes the same
+        # choices, so it adds nothing.
+        rng = random.Random(f"targets-{year}-{dept_id}")
+        if rng.random() < 0.1:
             continue  # a few departments without targets this year
-        ambition = Decimal(str(round(ctx.rng.uniform(0.8, 1.5), 2)))
+        ambition = Decimal(str(round(rng.uniform(0.8, 1.5), 2)))
         for metric in TargetMetric:
             if (dept_id, metric) in existing:
                 continue
