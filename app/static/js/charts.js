@@ -1,7 +1,9 @@
 /* Report charts: each element with data-chart="funnel|bar|lights" is drawn
    with ECharts from the JSON in its data-chart-data attribute.
    The numbers are in the HTML tables too, so pages read fine without this.
-   Loaded as a static file (no inline scripts: CSP). */
+   Loaded as a static file (no inline scripts: CSP). Tooltips are drawn on
+   the canvas (renderMode "richText"): ECharts' HTML tooltips carry inline
+   style attributes, which the CSP (style-src 'self') refuses. */
 (function () {
   "use strict";
   if (typeof window.echarts === "undefined") { return; }
@@ -18,7 +20,7 @@
     var max = Math.max.apply(null, d.counts.concat([1]));
     return {
       color: palette,
-      tooltip: { trigger: "item", formatter: "{b}: {c}" },
+      tooltip: { trigger: "item", renderMode: "richText", formatter: "{b}: {c}" },
       series: [{
         type: "funnel", sort: "none", min: 0, max: max, minSize: "8%", gap: 2,
         left: "10%", width: "80%",
@@ -35,7 +37,7 @@
     var categoryAxis = { type: "category", data: d.categories, axisLabel: { interval: 0, rotate: horizontal ? 0 : (d.categories.length > 6 ? 40 : 0) } };
     return {
       color: palette,
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { top: 0 },
       grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
       xAxis: horizontal ? valueAxis : categoryAxis,
@@ -51,7 +53,7 @@
   function lightsOption(d) {
     return {
       color: lightColors,
-      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      tooltip: { trigger: "item", renderMode: "richText", formatter: "{b}: {c} ({d}%)" },
       legend: { bottom: 0 },
       series: [{
         type: "pie", radius: ["40%", "70%"],
