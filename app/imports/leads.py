@@ -17,7 +17,7 @@ from app.companies.names import normalize_company_name
 from app.companies.services import followers
 from app.db import db
 from app.imports import cells
-from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, sheet_problems
+from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, sheet_warnings
 from app.imports.sheets import header_key, read_table
 from app.leads.services import TEXT_LIMITS, LeadError, create_lead, update_lead
 from app.models import Company, Lead, RefKind, User
@@ -54,14 +54,16 @@ REQUIRED = ("title", "company")
 def preview(data: bytes, *, max_rows: int, db_session: Any) -> Preview:
     sheet = read_table(data, ALIASES, REQUIRED, max_rows=max_rows)
     lookups = Lookups()
-    errors = sheet_problems(sheet)
+    errors: list[CellProblem] = []
     results = []
     for number, record in sheet.rows:
         result, problems = _validate(number, record, lookups)
         errors.extend(problems)
         results.append(result)
     _match_existing(results, db_session)
-    return Preview("leads", sheet.header_row, results, errors, sheet.unknown_headers, sheet.skipped)
+    return Preview(
+        "leads", sheet.header_row, results, errors, sheet.unknown_headers, sheet.skipped, sheet_warnings(sheet)
+    )
 
 
 def _validate(number: int, record: dict[str, Any], lookups: Lookups) -> tuple[RowResult, list[CellProblem]]:

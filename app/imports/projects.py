@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.companies import credit_code as cc
 from app.companies.names import normalize_company_name
 from app.imports import cells
-from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, sheet_problems
+from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, sheet_warnings
 from app.imports.sheets import header_key, read_table
 from app.models import Company, Project, RefKind
 
@@ -40,6 +40,8 @@ ALIASES = {header_key(header): field for header, field, _required in HEADERS} | 
         ("企业名称", "company"),
         ("信用代码", "credit_code"),
         ("责任领导", "leader"),
+        ("牵头部门", "department"),
+        ("牵头单位", "department"),
         ("包抓领导", "leader"),
         ("重点项目", "is_key"),
         ("建设地点", "location"),
@@ -54,7 +56,7 @@ def preview(data: bytes, *, max_rows: int, db_session: Any) -> Preview:
     """Parse and validate every row; nothing is written."""
     sheet = read_table(data, ALIASES, REQUIRED, max_rows=max_rows)
     lookups = Lookups()
-    errors = sheet_problems(sheet)
+    errors: list[CellProblem] = []
     results: list[RowResult] = []
     for number, record in sheet.rows:
         result, problems = _validate(number, record, lookups)
@@ -62,7 +64,9 @@ def preview(data: bytes, *, max_rows: int, db_session: Any) -> Preview:
         results.append(result)
     _match_existing(results, db_session)
     _duplicates_within_file(results, errors)
-    return Preview("projects", sheet.header_row, results, errors, sheet.unknown_headers, sheet.skipped)
+    return Preview(
+        "projects", sheet.header_row, results, errors, sheet.unknown_headers, sheet.skipped, sheet_warnings(sheet)
+    )
 
 
 def _validate(number: int, record: dict[str, Any], lookups: Lookups) -> tuple[RowResult, list[CellProblem]]:
@@ -111,7 +115,8 @@ def _validate(number: int, record: dict[str, Any], lookups: Lookups) -> tuple[Ro
         data["lead_department_id"] = lookups.departments.get(department)
         if data["lead_department_id"] is None:
             fail("department", "责任单位不在系统部门列表中。")
-    leader = cells.text(record.get("leader"))
+    # "王建国（常务副区长）" as lists and exports show a leader: the name counts.
+    leader = cells.text(record.get("leader")).replace("(", "（").split("（", 1)[0].strip()
     if leader:
         ids = lookups.leaders.get(leader, [])
         if len(ids) != 1:

@@ -43,6 +43,8 @@ class Preview:
     errors: list[CellProblem]
     unknown_headers: list[str]
     skipped: list[tuple[int, str]]
+    # Findings that do not block the import (e.g. columns we do not read).
+    warnings: list[CellProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -88,9 +90,11 @@ def cell_text(value: Any) -> str:
     return str(value)[:200]
 
 
-def sheet_problems(sheet: Sheet) -> list[CellProblem]:
-    """File-level findings: unknown columns are reported, never silently dropped."""
+def sheet_warnings(sheet: Sheet) -> list[CellProblem]:
+    """File-level findings: unknown columns are reported, never silently
+    dropped — but they do not block the import (an export of a list carries
+    extra columns such as 状态 or 本阶段天数, and must re-import cleanly)."""
     return [
-        CellProblem(sheet.header_row, header, header, "未识别的列，内容不会导入（请核对表头）")
+        CellProblem(sheet.header_row, header, header, "未识别的列，该列内容不会导入（请核对表头）")
         for header in sheet.unknown_headers
     ]
