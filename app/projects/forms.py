@@ -114,7 +114,13 @@ class ProgressForm(BaseForm):
 
 
 class InstructionForm(BaseForm):
-    text = TextAreaField(_l("批示内容"), validators=[DataRequired(message=_l("请填写批示内容。")), Length(max=5000)])
+    # Its own id: the progress form on the same page also has a field `text`,
+    # and two id="text" sent the label 批示内容 to the progress box.
+    text = TextAreaField(
+        _l("批示内容"),
+        id="instruction-text",
+        validators=[DataRequired(message=_l("请填写批示内容。")), Length(max=5000)],
+    )
 
 
 class AcknowledgeForm(BaseForm):
