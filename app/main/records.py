@@ -64,6 +64,8 @@ def archive_record(entity: str, record_id: int):
 @login_required
 def delete_record(entity: str, record_id: int):
     kind, record = _load(entity, record_id)
+    if not kind.may_edit(current_user, record):
+        abort(403)  # deleting is an edit, like archiving: refused before any other check
     title = kind.title(record)
     try:
         archive.hard_delete(entity, record, current_user)

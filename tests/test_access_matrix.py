@@ -1,0 +1,380 @@
+"""The access-control matrix: every route of the app (HTML and API) × every
+actor, with the expected outcome, walked against real records built through
+the services (tests/factories_trust.py). A route of `app.url_map` without a
+row here fails the suite, so a new page cannot ship without deciding who may
+reach it.
+
+Outcomes, one letter per actor in ACTORS order (anon, admin, leader
+assigned to the project, another leader, staff of the owning department,
+staff of another department, a team member from a third department,
+viewer):
+
+    A  allowed — anything but 403/404/sign-in (the page, a redirect after
+       the action, or a 4xx about the harmless data sent to a write route)
+    F  403
+    N  404 (a record one may not see: no existence leak)
+    L  sign-in needed — a redirect to /auth/login for pages, 401 for the API
+
+Pages are fetched with GET; write routes get a POST with harmless or invalid
+data, which is enough to see the gate. Routes that archive, delete or sign
+out point at spare records (or come last), so one actor's walk never changes
+a gate it checks later. API actors use bearer tokens, never the cookie.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests import factories_trust as ft
+
+ACTORS = ft.ACTORS
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    rule: str
+    expect: str
+    # The concrete path, with {name} filled from the world's ids; defaults to
+    # the rule with each <converter:arg> replaced by DEFAULT_IDS[arg].
+    path: str | None = None
+    data: dict[str, Any] | None = None
+    json: Any = field(default=None)
+    # Multipart fields for API uploads (sent without a file: the gate answers first).
+    files: dict[str, Any] | None = None
+    # Send last (sign-out, revoking the token in use).
+    last: bool = False
+
+
+# URL argument → the world record it points at, unless a row says otherwise.
+DEFAULT_IDS = {
+    "lead_id": "lead",
+    "project_id": "project",
+    "company_id": "company",
+    "visit_id": "visit",
+    "agreement_id": "agreement",
+    "attachment_id": "attachment",
+    "funding_id": "funding",
+    "event_id": "event",
+    "problem_id": "problem",
+    "milestone_id": "milestone",
+    "instruction_id": "instruction",
+    "batch_id": "batch",
+    "conflict_id": "conflict",
+    "user_id": "target_user",
+    "department_id": "own_dept",
+    "item_id": "ref_item",
+    "token_id": "spare_token",
+}
+
+# A version no record has: an allowed edit answers 409 and changes nothing.
+STALE = {"version": 999999}
+
+#                      anon admin leader_assigned leader_other staff_own staff_other team_member viewer
+TABLE: list[Row] = [
+    # --- public -----------------------------------------------------------------------
+    Row("GET", "/static/<path:filename>", "AAAAAAAA", path="/static/css/app.css"),
+    Row("GET", "/healthz", "AAAAAAAA"),
+    Row("GET", "/favicon.ico", "AAAAAAAA"),
+    Row("GET", "/auth/login", "AAAAAAAA"),
+    Row("POST", "/auth/login", "AAAAAAAA", data={"username": "", "password": ""}),
+    Row("GET", "/api/v1/openapi.json", "AAAAAAAA"),
+    Row("GET", "/api/v1/docs", "AAAAAAAA"),
+    Row("POST", "/api/v1/tokens", "AAAAAAAA", json={"username": "t_target", "password": ft.PASSWORD}),
+    # --- home, own account --------------------------------------------------------------
+    Row("GET", "/", "LAAAAAAA"),
+    Row("GET", "/auth/password", "LAAAAAAA"),
+    Row("POST", "/auth/password", "LAAAAAAA", data={}),
+    Row("POST", "/auth/logout", "LAAAAAAA", last=True),
+    # --- admin --------------------------------------------------------------------------
+    Row("GET", "/admin/", "LAFFFFFF"),
+    Row("GET", "/admin/users", "LAFFFFFF"),
+    Row("GET", "/admin/users/new", "LAFFFFFF"),
+    Row("POST", "/admin/users/new", "LAFFFFFF", data={}),
+    Row("GET", "/admin/users/<int:user_id>", "LAFFFFFF"),
+    Row("POST", "/admin/users/<int:user_id>", "LAFFFFFF", data={}),
+    Row("POST", "/admin/users/<int:user_id>/active", "LAFFFFFF", data={}),
+    Row("POST", "/admin/users/<int:user_id>/password", "LAFFFFFF", data={}),
+    Row("GET", "/admin/departments", "LAFFFFFF"),
+    Row("GET", "/admin/departments/new", "LAFFFFFF"),
+    Row("POST", "/admin/departments/new", "LAFFFFFF", data={}),
+    Row("GET", "/admin/departments/<int:department_id>", "LAFFFFFF"),
+    Row("POST", "/admin/departments/<int:department_id>", "LAFFFFFF", data={}),
+    Row("GET", "/admin/lists/<kind>", "LAFFFFFF", path="/admin/lists/source"),
+    Row("POST", "/admin/lists/<kind>", "LAFFFFFF", path="/admin/lists/source", data={}),
+    Row("GET", "/admin/lists/<kind>/<int:item_id>", "LAFFFFFF", path="/admin/lists/source/{ref_item}"),
+    Row("POST", "/admin/lists/<kind>/<int:item_id>", "LAFFFFFF", path="/admin/lists/source/{ref_item}", data={}),
+    Row("GET", "/admin/audit", "LAFFFFFF"),
+    Row("GET", "/admin/archive", "LAFFFFFF"),
+    Row(
+        "POST",
+        "/admin/archive/<entity>/<int:record_id>/restore",
+        "LAFFFFFF",
+        path="/admin/archive/lead/{archived_lead}/restore",
+    ),
+    # --- companies ----------------------------------------------------------------------
+    Row("GET", "/companies/", "LAAAAAAA"),
+    Row("GET", "/companies/<int:company_id>", "LAAAAAAA"),
+    Row("GET", "/companies/new", "LAFFAAAF"),
+    Row("POST", "/companies/new", "LAFFAAAF", data={}),
+    Row("GET", "/companies/<int:company_id>/edit", "LAFFAAFF"),
+    Row("POST", "/companies/<int:company_id>/edit", "LAFFAAFF", data={}),
+    Row("GET", "/companies/check", "LAFFAAAF", path="/companies/check?company_name=华润"),
+    Row("GET", "/companies/<int:company_id>/merge", "LAFFFFFF"),
+    Row("POST", "/companies/<int:company_id>/merge", "LAFFFFFF", data={}),
+    Row("GET", "/companies/conflicts", "LAFFFFFF"),
+    Row("GET", "/companies/conflicts/<int:conflict_id>", "LAFFFFFF"),
+    Row("POST", "/companies/conflicts/<int:conflict_id>", "LAFFFFFF", data={}),
+    # --- leads and visits ---------------------------------------------------------------
+    Row("GET", "/leads/", "LAAAAAAA"),
+    Row("GET", "/leads/export.xlsx", "LAAAAAAA"),
+    Row("GET", "/leads/new", "LAFFAAAF"),
+    Row("POST", "/leads/new", "LAFFAAAF", data={}),
+    Row("GET", "/leads/<int:lead_id>", "LAAAANNA"),
+    Row("GET", "/leads/<int:lead_id>/edit", "LAFFANNF"),
+    Row("POST", "/leads/<int:lead_id>/edit", "LAFFANNF", data={}),
+    Row("POST", "/leads/<int:lead_id>/status", "LAFFANNF", data={}),
+    Row("POST", "/leads/<int:lead_id>/shelve", "LAFFANNF", data={}),
+    Row("POST", "/leads/<int:lead_id>/unshelve", "LAFFANNF", data={}),
+    Row("GET", "/leads/<int:lead_id>/convert", "LAFFANNF"),
+    Row("POST", "/leads/<int:lead_id>/convert", "LAFFANNF", data={}),
+    Row("POST", "/leads/<int:lead_id>/archive", "LAFFANNF", path="/leads/{spare_lead}/archive"),
+    Row("POST", "/leads/<int:lead_id>/visits", "LAFFANNF", data={}),
+    Row("GET", "/leads/visits", "LAAAAAAA"),
+    Row("GET", "/leads/visits/new", "LAFFANNF", path="/leads/visits/new?lead_id={lead}"),
+    Row("POST", "/leads/visits/new", "LAFFANNF", path="/leads/visits/new?lead_id={lead}", data={}),
+    Row("GET", "/leads/visits/<int:visit_id>/edit", "LAFFANNF"),
+    Row("POST", "/leads/visits/<int:visit_id>/edit", "LAFFANNF", data={}),
+    Row("POST", "/leads/visits/<int:visit_id>/done", "LAFFANNF"),
+    Row("POST", "/leads/visits/<int:visit_id>/delete", "LAFFANNF", path="/leads/visits/{spare_visit}/delete"),
+    # --- archive and delete any record --------------------------------------------------
+    Row(
+        "POST", "/records/<entity>/<int:record_id>/archive", "LAFFANNF", path="/records/project/{spare_project}/archive"
+    ),
+    Row("POST", "/records/<entity>/<int:record_id>/delete", "LAFFANNF", path="/records/lead/{delete_lead}/delete"),
+    # --- projects -----------------------------------------------------------------------
+    Row("GET", "/projects/", "LAAAAAAA"),
+    Row("GET", "/projects/kanban", "LAAAAAAA"),
+    Row("GET", "/projects/export.xlsx", "LAAAAAAA"),
+    Row("GET", "/projects/desk", "LAAAFFFA"),
+    Row("GET", "/projects/service-day", "LAAAAAAA"),
+    Row("GET", "/projects/service-day.xlsx", "LAAAAAAA"),
+    Row("GET", "/projects/new", "LAFFAAAF"),
+    Row("POST", "/projects/new", "LAFFAAAF", data={}),
+    Row("GET", "/projects/<int:project_id>", "LAAAANAA"),
+    Row("GET", "/projects/<int:project_id>/edit", "LAFFANAF"),
+    Row("POST", "/projects/<int:project_id>/edit", "LAFFANAF", data={}),
+    Row("GET", "/projects/<int:project_id>/five-ones", "LAFFFNFF"),
+    Row("POST", "/projects/<int:project_id>/five-ones", "LAFFFNFF", data={}),
+    Row("POST", "/projects/<int:project_id>/stage", "LAFFANAF", data={}),
+    Row("POST", "/projects/<int:project_id>/progress", "LAAFANAF", data={}),
+    Row("POST", "/projects/<int:project_id>/milestones", "LAAFANAF", data={}),
+    Row("GET", "/projects/<int:project_id>/milestones/<int:milestone_id>", "LAAFANAF"),
+    Row("POST", "/projects/<int:project_id>/milestones/<int:milestone_id>", "LAAFANAF", data={}),
+    Row("POST", "/projects/<int:project_id>/milestones/<int:milestone_id>/done", "LAAFANAF", data={}),
+    Row(
+        "POST",
+        "/projects/<int:project_id>/milestones/<int:milestone_id>/delete",
+        "LAAFANAF",
+        path="/projects/{project}/milestones/{spare_milestone}/delete",
+    ),
+    Row("POST", "/projects/<int:project_id>/instructions", "LFAFFNFF", data={}),
+    Row("POST", "/projects/<int:project_id>/instructions/<int:instruction_id>/acknowledge", "LFFFANAF", data={}),
+    # --- problems -----------------------------------------------------------------------
+    Row("GET", "/problems/", "LAAAAAAA"),
+    Row("GET", "/problems/export.xlsx", "LAAAAAAA"),
+    Row("GET", "/problems/new", "LAAFANAF", path="/problems/new?project_id={project}"),
+    Row("POST", "/problems/new", "LAAFANAF", path="/problems/new?project_id={project}", data={}),
+    Row("GET", "/problems/<int:problem_id>", "LAAAANAA"),
+    Row("POST", "/problems/<int:problem_id>/assign", "LAAFFNFF", data={}),
+    Row("POST", "/problems/<int:problem_id>/start", "LAFFANFF", data={}),
+    Row("POST", "/problems/<int:problem_id>/answer", "LAFFANFF", data={}),
+    Row("POST", "/problems/<int:problem_id>/accept", "LAAFANFF", data={}),
+    Row("POST", "/problems/<int:problem_id>/return", "LAAFANFF", data={}),
+    # --- agreements ---------------------------------------------------------------------
+    Row("GET", "/agreements/", "LAAAAAAA"),
+    Row("GET", "/agreements/export.xlsx", "LAAAAAAA"),
+    Row("GET", "/agreements/events", "LAAAAAAA"),
+    Row("GET", "/agreements/events/new", "LAFFAAAF"),
+    Row("POST", "/agreements/events/new", "LAFFAAAF", data={}),
+    Row("GET", "/agreements/events/<int:event_id>/edit", "LAFFAFFF"),
+    Row("POST", "/agreements/events/<int:event_id>/edit", "LAFFAFFF", data={}),
+    Row("GET", "/agreements/project/<int:project_id>", "LAAAANAA"),
+    Row("GET", "/agreements/project/<int:project_id>/new", "LAFFANAF"),
+    Row("POST", "/agreements/project/<int:project_id>/new", "LAFFANAF", data={}),
+    Row("GET", "/agreements/project/<int:project_id>/funding", "LAAAANAA"),
+    Row("POST", "/agreements/project/<int:project_id>/funding", "LAFFANAF", data={}),
+    Row(
+        "POST",
+        "/agreements/funding/<int:funding_id>/delete",
+        "LAFFANAF",
+        path="/agreements/funding/{spare_funding}/delete",
+    ),
+    Row("GET", "/agreements/<int:agreement_id>", "LAAAANAA"),
+    Row("GET", "/agreements/<int:agreement_id>/edit", "LAFFANAF"),
+    Row("POST", "/agreements/<int:agreement_id>/edit", "LAFFANAF", data={}),
+    Row("POST", "/agreements/<int:agreement_id>/attachments", "LAFFANAF", data={}),
+    Row("GET", "/agreements/files/<int:attachment_id>", "LAAAANAA"),
+    Row(
+        "POST",
+        "/agreements/files/<int:attachment_id>/delete",
+        "LAFFANAF",
+        path="/agreements/files/{spare_attachment}/delete",
+    ),
+    Row("POST", "/agreements/<int:agreement_id>/archive", "LAFFANAF", path="/agreements/{spare_agreement}/archive"),
+    Row("POST", "/agreements/<int:agreement_id>/restore", "LAFFFFFF", path="/agreements/{archived_agreement}/restore"),
+    # --- imports ------------------------------------------------------------------------
+    Row("GET", "/imports/", "LAFFAAAF"),
+    Row("GET", "/imports/<kind>", "LAFFAAAF", path="/imports/leads"),
+    Row("POST", "/imports/<kind>", "LAFFAAAF", path="/imports/leads", data={}),
+    Row("GET", "/imports/<kind>/template.xlsx", "LAFFAAAF", path="/imports/leads/template.xlsx"),
+    Row("POST", "/imports/batches/<int:batch_id>/commit", "LAFFANNF"),
+    # --- reports ------------------------------------------------------------------------
+    Row("GET", "/reports/", "LAAAAAAA"),
+    Row("GET", "/reports/funnel", "LAAAAAAA"),
+    Row("GET", "/reports/library", "LAAAAAAA"),
+    Row("GET", "/reports/activity", "LAAAAAAA"),
+    Row("GET", "/reports/targets", "LAAAAAAA"),
+    Row("GET", "/reports/targets/edit", "LAFFFFFF"),
+    Row("POST", "/reports/targets/edit", "LAFFFFFF", data={}),
+    Row("GET", "/reports/key-projects", "LAAAAAAA"),
+    Row("GET", "/reports/speed", "LAAAAAAA"),
+    Row("GET", "/reports/pack", "LAAAAAAA"),
+    Row("GET", "/reports/drill/<entity>", "LAAAAAAA", path="/reports/drill/leads?m=leads"),
+    # --- API: lists and records ----------------------------------------------------------
+    Row("GET", "/api/v1/leads", "LAAAAAAA"),
+    Row("POST", "/api/v1/leads", "LAFFAAAF", json={"company_name": "矩阵测试企业有限公司", "title": "矩阵测试"}),
+    Row("GET", "/api/v1/leads/<int:lead_id>", "LAAAANNA"),
+    Row("PATCH", "/api/v1/leads/<int:lead_id>", "LAFFANNF", json=STALE),
+    Row("POST", "/api/v1/leads/<int:lead_id>/status", "LAFFANNF", json={"to": "contacted", **STALE}),
+    Row("POST", "/api/v1/leads/<int:lead_id>/unshelve", "LAFFANNF", json=STALE),
+    Row("POST", "/api/v1/leads/<int:lead_id>/convert", "LAFFANNF", json=STALE),
+    Row("GET", "/api/v1/leads/<int:lead_id>/visits", "LAAAANNA"),
+    Row("POST", "/api/v1/leads/<int:lead_id>/visits", "LAFFANNF", json={"visited_on": "2999-01-01", "summary": "未来"}),
+    Row("GET", "/api/v1/companies", "LAAAAAAA"),
+    Row("POST", "/api/v1/companies", "LAFFAAAF", json={"name": "矩阵测试企业有限公司"}),
+    Row("GET", "/api/v1/companies/duplicates", "LAFFAAAF", path="/api/v1/companies/duplicates?name=华润"),
+    Row("GET", "/api/v1/companies/<int:company_id>", "LAAAAAAA"),
+    Row("PATCH", "/api/v1/companies/<int:company_id>", "LAFFAAFF", json={}),
+    Row("GET", "/api/v1/projects", "LAAAAAAA"),
+    Row("POST", "/api/v1/projects", "LAFFAAAF", json={"name": "矩阵测试项目"}),
+    Row("GET", "/api/v1/projects/<int:project_id>", "LAAAANAA"),
+    Row("PATCH", "/api/v1/projects/<int:project_id>", "LAFFANAF", json=STALE),
+    Row("POST", "/api/v1/projects/<int:project_id>/stage", "LAFFANAF", json={"to": "signed", **STALE}),
+    Row("GET", "/api/v1/projects/<int:project_id>/progress", "LAAAANAA"),
+    Row(
+        "POST",
+        "/api/v1/projects/<int:project_id>/progress",
+        "LAAFANAF",
+        json={"text": "未来", "happened_on": "2999-01-01"},
+    ),
+    Row("GET", "/api/v1/projects/<int:project_id>/problems", "LAAAANAA"),
+    Row(
+        "POST",
+        "/api/v1/projects/<int:project_id>/problems",
+        "LAAFANAF",
+        json={"category_id": 999999, "description": "x"},
+    ),
+    Row("GET", "/api/v1/projects/<int:project_id>/agreements", "LAAAANAA"),
+    Row(
+        "POST",
+        "/api/v1/projects/<int:project_id>/agreements",
+        "LAFFANAF",
+        json={"kind": "investment", "signed_on": "2999-01-01", "agreed_investment": "1"},
+    ),
+    Row("GET", "/api/v1/agreements/<int:agreement_id>", "LAAAANAA"),
+    Row("PATCH", "/api/v1/agreements/<int:agreement_id>", "LAFFANAF", json=STALE),
+    Row("GET", "/api/v1/problems", "LAAAAAAA"),
+    Row("GET", "/api/v1/problems/<int:problem_id>", "LAAAANAA"),
+    Row("POST", "/api/v1/problems/<int:problem_id>/steps", "LAFFANFF", json={"action": "start", **STALE}),
+    Row("POST", "/api/v1/imports/leads", "LAFFAAAF", files={}),
+    Row("POST", "/api/v1/imports/projects", "LAFFAAAF", files={}),
+    Row("GET", "/api/v1/reports/funnel", "LAAAAAAA"),
+    Row("GET", "/api/v1/reports/library", "LAAAAAAA"),
+    # --- API: organisation and tokens ---------------------------------------------------
+    Row("GET", "/api/v1/departments", "LAAAAAAA"),
+    Row("POST", "/api/v1/departments", "LAFFFFFF", json={"name": "矩阵测试部门"}),
+    Row("GET", "/api/v1/departments/<int:department_id>", "LAAAAAAA"),
+    Row("PUT", "/api/v1/departments/<int:department_id>", "LAFFFFFF", json={"name": "东城街道"}),
+    Row("GET", "/api/v1/users", "LAAAAAAA"),
+    Row(
+        "POST",
+        "/api/v1/users",
+        "LAFFFFFF",
+        json={"username": "matrix", "password": "short", "name": "x", "role": "viewer"},
+    ),
+    Row("GET", "/api/v1/users/<int:user_id>", "LAAAAAAA"),
+    Row("PATCH", "/api/v1/users/<int:user_id>", "LAFFFFFF", json={}),
+    Row("GET", "/api/v1/tokens", "LAAAAAAA"),
+    Row("DELETE", "/api/v1/tokens/<int:token_id>", "LANNNNNN"),
+    Row("DELETE", "/api/v1/tokens/current", "LAAAAAAA", last=True),
+]
+
+
+def _path(row: Row, ids: dict[str, int]) -> str:
+    if row.path is not None:
+        return row.path.format(**ids)
+    import re
+
+    def arg(match: re.Match[str]) -> str:
+        return str(ids[DEFAULT_IDS[match.group(1)]])
+
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", arg, row.rule)
+
+
+def _outcome(response) -> str:
+    status = response.status_code
+    if status == 401:
+        return "L"
+    location = response.headers.get("Location", "")
+    if status in (301, 302, 303) and "/auth/login" in location and "next=" in location:
+        return "L"  # (signing out also lands on /auth/login, without a `next`)
+    if status == 403:
+        return "F"
+    if status == 404:
+        return "N"
+    assert status < 500, f"{status}: {response.get_data(as_text=True)[:300]}"
+    return "A"
+
+
+def _send(client: FlaskClient, row: Row, path: str, token: str | None):
+    headers = {"Authorization": f"Bearer {token}"} if token and path.startswith("/api/") else {}
+    if row.method == "GET":
+        return client.get(path, headers=headers)
+    if row.files is not None:
+        return client.open(path, method=row.method, data=row.files, headers=headers, csrf=False)
+    if path.startswith("/api/"):
+        body = {"json": row.json} if row.json is not None else {}
+        return client.open(path, method=row.method, headers=headers, csrf=False, **body)
+    return client.open(path, method=row.method, data=row.data or {}, headers=headers)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_access_matrix(client, login_as, actor):
+    world = ft.build(tokens=True)
+    user = world.user(actor)
+    if user is not None:
+        login_as(user)
+    token = world.tokens.get(actor)
+    column = ACTORS.index(actor)
+    mismatches = []
+    for row in sorted(TABLE, key=lambda r: (r.last, r.method != "GET")):
+        path = _path(row, world.ids)
+        got = _outcome(_send(client, row, path, token))
+        if got != row.expect[column]:
+            mismatches.append(f"{row.method} {path}: expected {row.expect[column]}, got {got}")
+    assert not mismatches, f"{actor}:\n" + "\n".join(mismatches)
+
+
+def test_every_route_has_a_row(app):
+    """A route without a row fails: decide who may reach it, then add it."""
+    routes = {(method, rule.rule) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}}
+    rows = {(row.method, row.rule) for row in TABLE}
+    assert routes - rows == set(), "routes without a row in the access table"
+    assert rows - routes == set(), "rows for routes that no longer exist"
+    assert len(rows) == len(TABLE), "a route has two rows"
+    assert all(len(row.expect) == len(ACTORS) and set(row.expect) <= set("AFNL") for row in TABLE)
