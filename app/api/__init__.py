@@ -18,4 +18,16 @@ def _setup(state) -> None:
     init_api_auth(state.app, login_manager)
 
 
-from app.api import docs, org, tokens_routes  # noqa: E402,F401
+from app.api import (  # noqa: E402,F401
+    agreements,
+    companies,
+    docs,
+    imports,
+    leads,
+    org,
+    problems,
+    projects,
+    reports,
+    tokens_routes,
+    visits,
+)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.models import Role
 
+MAX_ID = 2**31 - 1
 CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -98,6 +99,8 @@ class Operation:
     auth: bool
     roles: tuple[Role, ...]
     errors: tuple[int, ...] = field(default_factory=tuple)
+    # Names of multipart file fields (uploads); the view reads request.files.
+    files: tuple[str, ...] = field(default_factory=tuple)
 
 
 OPERATIONS: list[Operation] = []
@@ -118,10 +121,13 @@ def operation(
     roles: tuple[Role, ...] = (),
     errors: tuple[int, ...] = (),
     endpoint: str | None = None,
+    files: tuple[str, ...] = (),
 ) -> Callable:
     """Register a JSON operation on `bp`. The view receives `query=` and/or
     `body=` (validated models) plus URL arguments, and returns a response
-    model (serialised with `status`), a (model, status) tuple or a Response."""
+    model (serialised with `status`), a (model, status) tuple or a Response.
+    `files` names the multipart file fields of an upload operation (instead
+    of a JSON body); the view reads them from `request.files`."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -130,6 +136,9 @@ def operation(
                 return error_response(401, "请先获取令牌并在 Authorization: Bearer 头中提供。")
             if roles and current_user.role not in roles:
                 return error_response(403, "您没有权限执行此操作。")
+            if any(isinstance(v, int) and not 0 < v <= MAX_ID for v in url_args.values()):
+                # No record has such an id (and the database could not even compare it).
+                return error_response(404, not_found().message)
             kwargs: dict[str, Any] = dict(url_args)
             try:
                 if query is not None:
@@ -160,7 +169,9 @@ def operation(
         rule = "/" + path.lstrip("/")
         bp.add_url_rule(rule, endpoint=endpoint or view.__name__, view_func=wrapped, methods=[method])
         OPERATIONS.append(
-            Operation(method, rule, summary, tag, query, body, response, status, auth, roles, tuple(errors))
+            Operation(
+                method, rule, summary, tag, query, body, response, status, auth, roles, tuple(errors), tuple(files)
+            )
         )
         return wrapped
 

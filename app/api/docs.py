@@ -57,13 +57,29 @@ def build_spec() -> dict[str, Any]:
                 "required": True,
                 "content": {"application/json": {"schema": ref(op.body, "validation")}},
             }
+        elif op.files:
+            upload = {"type": "string", "format": "binary"}
+            entry["requestBody"] = {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": dict.fromkeys(op.files, upload),
+                            "required": list(op.files),
+                        }
+                    }
+                },
+            }
         if op.auth:
             entry["security"] = [{"bearerAuth": []}]
         else:
             entry["security"] = []
         paths.setdefault(path, {})[op.method.lower()] = entry
     return {
-        "openapi": "3.0.3",
+        # 3.1: its schemas are JSON Schema 2020-12, which pydantic generates
+        # (nullable fields as `anyOf [..., {"type": "null"}]`).
+        "openapi": "3.1.0",
         "info": {
             "title": "招商线索管理系统 API",
             "version": "1.0.0",

@@ -181,6 +181,9 @@ def update_user(user_id: int, body: UserUpdate):
     if user is None:
         raise not_found()
     changes = body.model_dump(exclude_unset=True)
+    blank = sorted(k for k in ("username", "name", "role", "scope", "active") if k in changes and changes[k] is None)
+    if blank:
+        raise ApiError(422, "提交的数据有误。", dict.fromkeys(blank, "不能为空。"))
     _check_department(changes.get("department_id"))
     data = {
         "username": user.username,

@@ -6,17 +6,39 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic_core import PydanticCustomError
 
 Text = Annotated[str, Field(max_length=200)]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 T = TypeVar("T")
 
 
+def _storable(text: str) -> bool:
+    """Text a database can hold: no NUL, no lone surrogate (JSON allows
+    both; PostgreSQL and SQLite refuse them)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Strict(BaseModel):
-    """Request bodies: unknown fields are refused, strings trimmed."""
+    """Request bodies: unknown fields are refused, strings trimmed, text
+    that no database can store refused."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable_text(cls, value: object) -> object:
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and not _storable(item) for item in items):
+            raise PydanticCustomError("unstorable_text", "不能包含空字符或无效的 Unicode 字符。")
+        return value
 
 
 class PageQuery(Strict):

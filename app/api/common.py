@@ -1,0 +1,93 @@
+"""What the resource modules share: loading a record the caller may see
+(404 otherwise — the same answer for "missing" and "not yours", so nothing
+leaks), running one service call as the request's unit of work (a refusal
+becomes a JSON error on the field it names, a stale version a 409), checks
+that a chosen id is one the matching HTML form would offer, and the money
+and text types of the schemas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Annotated, Any
+
+from flask_login import current_user
+from pydantic import Field
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.api.core import MAX_ID, ApiError, not_found
+from app.concurrency import StaleEditError
+from app.db import db
+from app.models import Role
+
+STALE = "该记录刚被他人修改，您的修改尚未保存。请读取最新内容后重新提交。"
+
+# 万元 amounts as the forms accept them: ≥ 0, at most 4 decimals (to the 元).
+MoneyIn = Annotated[Decimal, Field(ge=0, lt=Decimal("100000000000000"), decimal_places=4, allow_inf_nan=False)]
+# 亩: ≥ 0, at most 2 decimals.
+AreaIn = Annotated[Decimal, Field(ge=0, lt=Decimal("1000000000000"), decimal_places=2, allow_inf_nan=False)]
+Version = Annotated[int, Field(ge=1, le=MAX_ID, description="读取记录时的 version（乐观锁）。")]
+
+
+def load(model: type, ident: int, may_see: Callable[[Any, Any], bool] | None = None) -> Any:
+    """The record, or 404 when it is missing, archived (for non-admins) or
+    not visible to the caller."""
+    obj = db.session.get(model, ident) if 0 < ident <= MAX_ID else None
+    if obj is None or (may_see is not None and not may_see(current_user, obj)):
+        raise not_found()
+    if getattr(obj, "archived_at", None) is not None and current_user.role is not Role.ADMIN:
+        raise not_found()
+    return obj
+
+
+def forbid_unless(condition: bool, message: str = "您没有权限执行此操作。") -> None:
+    if not condition:
+        raise ApiError(403, message)
+
+
+def refused(exc: Exception, status: int = 422) -> ApiError:
+    """A service's refusal (LeadError, ProjectError …) as a JSON error."""
+    message = str(exc)
+    field = getattr(exc, "field", None)
+    return ApiError(status, message, {field: message} if field else {})
+
+
+@contextmanager
+def saving(*refusals: type[Exception]) -> Iterator[None]:
+    """Run the block as the request's one transaction: commit at the end;
+    on a refusal (one of `refusals`) or a stale version roll back and answer
+    422 / 409; on anything else roll back and let it propagate."""
+    try:
+        yield
+        db.session.commit()
+    except ApiError:
+        db.session.rollback()
+        raise
+    except StaleEditError as exc:
+        db.session.rollback()
+        raise ApiError(409, str(exc)) from None
+    except StaleDataError:
+        db.session.rollback()
+        raise ApiError(409, STALE) from None
+    except refusals as exc:
+        db.session.rollback()
+        raise refused(exc) from None
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def check_choice(value: Any, choices: Iterable[tuple[Any, str]], field: str, message: str) -> None:
+    """Refuse `value` unless it is among the select's `choices` (what the
+    HTML form offers this user), as the form's select field would."""
+    if value is None:
+        return
+    if value not in {choice for choice, _label in choices}:
+        raise ApiError(422, message, {field: message})
+
+
+def check_choices(values: Iterable[Any], choices: Iterable[tuple[Any, str]], field: str, message: str) -> None:
+    allowed = {choice for choice, _label in choices}
+    if any(value not in allowed for value in values):
+        raise ApiError(422, message, {field: message})

@@ -1,0 +1,107 @@
+"""Excel 台账 import over the API: upload a ledger (multipart `file`), get
+what it would create and update and every error by row and column; with
+`?commit=1` write it, all-or-nothing, through the same workflow as the
+import pages (`app.imports.service`)."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from pydantic import BaseModel, Field
+
+from app.api import bp
+from app.api.common import saving
+from app.api.core import CODES, ApiError, operation
+from app.api.schemas import ErrorBody, Strict
+from app.imports import service
+from app.imports.commit import ImportRefusedError
+from app.imports.sheets import SheetError
+from app.models import Role
+
+IMPORTERS = (Role.ADMIN, Role.STAFF)
+TAG = "导入"
+
+
+class ImportQuery(Strict):
+    commit: bool = Field(False, description="1：校验无误后导入（全部成功或全部不导入）；否则只校验")
+
+
+class ImportProblem(BaseModel):
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+class ImportOut(BaseModel):
+    committed: bool
+    rows: int
+    created: int = Field(description="新增条数（未导入时为将新增的条数）")
+    updated: int = Field(description="更新条数（未导入时为将更新的条数）")
+    errors: list[ImportProblem]
+    # With errors (422) the usual error object rides along.
+    error: ErrorBody | None = None
+
+
+def _run(kind: str, commit: bool):
+    try:
+        data, filename = service.read_upload(request.files.get("file"))
+        preview = service.preview_upload(kind, data, current_user)
+    except service.UploadError as exc:
+        raise ApiError(exc.status, str(exc)) from None
+    except SheetError as exc:
+        raise ApiError(422, str(exc)) from None
+    if preview.errors:
+        message = f"文件有 {len(preview.errors)} 处错误，未导入任何数据。请修改后重新上传。"
+        problems = [ImportProblem(**p.as_dict()) for p in preview.errors]
+        body = ImportOut(
+            committed=False,
+            rows=len(preview.rows),
+            created=0,
+            updated=0,
+            errors=problems,
+            error=ErrorBody(code=CODES[422], message=message),
+        )
+        return body, 422
+    if not commit:
+        return ImportOut(
+            committed=False, rows=len(preview.rows), created=preview.created, updated=preview.updated, errors=[]
+        )
+    with saving(ImportRefusedError, SheetError):
+        batch = service.store(kind, data, filename, current_user, preview)
+        counts = service.commit_batch(batch, current_user)
+    return ImportOut(
+        committed=True, rows=len(preview.rows), created=counts["created"], updated=counts["updated"], errors=[]
+    )
+
+
+@operation(
+    bp,
+    "POST",
+    "/imports/projects",
+    summary="导入项目台账（.xlsx，字段 file）",
+    tag=TAG,
+    query=ImportQuery,
+    response=ImportOut,
+    roles=IMPORTERS,
+    errors=(403, 413),
+    files=("file",),
+)
+def import_projects(query: ImportQuery):
+    return _run("projects", query.commit)
+
+
+@operation(
+    bp,
+    "POST",
+    "/imports/leads",
+    summary="导入线索台账（.xlsx，字段 file）",
+    tag=TAG,
+    query=ImportQuery,
+    response=ImportOut,
+    roles=IMPORTERS,
+    errors=(403, 413),
+    files=("file",),
+)
+def import_leads(query: ImportQuery):
+    return _run("leads", query.commit)

@@ -1,0 +1,237 @@
+"""Problems (问题直报 → 销号) over the API: the ledger, a project's problems,
+raising one, one problem and the steps of its life cycle — each step under
+the same permission as its button on the problem page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, Literal
+
+from flask_login import current_user
+from pydantic import BaseModel, Field
+
+from app.api import bp
+from app.api.common import Version, check_choice, forbid_unless, load, saving
+from app.api.core import ApiError, operation
+from app.api.projects import load_project
+from app.api.schemas import DateTimeOut, Id, Page, PageQuery, Strict
+from app.db import db
+from app.lookups import department_choices, ref_choices
+from app.models import Problem, ProblemStatus, RefKind
+from app.pagination import paginate
+from app.permissions import (
+    can_accept_problem,
+    can_assign_problem,
+    can_handle_problem,
+    can_raise_problem,
+    can_view_problem,
+)
+from app.problems import services
+from app.problems.ledger import ProblemFilters, ledger_statement
+from app.problems.rules import Escalation, days_overdue, escalation_for_days
+from app.problems.services import ProblemError
+
+TAG = "问题"
+Status = Literal["reported", "assigned", "in_progress", "answered", "closed"]
+
+
+class ProblemQuery(PageQuery):
+    category_id: Id | None = None
+    department_id: Id | None = Field(None, description="责任部门")
+    status: Status | None = None
+    level: Literal["blue", "yellow", "red"] | None = Field(None, description="督办等级")
+    overdue: bool = False
+    open: bool = Field(False, description="只看未销号")
+    project_id: Id | None = None
+    leader_id: Id | None = Field(None, description="项目责任领导")
+    q: str | None = Field(None, max_length=50)
+
+
+class ProjectProblemQuery(PageQuery):
+    status: Status | None = None
+    open: bool = False
+
+
+class ProblemOut(BaseModel):
+    id: int
+    project_id: int
+    category_id: int | None
+    description: str
+    raised_by_id: int | None
+    raised_on: dt.date
+    responsible_department_id: int | None
+    deadline: dt.date | None
+    status: str
+    resolution: str | None
+    answered_on: dt.date | None
+    resolved_on: dt.date | None
+    escalation: Literal["none", "blue", "yellow", "red"] = Field(description="督办等级（超期一周升一级）")
+    days_overdue: int
+    updated_at: DateTimeOut
+    version: int
+
+
+class ProblemIn(Strict):
+    category_id: Id
+    description: str = Field(min_length=1, max_length=5000)
+
+
+class ProblemStepIn(Strict):
+    """One step: assign (交办: department_id, deadline), start (办理中),
+    answer (已反馈: resolution), accept (销号) or return (退回: reason)."""
+
+    action: Literal["assign", "start", "answer", "accept", "return"]
+    version: Version
+    note: str | None = Field(None, max_length=2000)
+    department_id: Id | None = None
+    deadline: dt.date | None = None
+    resolution: str | None = Field(None, max_length=5000)
+    reason: str | None = Field(None, max_length=2000)
+
+
+def problem_out(problem: Problem, today: dt.date | None = None) -> ProblemOut:
+    days = days_overdue(problem, today or dt.date.today())
+    level = escalation_for_days(days)
+    return ProblemOut(
+        id=problem.id,
+        project_id=problem.project_id,
+        category_id=problem.category_id,
+        description=problem.description,
+        raised_by_id=problem.raised_by_id,
+        raised_on=problem.raised_on,
+        responsible_department_id=problem.responsible_department_id,
+        deadline=problem.deadline,
+        status=problem.status.value,
+        resolution=problem.resolution,
+        answered_on=problem.answered_on,
+        resolved_on=problem.resolved_on,
+        escalation=level.key,
+        days_overdue=days,
+        updated_at=problem.updated_at,
+        version=problem.version,
+    )
+
+
+def _page(conditions: list[Any], page_no: int, per_page: int) -> Page[ProblemOut]:
+    today = dt.date.today()
+    page = paginate(ledger_statement(conditions, today), page_no, per_page, scalars=False)
+    return Page[ProblemOut](
+        items=[problem_out(problem, today) for problem, _level in page.items],
+        page=page.page,
+        per_page=page.per_page,
+        total=page.total,
+    )
+
+
+@operation(bp, "GET", "/problems", summary="问题台账", tag=TAG, query=ProblemQuery, response=Page[ProblemOut])
+def list_problems(query: ProblemQuery):
+    filters = ProblemFilters(
+        category_id=query.category_id,
+        department_id=query.department_id,
+        status=ProblemStatus(query.status) if query.status else None,
+        level=Escalation.from_key(query.level),
+        overdue=query.overdue,
+        project_id=query.project_id,
+        leader_id=query.leader_id,
+        q=(query.q or "").strip()[:50],
+        open_only=query.open,
+    )
+    return _page(filters.conditions(current_user, dt.date.today()), query.page, query.per_page)
+
+
+@operation(
+    bp,
+    "GET",
+    "/projects/<int:project_id>/problems",
+    summary="项目的问题",
+    tag=TAG,
+    query=ProjectProblemQuery,
+    response=Page[ProblemOut],
+    errors=(404,),
+)
+def list_project_problems(project_id: int, query: ProjectProblemQuery):
+    project = load_project(project_id)
+    filters = ProblemFilters(
+        project_id=project.id,
+        status=ProblemStatus(query.status) if query.status else None,
+        open_only=query.open,
+    )
+    return _page(filters.conditions(current_user, dt.date.today()), query.page, query.per_page)
+
+
+@operation(
+    bp,
+    "POST",
+    "/projects/<int:project_id>/problems",
+    summary="问题直报",
+    tag=TAG,
+    body=ProblemIn,
+    response=ProblemOut,
+    status=201,
+    errors=(403, 404, 422),
+)
+def raise_problem(project_id: int, body: ProblemIn):
+    project = load_project(project_id)
+    forbid_unless(can_raise_problem(current_user, project), "您没有权限为该项目上报问题。")
+    check_choice(body.category_id, ref_choices(RefKind.PROBLEM_CATEGORY, blank=None), "category_id", "请选择问题类别。")
+    with saving(ProblemError):
+        problem = services.raise_problem(project, body.category_id, body.description, current_user)
+    return problem_out(problem), 201
+
+
+def load_problem(problem_id: int) -> Problem:
+    return load(Problem, problem_id, can_view_problem)
+
+
+@operation(bp, "GET", "/problems/<int:problem_id>", summary="问题详情", tag=TAG, response=ProblemOut, errors=(404,))
+def get_problem(problem_id: int):
+    return problem_out(load_problem(problem_id))
+
+
+def _assign(problem: Problem, body: ProblemStepIn) -> None:
+    check_choice(body.department_id, department_choices(blank=None), "department_id", "请选择责任部门。")
+    services.assign_problem(
+        problem, body.department_id, body.deadline, current_user, note=body.note, version=body.version
+    )
+
+
+STEPS: dict[str, tuple[Callable[..., bool], Callable[[Problem, ProblemStepIn], Any]]] = {
+    "assign": (can_assign_problem, _assign),
+    "start": (
+        can_handle_problem,
+        lambda p, b: services.start_problem(p, current_user, note=b.note, version=b.version),
+    ),
+    "answer": (
+        can_handle_problem,
+        lambda p, b: services.answer_problem(p, b.resolution, current_user, version=b.version),
+    ),
+    "accept": (
+        can_accept_problem,
+        lambda p, b: services.accept_problem(p, current_user, note=b.note, version=b.version),
+    ),
+    "return": (
+        can_accept_problem,
+        lambda p, b: services.return_problem(p, b.reason, current_user, version=b.version),
+    ),
+}
+
+
+@operation(
+    bp,
+    "POST",
+    "/problems/<int:problem_id>/steps",
+    summary="问题办理：交办、办理、反馈、销号或退回（带 version）",
+    tag=TAG,
+    body=ProblemStepIn,
+    response=ProblemOut,
+    errors=(403, 404, 409, 422),
+)
+def problem_step(problem_id: int, body: ProblemStepIn):
+    problem = load_problem(problem_id)
+    allowed, action = STEPS[body.action]
+    if not allowed(current_user, problem):
+        raise ApiError(403, "您没有权限执行此操作。")
+    with saving(ProblemError):
+        action(problem, body)
+    return problem_out(db.session.get(Problem, problem_id))

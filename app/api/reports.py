@@ -1,0 +1,188 @@
+"""Reports over the API: the 四库 report and the funnel, from the very report
+functions the pages render (`library_report`, `funnel_report`), so the
+numbers are the pages' numbers. Money as decimal strings: 万元 exact,
+亿元 with one decimal rounded half-up after summing (as the pages show)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+import sqlalchemy as sa
+from pydantic import BaseModel, Field
+
+from app.api import bp
+from app.api.core import ApiError, operation
+from app.api.schemas import Id, Strict
+from app.db import db
+from app.models import Library, RefItem, RefKind
+from app.reports.filters import ReportQuery, parse_query
+from app.reports.funnel import funnel_report
+from app.reports.library import library_report
+from app.reports.measures import Cell
+from app.reports.periods import ReportInputError
+from app.reports.render import yi_number
+
+TAG = "报表"
+WAN = Decimal("0.0001")
+
+
+class ReportParams(Strict):
+    period: Literal["month", "quarter", "year", "h1", "custom"] | None = Field(
+        None, description="统计期间；给出 start 和 end 时为 custom，否则默认本年"
+    )
+    year: int | None = Field(None, ge=2000, le=2100)
+    start: dt.date | None = None
+    end: dt.date | None = None
+    department_id: Id | None = None
+    industry: str | None = Field(None, max_length=50, description="产业类别：编号或名称")
+    source: str | None = Field(None, max_length=50, description="招商方式：编号或名称")
+    tier: str | None = Field(None, max_length=50, description="企业类型：编号或名称")
+    leader_id: Id | None = Field(None, description="分包领导")
+
+
+class FunnelParams(ReportParams):
+    view: Literal["cohort", "flow"] = Field("cohort", description="cohort 批次视图；flow 流量视图")
+
+
+class Amounts(BaseModel):
+    key: str
+    name: str
+    count: int
+    amount_wan: str = Field(description="万元")
+    amount_yi: str = Field(description="亿元，一位小数（四舍五入）")
+
+
+class PeriodOut(BaseModel):
+    start: dt.date
+    end: dt.date
+
+
+class LibraryOut(BaseModel):
+    period: PeriodOut
+    libraries: list[Amounts]
+    total: Amounts
+
+
+class FunnelStepOut(Amounts):
+    rate_from_previous: str | None = Field(description="较上一步转化率（%，一位小数）；第一步或上一步为 0 时为 null")
+    rate_overall: str | None = Field(description="总转化率（%）")
+
+
+class FunnelOut(BaseModel):
+    view: str
+    period: PeriodOut
+    steps: list[FunnelStepOut]
+
+
+def _ref_id(raw: str | None, kind: RefKind, what: str) -> str | None:
+    """A reference filter given by id or by name → the id as a query value."""
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    if text.isascii() and text.isdigit():
+        return text
+    item_id = db.session.scalar(sa.select(RefItem.id).where(RefItem.kind == kind, RefItem.name == text))
+    if item_id is None:
+        message = f"「{text[:20]}」不在该筛选项的取值中。"
+        raise ApiError(422, message, {what: message})
+    return str(item_id)
+
+
+def _query(params: ReportParams, options: dict[str, str] | None = None) -> ReportQuery:
+    """The ReportQuery the report page would build from the same choices."""
+    args: dict[str, str] = {}
+    period = params.period or ("custom" if params.start or params.end else "year")
+    args["period"] = period
+    if params.year is not None:
+        args["year"] = str(params.year)
+    for name in ("start", "end"):
+        value = getattr(params, name)
+        if value is not None:
+            args[name] = value.isoformat()
+    if params.department_id is not None:
+        args["department_id"] = str(params.department_id)
+    if params.leader_id is not None:
+        args["leader_id"] = str(params.leader_id)
+    for name, kind, arg in (
+        ("industry", RefKind.INDUSTRY, "industry_id"),
+        ("source", RefKind.SOURCE, "source_id"),
+        ("tier", RefKind.TIER, "tier_id"),
+    ):
+        value = _ref_id(getattr(params, name), kind, name)
+        if value is not None:
+            args[arg] = value
+    try:
+        return parse_query(args, dt.date.today(), options=options)
+    except ReportInputError as exc:
+        db.session.rollback()
+        raise ApiError(422, str(exc)) from None
+
+
+def _money(cell: Cell) -> tuple[str, str]:
+    """(万元, 亿元 with one decimal) as decimal strings."""
+    amount = Decimal(cell.amount or 0)
+    return str(amount.quantize(WAN)), str(yi_number(amount))
+
+
+def _amounts(key: str, name: str, cell: Cell) -> Amounts:
+    wan, yi = _money(cell)
+    return Amounts(key=key, name=name, count=cell.count, amount_wan=wan, amount_yi=yi)
+
+
+def _period(q: ReportQuery) -> PeriodOut:
+    return PeriodOut(start=q.period.start, end=q.period.end)
+
+
+@operation(
+    bp,
+    "GET",
+    "/reports/library",
+    summary="四库统计（项目数与计划总投资）",
+    tag=TAG,
+    query=ReportParams,
+    response=LibraryOut,
+)
+def library(query: ReportParams):
+    q = _query(query)
+    report = library_report(q)
+    *libraries, (total_name, total_cell) = report.libraries
+    return LibraryOut(
+        period=_period(q),
+        libraries=[_amounts(lib.value, name, cell) for lib, (name, cell) in zip(Library, libraries, strict=True)],
+        total=_amounts("total", total_name, total_cell),
+    )
+
+
+def _rate(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+@operation(
+    bp,
+    "GET",
+    "/reports/funnel",
+    summary="招商漏斗（批次或流量视图）",
+    tag=TAG,
+    query=FunnelParams,
+    response=FunnelOut,
+)
+def funnel(query: FunnelParams):
+    q = _query(query, options={"view": query.view})
+    report = funnel_report(q)
+    steps = []
+    for s in report.steps:
+        wan, yi = _money(s.cell)
+        steps.append(
+            FunnelStepOut(
+                key=s.key,
+                name=s.label,
+                count=s.cell.count,
+                amount_wan=wan,
+                amount_yi=yi,
+                rate_from_previous=_rate(s.step_rate),
+                rate_overall=_rate(s.overall_rate),
+            )
+        )
+    return FunnelOut(view=report.view, period=_period(q), steps=steps)

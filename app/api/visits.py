@@ -1,0 +1,96 @@
+"""A lead's visits (拜访/对接记录) over the API: the list and logging one,
+through `app.leads.visits` (the first visit moves a new lead to 已对接)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.api import bp
+from app.api.common import check_choice, check_choices, forbid_unless, saving
+from app.api.core import operation
+from app.api.lead_schemas import VisitIn, VisitOut
+from app.api.leads import NOT_ALLOWED, load_lead
+from app.api.schemas import Page, PageQuery
+from app.leads import choices, visits
+from app.leads.services import LeadError
+from app.models import RefKind, Visit
+from app.pagination import paginate
+
+TAG = "线索"
+
+
+def visit_out(v: Visit) -> VisitOut:
+    return VisitOut(
+        id=v.id,
+        lead_id=v.lead_id,
+        project_id=v.project_id,
+        department_id=v.department_id,
+        visited_on=v.visited_on,
+        kind_id=v.kind_id,
+        place=v.place,
+        participant_ids=sorted(u.id for u in v.participants),
+        leader_present_id=v.leader_present_id,
+        counterpart=v.counterpart,
+        summary=v.summary,
+        outcome=v.outcome,
+        next_step=v.next_step,
+        follow_up_on=v.follow_up_on,
+        follow_up_done=v.follow_up_done,
+        created_by_id=v.created_by_id,
+        created_at=v.created_at,
+    )
+
+
+@operation(
+    bp,
+    "GET",
+    "/leads/<int:lead_id>/visits",
+    summary="线索的拜访记录",
+    tag=TAG,
+    query=PageQuery,
+    response=Page[VisitOut],
+    errors=(404,),
+)
+def list_lead_visits(lead_id: int, query: PageQuery):
+    lead = load_lead(lead_id)
+    stmt = (
+        sa.select(Visit)
+        .where(Visit.lead_id == lead.id, Visit.archived_at.is_(None))
+        .options(selectinload(Visit.participants))
+        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+    )
+    page = paginate(stmt, query.page, query.per_page)
+    return Page[VisitOut](
+        items=[visit_out(v) for v in page.items], page=page.page, per_page=page.per_page, total=page.total
+    )
+
+
+@operation(
+    bp,
+    "POST",
+    "/leads/<int:lead_id>/visits",
+    summary="记录拜访（首次拜访使新线索转为已对接）",
+    tag=TAG,
+    body=VisitIn,
+    response=VisitOut,
+    status=201,
+    errors=(403, 404, 422),
+)
+def create_lead_visit(lead_id: int, body: VisitIn):
+    lead = load_lead(lead_id)
+    forbid_unless(visits.may_log_on_lead(current_user, lead), "您没有权限为该线索记录拜访。")
+    # The ids the visit form would offer (its select lists).
+    kinds = choices.ref_lists(RefKind.VISIT_KIND)[RefKind.VISIT_KIND]
+    check_choice(body.kind_id, kinds, "kind_id", NOT_ALLOWED)
+    check_choices(
+        body.participant_ids,
+        choices.participant_choices(current_user),
+        "participant_ids",
+        "所选参与人员不存在或已停用，请重新选择。",
+    )
+    check_choice(body.leader_present_id, choices.leader_choices(), "leader_present_id", "出席领导须为系统中的领导。")
+    with saving(LeadError):
+        visit = visits.log_visit(body.model_dump(), current_user, lead=lead)
+    return visit_out(visit), 201
