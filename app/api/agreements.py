@@ -20,7 +20,7 @@ from app.api import bp
 from app.api.common import AreaIn, MoneyIn, Version, forbid_unless, load, saving
 from app.api.core import operation
 from app.api.projects import load_project
-from app.api.schemas import Id, Page, PageQuery, Strict
+from app.api.schemas import Day, Id, Page, PageQuery, Strict
 from app.models import Agreement, AgreementKind
 from app.pagination import paginate
 from app.permissions import can_edit_project
@@ -58,14 +58,14 @@ class _AgreementFields(Strict):
     land_area: AreaIn | None = None
     committed_output: MoneyIn | None = None
     committed_tax: MoneyIn | None = None
-    committed_construction_on: dt.date | None = None
-    committed_production_on: dt.date | None = None
+    committed_construction_on: Day | None = None
+    committed_production_on: Day | None = None
     notes: str | None = Field(None, max_length=5000)
 
 
 class AgreementIn(_AgreementFields):
     kind: Kind
-    signed_on: dt.date
+    signed_on: Day
     agreed_investment: MoneyIn
 
 
@@ -74,7 +74,7 @@ class AgreementUpdate(_AgreementFields):
 
     version: Version
     kind: Kind | None = None
-    signed_on: dt.date | None = None
+    signed_on: Day | None = None
     agreed_investment: MoneyIn | None = None
     is_capital_increase: bool | None = None  # type: ignore[assignment]
 

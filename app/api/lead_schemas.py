@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.api.common import MoneyIn, Version
-from app.api.schemas import DateTimeOut, Id, PageQuery, Strict
+from app.api.schemas import DateTimeOut, Day, Id, PageQuery, Strict
 from app.leads.forms import PHONE
 
 _STATUS = "(open|new|contacted|negotiating|converted|shelved)"
@@ -27,13 +27,13 @@ class LeadQuery(PageQuery):
     industry_id: Id | None = None
     source_id: Id | None = None
     tier_id: Id | None = Field(None, description="企业类型")
-    received_from: dt.date | None = None
-    received_to: dt.date | None = None
+    received_from: Day | None = None
+    received_to: Day | None = None
     reached: Literal["contacted", "negotiating", "converted"] | None = Field(
         None, description="曾到达该步骤（之后搁置的也算）"
     )
-    reached_from: dt.date | None = None
-    reached_to: dt.date | None = None
+    reached_from: Day | None = None
+    reached_to: Day | None = None
     no_visit_days: int | None = Field(None, ge=1, le=3650)
     overdue: bool = False
     stale: bool = False
@@ -89,7 +89,7 @@ class _LeadFields(Strict):
     intended_location: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=5000)
     owner_user_id: Id | None = None
-    received_on: dt.date | None = None
+    received_on: Day | None = None
     confirm_duplicate: bool = Field(False, description="已知悉其他部门正在跟进，仍然保存（标记撞单）")
 
 
@@ -155,7 +155,7 @@ class VisitOut(BaseModel):
 
 
 class VisitIn(Strict):
-    visited_on: dt.date
+    visited_on: Day
     kind_id: Id | None = None
     place: str | None = Field(None, max_length=200)
     participant_ids: list[Id] = Field(default_factory=list, max_length=50)
@@ -164,4 +164,4 @@ class VisitIn(Strict):
     summary: str = Field(min_length=1, max_length=5000)
     outcome: str | None = Field(None, max_length=2000)
     next_step: str | None = Field(None, max_length=2000)
-    follow_up_on: dt.date | None = None
+    follow_up_on: Day | None = None

@@ -15,7 +15,7 @@ from app.api import bp
 from app.api.common import Version, check_choice, forbid_unless, load, saving
 from app.api.core import ApiError, operation
 from app.api.projects import load_project
-from app.api.schemas import DateTimeOut, Id, Page, PageQuery, Strict
+from app.api.schemas import DateTimeOut, Day, Id, Page, PageQuery, Strict
 from app.db import db
 from app.lookups import department_choices, ref_choices
 from app.models import Problem, ProblemStatus, RefKind
@@ -85,7 +85,7 @@ class ProblemStepIn(Strict):
     version: Version
     note: str | None = Field(None, max_length=2000)
     department_id: Id | None = None
-    deadline: dt.date | None = None
+    deadline: Day | None = None
     resolution: str | None = Field(None, max_length=5000)
     reason: str | None = Field(None, max_length=2000)
 

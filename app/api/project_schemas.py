@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
 from app.api.common import AreaIn, MoneyIn, Version
-from app.api.schemas import DateTimeOut, Id, PageQuery, Strict
+from app.api.schemas import DateTimeOut, Day, Id, PageQuery, Strict
 from app.db import db
 from app.models import STAGE_LIBRARY, Project, project_team
 from app.projects.lights import LightInfo, light_details
@@ -107,7 +107,7 @@ class StageIn(Strict):
     to: AnyStage
     note: str | None = Field(None, max_length=2000, description="跨阶段推进、退回、重新启用时必填")
     reason_id: Id | None = Field(None, description="退出原因（退出时必填）")
-    on: dt.date | None = Field(None, description="变更日期，默认今天")
+    on: Day | None = Field(None, description="变更日期，默认今天")
     version: Version | None = None
 
 
@@ -122,7 +122,7 @@ class ProgressOut(BaseModel):
 
 class ProgressIn(Strict):
     text: str = Field(min_length=1, max_length=5000)
-    happened_on: dt.date | None = None
+    happened_on: Day | None = None
 
 
 def project_outs(

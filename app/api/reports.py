@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from app.api import bp
 from app.api.core import ApiError, operation
-from app.api.schemas import Id, Strict
+from app.api.schemas import Day, Id, Strict
 from app.db import db
 from app.models import Library, RefItem, RefKind
 from app.reports.filters import ReportQuery, parse_query
@@ -33,8 +33,8 @@ class ReportParams(Strict):
         None, description="统计期间；给出 start 和 end 时为 custom，否则默认本年"
     )
     year: int | None = Field(None, ge=2000, le=2100)
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
     department_id: Id | None = None
     industry: str | None = Field(None, max_length=50, description="产业类别：编号或名称")
     source: str | None = Field(None, max_length=50, description="招商方式：编号或名称")

@@ -4,14 +4,28 @@ Money travels as decimal strings; dates as YYYY-MM-DD."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
 from pydantic_core import PydanticCustomError
 
 Text = Annotated[str, Field(max_length=200)]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 T = TypeVar("T")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: object) -> object:
+    """Dates as YYYY-MM-DD only (pydantic would also read numbers as Unix
+    timestamps: `0` or "0.0" is not 1970-01-01 here)."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value.strip())):
+        return value.strip() if isinstance(value, str) else value
+    raise PydanticCustomError("date_format", "请输入有效的日期（YYYY-MM-DD）。")
+
+
+# An input date: YYYY-MM-DD.
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
 
 
 def _storable(text: str) -> bool:
