@@ -252,7 +252,9 @@ def edit(lead_id: int):
         except (StaleEditError, StaleDataError) as exc:
             db.session.rollback()
             flash(str(exc) if isinstance(exc, StaleEditError) else stale_message(), "danger")
-            return _render_form(form, db.session.get(Lead, lead_id), status=409)
+            current = db.session.get(Lead, lead_id)
+            form.version.data = str(current.version)  # input kept; saving it again is a deliberate choice
+            return _render_form(form, current, status=409)
         except LeadError as exc:
             db.session.rollback()
             apply_error(form, exc)
@@ -468,6 +470,7 @@ def convert(lead_id: int):
         except (StaleEditError, StaleDataError) as exc:
             db.session.rollback()
             flash(str(exc) if isinstance(exc, StaleEditError) else stale_message(), "danger")
+            form.version.data = str(db.session.get(Lead, lead_id).version)
         except LeadError as exc:
             db.session.rollback()
             apply_error(form, exc)

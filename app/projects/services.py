@@ -107,6 +107,7 @@ def create_project(
         project.id,
         changes=audit.snapshot(project, (*PROJECT_FIELDS, "stage")),
         summary=project.name,
+        user_id=actor.id,
     )
     return project
 
@@ -186,6 +187,7 @@ def move_stage(
         project.id,
         changes={"stage": [current.value, to.value]},
         summary=f"{project.name}：{current.label} → {to.label}",
+        user_id=actor.id,
     )
     return change
 
