@@ -355,7 +355,7 @@ def test_convert_lead_creates_a_project_in_the_attracting_library(app, two_depar
         intended_location="东城工业园",
     )
     visit = fl.visit(lead, by=alice)
-    project = services.convert_lead(lead, alice, {"is_key": True})
+    project = services.convert_lead(lead, factories.user("admin"), {"is_key": True})
     db.session.commit()
     assert project.stage is Stage.ATTRACTING and project.lead_id == lead.id
     assert project.company_id == lead.company_id and project.industry_id == industry.id

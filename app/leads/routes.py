@@ -445,6 +445,8 @@ def convert(lead_id: int):
         choices.owner_department_choices(current_user, lead.owner_department_id), _("请选择")
     )
     form.responsible_leader_id.choices = choices.with_blank(leader_choices())
+    if current_user.role is not Role.ADMIN:
+        del form.is_key
     if request.method == "GET":
         form.name.data = lead.title
         form.planned_investment.data = lead.intended_investment
@@ -460,7 +462,7 @@ def convert(lead_id: int):
             "location": form.location.data,
             "lead_department_id": form.lead_department_id.data,
             "responsible_leader_id": form.responsible_leader_id.data,
-            "is_key": form.is_key.data,
+            "is_key": "is_key" in form and form.is_key.data,
             "note": form.note.data,
         }
         try:

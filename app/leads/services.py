@@ -516,7 +516,9 @@ def convert_lead(lead: Lead, actor: User, data: dict[str, Any] | None = None) ->
     project_data = {**defaults, **{k: v for k, v in data.items() if v not in (None, "")}}
     project_data["company_id"] = lead.company_id
     if "is_key" in data:
-        project_data["is_key"] = bool(data["is_key"])
+        # As on the project form and in the API, only an admin makes a project
+        # key (a key project's leader is then the admin's to assign).
+        project_data["is_key"] = bool(data["is_key"]) and actor.role is Role.ADMIN
     name = (project_data.get("name") or "").strip()
     if not name:
         raise LeadError(_("请填写项目名称。"), "name")
