@@ -203,3 +203,17 @@ def test_sheet_queries_do_not_grow(client, login_as, count_queries):
     with count_queries() as many:
         client.get("/projects/service-day")
     assert many() == few() and many() <= 10
+
+
+def test_sheet_for_one_leader(client, login_as):
+    login_as("admin")
+    a = factories.user(Role.LEADER, name="阿领导")
+    b = factories.user(Role.LEADER, name="贝领导")
+    fp.complete_project(leader=a, name="甲项目")
+    fp.complete_project(leader=b, name="乙项目")
+    db.session.commit()
+    html = client.get(f"/projects/service-day?leader_id={a.id}").get_data(as_text=True)
+    assert "甲项目" in html and "乙项目" not in html
+    response = client.get(f"/projects/service-day.xlsx?leader_id={b.id}")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[2:]] == ["乙项目"]

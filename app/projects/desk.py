@@ -31,6 +31,10 @@ def _scalar(stmt: sa.Select) -> sa.ScalarSelect:
     return stmt.correlate(Project).scalar_subquery()
 
 
+def _problems(aggregate: Any) -> sa.Select:
+    return sa.select(aggregate).where(Problem.project_id == Project.id)
+
+
 def _row_columns(today: dt.date) -> list[Any]:
     """Correlated columns a desk or sheet row shows."""
     next_ms = (
@@ -48,17 +52,11 @@ def _row_columns(today: dt.date) -> list[Any]:
     return [
         _scalar(next_ms).label("next_milestone_id"),
         _scalar(last_update).label("last_update_id"),
-        _scalar(sa.select(sa.func.count(Problem.id)).where(Problem.project_id == Project.id, open_condition())).label(
-            "open_problems"
-        ),
-        _scalar(
-            sa.select(sa.func.count(Problem.id)).where(Problem.project_id == Project.id, overdue_condition(today))
-        ).label("overdue_problems"),
-        _scalar(
-            sa.select(sa.func.max(escalation_expression(today))).where(
-                Problem.project_id == Project.id, overdue_condition(today)
-            )
-        ).label("escalation"),
+        # Problem rules inside the aggregates, only `project_id` in WHERE, so
+        # the project's few problems are read by the project index.
+        _scalar(_problems(sa.func.count(sa.case((open_condition(), Problem.id))))).label("open_problems"),
+        _scalar(_problems(sa.func.count(sa.case((overdue_condition(today), Problem.id))))).label("overdue_problems"),
+        _scalar(_problems(sa.func.max(escalation_expression(today)))).label("escalation"),
         _scalar(
             sa.select(sa.func.count(Instruction.id)).where(
                 Instruction.project_id == Project.id, Instruction.acknowledged_at.is_(None)

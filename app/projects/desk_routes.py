@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from app import xlsx
 from app.db import db
-from app.models import Role, User
+from app.models import Project, Role, User
 from app.permissions import project_filter, role_required
 from app.projects import bp
 from app.projects.desk import default_week, leader_desk, service_sheet, week_of
@@ -49,9 +49,23 @@ def _week_start() -> dt.date:
     return default_week(today)
 
 
+def _leader_id() -> int | None:
+    try:
+        value = int(request.args.get("leader_id", ""))
+    except ValueError:
+        return None
+    return value if 0 < value < 2**31 else None
+
+
 def _sheet():
+    """The sheet for the week asked for (default: last week), optionally one
+    leader's projects only, within the user's data scope."""
     today = dt.date.today()
-    return service_sheet(_week_start(), today, [project_filter(current_user)]), today
+    conditions = [project_filter(current_user)]
+    leader_id = _leader_id()
+    if leader_id:
+        conditions.append(Project.responsible_leader_id == leader_id)
+    return service_sheet(_week_start(), today, conditions), today
 
 
 @bp.route("/service-day")
@@ -65,6 +79,8 @@ def service_day():
         prev_week=sheet.start - dt.timedelta(days=7),
         next_week=sheet.start + dt.timedelta(days=7),
         this_week=week_of(today)[0],
+        leaders=leader_choices(),
+        leader_id=_leader_id(),
     )
 
 

@@ -35,25 +35,25 @@ def _follow_through_days() -> int:
     return int(current_app.config.get("FOLLOW_THROUGH_DAYS", 30))
 
 
+# Uncorrelated INs: each set is built once per statement, so filtering a whole
+# library by completeness is one pass, not a probe per project and item.
+
+
 def leader_condition() -> sa.ColumnElement[bool]:
-    return (
-        sa.select(User.id)
-        .where(User.id == Project.responsible_leader_id, User.role == Role.LEADER, User.active.is_(True))
-        .exists()
-    )
+    return Project.responsible_leader_id.in_(sa.select(User.id).where(User.role == Role.LEADER, User.active.is_(True)))
 
 
 def team_condition() -> sa.ColumnElement[bool]:
     return sa.and_(
         Project.lead_department_id.is_not(None),
-        sa.select(project_team.c.user_id).where(project_team.c.project_id == Project.id).exists(),
+        Project.id.in_(sa.select(project_team.c.project_id)),
     )
 
 
 def plan_condition() -> sa.ColumnElement[bool]:
     return sa.and_(
         sa.func.length(sa.func.trim(sa.func.coalesce(Project.plan_text, ""))) > 0,
-        sa.select(Milestone.id).where(Milestone.project_id == Project.id).exists(),
+        Project.id.in_(sa.select(Milestone.project_id)),
     )
 
 
