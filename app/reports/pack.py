@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.db import db
 from app.models import Light, Project, TargetMetric, User
+from app.permissions import project_filter
 from app.projects.five_ones import rate_denominator
 from app.projects.lights import light_details, light_expression, light_rank
 from app.reports import funnel, keyprojects, library, targets
@@ -50,9 +51,11 @@ class MeetingPack:
     attention: list[AttentionRow]  # red and yellow key projects, by leader
 
 
-def _attention(q: ReportQuery) -> list[AttentionRow]:
+def _attention(q: ReportQuery, viewer: User | None = None) -> list[AttentionRow]:
     """Red and yellow key projects grouped by leader, red first; reasons for
-    the whole list in one more query."""
+    the whole list in one more query. Named projects are those `viewer` may
+    see (staff get district-wide figures as totals, never other departments'
+    project names)."""
     light = light_expression(q.today)
     leader = sa.orm.aliased(User)
     stmt = (
@@ -60,6 +63,7 @@ def _attention(q: ReportQuery) -> list[AttentionRow]:
         .outerjoin(leader, Project.responsible_leader_id == leader.id)
         .options(sa.orm.joinedload(Project.lead_department))
         .where(*project_conditions(q.filters), rate_denominator(), light.in_([Light.RED.value, Light.YELLOW.value]))
+        .where(project_filter(viewer) if viewer is not None else sa.true())
         .order_by(leader.name.is_(None), leader.name, light_rank(light), Project.name)
         .limit(ATTENTION_LIMIT)
     )
@@ -78,7 +82,7 @@ def _attention(q: ReportQuery) -> list[AttentionRow]:
     ]
 
 
-def meeting_pack(q: ReportQuery) -> MeetingPack:
+def meeting_pack(q: ReportQuery, viewer: User | None = None) -> MeetingPack:
     meeting = q.options.get("meeting", "weekly")
     flow = replace(q, options={"view": "flow"})
     year = replace(
@@ -98,7 +102,7 @@ def meeting_pack(q: ReportQuery) -> MeetingPack:
         library=library.library_report(q),
         ranking=targets.targets_report(year),
         key_projects=keyprojects.key_projects_report(q),
-        attention=_attention(q),
+        attention=_attention(q, viewer),
     )
 
 

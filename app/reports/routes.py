@@ -271,7 +271,7 @@ def pack_view():
     return _run(
         "reports/pack.html",
         parse,
-        pack.meeting_pack,
+        lambda q: pack.meeting_pack(q, current_user),
         pack.sheets,
         _("调度会材料"),
         "调度会材料",
