@@ -364,10 +364,27 @@ def test_access_matrix(client, login_as, actor):
     mismatches = []
     for row in sorted(TABLE, key=lambda r: (r.last, r.method != "GET")):
         path = _path(row, world.ids)
-        got = _outcome(_send(client, row, path, token))
+        response = _send(client, row, path, token)
+        got = _outcome(response)
         if got != row.expect[column]:
             mismatches.append(f"{row.method} {path}: expected {row.expect[column]}, got {got}")
+        mismatches += _header_problems(response, path, signed_in=user is not None and not row.last)
     assert not mismatches, f"{actor}:\n" + "\n".join(mismatches)
+
+
+def _header_problems(response, path: str, *, signed_in: bool) -> list[str]:
+    """Every answer, error pages included, carries a CSP without inline
+    script; what a signed-in person is shown is never cached."""
+    problems = []
+    csp = response.headers.get("Content-Security-Policy", "")
+    page_policy = "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    file_policy = csp.startswith("default-src 'none'")  # downloads: stricter still, nothing runs
+    if "unsafe-" in csp or not (page_policy or file_policy):
+        problems.append(f"{path}: CSP {csp!r}")
+    shown = response.mimetype in ("text/html", "application/json") or "spreadsheet" in (response.mimetype or "")
+    if signed_in and shown and response.status_code != 401 and response.headers.get("Cache-Control") != "no-store":
+        problems.append(f"{path}: Cache-Control {response.headers.get('Cache-Control')!r}")
+    return problems
 
 
 def test_every_route_has_a_row(app):
