@@ -10,9 +10,11 @@ Valid requests are steered towards records that exist (ids in the path and
 in bodies drawn mostly from the seeded records), so the fuzz reaches the
 services instead of stopping at 404 and "no such department".
 
-The number of examples per operation and mode is bounded
-(API_FUZZ_EXAMPLES, default 25) so the run stays within a few minutes on
-two cores; set it higher for a deeper run."""
+It runs as an admin (every write, valid and invalid requests) and as a
+staff member (the scope rules, valid requests). The number of examples per
+operation and mode is bounded (API_FUZZ_EXAMPLES, default 30; half that
+for the staff member) so the run stays within a few minutes on two cores;
+set it higher for a deeper run."""
 
 from __future__ import annotations
 
@@ -59,7 +61,7 @@ from tests import factories
 from tests import factories_leads as fl
 from tests import factories_projects as fp
 
-EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "30"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -70,9 +72,9 @@ CHECKS = [
 
 
 @pytest.fixture
-def district() -> int:
+def district() -> dict[str, int]:
     """Departments, people and a few records of every kind (small ids);
-    returns the acting admin's id."""
+    returns the ids of the actors: an admin and a staff member of 白沙镇."""
     admin = factories.user("admin", username="fuzz.admin")
     town, zone = factories.department("白沙镇"), factories.department("高新区管委会")
     staff = factories.user("staff", department=town, scope=DataScope.DEPARTMENT)
@@ -83,13 +85,13 @@ def district() -> int:
         fl.visit(lead, by=staff, visited_on=dt.date(2026, 1, 12))
     fl.lead(department=zone, status=LeadStatus.NEW)
     for stage in (Stage.PLANNING, Stage.ATTRACTING, Stage.SIGNED, Stage.CONSTRUCTION):
-        project = fp.project(stage=stage, department=town, leader=leader, team=[staff])
+        project = fp.project(stage=stage, department=town, leader=leader, team=[staff], is_key=stage is Stage.SIGNED)
         fp.progress(project, on=dt.date(2026, 2, 1), author=staff)
         fp.problem(project, status=ProblemStatus.ASSIGNED, department=zone, deadline=dt.date(2026, 3, 1))
         fp.agreement(project, signed_on=dt.date(2026, 2, 15), amount=Decimal("25000"))
     fp.project(stage=Stage.ATTRACTING, department=zone, is_key=False)
     db.session.commit()
-    return admin.id
+    return {"admin": admin.id, "staff": staff.id}
 
 
 def _ids(model: Any, *conditions: Any) -> list[int]:
@@ -153,7 +155,17 @@ def _steer(case: Any, data: Any, ids: dict[str, list[int]]) -> None:
             case.body[name] = data.draw(st.sampled_from(choices))
 
 
-def test_no_input_makes_the_api_fail(app, district, subtests):
+# The admin reaches every write; a staff member the scope rules (valid
+# requests only, fewer examples, to keep the run short).
+ACTORS = {
+    "admin": (Role.ADMIN, (GenerationMode.POSITIVE, GenerationMode.NEGATIVE), EXAMPLES),
+    "staff": (Role.STAFF, (GenerationMode.POSITIVE,), max(5, EXAMPLES // 2)),
+}
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+def test_no_input_makes_the_api_fail(app, district, subtests, actor):
+    role, modes, examples = ACTORS[actor]
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     # The token is ours to send (a fresh one per example), not generated.
     schema.config.generation.update(with_security_parameters=False)
@@ -161,19 +173,21 @@ def test_no_input_makes_the_api_fail(app, district, subtests):
     assert len(operations) >= 40  # every API route is in the document
     ids = _existing_ids()
     for operation in operations:
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            with subtests.test(msg=f"{operation.label} [{mode.value}]"):
+        for mode in modes:
+            with subtests.test(msg=f"{actor}: {operation.label} [{mode.value}]"):
                 try:
-                    _fuzz(operation, mode, district, ids)
+                    _fuzz(operation, mode, examples, district[actor], role, ids)
                 except Unsatisfiable:
                     # Nothing to make invalid (no parameters, no body).
                     assert mode is GenerationMode.NEGATIVE
 
 
-def _fuzz(operation: Any, mode: GenerationMode, admin_id: int, ids: dict[str, list[int]]) -> None:
+def _fuzz(
+    operation: Any, mode: GenerationMode, examples: int, user_id: int, role: Role, ids: dict[str, list[int]]
+) -> None:
     @given(case=operation.as_strategy(mode), data=st.data())
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         deadline=None,
         derandomize=True,
         database=None,
@@ -182,10 +196,12 @@ def _fuzz(operation: Any, mode: GenerationMode, admin_id: int, ids: dict[str, li
     def run(case: Any, data: Any) -> None:
         if mode is GenerationMode.POSITIVE:
             _steer(case, data, ids)
-        admin = db.session.get(User, admin_id)
-        assert admin.role is Role.ADMIN and admin.active
+        user = db.session.get(User, user_id)
+        # The run must not lock its own actor out (admins cannot demote or
+        # deactivate themselves; a staff member's account is admin's).
+        assert user.role is role and user.active
         # A fresh token per example: the run itself revokes tokens.
-        token, _row = issue_token(admin, "fuzz")
+        token, _row = issue_token(user, "fuzz")
         db.session.commit()
         # Each request in a context of its own, as in production (its own
         # app context, `g` and database session), like the test client's.
