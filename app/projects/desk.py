@@ -43,10 +43,12 @@ def _row_columns(today: dt.date) -> list[Any]:
         .order_by(Milestone.due_on, Milestone.id)
         .limit(1)
     )
+    # The maintained `last_progress_on` pins the day: an equality lookup,
+    # not a walk down every update of the project (or of the whole table).
     last_update = (
         sa.select(ProgressUpdate.id)
-        .where(ProgressUpdate.project_id == Project.id)
-        .order_by(ProgressUpdate.happened_on.desc(), ProgressUpdate.id.desc())
+        .where(ProgressUpdate.project_id == Project.id, ProgressUpdate.happened_on == Project.last_progress_on)
+        .order_by(ProgressUpdate.id.desc())
         .limit(1)
     )
     return [
