@@ -130,7 +130,7 @@ class ConvertIn(Strict):
     location: str | None = Field(None, max_length=200)
     lead_department_id: Id | None = Field(None, description="牵头部门；不填为线索的责任单位")
     responsible_leader_id: Id | None = None
-    is_key: bool = False
+    is_key: bool = Field(False, description="重点项目（仅管理员可设，其他人提交的值被忽略，同页面表单）")
     note: str | None = Field(None, max_length=2000)
 
 
