@@ -10,16 +10,28 @@ from app import create_app
 from config import TestingConfig
 
 
-def fresh_app(database_url: str) -> Flask:
-    """An app on `database_url`, emptied and migrated to head."""
+def sqlalchemy_url(database_url: str) -> str:
+    """`postgresql://…` spelled for psycopg 3; anything else unchanged."""
     if database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+        return "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    return database_url
+
+
+def open_app(database_url: str) -> Flask:
+    """An app on an existing (seeded) database, left as it is."""
+    database_url = sqlalchemy_url(database_url)
 
     class BenchConfig(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         TESTING = False
 
-    app = create_app(BenchConfig)
+    return create_app(BenchConfig)
+
+
+def fresh_app(database_url: str) -> Flask:
+    """An app on `database_url`, emptied and migrated to head."""
+    database_url = sqlalchemy_url(database_url)
+    app = open_app(database_url)
     with app.app_context():
         from flask_migrate import upgrade
 

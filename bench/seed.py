@@ -3,6 +3,12 @@ executemany in chunks, no ORM objects), consistent with the maintained
 columns the app relies on (funnel dates, last visit, search text, stage
 dates), on SQLite and PostgreSQL alike.
 
+Besides the core tables it fills what the benchmarked pages show: company
+tiers, visits that belong to a converted lead's project (some with a leader
+present), staff with the `own` data scope, funds received, leaders'
+instructions and this year's targets. Those extras draw from a random
+stream of their own, so the core rows stay what they were.
+
     python -m bench.seed --size L --database-url postgresql://…
 """
 
@@ -29,6 +35,8 @@ from app.models import (
     DataScope,
     Department,
     DepartmentKind,
+    Funding,
+    Instruction,
     Lead,
     LeadStatus,
     LeadStatusChange,
@@ -42,8 +50,11 @@ from app.models import (
     Role,
     Stage,
     StageChange,
+    Target,
+    TargetMetric,
     User,
     Visit,
+    company_tier,
     project_team,
 )
 from app.reference import ensure_reference_data
@@ -84,6 +95,7 @@ def seed(size_name: str, *, today: dt.date | None = None, rng_seed: int = 7) -> 
     size = SIZES[size_name]
     today = today or dt.date.today()
     rng = random.Random(rng_seed)
+    extra = random.Random(rng_seed + 1)  # the extras' own stream
     started = time.perf_counter()
     ensure_reference_data()
     db.session.flush()
@@ -127,6 +139,8 @@ def seed(size_name: str, *, today: dt.date | None = None, rng_seed: int = 7) -> 
             role = Role.STAFF
             dept = dept_ids[i % len(dept_ids)]
             scope = DataScope.DEPARTMENT_TREE if i % 10 == 0 else DataScope.DEPARTMENT
+            if i % 10 == 5:
+                scope = DataScope.OWN
         user_rows.append(
             {
                 "id": i,
@@ -250,18 +264,26 @@ def seed(size_name: str, *, today: dt.date | None = None, rng_seed: int = 7) -> 
     _insert(Lead.__table__, lead_rows)
     _insert(LeadStatusChange.__table__, change_rows)
 
-    # Visits spread over contacted leads.
+    # Visits spread over contacted leads; a converted lead's visits from its
+    # conversion on belong to its project too (projects are numbered in the
+    # order of the converted leads, below).
     contacted_leads = [r for r in lead_rows if r["contacted_on"]]
+    project_of_lead = {r["id"]: number for number, r in enumerate((r for r in lead_rows if r["converted_on"]), start=1)}
     visit_rows = []
     for i in range(1, size.visits + 1):
         lead = contacted_leads[i % len(contacted_leads)]
         visited = lead["contacted_on"] + dt.timedelta(days=rng.randint(0, 60))
         visited = min(visited, today)
         follow = visited + dt.timedelta(days=rng.randint(1, 30)) if i % 3 == 0 else None
+        project_id = project_of_lead.get(lead["id"])
+        if project_id is not None and (project_id > size.projects or visited < lead["converted_on"]):
+            project_id = None
         visit_rows.append(
             {
                 "id": i,
                 "lead_id": lead["id"],
+                "project_id": project_id,
+                "leader_present_id": extra.choice(leader_ids) if extra.random() < 0.05 else None,
                 "department_id": lead["owner_department_id"],
                 "visited_on": visited,
                 "kind_id": rng.choice(refs[RefKind.VISIT_KIND]),
@@ -273,7 +295,6 @@ def seed(size_name: str, *, today: dt.date | None = None, rng_seed: int = 7) -> 
                 "updated_at": now,
             }
         )
-    _insert(Visit.__table__, visit_rows)
 
     # Projects: from converted leads first, the rest planned (谋划) by departments.
     converted_leads = [r for r in lead_rows if r["converted_on"]]
@@ -385,6 +406,7 @@ def seed(size_name: str, *, today: dt.date | None = None, rng_seed: int = 7) -> 
     _insert(project_team, team_rows)
     _insert(Milestone.__table__, milestone_rows)
     _insert(ProgressUpdate.__table__, update_rows)
+    _insert(Visit.__table__, visit_rows)  # after the projects some of them belong to
 
     signed_projects = [p for p in project_rows if p["signed_on"]]
     agreement_rows = []
@@ -431,6 +453,7 @@ def seed(size_name: str, *, today: dt.date | None = None, rng_seed: int = 7) -> 
             }
         )
     _insert(Problem.__table__, problem_rows)
+    extras = _seed_extras(extra, today, now, refs, company_rows, project_rows, dept_ids)
     db.session.commit()
     _reset_sequences()
     counts = {
@@ -442,9 +465,93 @@ def seed(size_name: str, *, today: dt.date | None = None, rng_seed: int = 7) -> 
         "projects": len(project_rows),
         "agreements": len(agreement_rows),
         "problems": len(problem_rows),
+        **extras,
         "seconds": round(time.perf_counter() - started, 1),
     }
     return counts
+
+
+def _seed_extras(
+    rng: random.Random,
+    today: dt.date,
+    now: dt.datetime,
+    refs: dict[RefKind, list[int]],
+    company_rows: list[dict[str, Any]],
+    project_rows: list[dict[str, Any]],
+    dept_ids: list[int],
+) -> dict[str, int]:
+    """Company tiers, funds received, instructions and this year's targets."""
+    tier_rows = []
+    for company in company_rows:
+        if rng.random() < 0.12:
+            for tier_id in rng.sample(refs[RefKind.TIER], rng.choice((1, 1, 2))):
+                tier_rows.append({"company_id": company["id"], "tier_id": tier_id})
+    _insert(company_tier, tier_rows)
+
+    funding_rows = []
+    for project in project_rows:
+        if not project["landed_on"]:
+            continue
+        month = project["landed_on"].replace(day=1)
+        for _ in range(rng.randint(1, 6)):
+            if month > today:
+                break
+            funding_rows.append(
+                {
+                    "project_id": project["id"],
+                    "month": month,
+                    "amount": Decimal(rng.randint(100, 20_000)),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+    _insert(Funding.__table__, funding_rows)
+
+    instruction_rows = []
+    for project in project_rows:
+        if project["is_key"] and project["id"] % 5 == 0:
+            issued = now - dt.timedelta(days=rng.randint(0, 60))
+            acknowledged = rng.random() < 0.5
+            instruction_rows.append(
+                {
+                    "project_id": project["id"],
+                    "leader_id": project["responsible_leader_id"],
+                    "issued_at": issued,
+                    "text": "加快要素保障，按节点推进。",
+                    "acknowledged_at": issued + dt.timedelta(days=1) if acknowledged else None,
+                    "acknowledgement": "已收到，抓紧落实。" if acknowledged else None,
+                }
+            )
+    _insert(Instruction.__table__, instruction_rows)
+
+    per_department = {
+        TargetMetric.SIGNED_PROJECTS: 5,
+        TargetMetric.SIGNED_AMOUNT: 500_000,
+        TargetMetric.BILLION_PROJECTS: 2,
+        TargetMetric.FUNDS_RECEIVED: 50_000,
+        TargetMetric.LEADS_COLLECTED: 300,
+        TargetMetric.VISITS: 1_500,
+    }
+    target_rows = [
+        {
+            "year": today.year,
+            "department_id": dept_id,
+            "metric": metric,
+            "value": Decimal(value),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for dept_id in [None, *dept_ids]
+        for metric, value in per_department.items()
+    ]
+    _insert(Target.__table__, target_rows)
+    return {
+        "company_tiers": len(tier_rows),
+        "fundings": len(funding_rows),
+        "instructions": len(instruction_rows),
+        "targets": len(target_rows),
+    }
 
 
 def _reset_sequences() -> None:

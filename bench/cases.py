@@ -1,0 +1,170 @@
+"""What the benchmark measures: the personas (role and data scope) and the
+pages, each page for every persona whose view of it differs.
+
+Personas are chosen from the seeded data: the admin, the viewer, the leader
+responsible for the most projects, and staff with each data scope
+(department, department_tree, own) in the department holding the most leads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+from app.db import db
+from app.models import Company, DataScope, Department, Lead, Project, RefItem, RefKind, Role, Stage, User
+
+PERSONAS = ("admin", "leader", "staff_department", "staff_tree", "staff_own", "viewer")
+PERSONA_LABELS = {
+    "admin": "admin/all",
+    "leader": "leader",
+    "staff_department": "staff/department",
+    "staff_tree": "staff/department_tree",
+    "staff_own": "staff/own",
+    "viewer": "viewer",
+}
+EVERYONE = PERSONAS
+# Reports show district-wide numbers to every role: one persona each kind.
+REPORT_PERSONAS = ("admin", "staff_department")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Ids the page URLs need, found in the seeded database."""
+
+    users: dict[str, str]  # persona → username
+    busiest_leader_id: int
+    industry_id: int
+    company_id: int
+    export_from: dt.date
+    export_rows: int
+
+
+@dataclass(frozen=True)
+class Case:
+    key: str
+    label: str
+    kind: str  # "list" (paginated) | "page" | "report" | "export"
+    url: Callable[[Context, str], str]  # (context, persona) → URL
+    personas: tuple[str, ...] = EVERYONE
+    floor: str | None = None  # key in bench.floors.FLOORS
+
+
+def _q(path: str, **args: object) -> str:
+    return f"{path}?{urlencode(args)}" if args else path
+
+
+def _desk(ctx: Context, persona: str) -> str:
+    return "/projects/desk" if persona == "leader" else _q("/projects/desk", leader_id=ctx.busiest_leader_id)
+
+
+CASES: list[Case] = [
+    Case(
+        "leads.filtered",
+        "线索列表（筛选）",
+        "list",
+        lambda c, p: _q("/leads/", status="open", industry_id=c.industry_id, sort="-received"),
+    ),
+    Case("leads.keyword", "线索列表（关键词 华润科技）", "list", lambda c, p: _q("/leads/", q="华润科技")),
+    Case("leads.pinyin", "线索列表（拼音首字母 hrkj）", "list", lambda c, p: _q("/leads/", q="hrkj")),
+    Case("projects.library", "项目库（招引库）", "list", lambda c, p: _q("/projects/", library="attracting")),
+    Case("problems.ledger", "问题台账", "list", lambda c, p: "/problems/"),
+    Case("agreements.fulfilment", "履约跟踪", "list", lambda c, p: "/agreements/"),
+    Case("home", "首页（领导：工作台）", "page", lambda c, p: "/"),
+    Case("desk", "领导工作台", "page", _desk, personas=("admin", "leader", "viewer")),
+    Case("company", "企业页", "page", lambda c, p: f"/companies/{c.company_id}"),
+    Case(
+        "report.funnel_cohort",
+        "招商漏斗（批次）",
+        "report",
+        lambda c, p: _q("/reports/funnel", view="cohort"),
+        REPORT_PERSONAS,
+        "funnel_cohort",
+    ),
+    Case(
+        "report.funnel_flow",
+        "招商漏斗（流量）",
+        "report",
+        lambda c, p: _q("/reports/funnel", view="flow"),
+        REPORT_PERSONAS,
+        "funnel_flow",
+    ),
+    Case("report.library", "四库统计", "report", lambda c, p: "/reports/library", REPORT_PERSONAS, "library"),
+    Case("report.ranking", "目标考核排名", "report", lambda c, p: "/reports/targets", REPORT_PERSONAS, "ranking"),
+    Case(
+        "export.leads",
+        "线索导出 Excel",
+        "export",
+        lambda c, p: _q("/leads/export.xlsx", received_from=c.export_from.isoformat()),
+        ("admin",),
+    ),
+]
+
+
+def _first(stmt: sa.Select) -> str:
+    value = db.session.scalar(stmt.limit(1))
+    if value is None:
+        raise RuntimeError(f"the seeded data has no user for: {stmt}")
+    return value
+
+
+def context(export_rows: int = 10_000) -> Context:
+    """Find the personas and ids in the seeded database (app context)."""
+    busiest_dept = db.session.scalar(
+        sa.select(Lead.owner_department_id)
+        .group_by(Lead.owner_department_id)
+        .order_by(sa.func.count().desc(), Lead.owner_department_id)
+        .limit(1)
+    )
+    parent_ids = sa.select(Department.parent_id).where(Department.parent_id.is_not(None))
+    staff = sa.select(User.username).where(User.role == Role.STAFF, User.active.is_(True))
+    leader_load = (
+        sa.select(Project.responsible_leader_id, sa.func.count().label("n"))
+        .where(Project.stage != Stage.EXITED, Project.archived_at.is_(None))
+        .group_by(Project.responsible_leader_id)
+        .subquery()
+    )
+    busiest_leader = db.session.execute(
+        sa.select(User.id, User.username)
+        .join(leader_load, leader_load.c.responsible_leader_id == User.id)
+        .where(User.role == Role.LEADER)
+        .order_by(leader_load.c.n.desc(), User.id)
+        .limit(1)
+    ).one()
+    users = {
+        "admin": _first(sa.select(User.username).where(User.role == Role.ADMIN).order_by(User.id)),
+        "viewer": _first(sa.select(User.username).where(User.role == Role.VIEWER).order_by(User.id)),
+        "leader": busiest_leader.username,
+        "staff_department": _first(
+            staff.where(User.scope == DataScope.DEPARTMENT, User.department_id == busiest_dept).order_by(User.id)
+        ),
+        "staff_tree": _first(
+            staff.where(User.scope == DataScope.DEPARTMENT_TREE).order_by(
+                User.department_id.in_(parent_ids).desc(), User.id
+            )
+        ),
+        "staff_own": _first(staff.where(User.scope == DataScope.OWN).order_by(User.id)),
+    }
+    industry_id = db.session.scalar(
+        sa.select(RefItem.id).where(RefItem.kind == RefKind.INDUSTRY).order_by(RefItem.sort_order, RefItem.id).limit(1)
+    )
+    # The company with the most leads: the heaviest company page.
+    company_id = db.session.scalar(
+        sa.select(Lead.company_id)
+        .join(Company, Company.id == Lead.company_id)
+        .group_by(Lead.company_id)
+        .order_by(sa.func.count().desc(), Lead.company_id)
+        .limit(1)
+    )
+    # The receipt date from which about `export_rows` leads were received.
+    dates = sa.select(Lead.received_on).where(Lead.archived_at.is_(None)).order_by(Lead.received_on.desc())
+    total = db.session.scalar(sa.select(sa.func.count(Lead.id)).where(Lead.archived_at.is_(None))) or 0
+    export_from = db.session.scalar(dates.offset(min(export_rows, total) - 1).limit(1))
+    rows = db.session.scalar(
+        sa.select(sa.func.count(Lead.id)).where(Lead.archived_at.is_(None), Lead.received_on >= export_from)
+    )
+    return Context(users, busiest_leader.id, industry_id, company_id, export_from, int(rows or 0))

@@ -1,0 +1,178 @@
+"""The benchmark's table and target checks, from a result (the JSON that
+bench/run.py writes). Also renders a result file as a Markdown table:
+
+    python -m bench.report bench/results/<file>.json [--size L] [--markdown]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from bench.cases import PERSONA_LABELS
+
+LIST_MS = 30.0  # every list page at L, every role and scope
+LIST_QUERIES = 10
+GROWTH = 1.5  # paginated pages: median at L ÷ median at S
+FLOOR_RATIO = 1.5  # reports: page ÷ SQL floor at L
+REPORT_MS = 300.0  # reports at L on PostgreSQL
+KEYWORD_MS = 100.0  # keyword search incl. pinyin initials at L
+IMPORT_S = 30.0
+EXPORT_S = 5.0
+
+HEAD = ("page", "role", "size", "median ms", "p95 ms", "queries", "÷ floor", "L ÷ S")
+
+
+def line(row: dict[str, Any]) -> str:
+    """One measurement as it is taken (progress output)."""
+    ratio = f" ÷floor {row['floor_ratio']:.2f}" if row.get("floor_ratio") else ""
+    status = "" if row["status"] == 200 else f" HTTP {row['status']}"
+    return (
+        f"  {row['size']} {row['case']:<22} {PERSONA_LABELS[row['persona']]:<22} "
+        f"median {row['median_ms']:>8.1f}  p95 {row['p95_ms']:>8.1f}  q {row['queries']:>2}{ratio}{status}"
+    )
+
+
+def growth(result: dict[str, Any]) -> dict[tuple[str, str], float]:
+    """(case, persona) → median at L ÷ median at S."""
+    medians: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    for row in result["results"]:
+        if row["status"] == 200:
+            medians[(row["case"], row["persona"])][row["size"]] = row["median_ms"]
+    return {key: sizes["L"] / sizes["S"] for key, sizes in medians.items() if "L" in sizes and sizes.get("S")}
+
+
+def _cells(result: dict[str, Any], sizes: tuple[str, ...]) -> list[tuple[str, ...]]:
+    ratios = growth(result)
+    rows = []
+    for row in result["results"]:
+        if row["size"] not in sizes:
+            continue
+        key = (row["case"], row["persona"])
+        label = row["label"] + (f"（{row['rows']} 行）" if row.get("rows") else "")
+        rows.append(
+            (
+                label,
+                PERSONA_LABELS[row["persona"]],
+                row["size"],
+                f"{row['median_ms']:.1f}" if row["status"] == 200 else f"HTTP {row['status']}",
+                f"{row['p95_ms']:.1f}" if row["status"] == 200 else "",
+                str(row["queries"]),
+                f"{row['floor_ratio']:.2f}" if row.get("floor_ratio") else "",
+                f"{ratios[key]:.2f}" if row["size"] == "L" and key in ratios else "",
+            )
+        )
+    return rows
+
+
+def table(result: dict[str, Any], sizes: tuple[str, ...] = ("S", "M", "L")) -> str:
+    """The plain-text table: page, role, size, median, p95, queries, ratios."""
+    rows = _cells(result, sizes)
+    widths = [max(_width(r[i]) for r in [HEAD, *rows]) for i in range(len(HEAD))]
+    out = [f"== {result['database']} ({result.get('server', '')}) — {result['machine']['cpu']}"]
+    out.append("  ".join(_pad(h, w) for h, w in zip(HEAD, widths, strict=True)))
+    for r in rows:
+        out.append("  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)))
+    for name, floor in sorted(result.get("sizes", {}).get("L", {}).get("floors", {}).items()):
+        out.append(f"SQL floor at L, {name}: {floor['median_ms']:.1f} ms")
+    return "\n".join(out)
+
+
+def markdown(result: dict[str, Any], sizes: tuple[str, ...] = ("L",)) -> str:
+    rows = _cells(result, sizes)
+    out = ["| " + " | ".join(HEAD) + " |", "|" + "|".join("---" for _ in HEAD) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def check_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every target of issue 9 this result can judge: met or missed, and by what."""
+    checks: list[dict[str, Any]] = []
+    postgres = result["database"] == "postgresql"
+
+    def add(target: str, subject: str, value: float, limit: float, unit: str = "") -> None:
+        checks.append(
+            {"target": target, "subject": subject, "value": round(value, 2), "limit": limit, "met": value <= limit}
+        )
+
+    at_l = [r for r in result["results"] if r["size"] == "L" and r["status"] == 200]
+    for row in at_l:
+        who = f"{row['case']} {PERSONA_LABELS[row['persona']]}"
+        if row["kind"] == "list":
+            add("list ≤ 30 ms at L", who, row["median_ms"], LIST_MS)
+            add("list ≤ 10 queries", who, row["queries"], LIST_QUERIES)
+        if row["case"] in ("leads.keyword", "leads.pinyin"):
+            add("keyword search ≤ 100 ms at L", who, row["median_ms"], KEYWORD_MS)
+        if row["kind"] == "report":
+            if row.get("floor_ratio"):
+                add("report ÷ floor ≤ 1.5 at L", who, row["floor_ratio"], FLOOR_RATIO)
+            if postgres:
+                add("report ≤ 300 ms at L (PostgreSQL)", who, row["median_ms"], REPORT_MS)
+        if row["kind"] == "export":
+            add("export of 10k rows ≤ 5 s", f"{who} ({row.get('rows')} rows)", row["median_ms"] / 1000, EXPORT_S)
+    kinds = {(r["case"], r["persona"]): r["kind"] for r in result["results"]}
+    for (case, persona), ratio in sorted(growth(result).items()):
+        if kinds.get((case, persona)) == "list":
+            add("paginated growth L ÷ S ≤ 1.5", f"{case} {PERSONA_LABELS[persona]}", ratio, GROWTH)
+    imported = result.get("import")
+    if imported:
+        add("import of 10k rows ≤ 30 s", f"{imported['rows']} rows, ok={imported['ok']}", imported["total_s"], IMPORT_S)
+    for name, floor in result.get("sizes", {}).get("L", {}).get("floors", {}).items():
+        checks.append(
+            {
+                "target": "floor computes the report's numbers",
+                "subject": name,
+                "value": len(floor["problems"]),
+                "limit": 0,
+                "met": not floor["problems"],
+            }
+        )
+    return checks
+
+
+def targets_text(result: dict[str, Any]) -> str:
+    checks = result.get("targets") or check_targets(result)
+    missed = [c for c in checks if not c["met"]]
+    out = [f"targets: {len(checks) - len(missed)} of {len(checks)} met"]
+    for c in missed:
+        out.append(f"  MISSED {c['target']}: {c['subject']} = {c['value']} (limit {c['limit']})")
+    load = result.get("load_test")
+    if load:
+        for page, stats in load.get("pages", {}).items():
+            out.append(
+                f"gunicorn ×{load.get('workers')} + locust ({load.get('users')} users, {load.get('seconds')} s): "
+                f"{page}: {stats.get('rps', 0):.1f} req/s, median {stats.get('median_ms')} ms, "
+                f"p95 {stats.get('p95_ms')} ms, failures {stats.get('failures')}"
+            )
+    memory = result.get("sizes", {}).get("L", {}).get("export_memory")
+    if memory:
+        out.append(f"export memory at L: peak {memory['peak_mb']} MB (tracemalloc) for {memory['rows']} rows")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--size", default="S,M,L")
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args()
+    result = json.loads(args.path.read_text())
+    sizes = tuple(s.strip().upper() for s in args.size.split(","))
+    print(markdown(result, sizes) if args.markdown else table(result, sizes))
+    print(targets_text(result))
+
+
+if __name__ == "__main__":
+    main()
