@@ -39,7 +39,8 @@
       color: palette,
       tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { top: 0 },
-      grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
+      // Room above the plot for the legend and the labels over the tallest bars.
+      grid: { left: 8, right: 16, bottom: 8, top: 48, containLabel: true },
       xAxis: horizontal ? valueAxis : categoryAxis,
       yAxis: horizontal ? (function () { var a = categoryAxis; a.inverse = true; a.axisLabel = { interval: 0 }; return a; })() : valueAxis,
       series: d.series.map(function (s) {
