@@ -73,7 +73,12 @@ def index():
     for message in errors:
         flash(message, "warning")
     today = dt.date.today()
-    page = paginate(queries.lead_query(current_user, filters, today), *page_args(), scalars=False)
+    page = paginate(
+        queries.lead_query(current_user, filters, today),
+        *page_args(),
+        scalars=False,
+        count=queries.lead_count(current_user, filters, today),
+    )
     refs = choices.ref_lists(RefKind.SOURCE, RefKind.INDUSTRY, RefKind.TIER)
     departments = choices.filter_department_choices(current_user)
     owners = choices.filter_owner_choices(current_user)

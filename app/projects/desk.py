@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from app.db import db
-from app.models import Instruction, Milestone, Problem, ProblemStatus, ProgressUpdate, Project, Stage, User
+from app.models import Instruction, Light, Milestone, Problem, ProblemStatus, ProgressUpdate, Project, Stage, User
 from app.problems.rules import Escalation, escalation_expression, open_condition, overdue_condition
 from app.projects.lights import LightInfo, light_details, light_expression, light_rank
 
@@ -140,12 +140,23 @@ class Desk:
         }
 
 
+LIGHT_ORDER = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2, None: 3}
+
+
+def _desk_order(row: DeskRow) -> tuple[Any, ...]:
+    """Red → yellow → green → no light, then the nearest open milestone,
+    then the largest investment."""
+    due = row.next_milestone.due_on if row.next_milestone else None
+    project = row.project
+    return (LIGHT_ORDER[row.light.light], due is None, due or dt.date.min, -project.planned_investment, project.id)
+
+
 def leader_desk(leader: User, today: dt.date) -> Desk:
-    """The desk of `leader` (five queries, whatever the number of projects)."""
-    light = light_expression(today)
-    next_due = _scalar(
-        sa.select(sa.func.min(Milestone.due_on)).where(Milestone.project_id == Project.id, Milestone.done_on.is_(None))
-    )
+    """The desk of `leader` (five queries, whatever the number of projects).
+
+    Rows are put in order here, from the lights and milestones already read
+    for them: sorting in SQL by the light expression evaluated it (and its
+    table-wide sub-selects) once per rank, several times per desk."""
     stmt = (
         sa.select(Project, *_row_columns(today))
         .options(orm.joinedload(Project.lead_department))
@@ -154,9 +165,8 @@ def leader_desk(leader: User, today: dt.date) -> Desk:
             Project.stage != Stage.EXITED,
             Project.archived_at.is_(None),
         )
-        .order_by(light_rank(light), next_due.is_(None), next_due, Project.planned_investment.desc(), Project.id)
     )
-    rows = _build_rows(db.session.execute(stmt).unique().all(), today)
+    rows = sorted(_build_rows(db.session.execute(stmt).unique().all(), today), key=_desk_order)
     waiting = list(
         db.session.scalars(
             sa.select(Problem)
