@@ -94,3 +94,9 @@ regen-initial-migration: venv
 	$(BIN)/ruff format migrations/versions >/dev/null
 	DATABASE_URL=sqlite:////tmp/zs-regen.sqlite3 $(FLASK) db upgrade
 	DATABASE_URL=sqlite:////tmp/zs-regen.sqlite3 $(FLASK) db check
+
+# PNGs of the main pages from a fresh demo district into docs/screenshots/
+# (Playwright is a dev requirement; needs Debian's chromium and fonts-noto-cjk,
+# and chromium-l10n for Chinese date pickers).
+screenshots: dev-venv assets translations
+	$(BIN)/python scripts/screenshots.py
