@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -164,89 +165,100 @@ def test_admin_converts_the_lead_to_a_key_project_and_completes_the_five_ones(pa
 # --- 3. the leader's instruction, the team's acknowledgement, a problem and the light ---
 
 
+def desk_section(page: Any) -> Any:
+    return page.locator("section", has=page.locator("#desk-title"))
+
+
 def desk_light(page: Any, project: str) -> str:
     """The light the leader's desk (wide layout) shows for a project."""
-    row = page.locator("#desk-title").locator("xpath=ancestor::section").locator("table tbody tr", has_text=project)
+    row = desk_section(page).locator("table tbody tr", has_text=project)
     assert row.count() == 1, f"{project} is not on the desk"
     return row.locator(".light-badge").inner_text().strip()
 
 
-def test_leader_instructs_team_acknowledges_problem_is_raised_and_closed_light_follows(page, live_server):
-    console = Console(page)
+@pytest.fixture
+def colleague(browser: Any) -> Iterator[Any]:
+    """A second person at their own computer (a browser context of its own)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(15000)
+    yield context.new_page()
+    context.close()
+
+
+def test_leader_instructs_team_acknowledges_problem_is_raised_and_closed_light_follows(page, colleague, live_server):
+    leader, staff = page, colleague
+    consoles = [Console(leader), Console(staff)]
     project = arrange_key_project(live_server)
     in_ten_days = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    sign_in(leader, live_server, "leader")
+    sign_in(staff, live_server, "staff")
 
     # The leader finds the project on the desk of the home page, green.
-    sign_in(page, live_server, "leader")
-    assert desk_light(page, project.name) == "绿灯"
-    page.locator("#desk-title").locator("xpath=ancestor::section").get_by_role("link", name=project.name).first.click()
-    page.wait_for_url(live_server.path(f"/projects/{project.id}"))
-    assert page.locator(".project-light").inner_text().startswith("绿灯")
-    instructions = page.locator("#instructions")
+    assert desk_light(leader, project.name) == "绿灯"
+    desk_section(leader).get_by_role("link", name=project.name).first.click()
+    leader.wait_for_url(live_server.path(f"/projects/{project.id}"))
+    assert leader.locator(".project-light").inner_text().startswith("绿灯")
+    instructions = leader.locator("#instructions")
     instructions.get_by_label("批示内容").fill("请专班本周内对接企业总部，尽快确定选址。")
     instructions.get_by_role("button", name="发出批示").click()
-    assert "批示已发出，待工作专班签收" in flash(page)
-    assert "待工作专班签收" in page.locator("#instructions").inner_text()
+    assert "批示已发出，待工作专班签收" in flash(leader)
+    assert "待工作专班签收" in leader.locator("#instructions").inner_text()
 
     # The team member sees it waiting on the home page and acknowledges it.
-    sign_out(page, live_server)
-    sign_in(page, live_server, "staff")
-    waiting = page.locator("section", has_text="待签收的领导批示")
+    staff.reload()
+    waiting = staff.locator("section", has_text="待签收的领导批示")
     assert "请专班本周内对接企业总部" in waiting.inner_text()
     waiting.get_by_role("link", name=project.name).click()
-    page.wait_for_url(live_server.path(f"/projects/{project.id}#instructions"))
-    item = page.locator("#instructions li", has_text="请专班本周内对接企业总部")
+    staff.wait_for_url(live_server.path(f"/projects/{project.id}#instructions"))
+    item = staff.locator("#instructions li", has_text="请专班本周内对接企业总部")
     item.get_by_placeholder("落实情况（可选）").fill("已约定下周三赴企业总部对接。")
     item.get_by_role("button", name="签收").click()
-    assert "已签收批示" in flash(page)
-    assert "已签收：孙丽娜" in page.locator("#instructions").inner_text()
+    assert "已签收批示" in flash(staff)
+    assert "已签收：孙丽娜" in staff.locator("#instructions").inner_text()
 
     # A problem raised from the project page turns the light yellow.
-    problems = page.locator("#problems")
+    problems = staff.locator("#problems")
     problems.get_by_label("问题类别").select_option(label="土地")
     problems.get_by_label("问题描述").fill("意向地块尚未完成收储，需自然资源部门协调。")
     problems.get_by_role("button", name="上报问题").click()
-    page.wait_for_url(re.compile(r"/problems/\d+$"))
-    problem_url = page.url
-    assert "问题已上报，等待交办" in flash(page)
-    page.get_by_role("link", name=project.name).first.click()
-    light = page.locator(".project-light")
+    staff.wait_for_url(re.compile(r"/problems/\d+$"))
+    problem_url = staff.url
+    assert "问题已上报，等待交办" in flash(staff)
+    staff.get_by_role("link", name=project.name).first.click()
+    light = staff.locator(".project-light")
     assert light.inner_text().startswith("黄灯")
     assert "问题" in light.inner_text()
 
-    # The leader sees yellow on the desk, and assigns the problem.
-    sign_out(page, live_server)
-    sign_in(page, live_server, "leader")
-    assert desk_light(page, project.name) == "黄灯"
-    page.goto(problem_url)
-    assign = page.locator("form", has=page.get_by_role("button", name="交办"))
+    # The leader sees yellow on the desk, and assigns the problem from it.
+    nav_to(leader, "工作台")
+    assert desk_light(leader, project.name) == "黄灯"
+    desk_section(leader).get_by_role("link", name=re.compile(f"{project.name}：意向地块")).click()
+    assert leader.url == problem_url
+    assign = leader.locator("form", has=leader.get_by_role("button", name="交办"))
     assign.get_by_label("责任部门").select_option(label=project.department)
     assign.get_by_label("办理时限").fill(in_ten_days)
     assign.get_by_role("button", name="交办").click()
-    assert "已交办" in flash(page)
+    assert "已交办" in flash(leader)
 
     # The responsible department answers it from its home page.
-    sign_out(page, live_server)
-    sign_in(page, live_server, "staff")
-    page.locator("section", has_text="交办我部门的问题").get_by_role("link", name=re.compile(project.name)).click()
-    assert page.url == problem_url
-    page.get_by_label("办理结果").fill("已协调区自然资源局，地块收储本月完成。")
-    page.get_by_role("button", name="提交反馈").click()
-    assert "已反馈办理结果，等待销号" in flash(page)
+    nav_to(staff, "工作台")
+    staff.locator("section", has_text="交办我部门的问题").get_by_role("link", name=re.compile(project.name)).click()
+    assert staff.url == problem_url
+    staff.get_by_label("办理结果").fill("已协调区自然资源局，地块收储本月完成。")
+    staff.get_by_role("button", name="提交反馈").click()
+    assert "已反馈办理结果，等待销号" in flash(staff)
 
     # The leader accepts the answer (销号) from the desk; the light is green again.
-    sign_out(page, live_server)
-    sign_in(page, live_server, "leader")
-    page.locator("#desk-title").locator("xpath=ancestor::section").get_by_role(
-        "link", name=re.compile(f"{project.name}：意向地块")
-    ).click()
-    assert page.url == problem_url
-    page.get_by_role("button", name="确认解决，销号").click()
-    assert "问题已销号" in flash(page)
-    assert page.locator(".problem-status", has_text="已销号").is_visible()
-    nav_to(page, "工作台")
-    assert desk_light(page, project.name) == "绿灯"
-    console.assert_clean()
+    nav_to(leader, "工作台")
+    desk_section(leader).get_by_role("link", name=re.compile(f"{project.name}：意向地块")).click()
+    assert leader.url == problem_url
+    leader.get_by_role("button", name="确认解决，销号").click()
+    assert "问题已销号" in flash(leader)
+    assert leader.locator(".problem-status", has_text="已销号").is_visible()
+    nav_to(leader, "工作台")
+    assert desk_light(leader, project.name) == "绿灯"
+    for console in consoles:
+        console.assert_clean()
 
 
 # --- 4. a signed agreement with its scan, downloaded by the leader only -------------------
@@ -527,7 +539,7 @@ def test_leader_and_admin_journey_pages_fit_a_phone(quick_phone, live_server):
     records = arrange_agreement_and_problem(live_server, project.id)
 
     sign_in(phone, live_server, "leader")
-    desk = phone.locator("#desk-title").locator("xpath=ancestor::section")
+    desk = desk_section(phone)
     assert desk.get_by_role("link", name=project.name).first.is_visible()  # the phone list, not the table
     check_phone_page(phone)
     for path in ("/projects/desk", f"/projects/{project.id}", f"/problems/{records.problem_id}"):
