@@ -15,7 +15,7 @@ from app import xlsx
 from app.db import db
 from app.lookups import department_choices, ref_choices
 from app.models import Problem, ProblemEvent, ProblemStatus, RefKind
-from app.pagination import page_args, paginate
+from app.pagination import page_args
 from app.permissions import (
     can_accept_problem,
     can_assign_problem,
@@ -27,7 +27,7 @@ from app.permissions import (
 )
 from app.problems import bp, services
 from app.problems.forms import AnswerForm, AssignForm, ProblemForm, ReturnForm, StepForm
-from app.problems.ledger import ProblemFilters, ledger_statement, ledger_summary
+from app.problems.ledger import ProblemFilters, ledger_page, ledger_statement, ledger_summary
 from app.problems.rules import Escalation, days_overdue, escalation_of
 from app.projects.pages import render_detail
 from app.projects.routes import load_project
@@ -49,12 +49,13 @@ def index():
     today = dt.date.today()
     filters = ProblemFilters.from_args(request.args)
     conditions = filters.conditions(current_user, today)
-    page = paginate(ledger_statement(conditions, today), *page_args(), scalars=False)
+    summary = ledger_summary(conditions, today)
+    page = ledger_page(conditions, today, *page_args(), total=summary.total)
     return render_template(
         "problems/list.html",
         page=page,
         filters=filters,
-        summary=ledger_summary(conditions, today),
+        summary=summary,
         statuses=list(ProblemStatus),
         levels=[level for level in Escalation if level is not Escalation.NONE],
         as_of=today,
