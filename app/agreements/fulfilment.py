@@ -23,7 +23,9 @@ from sqlalchemy.orm import aliased, joinedload
 
 from app.agreements.counting import signed_amount_subquery
 from app.agreements.funding import funding_rate, received_subquery
+from app.db import db
 from app.models import Agreement, Project, Stage, User
+from app.pagination import Page
 from app.permissions import project_filter
 
 
@@ -100,11 +102,15 @@ def committed_date_expression(column: str, name: str) -> sa.ScalarSelect:
     )
 
 
-def fulfilment_query(user: User, filters: FulfilmentFilters, today: dt.date) -> sa.Select:
+def fulfilment_query(
+    user: User, filters: FulfilmentFilters, today: dt.date, project_ids: list[int] | None = None
+) -> sa.Select:
     """Rows: (Project, first_signed_on, agreement_count, signed_amount,
-    committed_construction_on, committed_production_on, received)."""
-    signed = signed_amount_subquery()
-    received = received_subquery()
+    committed_construction_on, committed_production_on, received) — of the
+    projects `project_ids` only when given (the sums then read only their
+    agreements and funds)."""
+    signed = signed_amount_subquery(project_ids=project_ids)
+    received = received_subquery(project_ids=project_ids)
     construction = committed_date_expression("committed_construction_on", "committed_construction_on")
     production = committed_date_expression("committed_production_on", "committed_production_on")
     stmt = (
@@ -122,10 +128,21 @@ def fulfilment_query(user: User, filters: FulfilmentFilters, today: dt.date) -> 
         .options(joinedload(Project.lead_department), joinedload(Project.responsible_leader))
         .where(project_filter(user), Project.archived_at.is_(None))
     )
+    if project_ids is not None:
+        stmt = stmt.where(Project.id.in_(project_ids))
+    return stmt.where(*_filter_conditions(filters, construction, production, today)).order_by(
+        signed.c.first_signed_on.desc(), Project.id.desc()
+    )
+
+
+def _filter_conditions(
+    filters: FulfilmentFilters, construction: Any, production: Any, today: dt.date
+) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
     if filters.department_id:
-        stmt = stmt.where(Project.lead_department_id == filters.department_id)
+        conditions.append(Project.lead_department_id == filters.department_id)
     if filters.event_id:
-        stmt = stmt.where(
+        conditions.append(
             sa.exists().where(
                 Agreement.project_id == Project.id,
                 Agreement.signing_event_id == filters.event_id,
@@ -134,16 +151,52 @@ def fulfilment_query(user: User, filters: FulfilmentFilters, today: dt.date) -> 
         )
     if filters.q:
         like = f"%{filters.q}%"
-        stmt = stmt.where(sa.or_(Project.name.ilike(like), Project.search_text.ilike(like)))
+        conditions.append(sa.or_(Project.name.ilike(like), Project.search_text.ilike(like)))
     if filters.overdue_only:
-        stmt = stmt.where(
-            Project.stage != Stage.EXITED,
-            sa.or_(
-                sa.and_(Project.construction_on.is_(None), construction.element < today),
-                sa.and_(Project.production_on.is_(None), production.element < today),
-            ),
+        conditions.extend(
+            [
+                Project.stage != Stage.EXITED,
+                sa.or_(
+                    sa.and_(Project.construction_on.is_(None), construction.element < today),
+                    sa.and_(Project.production_on.is_(None), production.element < today),
+                ),
+            ]
         )
-    return stmt.order_by(signed.c.first_signed_on.desc(), Project.id.desc())
+    return conditions
+
+
+def fulfilment_page(user: User, filters: FulfilmentFilters, today: dt.date, page: int, per_page: int) -> Page:
+    """One page of the list: the count and the page's project ids from the
+    projects and their first signing date alone, then the full rows of
+    those projects (sums over their own agreements and funds only) — not
+    every signed project's sums to show twenty."""
+    first = (
+        sa.select(Agreement.project_id, sa.func.min(Agreement.signed_on).label("first_signed_on"))
+        .where(Agreement.archived_at.is_(None))
+        .group_by(Agreement.project_id)
+        .subquery("first_signed")
+    )
+    construction = committed_date_expression("committed_construction_on", "committed_construction_on")
+    production = committed_date_expression("committed_production_on", "committed_production_on")
+    base = (
+        sa.select(Project.id)
+        .join(first, first.c.project_id == Project.id)
+        .where(
+            project_filter(user),
+            Project.archived_at.is_(None),
+            *_filter_conditions(filters, construction, production, today),
+        )
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+    ids = list(
+        db.session.scalars(
+            base.order_by(first.c.first_signed_on.desc(), Project.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    rows = db.session.execute(fulfilment_query(user, filters, today, ids)).unique().all() if ids else []
+    return Page(items=list(rows), page=page, per_page=per_page, total=total)
 
 
 def to_rows(result_rows: list[Any], today: dt.date) -> list[FulfilmentRow]:

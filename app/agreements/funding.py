@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
@@ -56,9 +57,12 @@ def parse_month(raw: str | None) -> dt.date | None:
         return None
 
 
-def received_subquery(as_of: dt.date | None = None, name: str = "received") -> sa.Subquery:
+def received_subquery(
+    as_of: dt.date | None = None, name: str = "received", project_ids: Collection[int] | None = None
+) -> sa.Subquery:
     """`project_id`, `received` (sum of funds, 万元), `last_month`: one row per
-    project with funding (up to the month of `as_of` when given)."""
+    project with funding (up to the month of `as_of` when given; of the
+    projects `project_ids` only when given)."""
     stmt = sa.select(
         Funding.project_id,
         sa.func.sum(Funding.amount).label("received"),
@@ -66,6 +70,8 @@ def received_subquery(as_of: dt.date | None = None, name: str = "received") -> s
     ).group_by(Funding.project_id)
     if as_of is not None:
         stmt = stmt.where(Funding.month <= first_of_month(as_of))
+    if project_ids is not None:
+        stmt = stmt.where(Funding.project_id.in_(project_ids))
     return stmt.subquery(name)
 
 

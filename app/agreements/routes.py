@@ -30,9 +30,10 @@ from app.permissions import project_filter, require
 def _filters() -> fulfilment.FulfilmentFilters:
     def as_id(name: str) -> int | None:
         try:
-            return int(request.args.get(name) or 0) or None
+            value = int(request.args.get(name) or 0)
         except ValueError:
             return None
+        return value if 0 < value < 2**31 else None
 
     return fulfilment.FulfilmentFilters(
         department_id=as_id("department"),
@@ -47,7 +48,7 @@ def _filters() -> fulfilment.FulfilmentFilters:
 def index():
     filters = _filters()
     today = dt.date.today()
-    page = paginate(fulfilment.fulfilment_query(current_user, filters, today), *page_args(), scalars=False)
+    page = fulfilment.fulfilment_page(current_user, filters, today, *page_args())
     return render_template(
         "agreements/index.html",
         page=page,
