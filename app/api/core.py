@@ -145,7 +145,10 @@ def operation(
                     raw = {k: v if len(v) > 1 else v[0] for k, v in request.args.to_dict(flat=False).items()}
                     kwargs["query"] = query.model_validate(raw)
                 if body is not None:
-                    payload = request.get_json(silent=True)
+                    try:
+                        payload = request.get_json(silent=True)
+                    except RecursionError:  # nested thousands deep: not a body of ours
+                        payload = None
                     if not isinstance(payload, dict):
                         return error_response(400, "请求体必须是 JSON 对象（Content-Type: application/json）。")
                     kwargs["body"] = body.model_validate(payload)

@@ -89,7 +89,7 @@ def index():
         raw = (request.args.get(name) or "").strip()
         if not raw:
             continue
-        if not raw.isdigit():
+        if not (raw.isdecimal() and int(raw) < 2**31):
             problems.append(_("筛选条件「%(v)s」无效，已忽略。", v=raw[:20]))
         elif name == "tier_id":
             stmt = stmt.where(
@@ -283,9 +283,9 @@ def check():
     code = cc.clean(raw_code)
     code_problem = cc.problem(code) if code else None
     dept_raw = request.args.get("owner_department_id") or ""
-    department_id = int(dept_raw) if dept_raw.isdigit() else current_user.department_id
+    department_id = int(dept_raw) if dept_raw.isdecimal() and int(dept_raw) < 2**31 else current_user.department_id
     exclude = request.args.get("exclude_id") or ""
-    exclude_id = int(exclude) if exclude.isdigit() else None
+    exclude_id = int(exclude) if exclude.isdecimal() and int(exclude) < 2**31 else None
     matches = services.find_matches(name, code, exclude_id=exclude_id)
     # Search by pinyin initials or part of the name too, to pick a company on file.
     query = " ".join(name.split())
@@ -440,7 +440,7 @@ def merge_into(company_id: int):
     form = MergeForm()
     other = None
     raw = request.values.get("other_id") or ""
-    if raw.isdigit():
+    if raw.isdecimal() and int(raw) < 2**31:
         other = db.session.get(Company, int(raw))
         if (
             other is None

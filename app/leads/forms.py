@@ -50,7 +50,7 @@ class LeadForm(BaseForm):
 
     def company_id_value(self) -> int | None:
         raw = (self.company_id.data or "").strip()
-        return int(raw) if raw.isdigit() else None
+        return int(raw) if raw.isdecimal() and int(raw) < 2**31 else None
 
 
 class VisitForm(BaseForm):

@@ -125,7 +125,7 @@ def parse_filters(args: MultiDict[str, str], user: User) -> tuple[LeadFilters, l
         if name == "owner_id" and raw == "me":
             filters.owner_id = user.id
             continue
-        if raw.isdigit() and 0 < int(raw) < 2**31:
+        if raw.isdecimal() and 0 < int(raw) < 2**31:
             setattr(filters, name, int(raw))
         else:
             errors.append(_("%(label)s编号「%(value)s」无效，已忽略。", label=labels[name], value=raw[:20]))
@@ -152,7 +152,7 @@ def parse_filters(args: MultiDict[str, str], user: User) -> tuple[LeadFilters, l
 
     raw = (args.get("no_visit_days") or "").strip()
     if raw:
-        if raw.isdigit() and 1 <= int(raw) <= 3650:
+        if raw.isdecimal() and 1 <= int(raw) <= 3650:
             filters.no_visit_days = int(raw)
         else:
             errors.append(_("“未拜访天数”应为 1–3650 的整数，已忽略。"))

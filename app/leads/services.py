@@ -251,8 +251,8 @@ def resolve_company(
     }
 
     company: Company | None = None
-    if choice.isdigit():
-        company = live(db.session.get(Company, int(choice)))
+    if choice.isdecimal():
+        company = live(db.session.get(Company, int(choice))) if int(choice) < 2**31 else None
         if company is None:
             raise LeadError(_("所选企业不存在，请重新选择。"), "company_name")
     elif data.get("company_id"):

@@ -184,7 +184,7 @@ def visits_list():
     for name, column in (("department_id", Visit.department_id), ("kind_id", Visit.kind_id)):
         raw = (args.get(name) or "").strip()
         if raw:
-            if raw.isdigit():
+            if raw.isdecimal() and int(raw) < 2**31:
                 stmt = stmt.where(column == int(raw))
             else:
                 problems.append(_("筛选条件「%(v)s」无效，已忽略。", v=raw[:20]))

@@ -27,7 +27,7 @@ def desk():
     raw = request.args.get("leader_id")
     if raw:
         try:
-            chosen = db.session.get(User, int(raw))
+            chosen = db.session.get(User, int(raw)) if 0 < int(raw) < 2**31 else None
         except (TypeError, ValueError):
             chosen = None
         if chosen is None or chosen.role is not Role.LEADER:
