@@ -1,11 +1,16 @@
 """Error pages: HTML in Chinese for pages, JSON for /api; never a bare 500
-for bad input (CSRF failures, oversized bodies, stale edits)."""
+for bad input (CSRF failures, oversized bodies, stale edits), and a clean
+503 while the database is unreachable (a restart, a network cut): the pool
+pre-pings, so the app serves again as soon as the database is back."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from contextlib import suppress
+
+from flask import Flask, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.db import db
@@ -51,6 +56,22 @@ def register(app: Flask) -> None:
         custom = exc.description if exc.description != type(exc).description else None
         return render_error(status, custom)
 
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError):
+        if not database_unavailable(exc):
+            return server_error(exc)
+        with suppress(Exception):  # the connection is gone; the pool replaces it
+            db.session.rollback()
+        # Nothing below may touch the database again (the page, the headers):
+        # answer as to a visitor who is not signed in.
+        g._login_user = app.login_manager.anonymous_user()
+        app.logger.warning("Database unavailable on %s: %s", request.path, exc.orig or exc)
+        message = _("数据库暂时无法连接，请稍后重试。如刚提交了表单，请稍后刷新页面核对是否已保存。")
+        response = make_response(render_error(503, message))
+        response.headers["Retry-After"] = "5"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     @app.errorhandler(Exception)
     def server_error(exc: Exception):
         db.session.rollback()
@@ -58,3 +79,9 @@ def register(app: Flask) -> None:
             raise exc
         app.logger.exception("Unhandled error on %s", request.path)
         return render_error(500)
+
+
+def database_unavailable(exc: DBAPIError) -> bool:
+    """Lost or refused connections (and SQLite's busy database) — not bugs
+    such as a constraint violation, which stay a 500."""
+    return isinstance(exc, OperationalError) or bool(exc.connection_invalidated)
