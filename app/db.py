@@ -54,6 +54,14 @@ def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> sa.Enum:
     )
 
 
+def trigram_index(name: str, column: str) -> sa.Index:
+    """An index that serves `LIKE '%term%'` / `ILIKE` keyword search: on
+    PostgreSQL a GIN trigram index (the pg_trgm extension, which
+    migrations/env.py creates); on SQLite a plain index on the column (a
+    narrower scan, the same name so models and migrations agree)."""
+    return sa.Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
+
+
 def enable_sqlite_pragmas(engine: sa.Engine) -> None:
     """Foreign keys on for every SQLite connection; WAL for file databases."""
     if engine.dialect.name != "sqlite":

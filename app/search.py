@@ -24,12 +24,17 @@ def search_text(*names: str | None) -> str:
     return " ".join(dict.fromkeys(p for p in parts if p))[:1000]
 
 
-def keyword_condition(column: sa.ColumnElement[str], keyword: str) -> sa.ColumnElement[bool]:
+def keyword_condition(
+    column: sa.ColumnElement[str], keyword: str, *, ignore_case: bool = False
+) -> sa.ColumnElement[bool]:
     """Every whitespace-separated term of `keyword` occurs in `column`
-    (LIKE metacharacters in the keyword are escaped)."""
+    (LIKE metacharacters in the keyword are escaped). `ignore_case` for a
+    column that is not stored lower-case: ILIKE, which PostgreSQL's trigram
+    indexes serve (where `lower(column) LIKE` would read every row)."""
     terms = unicodedata.normalize("NFKC", keyword).lower().split()
     conditions = []
     for term in terms[:5]:
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(column.like(f"%{escaped}%", escape="\\"))
+        like = column.ilike if ignore_case else column.like
+        conditions.append(like(f"%{escaped}%", escape="\\"))
     return sa.and_(*conditions) if conditions else sa.true()

@@ -47,6 +47,11 @@ def run_migrations_online() -> None:
         if is_sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
+        elif connection.dialect.name == "postgresql":
+            # The keyword-search trigram indexes (app.db.trigram_index) need
+            # pg_trgm (a trusted extension since PostgreSQL 13).
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            connection.commit()
         try:
             context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
             with context.begin_transaction():

@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 from werkzeug.datastructures import MultiDict
 
 from app.leads.clocks import overdue_condition, overdue_expr, stale_condition, stale_expr
@@ -238,16 +238,18 @@ def lead_conditions(user: User, filters: LeadFilters, today: dt.date) -> list[sa
 
 def keyword_filter(q: str) -> sa.ColumnElement[bool]:
     """Every term matches the company (name, pinyin, initials, credit code)
-    or the lead's title."""
-    return sa.and_(
-        *(
-            sa.or_(
-                Lead.company_id.in_(sa.select(Company.id).where(keyword_condition(Company.search_text, term))),
-                keyword_condition(sa.func.lower(Lead.title), term),
-            )
-            for term in q.split()[:5]
-        )
-    )
+    or the lead's title. Each term is one set of lead ids — the leads of the
+    matching companies UNION the leads whose title matches — so that both
+    halves can use an index (PostgreSQL's trigram indexes); an OR of the two
+    would read every lead."""
+    conditions = []
+    for term in q.split()[:5]:
+        other = aliased(Lead)
+        companies = sa.select(Company.id).where(keyword_condition(Company.search_text, term))
+        by_company = sa.select(other.id).where(other.company_id.in_(companies))
+        by_title = sa.select(other.id).where(keyword_condition(other.title, term, ignore_case=True))
+        conditions.append(Lead.id.in_(sa.union(by_company, by_title)))
+    return sa.and_(*conditions)
 
 
 def describe(filters: LeadFilters, names: dict[str, dict[int, str]]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import db, enum_column, utcnow
+from app.db import db, enum_column, trigram_index, utcnow
 from app.models.enums import ConflictStatus
 from app.models.mixins import ArchiveMixin, CreatedByMixin, TimestampMixin
 
@@ -28,6 +28,7 @@ company_tier = sa.Table(
 
 class Company(TimestampMixin, ArchiveMixin, CreatedByMixin, db.Model):
     __tablename__ = "company"
+    __table_args__ = (trigram_index("ix_company_search_text_trgm", "search_text"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)

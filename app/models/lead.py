@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Money, db, enum_column, utcnow
+from app.db import Money, db, enum_column, trigram_index, utcnow
 from app.models.enums import LeadStatus
 from app.models.mixins import ArchiveMixin, CreatedByMixin, TimestampMixin, VersionedMixin
 
@@ -25,6 +25,7 @@ class Lead(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.Mode
         sa.CheckConstraint("intended_investment >= 0", name="intended_investment_nonnegative"),
         sa.Index("ix_lead_dept_received", "owner_department_id", "received_on"),
         sa.Index("ix_lead_status_received", "status", "received_on"),
+        trigram_index("ix_lead_title_trgm", "title"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

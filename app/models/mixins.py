@@ -39,4 +39,5 @@ class VersionedMixin:
 class CreatedByMixin:
     @declared_attr
     def created_by_id(cls) -> Mapped[Optional[int]]:  # noqa: N805
-        return mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+        # Indexed: the `own` data scope and "created by me" filter on it.
+        return mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Money, Quantity, db, enum_column, utcnow
+from app.db import Money, Quantity, db, enum_column, trigram_index, utcnow
 from app.models.enums import Stage
 from app.models.mixins import ArchiveMixin, CreatedByMixin, TimestampMixin, VersionedMixin
 
@@ -39,6 +39,7 @@ class Project(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.M
         sa.CheckConstraint("expected_output IS NULL OR expected_output >= 0", name="expected_output_nonnegative"),
         sa.CheckConstraint("expected_tax IS NULL OR expected_tax >= 0", name="expected_tax_nonnegative"),
         sa.Index("ix_project_stage_dept", "stage", "lead_department_id"),
+        trigram_index("ix_project_search_text_trgm", "search_text"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:38:54.865102
+Create Date: 2026-11-23 02:05:07.879402
 
 """
 
@@ -253,10 +253,18 @@ def upgrade():
     )
     with op.batch_alter_table("company", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_company_archived_at"), ["archived_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_company_created_by_id"), ["created_by_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_company_first_department_id"), ["first_department_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_company_industry_id"), ["industry_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_company_merged_into_id"), ["merged_into_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_company_normalized_name"), ["normalized_name"], unique=False)
+        batch_op.create_index(
+            "ix_company_search_text_trgm",
+            ["search_text"],
+            unique=False,
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        )
 
     op.create_table(
         "import_batch",
@@ -302,6 +310,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signing_event")),
     )
     with op.batch_alter_table("signing_event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_signing_event_created_by_id"), ["created_by_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_signing_event_held_on"), ["held_on"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_signing_event_organizer_department_id"), ["organizer_department_id"], unique=False
@@ -410,6 +419,7 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_lead_company_id"), ["company_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_contacted_on"), ["contacted_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_converted_on"), ["converted_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_lead_created_by_id"), ["created_by_id"], unique=False)
         batch_op.create_index("ix_lead_dept_received", ["owner_department_id", "received_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_has_conflict"), ["has_conflict"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_industry_id"), ["industry_id"], unique=False)
@@ -422,6 +432,13 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_lead_source_id"), ["source_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_status"), ["status"], unique=False)
         batch_op.create_index("ix_lead_status_received", ["status", "received_on"], unique=False)
+        batch_op.create_index(
+            "ix_lead_title_trgm",
+            ["title"],
+            unique=False,
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        )
 
     op.create_table(
         "company_conflict",
@@ -627,6 +644,7 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_project_archived_at"), ["archived_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_project_company_id"), ["company_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_project_construction_on"), ["construction_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_project_created_by_id"), ["created_by_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_project_industry_id"), ["industry_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_project_is_key"), ["is_key"], unique=False)
         batch_op.create_index(batch_op.f("ix_project_landed_on"), ["landed_on"], unique=False)
@@ -637,6 +655,13 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_project_planned_investment"), ["planned_investment"], unique=False)
         batch_op.create_index(batch_op.f("ix_project_production_on"), ["production_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_project_responsible_leader_id"), ["responsible_leader_id"], unique=False)
+        batch_op.create_index(
+            "ix_project_search_text_trgm",
+            ["search_text"],
+            unique=False,
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        )
         batch_op.create_index(batch_op.f("ix_project_signed_on"), ["signed_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_project_stage"), ["stage"], unique=False)
         batch_op.create_index("ix_project_stage_dept", ["stage", "lead_department_id"], unique=False)
@@ -703,6 +728,7 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_agreement_committed_production_on"), ["committed_production_on"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_agreement_created_by_id"), ["created_by_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_agreement_kind"), ["kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_agreement_project_id"), ["project_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_agreement_signed_on"), ["signed_on"], unique=False)
@@ -729,6 +755,7 @@ def upgrade():
         sa.UniqueConstraint("project_id", "month", name="uq_funding_project_month"),
     )
     with op.batch_alter_table("funding", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_funding_created_by_id"), ["created_by_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_funding_month"), ["month"], unique=False)
         batch_op.create_index(batch_op.f("ix_funding_project_id"), ["project_id"], unique=False)
 
@@ -1004,6 +1031,7 @@ def upgrade():
     )
     with op.batch_alter_table("visit", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_visit_archived_at"), ["archived_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_visit_created_by_id"), ["created_by_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_visit_department_id"), ["department_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_visit_follow_up_on"), ["follow_up_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_visit_kind_id"), ["kind_id"], unique=False)
@@ -1094,6 +1122,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_visit_kind_id"))
         batch_op.drop_index(batch_op.f("ix_visit_follow_up_on"))
         batch_op.drop_index(batch_op.f("ix_visit_department_id"))
+        batch_op.drop_index(batch_op.f("ix_visit_created_by_id"))
         batch_op.drop_index(batch_op.f("ix_visit_archived_at"))
 
     op.drop_table("visit")
@@ -1144,6 +1173,7 @@ def downgrade():
     with op.batch_alter_table("funding", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_funding_project_id"))
         batch_op.drop_index(batch_op.f("ix_funding_month"))
+        batch_op.drop_index(batch_op.f("ix_funding_created_by_id"))
 
     op.drop_table("funding")
     with op.batch_alter_table("agreement", schema=None) as batch_op:
@@ -1151,6 +1181,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_agreement_signed_on"))
         batch_op.drop_index(batch_op.f("ix_agreement_project_id"))
         batch_op.drop_index(batch_op.f("ix_agreement_kind"))
+        batch_op.drop_index(batch_op.f("ix_agreement_created_by_id"))
         batch_op.drop_index(batch_op.f("ix_agreement_committed_production_on"))
         batch_op.drop_index(batch_op.f("ix_agreement_committed_construction_on"))
         batch_op.drop_index(batch_op.f("ix_agreement_archived_at"))
@@ -1160,6 +1191,9 @@ def downgrade():
         batch_op.drop_index("ix_project_stage_dept")
         batch_op.drop_index(batch_op.f("ix_project_stage"))
         batch_op.drop_index(batch_op.f("ix_project_signed_on"))
+        batch_op.drop_index(
+            "ix_project_search_text_trgm", postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"}
+        )
         batch_op.drop_index(batch_op.f("ix_project_responsible_leader_id"))
         batch_op.drop_index(batch_op.f("ix_project_production_on"))
         batch_op.drop_index(batch_op.f("ix_project_planned_investment"))
@@ -1170,6 +1204,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_project_landed_on"))
         batch_op.drop_index(batch_op.f("ix_project_is_key"))
         batch_op.drop_index(batch_op.f("ix_project_industry_id"))
+        batch_op.drop_index(batch_op.f("ix_project_created_by_id"))
         batch_op.drop_index(batch_op.f("ix_project_construction_on"))
         batch_op.drop_index(batch_op.f("ix_project_company_id"))
         batch_op.drop_index(batch_op.f("ix_project_archived_at"))
@@ -1190,6 +1225,7 @@ def downgrade():
 
     op.drop_table("company_conflict")
     with op.batch_alter_table("lead", schema=None) as batch_op:
+        batch_op.drop_index("ix_lead_title_trgm", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"})
         batch_op.drop_index("ix_lead_status_received")
         batch_op.drop_index(batch_op.f("ix_lead_status"))
         batch_op.drop_index(batch_op.f("ix_lead_source_id"))
@@ -1202,6 +1238,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_lead_industry_id"))
         batch_op.drop_index(batch_op.f("ix_lead_has_conflict"))
         batch_op.drop_index("ix_lead_dept_received")
+        batch_op.drop_index(batch_op.f("ix_lead_created_by_id"))
         batch_op.drop_index(batch_op.f("ix_lead_converted_on"))
         batch_op.drop_index(batch_op.f("ix_lead_contacted_on"))
         batch_op.drop_index(batch_op.f("ix_lead_company_id"))
@@ -1215,6 +1252,7 @@ def downgrade():
     with op.batch_alter_table("signing_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_signing_event_organizer_department_id"))
         batch_op.drop_index(batch_op.f("ix_signing_event_held_on"))
+        batch_op.drop_index(batch_op.f("ix_signing_event_created_by_id"))
 
     op.drop_table("signing_event")
     with op.batch_alter_table("import_batch", schema=None) as batch_op:
@@ -1222,10 +1260,14 @@ def downgrade():
 
     op.drop_table("import_batch")
     with op.batch_alter_table("company", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_company_search_text_trgm", postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"}
+        )
         batch_op.drop_index(batch_op.f("ix_company_normalized_name"))
         batch_op.drop_index(batch_op.f("ix_company_merged_into_id"))
         batch_op.drop_index(batch_op.f("ix_company_industry_id"))
         batch_op.drop_index(batch_op.f("ix_company_first_department_id"))
+        batch_op.drop_index(batch_op.f("ix_company_created_by_id"))
         batch_op.drop_index(batch_op.f("ix_company_archived_at"))
 
     op.drop_table("company")
