@@ -127,14 +127,15 @@ def measure_key(view: str, step: str) -> str:
 def funnel_report(q: ReportQuery) -> FunnelReport:
     view = q.options.get("view", "cohort")
     steps: list[FunnelStep] = []
-    split: dict[str, dict[Any, m.Total]] = {}
+    measures = [m.build(measure_key(view, key), q) for key in STEP_KEYS]
+    # Every step by department in one query per kind of record; a record has
+    # one department, so a step's total is the sum of its rows.
+    split: dict[str, dict[Any, m.Total]] = dict(zip(STEP_KEYS, m.by_many(measures, "department"), strict=True))
     first: int | None = None
     previous: int | None = None
     for key, label, kind, _reached in STEPS:
         mkey = measure_key(view, key)
-        measure = m.build(mkey, q)
-        t = m.total(measure)
-        split[key] = m.by(measure, "department")
+        t = m.summed(split[key], with_amount=True)
         first = t.count if first is None else first
         steps.append(
             FunnelStep(

@@ -74,8 +74,10 @@ class LibraryReport:
 
 def _split(q: ReportQuery, keys: list[str], dim: str, names: dict[int, str]) -> Table:
     built = [m.build(key, q) for key in keys]
-    splits = [m.by(measure, dim) for measure in built]
-    totals = [m.total(measure) for measure in built]
+    # One query for all the measures; a project has one department and one
+    # industry, so the totals are the sums of the rows.
+    splits = m.by_many(built, dim)
+    totals = [m.summed(split, measure.amount is not None) for split, measure in zip(splits, built, strict=True)]
     rows = []
     for key_value in ordered_keys({k for s in splits for k in s}, names):
         cells = [

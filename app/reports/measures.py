@@ -96,6 +96,120 @@ def by(measure: Measure, dim_name: str) -> dict[Any, Total]:
     return {row.k: _total_from(row, measure.amount is not None) for row in db.session.execute(stmt)}
 
 
+# --- several measures in one query ---------------------------------------------
+#
+# A report shows several measures over the same records (the funnel's steps,
+# the four libraries): the same table, joins and filters, each adding a
+# condition of its own. Asking for them one by one scans the table once per
+# measure; `by_many` and `total_many` put each such group into one GROUP BY
+# with one CASE per measure, so the table is read once. Measures that do not
+# share their table and joins still run on their own: the numbers are the
+# same either way (the drill-down keeps using each measure alone).
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    try:
+        return bool(a.compare(b))
+    except (AttributeError, NotImplementedError, TypeError):
+        return False
+
+
+def _joins_for(measure: Measure, dim_name: str | None) -> list[tuple[Any, Any]]:
+    joins = list(measure.joins)
+    if dim_name is not None:
+        joins.extend(j for j in measure.dims[dim_name].joins if not any(j is k for k in joins))
+    return joins
+
+
+def _fits(group: Measure, measure: Measure, dim_name: str | None) -> bool:
+    """Can `measure` be read in the same query as `group`'s first measure?"""
+    if measure.base is not group.base or not _same(measure.counted_expr, group.counted_expr):
+        return False
+    mine, theirs = _joins_for(measure, dim_name), _joins_for(group, dim_name)
+    if len(mine) != len(theirs) or any(
+        a[0] is not b[0] or not _same(a[1], b[1]) for a, b in zip(mine, theirs, strict=True)
+    ):
+        return False
+    return dim_name is None or _same(measure.dims[dim_name].column, group.dims[dim_name].column)
+
+
+def _batched(measures: list[Measure], dim_name: str | None) -> list[dict[Any, Total]]:
+    results: list[dict[Any, Total] | None] = [None] * len(measures)
+    groups: list[list[int]] = []
+    for index, measure in enumerate(measures):
+        for group in groups:
+            if _fits(measures[group[0]], measure, dim_name):
+                group.append(index)
+                break
+        else:
+            groups.append([index])
+    for group in groups:
+        for index, split in zip(group, _run_group([measures[i] for i in group], dim_name), strict=True):
+            results[index] = split
+    return [r if r is not None else {} for r in results]
+
+
+def _run_group(group: list[Measure], dim_name: str | None) -> list[dict[Any, Total]]:
+    first = group[0]
+    common = [c for c in first.conditions if all(any(_same(c, o) for o in m.conditions) for m in group[1:])]
+    extras = [[c for c in m.conditions if not any(_same(c, k) for k in common)] for m in group]
+    counted = first.counted_expr
+    dim = first.dims[dim_name] if dim_name is not None else None
+    # Rows are one per counted record unless something else is counted or
+    # the dimension fans out: then distinct, as `total` / `by` count.
+    distinct = first.counted is not None or bool(dim and dim.joins)
+    columns: list[Any] = [dim.column.label("k")] if dim is not None else []
+    for index, (measure, extra) in enumerate(zip(group, extras, strict=True)):
+        condition = sa.and_(*extra) if extra else None
+        target = sa.case((condition, counted)) if condition is not None else counted
+        columns.append(sa.func.count(sa.distinct(target) if distinct else target).label(f"n{index}"))
+        if measure.amount is not None:
+            amount = sa.case((condition, measure.amount)) if condition is not None else measure.amount
+            columns.append(sa.func.sum(amount).label(f"a{index}"))
+    stmt = sa.select(*columns).select_from(first.base)
+    for target_table, onclause in _joins_for(first, dim_name):
+        stmt = stmt.outerjoin(target_table, onclause)
+    stmt = stmt.where(*common, counted.is_not(None))
+    if all(extras):
+        stmt = stmt.where(sa.or_(*[sa.and_(*extra) for extra in extras]))
+    if dim is not None:
+        stmt = stmt.group_by(dim.column)
+    splits: list[dict[Any, Total]] = [{} for _ in group]
+    for row in db.session.execute(stmt):
+        key = row.k if dim is not None else None
+        for index, measure in enumerate(group):
+            count = int(getattr(row, f"n{index}") or 0)
+            amount = None
+            if measure.amount is not None:
+                raw = getattr(row, f"a{index}")
+                amount = Decimal(raw) if raw is not None else ZERO
+            if dim is None or count:
+                splits[index][key] = Total(count, amount)
+    return splits
+
+
+def by_many(measures: list[Measure], dim_name: str) -> list[dict[Any, Total]]:
+    """`by(measure, dim_name)` for each measure, in as few queries as their
+    tables and joins allow (one per group)."""
+    return _batched(measures, dim_name)
+
+
+def total_many(measures: list[Measure]) -> list[Total]:
+    """`total(measure)` for each measure, in as few queries as possible."""
+    splits = _batched(measures, None)
+    return [split.get(None) or Total.empty(m.amount is not None) for split, m in zip(splits, measures, strict=True)]
+
+
+def summed(split: dict[Any, Total], with_amount: bool) -> Total:
+    """The total of a split by a dimension every record has exactly one value
+    of (a department, an industry): the sum of its groups."""
+    count = sum(t.count for t in split.values())
+    amount = sum((t.amount or ZERO for t in split.values()), ZERO) if with_amount else None
+    return Total(count, amount)
+
+
 def by2(measure: Measure, first: str, second: str) -> dict[tuple[Any, Any], Total]:
     """Split by two dimensions at once (e.g. department × visit kind)."""
     a, b = measure.dims[first].column, measure.dims[second].column

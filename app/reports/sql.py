@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -33,11 +34,18 @@ class SignedAmount:
 
 def signed_amount(as_of: dt.date | None) -> SignedAmount:
     """Valued with the agreements signed on or before `as_of` (None: all),
-    so a past period's report does not move when later agreements arrive."""
-    s = signed_amount_subquery(as_of=as_of, name="signed_value")
-    return SignedAmount(
-        (s, s.c.project_id == Project.id), sa.func.coalesce(s.c.signed_amount, Project.planned_investment)
-    )
+    so a past period's report does not move when later agreements arrive.
+
+    The same object for the same date within an app context, so measures
+    built from it join one and the same subquery and `measures.by_many` can
+    read them in one query."""
+    cache: dict[dt.date | None, SignedAmount] = g.setdefault("_signed_amounts", {}) if has_app_context() else {}
+    if as_of not in cache:
+        s = signed_amount_subquery(as_of=as_of, name="signed_value")
+        cache[as_of] = SignedAmount(
+            (s, s.c.project_id == Project.id), sa.func.coalesce(s.c.signed_amount, Project.planned_investment)
+        )
+    return cache[as_of]
 
 
 # The date a record first reached a funnel step. The *_on columns are

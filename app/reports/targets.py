@@ -91,8 +91,8 @@ def _value(total: m.Total, figure: str) -> Decimal:
 
 def actuals_by_department(q: ReportQuery) -> dict[tuple[int | None, TargetMetric], Decimal]:
     """{(department id, metric): actual} for the period (one query per measure)."""
-    keys = {key for key, _figure in METRIC_MEASURES.values()}
-    splits = {key: m.by(m.build(key, q), "department") for key in keys}
+    keys = sorted({key for key, _figure in METRIC_MEASURES.values()})
+    splits = dict(zip(keys, m.by_many([m.build(key, q) for key in keys], "department"), strict=True))
     return {
         (dept, metric): _value(total, figure)
         for metric, (key, figure) in METRIC_MEASURES.items()
@@ -225,11 +225,12 @@ def targets_report(q: ReportQuery) -> TargetsReport:
     targets = targets_for(year)
     names = department_names()
     active = set(db.session.scalars(sa.select(Department.id).where(Department.active.is_(True))))
-    # Each measure once, split by department and in total.
-    measures = {key for key, _fig in METRIC_MEASURES.values()}
+    # Each measure once, split by department (measures over the same records
+    # in one query); a record has one department, so totals are the sums.
+    measures = sorted({key for key, _fig in METRIC_MEASURES.values()})
     built = {key: m.build(key, q) for key in measures}
-    splits = {key: m.by(built[key], "department") for key in measures}
-    totals = {key: m.total(built[key]) for key in measures}
+    splits = dict(zip(measures, m.by_many([built[key] for key in measures], "department"), strict=True))
+    totals = {key: m.summed(splits[key], built[key].amount is not None) for key in measures}
 
     def dept_ids() -> list[int]:
         with_data = {d for s in splits.values() for d in s if d is not None}
