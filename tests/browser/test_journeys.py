@@ -35,8 +35,13 @@ def nav_to(page: Any, text: str) -> None:
         toggler.click()
     link = page.locator("#mainNav .nav-link", has_text=text).first
     link.wait_for(state="visible")
-    link.click()
-    page.wait_for_load_state()
+    follow(page, link)
+
+
+def follow(page: Any, target: Any) -> None:
+    """Click a link or submit button and wait for the page it loads."""
+    with page.expect_navigation():
+        target.click()
 
 
 def flash(page: Any) -> str:
@@ -53,7 +58,7 @@ def test_staff_registers_a_lead_sees_the_conflict_logs_a_visit_and_finds_the_fol
 
     sign_in(page, live_server, "staff")
     nav_to(page, "招商线索")
-    page.get_by_role("link", name="登记线索").click()
+    follow(page, page.get_by_role("link", name="登记线索"))
     page.locator("#company_name").fill(company)
 
     # The live check names the department that already follows the company.
@@ -66,14 +71,14 @@ def test_staff_registers_a_lead_sees_the_conflict_logs_a_visit_and_finds_the_fol
     page.get_by_label("招商方式").select_option(label="外出招商")
     page.get_by_label("产业类别").select_option(label="科技服务")
     page.get_by_label("意向投资额（万元）").fill("8000")
-    page.locator("#lead-form button[type=submit]").click()
+    follow(page, page.locator("#lead-form button[type=submit]"))
 
     # Saving asks to confirm the 撞单, naming the department again.
     warning = page.locator(".alert-danger", has_text="撞单提醒")
     warning.wait_for()
     assert company in warning.inner_text() and other_department in warning.inner_text()
     page.locator("#confirm_duplicate").check()
-    page.locator("#lead-form button[type=submit]").click()
+    follow(page, page.locator("#lead-form button[type=submit]"))
 
     page.wait_for_url(re.compile(r"/leads/\d+$"))
     assert "该企业已有其他部门跟进，已标记撞单" in flash(page)
@@ -90,7 +95,7 @@ def test_staff_registers_a_lead_sees_the_conflict_logs_a_visit_and_finds_the_fol
     visit_form.get_by_label("对接情况").fill("企业副总裁来访，介绍研发中心选址需求。")
     visit_form.get_by_label("下一步计划").fill("陪同考察软件园楼宇")
     visit_form.get_by_label("下次跟进日期").fill(today)
-    visit_form.get_by_role("button", name="保存拜访记录").click()
+    follow(page, visit_form.get_by_role("button", name="保存拜访记录"))
     page.wait_for_url(re.compile(r"/leads/\d+#visits$"))
     assert "拜访记录已保存" in flash(page)
     assert page.locator(".badge", has_text="已对接").first.is_visible()  # the first visit moves the lead
@@ -117,11 +122,11 @@ def test_admin_converts_the_lead_to_a_key_project_and_completes_the_five_ones(pa
 
     sign_in(page, live_server, "admin")
     page.goto(live_server.path(f"/leads/{lead.id}"))
-    page.get_by_role("link", name="转为项目").click()
+    follow(page, page.get_by_role("link", name="转为项目"))
     page.get_by_label("重点项目").check()
     page.get_by_label("责任领导").select_option(label=lead.leader_label)
     page.get_by_label("牵头部门").select_option(label=lead.department)
-    page.locator("form button[type=submit]", has_text="转为项目").click()
+    follow(page, page.locator("form button[type=submit]", has_text="转为项目"))
 
     page.wait_for_url(re.compile(r"/projects/\d+$"))
     project_id = int(page.url.rsplit("/", 1)[1])
@@ -131,10 +136,10 @@ def test_admin_converts_the_lead_to_a_key_project_and_completes_the_five_ones(pa
     assert "待落实" in five_ones.inner_text()
 
     # Team and plan on the five-ones page.
-    page.get_by_role("link", name="落实五个一").click()
+    follow(page, page.get_by_role("link", name="落实五个一"))
     page.get_by_label("工作专班成员").select_option(label=lead.team_labels)
     page.get_by_label("推进方案（一套方案）").fill("一月内完成选址，三月内签订投资协议，年内开工。")
-    page.get_by_role("button", name="保存").click()
+    follow(page, page.get_by_role("button", name="保存"))
     page.wait_for_url(re.compile(rf"/projects/{project_id}#five-ones$"))
     assert "五个一落实情况已保存" in flash(page)
 
@@ -143,7 +148,7 @@ def test_admin_converts_the_lead_to_a_key_project_and_completes_the_five_ones(pa
     for name, due in (("完成项目选址", in_a_month), ("签订投资协议", in_three_months)):
         plan.get_by_label("节点名称").fill(name)
         plan.get_by_label("计划完成日期").fill(due)
-        plan.get_by_role("button", name="添加节点").click()
+        follow(page, plan.get_by_role("button", name="添加节点"))
         page.wait_for_url(re.compile(rf"/projects/{project_id}#plan$"))
         assert "已添加时间节点" in flash(page)
     rows = page.locator("#plan tbody tr")
@@ -195,12 +200,12 @@ def test_leader_instructs_team_acknowledges_problem_is_raised_and_closed_light_f
 
     # The leader finds the project on the desk of the home page, green.
     assert desk_light(leader, project.name) == "绿灯"
-    desk_section(leader).get_by_role("link", name=project.name).first.click()
+    follow(leader, desk_section(leader).get_by_role("link", name=project.name).first)
     leader.wait_for_url(live_server.path(f"/projects/{project.id}"))
     assert leader.locator(".project-light").inner_text().startswith("绿灯")
     instructions = leader.locator("#instructions")
     instructions.get_by_label("批示内容").fill("请专班本周内对接企业总部，尽快确定选址。")
-    instructions.get_by_role("button", name="发出批示").click()
+    follow(leader, instructions.get_by_role("button", name="发出批示"))
     assert "批示已发出，待工作专班签收" in flash(leader)
     assert "待工作专班签收" in leader.locator("#instructions").inner_text()
 
@@ -208,11 +213,11 @@ def test_leader_instructs_team_acknowledges_problem_is_raised_and_closed_light_f
     staff.reload()
     waiting = staff.locator("section", has_text="待签收的领导批示")
     assert "请专班本周内对接企业总部" in waiting.inner_text()
-    waiting.get_by_role("link", name=project.name).click()
+    follow(staff, waiting.get_by_role("link", name=project.name))
     staff.wait_for_url(live_server.path(f"/projects/{project.id}#instructions"))
     item = staff.locator("#instructions li", has_text="请专班本周内对接企业总部")
     item.get_by_placeholder("落实情况（可选）").fill("已约定下周三赴企业总部对接。")
-    item.get_by_role("button", name="签收").click()
+    follow(staff, item.get_by_role("button", name="签收"))
     assert "已签收批示" in flash(staff)
     assert "已签收：孙丽娜" in staff.locator("#instructions").inner_text()
 
@@ -220,11 +225,11 @@ def test_leader_instructs_team_acknowledges_problem_is_raised_and_closed_light_f
     problems = staff.locator("#problems")
     problems.get_by_label("问题类别").select_option(label="土地")
     problems.get_by_label("问题描述").fill("意向地块尚未完成收储，需自然资源部门协调。")
-    problems.get_by_role("button", name="上报问题").click()
+    follow(staff, problems.get_by_role("button", name="上报问题"))
     staff.wait_for_url(re.compile(r"/problems/\d+$"))
     problem_url = staff.url
     assert "问题已上报，等待交办" in flash(staff)
-    staff.get_by_role("link", name=project.name).first.click()
+    follow(staff, staff.get_by_role("link", name=project.name).first)
     light = staff.locator(".project-light")
     assert light.inner_text().startswith("黄灯")
     assert "问题" in light.inner_text()
@@ -232,27 +237,29 @@ def test_leader_instructs_team_acknowledges_problem_is_raised_and_closed_light_f
     # The leader sees yellow on the desk, and assigns the problem from it.
     nav_to(leader, "工作台")
     assert desk_light(leader, project.name) == "黄灯"
-    desk_section(leader).get_by_role("link", name=re.compile(f"{project.name}：意向地块")).click()
+    follow(leader, desk_section(leader).get_by_role("link", name=re.compile(f"{project.name}：意向地块")))
     assert leader.url == problem_url
     assign = leader.locator("form", has=leader.get_by_role("button", name="交办"))
     assign.get_by_label("责任部门").select_option(label=project.department)
     assign.get_by_label("办理时限").fill(in_ten_days)
-    assign.get_by_role("button", name="交办").click()
+    follow(leader, assign.get_by_role("button", name="交办"))
     assert "已交办" in flash(leader)
 
     # The responsible department answers it from its home page.
     nav_to(staff, "工作台")
-    staff.locator("section", has_text="交办我部门的问题").get_by_role("link", name=re.compile(project.name)).click()
+    follow(
+        staff, staff.locator("section", has_text="交办我部门的问题").get_by_role("link", name=re.compile(project.name))
+    )
     assert staff.url == problem_url
     staff.get_by_label("办理结果").fill("已协调区自然资源局，地块收储本月完成。")
-    staff.get_by_role("button", name="提交反馈").click()
+    follow(staff, staff.get_by_role("button", name="提交反馈"))
     assert "已反馈办理结果，等待销号" in flash(staff)
 
     # The leader accepts the answer (销号) from the desk; the light is green again.
     nav_to(leader, "工作台")
-    desk_section(leader).get_by_role("link", name=re.compile(f"{project.name}：意向地块")).click()
+    follow(leader, desk_section(leader).get_by_role("link", name=re.compile(f"{project.name}：意向地块")))
     assert leader.url == problem_url
-    leader.get_by_role("button", name="确认解决，销号").click()
+    follow(leader, leader.get_by_role("button", name="确认解决，销号"))
     assert "问题已销号" in flash(leader)
     assert leader.locator(".problem-status", has_text="已销号").is_visible()
     nav_to(leader, "工作台")
@@ -283,7 +290,7 @@ def test_staff_records_a_signed_agreement_the_leader_downloads_it_other_departme
     sign_in(page, live_server, "staff")
     page.goto(live_server.path(f"/projects/{project.id}"))
     assert page.locator(".breadcrumb").inner_text().count("招引库") == 1
-    page.locator("#agreements").get_by_role("link", name="录入协议").click()
+    follow(page, page.locator("#agreements").get_by_role("link", name="录入协议"))
     assert "保存后将按签约日期进入签约阶段" in page.locator(".alert-info").inner_text()
     page.get_by_label("协议类型").select_option(label="投资协议")
     page.get_by_label("协议投资额（万元）").fill("12000")
@@ -292,7 +299,7 @@ def test_staff_records_a_signed_agreement_the_leader_downloads_it_other_departme
     page.get_by_label("协议扫描件（PDF/JPG/PNG，可选）").set_input_files(
         files=[{"name": "投资协议.pdf", "mimeType": "application/pdf", "buffer": pdf}]
     )
-    page.get_by_role("button", name="保存").click()
+    follow(page, page.get_by_role("button", name="保存"))
     page.wait_for_url(re.compile(r"/agreements/\d+$"))
     assert "已录入投资协议" in flash(page)
     file_link = page.get_by_role("link", name="投资协议.pdf")
@@ -300,7 +307,7 @@ def test_staff_records_a_signed_agreement_the_leader_downloads_it_other_departme
     file_url = live_server.path(file_link.get_attribute("href"))
 
     # The project has moved to 签约库.
-    page.get_by_role("link", name=project.name).first.click()
+    follow(page, page.get_by_role("link", name=project.name).first)
     assert page.locator(".breadcrumb").get_by_role("link", name="签约库").is_visible()
     assert page.locator(".stage-badge").first.inner_text() == "签约"
     assert "12,000" in page.locator("#agreements").inner_text() or "12000" in page.locator("#agreements").inner_text()
@@ -366,7 +373,7 @@ def last_count(links: Any) -> tuple[Any, int]:
 def check_drill_down(page: Any, link: Any, number: int, per_page: int) -> None:
     """The number opens the list of its records: the same count, and the
     first page lists as many of them as fit."""
-    link.click()
+    follow(page, link)
     page.wait_for_url(re.compile(r"/reports/drill/"))
     count = page.locator(".drill-count")
     assert count.get_attribute("data-total") == str(number)
@@ -410,14 +417,14 @@ def test_funnel_and_library_reports_draw_charts_drill_down_and_export(page, live
     sign_in(page, live_server, "leader")
     nav_to(page, "统计报表")
 
-    page.get_by_role("link", name=re.compile("招商漏斗")).click()
+    follow(page, page.get_by_role("link", name=re.compile("招商漏斗")))
     page.wait_for_url(live_server.path("/reports/funnel"))
     assert canvas_pixels(page) > 2000
     hover_chart(page)
     check_export(page, "招商漏斗")
     # One town's funnel, as a town's office would look at it.
     page.locator(".report-filters").get_by_label("部门").select_option(label="东城街道")
-    page.locator(".report-filters").get_by_role("button", name="统计").click()
+    follow(page, page.locator(".report-filters").get_by_role("button", name="统计"))
     page.wait_for_url(re.compile(r"/reports/funnel\?.*department_id="))
     assert "东城街道" in page.locator(".report-caption").inner_text()
     link, number = last_count(page.locator("table.report-table").first.locator("a.num.cnt"))
@@ -425,7 +432,7 @@ def test_funnel_and_library_reports_draw_charts_drill_down_and_export(page, live
 
     page.go_back()
     nav_to(page, "统计报表")
-    page.get_by_role("link", name=re.compile("项目库统计")).click()
+    follow(page, page.get_by_role("link", name=re.compile("项目库统计")))
     page.wait_for_url(live_server.path("/reports/library"))
     assert canvas_pixels(page) > 2000
     hover_chart(page)
@@ -525,7 +532,7 @@ def test_staff_journey_pages_fit_a_phone_and_the_menu_works(quick_phone, live_se
 
     # A report number opens its list, which fits as well.
     phone.goto(live_server.path("/reports/library"))
-    phone.locator("table.report-table a.num.cnt").first.click()
+    follow(phone, phone.locator("table.report-table a.num.cnt").first)
     phone.wait_for_url(re.compile(r"/reports/drill/"))
     check_phone_page(phone)
     console.assert_clean()
