@@ -1,12 +1,16 @@
 """The OpenAPI document is complete: every API route and method is in it,
 uploads are documented as multipart, every operation documents its error
-answers, and the docs page lists them all."""
+answers, the docs page lists them all, and bodies are held to the types
+the document states."""
 
 from __future__ import annotations
 
 import re
 
 from app.api.core import OPERATIONS
+from app.db import db
+from tests import factories
+from tests.factories_api import bearer
 
 
 def _api_routes(app) -> set[tuple[str, str]]:
@@ -52,3 +56,27 @@ def test_docs_page_lists_every_operation(client):
     for path in ("/api/v1/imports/leads", "/api/v1/reports/funnel", "/api/v1/problems/{problem_id}/steps"):
         assert path in html
     assert "multipart/form-data" in html
+
+
+def test_bodies_take_values_of_the_documented_types_only(client):
+    """What the document says is what is accepted: no `false` for a number,
+    no "5" for an integer, no 1 for a boolean, no number for a date, no text
+    a database cannot store; query strings still carry numbers as text."""
+    headers = bearer(factories.user("admin"))
+    db.session.commit()
+    for body, field in (
+        ({"name": "部门", "sort_order": False}, "sort_order"),
+        ({"name": "部门", "sort_order": "5"}, "sort_order"),
+        ({"name": "部门", "active": 1}, "active"),
+        ({"name": "部\u0000门"}, "name"),
+    ):
+        response = client.post("/api/v1/departments", json=body, headers=headers)
+        assert response.status_code == 422 and field in response.get_json()["error"]["fields"], body
+    dated = client.post(
+        "/api/v1/projects/1/agreements",
+        json={"kind": "investment", "signed_on": 0, "agreed_investment": "1"},
+        headers=headers,
+    )
+    assert dated.status_code == 422 and "signed_on" in dated.get_json()["error"]["fields"]
+    assert client.get("/api/v1/projects?page=2&key=1&per_page=5", headers=headers).status_code == 200
+    assert client.get("/api/v1/leads?received_from=0.0", headers=headers).status_code == 422

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.api import bp
 from app.api.common import check_choice, check_choices, forbid_unless, saving
 from app.api.core import ApiError, not_found, operation
-from app.api.schemas import Id, Page, PageQuery, Strict
+from app.api.schemas import Id, Page, PageQuery, Query, Strict
 from app.companies import credit_code as cc
 from app.companies import services
 from app.companies.services import CompanyError, Match
@@ -73,7 +73,7 @@ class CompanyUpdate(Strict):
     confirm_duplicate: bool = False
 
 
-class DuplicateQuery(Strict):
+class DuplicateQuery(Query):
     name: str | None = Field(None, max_length=200)
     credit_code: str | None = Field(None, max_length=30)
     exclude_id: Id | None = Field(None, description="排除的企业（编辑时为本企业）")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from app.api import bp
 from app.api.common import saving
 from app.api.core import CODES, ApiError, operation
-from app.api.schemas import ErrorBody, Strict
+from app.api.schemas import ErrorBody, Query
 from app.imports import service
 from app.imports.commit import ImportRefusedError
 from app.imports.sheets import SheetError
@@ -22,7 +22,7 @@ IMPORTERS = (Role.ADMIN, Role.STAFF)
 TAG = "导入"
 
 
-class ImportQuery(Strict):
+class ImportQuery(Query):
     commit: bool = Field(False, description="1：校验无误后导入（全部成功或全部不导入）；否则只校验")
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from app.api import bp
 from app.api.core import ApiError, operation
-from app.api.schemas import Day, Id, Strict
+from app.api.schemas import Day, Id, Query
 from app.db import db
 from app.models import Library, RefItem, RefKind
 from app.reports.filters import ReportQuery, parse_query
@@ -28,7 +28,7 @@ TAG = "报表"
 WAN = Decimal("0.0001")
 
 
-class ReportParams(Strict):
+class ReportParams(Query):
     period: Literal["month", "quarter", "year", "h1", "custom"] | None = Field(
         None, description="统计期间；给出 start 和 end 时为 custom，否则默认本年"
     )

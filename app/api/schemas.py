@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Generic, TypeVar
+import types
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 Text = Annotated[str, Field(max_length=200)]
@@ -40,22 +42,63 @@ def _storable(text: str) -> bool:
     return True
 
 
+def _kinds(annotation: Any) -> set[Any]:
+    """The plain types a field's annotation admits (list → ("list", item kinds))."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _kinds(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return set().union(*(_kinds(arg) for arg in get_args(annotation)))
+    if origin is Literal:
+        return {type(value) for value in get_args(annotation)}
+    if origin is list:
+        return {("list", frozenset(_kinds(get_args(annotation)[0])))}
+    return {annotation}
+
+
+def _json_mismatch(value: object, kinds: set[Any], body: bool) -> bool:
+    """True when a JSON value is not of the field's documented type although
+    pydantic's lax mode would convert it (false → 0, "5" → 5, 1 → true)."""
+    if isinstance(value, list):
+        inner = [k[1] for k in kinds if isinstance(k, tuple)]
+        return bool(inner) and any(_json_mismatch(item, set(inner[0]), body) for item in value)
+    if isinstance(value, bool):
+        return bool not in kinds
+    if not body or value is None:
+        return False  # query values are strings by nature
+    if bool in kinds and not kinds & {int, str}:
+        return True  # a non-boolean for a boolean
+    return isinstance(value, str) and int in kinds and not kinds & {str, Decimal, dt.date}
+
+
 class Strict(BaseModel):
     """Request bodies: unknown fields are refused, strings trimmed, text
-    that no database can store refused."""
+    that no database can store refused, and JSON values must have the type
+    the document states (no `false` for a number, no "5" for an integer)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # Query strings carry every value as text; their models set this.
+    from_query: ClassVar[bool] = False
 
     @field_validator("*", mode="before")
     @classmethod
-    def _storable_text(cls, value: object) -> object:
+    def _plain_json(cls, value: object, info: ValidationInfo) -> object:
         items = value if isinstance(value, list) else [value]
         if any(isinstance(item, str) and not _storable(item) for item in items):
             raise PydanticCustomError("unstorable_text", "不能包含空字符或无效的 Unicode 字符。")
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and _json_mismatch(value, _kinds(field.annotation), not cls.from_query):
+            raise PydanticCustomError("json_type", "取值类型不符，请按接口文档提交。")
         return value
 
 
-class PageQuery(Strict):
+class Query(Strict):
+    """Query-string parameters."""
+
+    from_query: ClassVar[bool] = True
+
+
+class PageQuery(Query):
     page: int = Field(1, ge=1, le=100000)
     per_page: int = Field(20, ge=1, le=200)
 
