@@ -4,6 +4,8 @@ handle, column helpers (money, enums) and the SQLite connection pragmas."""
 from __future__ import annotations
 
 import enum
+import logging
+import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -63,9 +65,32 @@ def trigram_index(name: str, column: str) -> sa.Index:
 
 
 def enable_sqlite_pragmas(engine: sa.Engine) -> None:
-    """Foreign keys on for every SQLite connection; WAL for file databases."""
+    """Foreign keys on for every SQLite connection; WAL for file databases;
+    query-planner statistics kept up to date (see `_optimize`)."""
     if engine.dialect.name != "sqlite":
         return
+
+    @sa.event.listens_for(engine, "checkin")
+    def _optimize(dbapi_conn: Any, _record: Any) -> None:
+        """SQLite gathers no statistics unless asked, and without them its
+        planner takes any index for a selective one: `archived_at IS NULL`
+        (true for nearly every row) over the company's ten leads, a scan of
+        500,000 visits instead of a lookup. So, as SQLite recommends for
+        long-lived connections, run `PRAGMA optimize` whenever a connection
+        goes back to the pool: it analyses the tables the connection used
+        whose statistics are missing or far out of date, sampling at most
+        1,000 rows per index (13 ms for leads and visits at 100,000 leads,
+        once), and otherwise costs some microseconds."""
+        if dbapi_conn is None or engine.url.database in (None, "", ":memory:"):
+            return
+        cursor = dbapi_conn.cursor()
+        try:
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("PRAGMA optimize")
+        except sqlite3.Error as exc:  # statistics are an optimisation: never fail a request for them
+            logging.getLogger(__name__).warning("PRAGMA optimize skipped: %s", exc)
+        finally:
+            cursor.close()
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
