@@ -51,3 +51,19 @@ def test_demo_projects_are_believable_and_idempotent():
 
     projects_step.seed(DemoContext(today=today))
     assert db.session.scalar(sa.select(sa.func.count(Project.id))) == count
+
+
+def test_demo_funnel_reaches_its_later_steps(app):
+    """Converted leads go on to sign, land, build and produce in the demo,
+    so the funnel a newcomer opens is not empty past 洽谈."""
+    import sqlalchemy as sa
+
+    from app.db import db
+    from app.models import Project
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    from_leads = Project.lead_id.is_not(None)
+    signed = db.session.scalar(sa.select(sa.func.count(Project.id)).where(from_leads, Project.signed_on.is_not(None)))
+    built = db.session.scalar(sa.select(sa.func.count(Project.id)).where(from_leads, Project.construction_on.is_not(None)))
+    producing = db.session.scalar(sa.select(sa.func.count(Project.id)).where(from_leads, Project.production_on.is_not(None)))
+    assert signed > built > 0 and producing > 0

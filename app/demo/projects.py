@@ -588,6 +588,7 @@ def seed(ctx: DemoContext) -> str:
             _problem(project, ProblemStatus.CLOSED, rng.choice(team), department, today, rng, admin=admin)
 
     adopted = _adopt_key_projects(leaders, all_staff, admin, today, rng)
+    _advance_converted(admin, today)
     db.session.flush()
     total = db.session.scalar(sa.select(sa.func.count(Project.id))) or 0
     return (
@@ -632,3 +633,36 @@ def _adopt_key_projects(leaders: list[User], staff: list[User], admin: User, tod
             _updates(project, project.stage, scenario, team, today, rng)
         _instructions(project, leader, team, today, rng)
     return len(orphans)
+
+
+# How far converted leads have come: by project id, so a second run picks the
+# same projects (already moved on, hence skipped).
+CONVERTED_PATH = ((10, Stage.PRODUCTION), (6, Stage.CONSTRUCTION), (4, Stage.LANDED), (2, Stage.SIGNED))
+
+
+def _advance_converted(admin: User, today: dt.date) -> int:
+    """Some projects converted from leads go on to sign, land, start
+    construction and production — so the funnel's later steps (signed,
+    construction, production) are not empty in the demo."""
+    from app.projects.services import move_stage
+
+    projects = db.session.scalars(
+        sa.select(Project)
+        .where(Project.lead_id.is_not(None), Project.stage == Stage.ATTRACTING, Project.archived_at.is_(None))
+        .order_by(Project.id)
+    ).all()
+    moved = 0
+    for project in projects:
+        target = next((stage for every, stage in CONVERTED_PATH if project.id % every == 0), None)
+        if target is None:
+            continue
+        start = project.stage_changed_at.date()
+        steps = STAGE_ORDER[STAGE_ORDER.index(Stage.SIGNED) : STAGE_ORDER.index(target) + 1]
+        room = (today - start).days - 1
+        if room < len(steps) * 3:
+            continue  # converted too recently to have come this far
+        gap = room // (len(steps) + 1)
+        for number, stage in enumerate(steps, start=1):
+            move_stage(project, stage, admin, note="按计划推进", on=start + dt.timedelta(days=gap * number))
+        moved += 1
+    return moved
