@@ -12,7 +12,7 @@ from flask import render_template_string
 
 from app.db import db
 from app.leads import visits
-from app.models import LeadStatus, LeadStatusChange, RefKind, Visit
+from app.models import LeadStatus, LeadStatusChange, ProgressUpdate, RefKind, Visit
 from app.projects.services import create_project
 from tests import factories
 from tests import factories_leads as fl
@@ -233,6 +233,11 @@ def test_project_visit_form_and_panel(client, login_as, project_world):
     visit = db.session.scalar(sa.select(Visit).where(Visit.summary == "领导带队洽谈"))
     assert visit.project_id == project.id and visit.lead_id is None
     assert visit.department_id == project.lead_department_id
+    # A visit on a project is a progress step (follow-through for the light).
+    db.session.refresh(project)
+    assert project.last_progress_on == TODAY
+    update = db.session.scalar(sa.select(ProgressUpdate).where(ProgressUpdate.project_id == project.id))
+    assert update.text.endswith("领导带队洽谈") and update.author_id == leader.id
     client.post("/auth/logout")
     login_as(other_staff)
     assert client.get(f"/leads/visits/new?project_id={project.id}").status_code == 404

@@ -132,6 +132,13 @@ def log_visit(data: dict[str, Any], actor: User, *, lead: Lead | None = None, pr
     _settle_earlier_follow_ups(visit)
     if lead is not None:
         _maintain_lead(lead, actor, visit.visited_on)
+    if project is not None:
+        # DESIGN: a progress update is "one per visit/meeting/step" — a visit
+        # on a project is follow-through (一抓到底) and keeps its light honest.
+        from app.projects.follow_through import add_progress
+
+        kind = visit.kind.name if visit.kind else "拜访"
+        add_progress(project, f"{kind}：{visit.summary}"[:5000], actor, happened_on=visit.visited_on)
     audit.record(
         "create",
         "visit",
