@@ -31,8 +31,17 @@ def strip_filter(value: Any) -> Any:
     return value
 
 
-class MoneyField(DecimalField):
-    """万元 amount: Decimal, ≥ 0, at most 4 decimals, commas accepted."""
+class QuantityField(DecimalField):
+    """A non-negative Decimal typed by a person: thousands separators (half-
+    or full-width) accepted, at most `places` decimals, below `maximum`.
+    Subclasses set the unit's messages."""
+
+    places = 2
+    maximum = Decimal("1000000000000")
+    not_a_number = _l("请输入数字。")
+    negative = _l("不能为负数。")
+    too_large = _l("数值过大，请核对单位。")
+    too_precise = _l("最多保留 2 位小数。")
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if valuelist:
@@ -44,21 +53,32 @@ class MoneyField(DecimalField):
                 value = Decimal(raw)
             except InvalidOperation:
                 self.data = None
-                raise ValueError(_l("请输入数字金额（万元）。")) from None
+                raise ValueError(self.not_a_number) from None
             if not value.is_finite():
                 self.data = None
-                raise ValueError(_l("请输入数字金额（万元）。"))
+                raise ValueError(self.not_a_number)
             self.data = value
 
     def pre_validate(self, form: Any) -> None:
         if self.data is None:
             return
         if self.data < 0:
-            raise ValidationError(_l("金额不能为负数。"))
-        if self.data >= Decimal("100000000000000"):
-            raise ValidationError(_l("金额过大，请核对单位（万元）。"))
-        if self.data.as_tuple().exponent < -4:  # type: ignore[operator]
-            raise ValidationError(_l("金额最多保留 4 位小数（精确到元）。"))
+            raise ValidationError(self.negative)
+        if self.data >= self.maximum:
+            raise ValidationError(self.too_large)
+        if self.data.as_tuple().exponent < -self.places:  # type: ignore[operator]
+            raise ValidationError(self.too_precise)
+
+
+class MoneyField(QuantityField):
+    """万元 amount: Decimal, ≥ 0, exact to the 元 (4 decimals)."""
+
+    places = 4
+    maximum = Decimal("100000000000000")
+    not_a_number = _l("请输入数字金额（万元）。")
+    negative = _l("金额不能为负数。")
+    too_large = _l("金额过大，请核对单位（万元）。")
+    too_precise = _l("金额最多保留 4 位小数（精确到元）。")
 
 
 class IdSelectField(SelectField):

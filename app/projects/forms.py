@@ -4,14 +4,12 @@ which stage, which leader) are the services' and return errors by field."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     HiddenField,
     SelectField,
     SelectMultipleField,
@@ -20,38 +18,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.forms import BaseForm, IdSelectField, MoneyField
+from app.forms import BaseForm, IdSelectField, MoneyField, QuantityField
 from app.models import STAGE_ORDER, Stage
 
 
-class AreaField(DecimalField):
+class AreaField(QuantityField):
     """Land in 亩: a number ≥ 0 with at most 2 decimals."""
 
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist:
-            raw = (valuelist[0] or "").replace(",", "").replace("，", "").strip()
-            if raw == "":
-                self.data = None
-                return
-            try:
-                value = Decimal(raw)
-            except InvalidOperation:
-                self.data = None
-                raise ValueError(_l("请输入数字（亩）。")) from None
-            if not value.is_finite():
-                self.data = None
-                raise ValueError(_l("请输入数字（亩）。"))
-            self.data = value
-
-    def pre_validate(self, form: Any) -> None:
-        if self.data is None:
-            return
-        if self.data < 0:
-            raise ValidationError(_l("用地面积不能为负数。"))
-        if self.data >= Decimal("1000000000000"):
-            raise ValidationError(_l("数值过大，请核对单位（亩）。"))
-        if self.data.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValidationError(_l("用地面积最多保留 2 位小数。"))
+    not_a_number = _l("请输入数字（亩）。")
+    negative = _l("用地面积不能为负数。")
+    too_large = _l("数值过大，请核对单位（亩）。")
+    too_precise = _l("用地面积最多保留 2 位小数。")
 
 
 class PlannedInvestmentField(MoneyField):
