@@ -81,6 +81,15 @@ class MoneyField(QuantityField):
     too_precise = _l("金额最多保留 4 位小数（精确到元）。")
 
 
+class AreaField(QuantityField):
+    """Land in 亩: a number ≥ 0 with at most 2 decimals."""
+
+    not_a_number = _l("请输入数字（亩）。")
+    negative = _l("用地面积不能为负数。")
+    too_large = _l("数值过大，请核对单位（亩）。")
+    too_precise = _l("用地面积最多保留 2 位小数。")
+
+
 class IdSelectField(SelectField):
     """A select of record ids whose choices are loaded by the view; a posted id
     that is not among them is refused with a clear message."""

@@ -3,7 +3,6 @@ agreement), signing event, funds received, archive, upload."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,24 +11,10 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.agreements.funding import parse_month
-from app.forms import BaseForm, IdSelectField, MoneyField
+from app.forms import AreaField, BaseForm, IdSelectField, MoneyField
 from app.models import AgreementKind
 
 NEW_EVENT = "new"
-
-
-class AreaField(MoneyField):
-    """Land in 亩: ≥ 0, at most 2 decimals."""
-
-    def pre_validate(self, form: Any) -> None:
-        if self.data is None:
-            return
-        if self.data < 0:
-            raise ValidationError(_l("面积不能为负数。"))
-        if self.data >= Decimal("1000000000000"):
-            raise ValidationError(_l("面积过大，请核对单位（亩）。"))
-        if self.data.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValidationError(_l("面积最多保留 2 位小数。"))
 
 
 class AgreementForm(BaseForm):

@@ -18,17 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.forms import BaseForm, IdSelectField, MoneyField, QuantityField
+from app.forms import AreaField, BaseForm, IdSelectField, MoneyField
 from app.models import STAGE_ORDER, Stage
-
-
-class AreaField(QuantityField):
-    """Land in 亩: a number ≥ 0 with at most 2 decimals."""
-
-    not_a_number = _l("请输入数字（亩）。")
-    negative = _l("用地面积不能为负数。")
-    too_large = _l("数值过大，请核对单位（亩）。")
-    too_precise = _l("用地面积最多保留 2 位小数。")
 
 
 class PlannedInvestmentField(MoneyField):
