@@ -160,6 +160,8 @@ def test_admin_converts_the_lead_to_a_key_project_and_completes_the_five_ones(pa
     assert five_ones.locator(".no").count() == 0
     assert five_ones.locator(".ok").count() == 5
     assert lead.leader_name in five_ones.inner_text()
+    team = page.locator(".card", has=page.locator("h2", has_text="工作专班")).inner_text()
+    assert all(label.split("（")[0] in team for label in lead.team_labels)
 
     state = project_state(live_server, project_id)
     assert state["is_key"] and state["stage"] == "attracting" and state["five_ones_complete"]
