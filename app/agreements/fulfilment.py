@@ -19,9 +19,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
-from app.agreements.counting import signed_amount_subquery
+from app.agreements.counting import latest_committed_date, signed_amount_subquery
 from app.agreements.funding import funding_rate, received_subquery
 from app.db import db
 from app.models import Agreement, Project, Stage, User
@@ -35,6 +35,7 @@ class FulfilmentFilters:
     event_id: int | None = None
     overdue_only: bool = False
     q: str = ""
+    leader_id: int | None = None  # the responsible leader's projects only
 
 
 @dataclass
@@ -85,21 +86,10 @@ def is_overdue(committed: dt.date | None, actual: dt.date | None, stage: Stage, 
     return committed is not None and actual is None and stage is not Stage.EXITED and committed < today
 
 
-def committed_date_expression(column: str, name: str) -> sa.ScalarSelect:
-    """Per project (correlated): the committed date of the latest live
-    agreement that states one — a later supplementary agreement that moves
-    the date wins."""
-    a = aliased(Agreement, name=f"{name}_src")
-    col = getattr(a, column)
-    return (
-        sa.select(col)
-        .where(a.project_id == Project.id, a.archived_at.is_(None), col.is_not(None))
-        .order_by(a.signed_on.desc(), a.id.desc())
-        .limit(1)
-        .correlate(Project)
-        .scalar_subquery()
-        .label(name)
-    )
+def committed_date_expression(column: str, name: str) -> sa.Label:
+    """Per project: the committed date of the latest live agreement that
+    states one (`counting.latest_committed_date`), labelled `name`."""
+    return latest_committed_date(column, name).label(name)
 
 
 def fulfilment_query(
@@ -141,6 +131,8 @@ def _filter_conditions(
     conditions: list[sa.ColumnElement[bool]] = []
     if filters.department_id:
         conditions.append(Project.lead_department_id == filters.department_id)
+    if filters.leader_id:
+        conditions.append(Project.responsible_leader_id == filters.leader_id)
     if filters.event_id:
         conditions.append(
             sa.exists().where(
