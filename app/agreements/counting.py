@@ -177,3 +177,22 @@ def signed_amount(agreements: Iterable[Agreement], as_of: dt.date | None = None)
 def first_signed_on(agreements: Iterable[Agreement]) -> dt.date | None:
     dates = [a.signed_on for a in agreements if a.archived_at is None]
     return min(dates) if dates else None
+
+
+def latest_committed_date(column: str = "committed_construction_on", alias: str = "commitment") -> sa.ScalarSelect:
+    """Per project (correlated to `Project`): the committed date `column` of
+    its latest live agreement that states one — a later supplementary
+    agreement that moves the date wins. Shared by the fulfilment list and the
+    status light, so both read the same commitment."""
+    from app.models import Project
+
+    a = aliased(Agreement, name=f"{alias}_src")
+    col = getattr(a, column)
+    return (
+        sa.select(col)
+        .where(a.project_id == Project.id, a.archived_at.is_(None), col.is_not(None))
+        .order_by(a.signed_on.desc(), a.id.desc())
+        .limit(1)
+        .correlate(Project)
+        .scalar_subquery()
+    )

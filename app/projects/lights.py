@@ -33,8 +33,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from app.agreements.counting import latest_committed_date
 from app.db import db
-from app.models import Agreement, Light, Milestone, Problem, Project, RefItem, Stage
+from app.models import Light, Milestone, Problem, Project, RefItem, Stage
 from app.problems.rules import open_condition, overdue_condition
 
 
@@ -93,19 +94,8 @@ def _with_problem(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
 
 def commitment_date() -> sa.ScalarSelect:
     """The committed start of construction of the project's latest
-    (non-archived) agreement that states one."""
-    return (
-        sa.select(Agreement.committed_construction_on)
-        .where(
-            Agreement.project_id == Project.id,
-            Agreement.archived_at.is_(None),
-            Agreement.committed_construction_on.is_not(None),
-        )
-        .order_by(Agreement.signed_on.desc(), Agreement.id.desc())
-        .limit(1)
-        .correlate(Project)
-        .scalar_subquery()
-    )
+    (non-archived) agreement that states one — the agreements' own rule."""
+    return latest_committed_date("committed_construction_on", "light_commitment")
 
 
 def red_condition(today: dt.date, t: Thresholds | None = None) -> sa.ColumnElement[bool]:
