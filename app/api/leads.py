@@ -17,7 +17,7 @@ from app.api.core import ApiError, operation
 from app.api.lead_schemas import ConvertIn, LeadIn, LeadOut, LeadQuery, LeadStatusIn, LeadUpdate, UnshelveIn
 from app.api.project_schemas import ProjectOut, project_out
 from app.api.schemas import Page
-from app.companies.services import Follower
+from app.companies.services import Follower, Match
 from app.concurrency import check_version
 from app.db import db
 from app.leads import choices, services
@@ -152,20 +152,16 @@ def _followed_by(followers: list[Follower]) -> str:
     return "、".join(f"{f.department_name}（{f.since.isoformat() if f.since else '日期不详'} 起）" for f in followers)
 
 
+def _match_text(match: Match, followers: list[Follower]) -> str:
+    who = f"，跟进部门：{_followed_by(followers)}" if followers else ""
+    return f"#{match.company.id} {match.company.name}（{match.reason_label}{who}）"
+
+
 def _duplicate(warning: DuplicateWarning) -> ApiError:
     """The 撞单 warning as a 409: what the person must choose or confirm
     (other departments by name and date only, never their records)."""
     if warning.kind == "choose":
-        found = "；".join(
-            f"#{m.company.id} {m.company.name}（{m.reason_label}"
-            + (
-                f"，跟进部门：{_followed_by(warning.followers[m.company.id])}"
-                if warning.followers.get(m.company.id)
-                else ""
-            )
-            + "）"
-            for m in warning.matches
-        )
+        found = "；".join(_match_text(m, warning.followers.get(m.company.id, [])) for m in warning.matches)
         message = f"{warning}{found}。请以 company_choice 指定企业 id，或 company_choice=new 确认新建。"
     else:
         followers = warning.followers.get(warning.company.id, []) if warning.company else []
