@@ -9,8 +9,9 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Response, url_for
+from flask import Response, g, url_for
 
 from app import xlsx
 from app.reports.filters import ReportQuery
@@ -45,6 +46,7 @@ def sheet_title_safe(title: str) -> str:
 
 
 _LISTED_BY_KEY: dict[str, str] = {}
+URL_SAFE = "!$'()*,/:;?@"  # what url_for leaves unescaped in a query string
 
 
 def drill_url(query: ReportQuery, c: Cell | None) -> str | None:
@@ -54,7 +56,16 @@ def drill_url(query: ReportQuery, c: Cell | None) -> str | None:
     entity = _LISTED_BY_KEY.get(c.measure)  # type: ignore[arg-type]
     if entity is None:  # what a measure lists does not depend on the query
         entity = _LISTED_BY_KEY[c.measure] = ENTITY_OF_LISTED[build(c.measure, query).listed.__name__]  # type: ignore[index,arg-type]
-    return url_for("reports.drill", entity=entity, **query.args(), **c.drill)
+    # A report by 200 departments has thousands of numbers: build the path
+    # and the query's arguments once per page, not one url_for per number.
+    cache = g.setdefault("_drill_urls", {})
+    base = cache.get(entity)
+    if base is None:
+        base = cache[entity] = url_for("reports.drill", entity=entity)
+    known = cache.get("query")
+    if known is None or known[0] is not query:
+        known = cache["query"] = (query, urlencode(query.args(), safe=URL_SAFE))
+    return f"{base}?{known[1]}&{urlencode(c.drill, safe=URL_SAFE)}"
 
 
 def export(filename: str, title: str, query: ReportQuery, sheets: list[Sheet]) -> Response:
