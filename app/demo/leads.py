@@ -283,7 +283,10 @@ def _life(ctx: DemoContext, lead: Lead, actor: User, amount: Decimal, age: int, 
     if outcome in ("negotiating", "converted") and len(days) > 1:
         services.advance(lead, LeadStatus.NEGOTIATING, actor, on=days[1])
     if outcome == "converted":
-        services.convert_lead(lead, actor, {"on": end, "is_key": amount >= 10000})
+        # Making a project key is the admin's call (as the convert form rules).
+        key = amount >= 10000
+        converter = (ctx.data.get("admin") or actor) if key else actor
+        services.convert_lead(lead, converter, {"on": end, "is_key": key})
     elif outcome == "shelved":
         names = [n for n in refs[RefKind.REASON] if n != "其他"]
         reason = rng.choice(names)

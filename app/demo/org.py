@@ -132,7 +132,7 @@ def seed(ctx: DemoContext) -> str:
     db.session.flush()
 
     pw = hash_password(DEMO_PASSWORD)  # one hash for all demo users: seeding stays fast
-    _user("admin", "系统管理员", Role.ADMIN, departments[BUREAU], "信息科科长", DataScope.ALL, pw)
+    admin = _user("admin", "系统管理员", Role.ADMIN, departments[BUREAU], "信息科科长", DataScope.ALL, pw)
     _user("viewer", "周督查", Role.VIEWER, departments["区委督查室"], "督查专员", DataScope.ALL, pw)
     leaders = [_user(u, n, Role.LEADER, None, t, DataScope.ALL, pw) for u, n, t in LEADERS]
     _user("staff", "孙丽娜", Role.STAFF, departments["东城街道"], "招商专员", DataScope.DEPARTMENT, pw)
@@ -148,5 +148,5 @@ def seed(ctx: DemoContext) -> str:
             person = SURNAMES[(index * 3 + slot) % len(SURNAMES)] + rng.choice(GIVEN) + rng.choice(GIVEN)
             staff.append(_user(f"s{index:02d}{slot}", person, Role.STAFF, dept, "招商专员", DataScope.DEPARTMENT, pw))
     db.session.flush()
-    ctx.data.update(departments=departments, leaders=leaders, staff=staff)
+    ctx.data.update(departments=departments, leaders=leaders, staff=staff, admin=admin)
     return f"部门 {len(departments)} 个，领导 {len(leaders)} 名，招商人员 {len(staff) + 3} 名"
