@@ -90,9 +90,10 @@ def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
         db.session.execute(sa.insert(table), rows[start : start + CHUNK])
 
 
-def seed(size_name: str, *, today: dt.date | None = None, rng_seed: int = 7) -> dict[str, int]:
-    """Fill an empty, migrated database; returns row counts per table."""
-    size = SIZES[size_name]
+def seed(size_name: str | Size, *, today: dt.date | None = None, rng_seed: int = 7) -> dict[str, int]:
+    """Fill an empty, migrated database (a size name of SIZES, or a Size);
+    returns row counts per table."""
+    size = SIZES[size_name] if isinstance(size_name, str) else size_name
     today = today or dt.date.today()
     rng = random.Random(rng_seed)
     extra = random.Random(rng_seed + 1)  # the extras' own stream

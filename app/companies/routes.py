@@ -45,7 +45,12 @@ def _apply_error(form: Any, exc: Exception) -> None:
 
 
 def _load_company(company_id: int) -> Company:
-    company = db.session.get(Company, company_id)
+    # With what the company's page shows of it, in the same query.
+    company = db.session.get(
+        Company,
+        company_id,
+        options=[joinedload(Company.industry), joinedload(Company.first_department), selectinload(Company.tiers)],
+    )
     if company is None or (company.archived_at is not None and company.merged_into_id is None):
         abort(404)
     return company

@@ -1,0 +1,129 @@
+"""Query counts follow the page, not the data: every page the benchmark
+lists — the lead list, the project library, the leader's desk, the company
+page, the problem ledger, the fulfilment list and the reports — sends the
+same number of SQL statements at 5 and at 50 rows per page, and with three
+times the rows, for every role and data scope the benchmark measures; the
+list pages stay within 10. The data comes from the benchmark's bulk seeder
+(bench/seed.py) at a tiny size, so every page has something to show."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.db import db
+from app.reference import ensure_reference_data
+from bench.cases import CASES, PERSONA_LABELS, Case, context
+from bench.client import PASSWORD
+from bench.seed import Size, seed
+
+ONE = Size(leads=150, visits=600, projects=60, agreements=24, problems=60, departments=6, users=60)
+THREE = dataclasses.replace(ONE, leads=450, visits=1800, projects=180, agreements=72, problems=180)
+PAGES = [case for case in CASES if case.kind in ("list", "page", "report") and case.key != "home"]
+LIST_LIMIT = 10
+# How many rows a page shows: a list's pager total, the company page's visits.
+ROWS = (re.compile(r"共 (\d+) 条"), re.compile(r"拜访记录 <span[^>]*>(\d+)</span>"))
+
+
+def _reseed(size: Size) -> None:
+    """Empty every table and seed `size` (as the suite's own fixture does
+    before each test, then the seeder)."""
+    db.session.rollback()
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+    ensure_reference_data()
+    db.session.commit()
+    seed(size)
+    db.session.commit()
+
+
+def _statements(client, url: str) -> tuple[list[str], bool]:
+    """The SQL statements one GET of `url` sends (after a warm-up GET), and
+    whether the page had rows (queries per row, eager loads included, run
+    only when there are rows to load)."""
+    client.get(url)  # warm-up: per-process caches
+    sent: list[str] = []
+
+    def before(_conn, _cursor, statement, *_args):
+        sent.append(" ".join(statement.split())[:160])
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        response = client.get(url)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
+    body = response.get_data(as_text=True)
+    shown = [int(match.group(1)) for pattern in ROWS if (match := pattern.search(body))]
+    return sent, all(shown)
+
+
+def _with_per_page(url: str, per_page: int) -> str:
+    return f"{url}{'&' if '?' in url else '?'}per_page={per_page}"
+
+
+def _counts(app, case: Case, size: Size) -> dict[tuple[str, int | None], tuple[list[str], bool]]:
+    """{(persona, per_page): statements} for `case` on data of `size`."""
+    _reseed(size)
+    ctx = context()
+    counts = {}
+    for persona in case.personas:
+        client = app.test_client()
+        signed_in = client.post("/auth/login", data={"username": ctx.users[persona], "password": PASSWORD})
+        assert signed_in.status_code == 302, persona
+        url = case.url(ctx, persona)
+        for per_page in (5, 50) if case.kind == "list" else (None,):
+            target = _with_per_page(url, per_page) if per_page else url
+            counts[(persona, per_page)] = _statements(client, target)
+    return counts
+
+
+@pytest.mark.parametrize("case", PAGES, ids=[case.key for case in PAGES])
+def test_query_count_does_not_grow_with_page_size_or_rows(app, client, case):
+    # `client` makes app.test_client() the suite's client (CSRF token on posts).
+    one = _counts(app, case, ONE)
+    three = _counts(app, case, THREE)
+    compared = 0
+    for (persona, per_page), (sent, has_rows) in one.items():
+        who = f"{case.key} as {PERSONA_LABELS[persona]}"
+        if case.kind == "list":
+            assert len(sent) <= LIST_LIMIT, f"{who}: {len(sent)} statements (a list page may send {LIST_LIMIT})"
+        if not has_rows:  # an empty list skips its per-row queries: nothing to compare
+            continue
+        compared += 1
+        more, _rows = three[(persona, per_page)]
+        assert len(more) <= len(sent), f"{who}: {len(sent)} statements, {len(more)} with 3× the rows:\n" + _diff(
+            sent, more
+        )
+        if per_page == 5:
+            wide, _rows = one[(persona, 50)]
+            assert len(wide) <= len(sent), f"{who}: {len(sent)} statements at 5 per page, {len(wide)} at 50:\n" + _diff(
+                sent, wide
+            )
+    assert compared, f"{case.key}: no role saw any rows, so nothing was compared"
+
+
+def _diff(before: list[str], after: list[str]) -> str:
+    extra = list(after)
+    for statement in before:
+        if statement in extra:
+            extra.remove(statement)
+    return "\n".join(extra)
+
+
+def test_the_seeded_data_fills_the_pages(app):
+    """The counts above mean something only if the pages have rows."""
+    _reseed(ONE)
+    from app.models import Agreement, Lead, Problem, Project, Visit
+
+    for model, least in ((Lead, 150), (Visit, 600), (Project, 60), (Agreement, 1), (Problem, 60)):
+        assert (db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0) >= least, model.__name__
