@@ -114,14 +114,18 @@ def _first(stmt: sa.Select) -> str:
 
 def context(export_rows: int = 10_000) -> Context:
     """Find the personas and ids in the seeded database (app context)."""
-    busiest_dept = db.session.scalar(
-        sa.select(Lead.owner_department_id)
+    lead_load = (
+        sa.select(Lead.owner_department_id.label("dept"), sa.func.count().label("n"))
         .group_by(Lead.owner_department_id)
-        .order_by(sa.func.count().desc(), Lead.owner_department_id)
-        .limit(1)
+        .subquery()
     )
     parent_ids = sa.select(Department.parent_id).where(Department.parent_id.is_not(None))
-    staff = sa.select(User.username).where(User.role == Role.STAFF, User.active.is_(True))
+    # Staff of the departments holding the most leads first.
+    staff = (
+        sa.select(User.username)
+        .outerjoin(lead_load, lead_load.c.dept == User.department_id)
+        .where(User.role == Role.STAFF, User.active.is_(True))
+    )
     leader_load = (
         sa.select(Project.responsible_leader_id, sa.func.count().label("n"))
         .where(Project.stage != Stage.EXITED, Project.archived_at.is_(None))
@@ -140,14 +144,16 @@ def context(export_rows: int = 10_000) -> Context:
         "viewer": _first(sa.select(User.username).where(User.role == Role.VIEWER).order_by(User.id)),
         "leader": busiest_leader.username,
         "staff_department": _first(
-            staff.where(User.scope == DataScope.DEPARTMENT, User.department_id == busiest_dept).order_by(User.id)
+            staff.where(User.scope == DataScope.DEPARTMENT).order_by(lead_load.c.n.desc().nulls_last(), User.id)
         ),
         "staff_tree": _first(
             staff.where(User.scope == DataScope.DEPARTMENT_TREE).order_by(
                 User.department_id.in_(parent_ids).desc(), User.id
             )
         ),
-        "staff_own": _first(staff.where(User.scope == DataScope.OWN).order_by(User.id)),
+        "staff_own": _first(
+            staff.where(User.scope == DataScope.OWN).order_by(lead_load.c.n.desc().nulls_last(), User.id)
+        ),
     }
     industry_id = db.session.scalar(
         sa.select(RefItem.id).where(RefItem.kind == RefKind.INDUSTRY).order_by(RefItem.sort_order, RefItem.id).limit(1)

@@ -85,9 +85,9 @@ class Timing:
 
     runs: list[float]
     queries: int
-    cpu: list[float] = field(default_factory=list)  # this process's CPU time per run (ms)
     status: int = 200
     note: str = ""
+    cpu: list[float] = field(default_factory=list)  # this process's CPU time per run (ms)
 
     @property
     def median(self) -> float:

@@ -5,6 +5,9 @@ PostgreSQL: one database per size next to the one BENCH_DATABASE_URL names
 (…/zs_bench → zs_bench_s, zs_bench_m, zs_bench_l), created when missing;
 without BENCH_DATABASE_URL a local server at 127.0.0.1:5432 is tried.
 
+PostgreSQL databases get `random_page_cost = 1.1` (SSD), as recommended in
+docs/performance.md for production.
+
 A seeded database is reused when a `bench_seed` marker row says it holds
 that size seeded by the same seeder and schema (a fingerprint of
 bench/seed.py and the migrations); otherwise it is emptied and seeded again.
@@ -28,6 +31,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/zs_bench"
 MARKER = "bench_seed"
+RANDOM_PAGE_COST = 1.1
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,10 @@ def postgres_target(base_url: str, size: str) -> Target:
         exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
         if not exists:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        # The planner's cost of a random read, for data on SSD or in memory
+        # (the default 4 models spinning disks and turns index lookups into
+        # table scans); docs/performance.md recommends the same in production.
+        conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET random_page_cost = {RANDOM_PAGE_COST}')
     admin.dispose()
     return Target("postgresql", size, url.set(database=name).render_as_string(hide_password=False))
 
