@@ -82,6 +82,15 @@ pytest-postgres: dev-venv
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache
 
+# Benchmark at 1k, 10k and 100k leads on SQLite and, when BENCH_DATABASE_URL
+# or a local PostgreSQL answers, on PostgreSQL (gunicorn + locust too);
+# not part of `make test`. BENCH_ARGS narrows it, e.g. BENCH_ARGS="--sizes S,L".
+# See docs/performance.md.
+.PHONY: bench
+bench: venv
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 translations-update: venv ## re-extract UI strings into the English catalog
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o /tmp/zs-messages.pot .
 	$(BIN)/pybabel update -i /tmp/zs-messages.pot -d app/translations --no-fuzzy-matching
