@@ -10,7 +10,7 @@ from contextlib import suppress
 from flask import Flask, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.db import db
@@ -56,6 +56,18 @@ def register(app: Flask) -> None:
         custom = exc.description if exc.description != type(exc).description else None
         return render_error(status, custom)
 
+    @app.teardown_appcontext
+    def close_session(_exc: BaseException | None) -> None:
+        """End the request's session here, before Flask-SQLAlchemy's own
+        teardown would: when the database goes away just as a response goes
+        out, the rollback on close fails, and that must not turn a finished
+        request into gunicorn's bare 500 (the pool drops the dead connection)."""
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            db.session.registry.clear()
+            app.logger.warning("Database connection lost while closing the session: %s", error.orig or error)
+
     @app.errorhandler(DBAPIError)
     def database_error(exc: DBAPIError):
         if not database_unavailable(exc):
@@ -82,6 +94,6 @@ def register(app: Flask) -> None:
 
 
 def database_unavailable(exc: DBAPIError) -> bool:
-    """Lost or refused connections (and SQLite's busy database) — not bugs
-    such as a constraint violation, which stay a 500."""
-    return isinstance(exc, OperationalError) or bool(exc.connection_invalidated)
+    """Lost, closed or refused connections (and SQLite's busy database) —
+    not bugs such as a constraint violation, which stay a 500."""
+    return isinstance(exc, (OperationalError, InterfaceError)) or bool(exc.connection_invalidated)

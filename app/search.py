@@ -31,7 +31,8 @@ def keyword_condition(
     (LIKE metacharacters in the keyword are escaped). `ignore_case` for a
     column that is not stored lower-case: ILIKE, which PostgreSQL's trigram
     indexes serve (where `lower(column) LIKE` would read every row)."""
-    terms = unicodedata.normalize("NFKC", keyword).lower().split()
+    # NUL never matches anything, and PostgreSQL refuses it in text.
+    terms = unicodedata.normalize("NFKC", keyword.replace("\x00", "")).lower().split()
     conditions = []
     for term in terms[:5]:
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

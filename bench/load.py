@@ -22,6 +22,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -42,17 +43,19 @@ PASSWORD = "Load-Test-Pass-42"  # noqa: S105 - the seeded load users' password
 STAFF = 10  # signed-in people the locust users take turns being
 READS = ("/", "/leads/", "/leads/<id>", "/projects/")  # the tasks' pages (not sign-in)
 WRITES = ("log visit", "enter lead")
+LOGS = Path(tempfile.gettempdir()) / "zs-load-logs"
 LEADS_PER_STAFF = 20
 
 # --- the locust side ------------------------------------------------------------------
 
-try:
+# Only inside the locust process the runner starts (it passes LOAD_PLAN):
+# importing locust monkey-patches the interpreter with gevent.
+if os.environ.get("LOAD_PLAN"):
     from locust import HttpUser, between, events, task
-except ImportError:  # the runner below only needs locust as a program
-    HttpUser = object  # type: ignore[assignment,misc]
-else:
-    PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text()) if os.environ.get("LOAD_PLAN") else {}
+
+    PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
     ACKS: list[dict[str, Any]] = []
+    NOTES: list[str] = []  # why a sign-in failed or a page sent the user to sign in (first few)
     TIMELINE: list[tuple[float, str, int, float, bool]] = []
     _PEOPLE = iter(range(10**9))
     _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -65,9 +68,13 @@ else:
     @events.quitting.add_listener
     def _write(**_kw):
         if os.environ.get("LOAD_OUT"):
-            Path(os.environ["LOAD_OUT"]).write_text(json.dumps({"acks": ACKS, "timeline": TIMELINE}))
+            Path(os.environ["LOAD_OUT"]).write_text(json.dumps({"acks": ACKS, "timeline": TIMELINE, "notes": NOTES}))
 
-    class Investor(HttpUser):  # type: ignore[no-redef,valid-type,misc]
+    def _note(text: str) -> None:
+        if len(NOTES) < 50:
+            NOTES.append(text)
+
+    class Investor(HttpUser):
         """One of the seeded staff members at work: reads lists and pages,
         logs a visit now and then, enters a lead sometimes."""
 
@@ -78,16 +85,24 @@ else:
             self.token = ""
             self.sign_in()
 
+        def ready(self) -> bool:
+            """Signed in with a form token — else sign in first, as a person
+            whose sign-in just failed would before going on."""
+            return bool(self.token) or self.sign_in()
+
         def sign_in(self) -> bool:
             page = self.client.get("/auth/login", name="sign-in page")
             match = _TOKEN.search(page.text or "")
             if page.status_code != 200 or not match:
                 return False  # as a person would: try again in a moment
             data = {"username": self.person["username"], "password": PASSWORD, "csrf_token": match[1]}
+            self.token = ""
             with self.client.post(
                 "/auth/login", data=data, name="sign-in", allow_redirects=False, catch_response=True
             ) as response:
                 if response.status_code != 302:
+                    said = re.findall(r'class="invalid-feedback[^"]*">([^<]*)<', response.text or "")
+                    _note(f"{time.time():.1f} {self.person['username']} sign-in answered {response.status_code} {said}")
                     response.failure(f"sign-in answered {response.status_code}")
                     return False
             form = self.client.get("/leads/new", name="/leads/new")
@@ -96,10 +111,13 @@ else:
             return bool(self.token)
 
         def _get(self, path: str, name: str) -> None:
+            if not self.ready():
+                return
             with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as response:
                 if response.status_code == 302 and "/auth/login" in response.headers.get("Location", ""):
+                    _note(f"{time.time():.1f} {self.person['username']} sent to sign in from {path}")
                     response.failure("signed out")
-                    self.sign_in()
+                    self.token = ""
                 elif response.status_code != 200:
                     response.failure(f"HTTP {response.status_code}")
 
@@ -121,7 +139,7 @@ else:
 
         @task(2)
         def log_visit(self) -> None:
-            if not self.token and not self.sign_in():
+            if not self.ready():
                 return
             lead_id = random.choice(self.person["leads"])
             mark = f"负载拜访 {uuid.uuid4().hex}"
@@ -136,7 +154,7 @@ else:
 
         @task(1)
         def enter_lead(self) -> None:
-            if not self.token and not self.sign_in():
+            if not self.ready():
                 return
             mark = f"负载线索 {uuid.uuid4().hex}"
             data = {
@@ -294,6 +312,8 @@ def start_gunicorn(database_url: str, workers: int, folder: Path, port: int | No
         "60",
         "--error-logfile",
         str(log),
+        "--access-logfile",
+        str(folder / "access.log"),
         "--log-level",
         "warning",
         "wsgi:app",
@@ -343,7 +363,9 @@ def start_locust(host: str, plan_path: Path, out: Path, users: int, seconds: int
 class Outcome:
     timeline: list[tuple[float, str, int, float, bool]]  # at, request, status, ms, failed
     acks: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
     tracebacks: int = 0
+    first_traceback: str = ""
     missing: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -377,7 +399,7 @@ class Outcome:
 
 def read_outcome(out: Path) -> Outcome:
     data = json.loads(out.read_text()) if out.exists() else {"acks": [], "timeline": []}
-    return Outcome([tuple(t) for t in data["timeline"]], data["acks"])  # type: ignore[misc]
+    return Outcome([tuple(t) for t in data["timeline"]], data["acks"], data.get("notes", []))  # type: ignore[misc]
 
 
 def verify(database_url: str, outcome: Outcome) -> None:
@@ -393,9 +415,10 @@ def verify(database_url: str, outcome: Outcome) -> None:
     outcome.missing = [ack for ack in outcome.acks if ack["mark"] not in stored[ack["kind"]]]
 
 
-def run(database_url: str, users: int, seconds: int, workers: int, during: Any = None) -> Outcome:
+def run(database_url: str, users: int, seconds: int, workers: int, during: Any = None, logs: Path = LOGS) -> Outcome:
     """Prepare, serve, load (calling `during(seconds, gunicorn_pid)` in a
-    thread while locust runs), stop, verify."""
+    thread while locust runs), stop, verify. gunicorn's error and access
+    logs and locust's record are kept in `logs`."""
     print(f"preparing {database_url} …", flush=True)
     plan = prepare(database_url)
     with tempfile.TemporaryDirectory(prefix="zs-load-") as tmp:
@@ -420,9 +443,17 @@ def run(database_url: str, users: int, seconds: int, workers: int, during: Any =
             if server.process.poll() is not None:
                 raise RuntimeError("gunicorn died during the run")
             outcome = read_outcome(out)
-            outcome.tracebacks = server.log.read_text(errors="replace").count("Traceback")
+            log = server.log.read_text(errors="replace")
+            outcome.tracebacks = log.count("Traceback")
+            if outcome.tracebacks:
+                first = log.index("Traceback")
+                outcome.first_traceback = log[max(0, log.rfind("\n", 0, first - 300)) : first + 4000]
         finally:
             server.stop()
+            logs.mkdir(parents=True, exist_ok=True)
+            for name in ("gunicorn.log", "access.log", "out.json"):
+                if (folder / name).exists():
+                    shutil.copy(folder / name, logs / name)
     verify(database_url, outcome)
     return outcome
 
@@ -438,6 +469,10 @@ def report(outcome: Outcome, title: str) -> None:
     kinds = collections.Counter(ack["kind"] for ack in outcome.acks)
     print(f"acknowledged writes: {dict(kinds)}; missing from the database: {len(outcome.missing)}")
     print(f"tracebacks in the gunicorn log: {outcome.tracebacks}")
+    if outcome.first_traceback:
+        print("the first one:\n" + outcome.first_traceback)
+    for note in outcome.notes[:10]:
+        print("note:", note)
 
 
 def main() -> None:

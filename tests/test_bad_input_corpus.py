@@ -8,9 +8,10 @@ every API request body (from /api/v1/openapi.json). Each answer is a clear
 re-raises), never raw markup of ours in a page, never a partial write (all
 row counts unchanged after a refused submission).
 
-The run is bounded (about a minute on two cores): each field gets two corpus
-values and each form eight more in all its fields at once, rotating, so the
-whole corpus reaches every form; the markup goes into every field."""
+The run is bounded (one to two minutes on two cores): each field gets two
+corpus values, rotating, and each form ten more in all its fields at once —
+the markup, NUL, an int4 overflow, invalid UTF-8 and 100 KB in every field,
+then two rotating — so the whole corpus reaches every form."""
 
 from __future__ import annotations
 
@@ -61,8 +62,11 @@ CORPUS: tuple[str | bytes, ...] = (
     "",
     "   ",
 )
+# What every form gets in all its fields at once: the markup, and what
+# PostgreSQL refuses outright (NUL in text, integers beyond int4).
+EVERY_FORM = (*MARKUP, "a\x00b", "2147483648", INVALID_UTF8, "x" * 100_000)
 VALUES_PER_FIELD = 2  # each field, rotating through the corpus
-ALL_FIELDS_VALUES = 8  # each form, every field at once: the markup, then rotating
+ALL_FIELDS_VALUES = 10  # each form, every field at once: EVERY_FORM, then rotating
 
 # Forms left out of the field-by-field run, and why.
 SKIPPED_ACTIONS = (
@@ -293,8 +297,8 @@ def test_every_form_field_takes_the_corpus(client, login_as):
                     n += 1
                     run.submit(form, {name: value}, f"{actor} {form.method} {form.action} {name}={short(value)}")
             for i in range(ALL_FIELDS_VALUES):
-                value = MARKUP[i] if i < len(MARKUP) else CORPUS[n % len(CORPUS)]
-                n += i >= len(MARKUP)
+                value = EVERY_FORM[i] if i < len(EVERY_FORM) else CORPUS[n % len(CORPUS)]
+                n += i >= len(EVERY_FORM)
                 run.submit(
                     form, dict.fromkeys(form.names(), value), f"{actor} {form.method} {form.action} all={short(value)}"
                 )
@@ -480,4 +484,34 @@ def test_every_api_body_field_takes_the_corpus(client):
                     csrf=False,
                 )
     assert operations >= 20
+    assert not run.problems, "\n".join(run.problems[:40])
+
+
+def test_query_parameters_take_the_corpus(client, login_as):
+    """What no <form> lists: the 撞单 check the lead form calls as you type,
+    and every query parameter of the API (from the OpenAPI document)."""
+    world = ft.build(tokens=True)
+    login_as(world.users["staff_own"])
+    run = Run(client)
+    targets: list[tuple[str, list[str], dict[str, str]]] = [
+        ("/companies/check", ["company_name", "name", "credit_code", "owner_department_id", "exclude_id"], {})
+    ]
+    spec = client.get("/api/v1/openapi.json").get_json()
+    bearer = {"Authorization": f"Bearer {world.tokens['admin']}"}
+    for path, ops in spec["paths"].items():
+        get = ops.get("get")
+        names = [p["name"] for p in (get or {}).get("parameters", []) if p.get("in") == "query"]
+        if names:
+            targets.append(("/api/v1" + _api_path(path.removeprefix("/api/v1"), world), names, bearer))
+    assert len(targets) >= 8
+    n = 0
+    for path, names, headers in targets:
+        queries = []
+        for name in names:
+            for _ in range(VALUES_PER_FIELD):
+                queries.append((f"{name}={short(CORPUS[n % len(CORPUS)])}", [(name, CORPUS[n % len(CORPUS)])]))
+                n += 1
+        queries += [(f"all={short(value)}", [(name, value) for name in names]) for value in EVERY_FORM]
+        for label, pairs in queries:
+            run.send(f"GET {path} {label}", path=f"{path}?{encode(pairs).decode()}", method="GET", headers=headers)
     assert not run.problems, "\n".join(run.problems[:40])

@@ -77,3 +77,24 @@ def test_healthz_reports_an_unreachable_database_as_503(app, client, monkeypatch
     monkeypatch.undo()
     assert client.get("/healthz").get_json() == {"status": "ok"}
     assert db.session.scalar(sa.text("SELECT 1")) == 1
+
+
+def test_a_connection_lost_as_the_response_goes_out_does_not_spoil_it(app, client, login_as, monkeypatch):
+    """The database restarting between the view and the session's closing
+    rollback: the finished page still goes out."""
+    from sqlalchemy.orm import Session
+
+    login_as("staff")
+    real_close, failed = Session.close, []
+
+    def close(self):
+        if not failed:
+            failed.append(True)
+            raise OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
+        return real_close(self)
+
+    monkeypatch.setattr(Session, "close", close)
+    response = client.get("/leads/")
+    assert failed and response.status_code == 200
+    monkeypatch.undo()
+    assert client.get("/leads/").status_code == 200

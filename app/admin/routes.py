@@ -44,7 +44,7 @@ def index():
 @admin_required
 def users():
     stmt = sa.select(User).options(sa.orm.joinedload(User.department)).order_by(User.role, User.username)
-    q = (request.args.get("q") or "").strip()[:50]
+    q = (request.args.get("q") or "").replace("\x00", "").strip()[:50]
     if q:
         like = f"%{q}%"
         stmt = stmt.where(sa.or_(User.username.ilike(like), User.name.ilike(like)))

@@ -39,7 +39,7 @@ def _filters() -> fulfilment.FulfilmentFilters:
         department_id=as_id("department"),
         event_id=as_id("event"),
         overdue_only=request.args.get("overdue") == "1",
-        q=(request.args.get("q") or "").strip()[:50],
+        q=(request.args.get("q") or "").replace("\x00", "").strip()[:50],
     )
 
 

@@ -201,6 +201,7 @@ def find_matches(
     name, then by a close fuzzy match on what remains (best first). The SQL
     prefilter keeps this to one indexed lookup and one narrow scan."""
     matches: dict[int, Match] = {}
+    name = (name or "").replace("\x00", "")  # typed-ahead text: PostgreSQL refuses NUL
     code = cc.clean(credit_code)
     if code and cc.problem(code) is None:
         stmt = sa.select(Company).where(Company.credit_code == code, _live_companies())

@@ -96,7 +96,7 @@ def parse_dims(args: Mapping[str, str]) -> dict[str, int | str | None]:
             dims[name] = None
         elif name in ("level", "light") and raw.isalpha() and len(raw) <= 20:
             dims[name] = raw
-        elif raw.isdecimal() and len(raw) <= 12:
+        elif raw.isdecimal() and len(raw) <= 10 and int(raw) < 2**31:
             dims[name] = int(raw)
         else:
             raise ReportInputError(_("下钻条件「%(name)s」的取值无效。", name=name))

@@ -67,7 +67,7 @@ def _parse_id(raw: Any, what: str) -> int | None:
     if raw in (None, ""):
         return None
     text = str(raw).strip()
-    if not text.isdecimal() or len(text) > 12:
+    if not text.isdecimal() or len(text) > 10 or int(text) >= 2**31:
         raise ReportInputError(_("筛选条件「%(what)s」的取值无效。", what=what))
     return int(text)
 
