@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.util import identity_key
 
 from app import audit
 from app.companies.services import CompanyError, create_company
@@ -128,9 +129,18 @@ def refresh_conflict_flags(company_ids: Iterable[int]) -> None:
         conflict.c.holder_department_id == lead.c.owner_department_id,
         is_open,
     )
-    db.session.execute(sa.update(lead).where(lead.c.company_id.in_(ids)).values(has_conflict=sa.or_(claimant, holder)))
-    for obj in list(db.session.identity_map.values()):
-        if isinstance(obj, Lead) and obj.company_id in ids:
+    flagged = sa.or_(claimant, holder)
+    changed = db.session.scalars(
+        sa.update(lead)
+        .where(lead.c.company_id.in_(ids), lead.c.has_conflict != flagged)
+        .values(has_conflict=flagged)
+        .returning(lead.c.id)
+    ).all()
+    # Expire only the loaded leads whose flag changed: walking the whole
+    # identity map for every lead made a 10,000-row import quadratic.
+    for lead_id in changed:
+        obj = db.session.identity_map.get(identity_key(Lead, lead_id))
+        if obj is not None:
             db.session.expire(obj, ["has_conflict"])
 
 
