@@ -43,6 +43,12 @@ class QuantityField(DecimalField):
     too_large = _l("数值过大，请核对单位。")
     too_precise = _l("最多保留 2 位小数。")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # DecimalField sets `places` on the instance (2 unless given), which
+        # would hide the subclass's: 万元 amounts are exact to the 元 (4).
+        kwargs.setdefault("places", self.places)
+        super().__init__(*args, **kwargs)
+
     def process_formdata(self, valuelist: list[str]) -> None:
         if valuelist:
             raw = (valuelist[0] or "").replace(",", "").replace("，", "").strip()

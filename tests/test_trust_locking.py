@@ -7,6 +7,7 @@ until they do."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import sqlalchemy as sa
@@ -215,3 +216,24 @@ def test_problem_step_loser_is_told_who_and_when_and_can_save_again(app, client,
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Problem, problem.id).deadline == TODAY + dt.timedelta(days=20)
+
+
+def test_an_edit_keeps_amounts_exact_to_the_yuan(client, login_as):
+    """万元 amounts carry four decimals (one 元): the edit form shows them
+    whole and saving it unchanged changes nothing."""
+    department = factories.department("东城街道")
+    staff = factories.user(Role.STAFF, department=department)
+    lead = fl.lead(department=department, owner=staff, intended_investment=Decimal("1234.5678"))
+    project = fp.project(department=department, is_key=False, planned_investment=Decimal("98765.4321"))
+    db.session.commit()
+    login_as(staff)
+    form = inputs(client.get(f"/leads/{lead.id}/edit").get_data(as_text=True))
+    assert form["intended_investment"] == "1234.5678"
+    form.pop("confirm_duplicate", None)
+    assert client.post(f"/leads/{lead.id}/edit", data=form).status_code == 302
+    form = inputs(client.get(f"/projects/{project.id}/edit").get_data(as_text=True))
+    assert form["planned_investment"] == "98765.4321"
+    assert client.post(f"/projects/{project.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Lead, lead.id).intended_investment == Decimal("1234.5678")
+    assert db.session.get(Project, project.id).planned_investment == Decimal("98765.4321")
