@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.db import db
-from app.models import AuditLog, Company, ImportBatch, Lead, Role, Stage
+from app.models import AuditLog, ImportBatch, Lead, Role, Stage
 from tests import factories
 from tests import factories_leads as fl
 from tests import factories_projects as fp
@@ -223,4 +223,3 @@ def test_the_audit_browser_filters_by_record(client, login_as):
     )
     assert "东城机密投资意向" in html
     assert "可归档的线索" not in html
-    assert db.session.get(Company, world.ids["company"]) is not None

@@ -78,7 +78,7 @@ def test_a_replayed_session_cookie_is_refused_after_sign_out(app, client):
     assert not _signed_in(_fresh_client(app, session=stolen))
 
 
-def test_remember_me_cookie_is_refused_after_a_password_reset_by_admin(app, client, login_as):
+def test_remember_me_cookie_is_refused_after_a_password_reset_by_admin(app, client):
     user = factories.user(Role.STAFF)
     db.session.commit()
     _sign_in(client, user, remember="y")
