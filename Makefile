@@ -67,7 +67,7 @@ serve:
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: dev-venv
-	$(BIN)/ruff check app tests migrations bench config.py wsgi.py
+	$(BIN)/ruff check app tests migrations bench scripts config.py wsgi.py
 
 pytest-sqlite: dev-venv
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q
