@@ -20,7 +20,7 @@ from app.imports import cells
 from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, sheet_warnings
 from app.imports.sheets import header_key, read_table
 from app.leads.services import TEXT_LIMITS, LeadError, create_lead, update_lead
-from app.models import Company, Lead, RefKind, User
+from app.models import Company, Department, Lead, RefItem, RefKind, User
 
 HEADERS = [
     ("投资意向", "title", True),
@@ -166,6 +166,11 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, int]
 
     if not preview_.ok:
         raise ImportRefusedError("文件仍有错误，未导入任何数据。请修改后重新上传。")
+    # Hold the reference lists and departments while the rows are written:
+    # the session keeps an object only while something refers to it, so each
+    # row's lookup of its source, industry and department would otherwise
+    # query again (and flush the rows written so far) — a third of the time.
+    held = [*db.session.scalars(sa.select(RefItem)), *db.session.scalars(sa.select(Department))]
     created = updated = 0
     new_companies: dict[str, int] = {}
     for done, row in enumerate(preview_.rows, start=1):
@@ -193,6 +198,7 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, int]
         except LeadError as exc:
             raise ImportRefusedError(f"第 {row.row} 行：{exc}") from None
         new_companies.setdefault(key, lead.company_id)
+    del held
     audit.record(
         "import",
         "import",
