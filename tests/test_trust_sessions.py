@@ -248,3 +248,17 @@ def test_no_page_sets_an_inline_script_or_style(client, login_as):
             assert not match.group(1).strip() or "application/json" in match.group(0), path
         assert not re.search(r"\son[a-z]+\s*=", html, re.I), path
         assert not re.search(r"\sstyle\s*=", html, re.I), path
+
+
+def test_idle_timeout_also_ends_the_remember_me_cookie(app, client):
+    """Otherwise the idle browser is sent to sign in once and then let
+    straight back in by the remember-me cookie on the next click."""
+    user = factories.user(Role.STAFF)
+    db.session.commit()
+    _sign_in(client, user, remember="y")
+    with client.session_transaction() as sess:
+        sess["_seen"] = dt.datetime.now(dt.UTC).timestamp() - app.config["IDLE_TIMEOUT_MINUTES"] * 60 - 60
+    response = client.get("/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert client.get_cookie("remember_token") is None
+    assert not _signed_in(client)

@@ -57,6 +57,9 @@ def _enforce_idle_timeout() -> None:
 
         logout_user()
         session.clear()
+        # …and the remember-me cookie with it, or the next request would sign
+        # the idle browser straight back in (Flask-Login deletes it on "clear").
+        session["_remember"] = "clear"
         return
     # Avoid rewriting the cookie on every request: refresh once a minute.
     if last is None or now - last > 60:
