@@ -65,6 +65,8 @@ def register(app: Flask) -> None:
         try:
             db.session.remove()
         except DBAPIError as error:
+            with suppress(Exception):  # its connection is in an unknown state: close it hard
+                db.session.registry().invalidate()
             db.session.registry.clear()
             app.logger.warning("Database connection lost while closing the session: %s", error.orig or error)
 
