@@ -60,7 +60,7 @@ def postgres_base_url() -> str | None:
     """BENCH_DATABASE_URL, else the local default when a server answers."""
     url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_POSTGRES
     try:
-        engine = sa.create_engine(_psycopg(url), connect_args={"connect_timeout": 3})
+        engine = sa.create_engine(_maintenance(url), connect_args={"connect_timeout": 3})
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
         engine.dispose()
@@ -75,7 +75,7 @@ def postgres_target(base_url: str, size: str) -> Target:
     """The database for `size` beside `base_url`'s, created when missing."""
     url = make_url(_psycopg(base_url))
     name = f"{url.database}_{size.lower()}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(_maintenance(base_url), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
         if not exists:
@@ -86,6 +86,12 @@ def postgres_target(base_url: str, size: str) -> Target:
         conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET random_page_cost = {RANDOM_PAGE_COST}')
     admin.dispose()
     return Target("postgresql", size, url.set(database=name).render_as_string(hide_password=False))
+
+
+def _maintenance(url: str) -> sa.URL:
+    """The server's `postgres` database: the one named in the URL (zs_bench)
+    need not exist, only the per-size databases beside it are created."""
+    return make_url(_psycopg(url)).set(database="postgres")
 
 
 def _psycopg(url: str) -> str:
