@@ -306,3 +306,48 @@ def test_every_list_shows_days_in_status(client, login_as, desk):
     db.session.commit()
     login_as(alice)
     assert "12 天" in client.get("/leads/").get_data(as_text=True)
+
+
+def test_owner_filter_narrows_to_a_department_on_a_large_platform(client, login_as, monkeypatch):
+    """Past OWNER_FILTER_MAX people the owner filter asks for a department
+    first; choosing one redraws the select (htmx) with that department's
+    people, and a chosen owner keeps its name in the filter."""
+    from app.leads import choices
+
+    monkeypatch.setattr(choices, "OWNER_FILTER_MAX", 2)
+    east, west = factories.department("东城街道"), factories.department("西城街道")
+    for n in range(2):
+        factories.user("staff", department=east, name=f"东城{n}号")
+    west_person = factories.user("staff", department=west, name="西城甲")
+    db.session.commit()
+    login_as("admin")
+
+    html = client.get("/leads/").get_data(as_text=True)
+    assert "人员较多：请先选择责任单位" in html
+    assert "东城0号" not in html and "西城甲" not in html
+
+    html = client.get("/leads/", query_string={"department_id": east.id}).get_data(as_text=True)
+    assert "东城0号" in html and "东城1号" in html and "西城甲" not in html
+    assert "人员较多" not in html
+
+    html = client.get("/leads/", query_string={"owner_id": west_person.id}).get_data(as_text=True)
+    assert f'<option value="{west_person.id}" selected>西城甲 · 西城街道</option>' in html
+    assert "东城0号" not in html
+
+    response = client.get("/leads/", query_string={"department_id": east.id}, headers={"HX-Target": "f-owner"})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert fragment.lstrip().startswith('<select class="form-select form-select-sm" id="f-owner" name="owner_id">')
+    assert "东城0号" in fragment and "西城甲" not in fragment and "<html" not in fragment
+
+
+def test_staff_owner_filter_stays_within_scope(client, login_as):
+    east, west = factories.department("东城街道"), factories.department("西城街道")
+    factories.user("staff", department=east, name="东城同事")
+    factories.user("staff", department=west, name="西城某人")
+    db.session.commit()
+    login_as("staff", department=east)
+    html = client.get("/leads/", query_string={"department_id": west.id}, headers={"HX-Target": "f-owner"})
+    assert "西城某人" not in html.get_data(as_text=True)
+    html = client.get("/leads/").get_data(as_text=True)
+    assert "东城同事" in html and "西城某人" not in html

@@ -77,18 +77,46 @@ def filter_department_choices(viewer: User) -> list[Choice]:
     return _departments(department_ids_in_scope(viewer) if viewer.role is Role.STAFF else None)
 
 
-def filter_owner_choices(viewer: User) -> list[Choice]:
+# A city platform has thousands of staff: a select of all of them is a page of
+# options (150 KB at 2,000 users) nobody can scroll. Past this many the filter
+# offers the people of the chosen department only.
+OWNER_FILTER_MAX = 200
+
+
+def filter_owner_choices(
+    viewer: User, department_id: int | None = None, selected: int | None = None
+) -> tuple[list[Choice], bool]:
+    """People offered as the owner filter, and whether the list was narrowed
+    (True: too many people in scope; choose a department first). Those of
+    `department_id` when one is chosen, else everyone in the viewer's scope up
+    to OWNER_FILTER_MAX; `selected` is always kept so the filter shows its name."""
     depts = department_ids_in_scope(viewer) if viewer.role is Role.STAFF else None
     condition = sa.and_(User.role.in_((Role.STAFF, Role.ADMIN)), User.department_id.is_not(None))
     if depts is not None:
         condition = sa.and_(condition, sa.or_(User.department_id.in_(depts or {-1}), User.id == viewer.id))
+    if department_id is not None:
+        condition = sa.and_(condition, User.department_id == department_id)
+    if selected is not None:
+        condition = sa.or_(condition, User.id == selected)
     rows = db.session.execute(
         sa.select(User.id, User.name, Department.name.label("dept"))
         .join(Department, Department.id == User.department_id)
         .where(condition)
-        .order_by(Department.sort_order, User.name)
+        .order_by(Department.sort_order, User.name, User.id)
+        .limit(OWNER_FILTER_MAX + 1)
     ).all()
-    return [(r.id, f"{r.name} · {r.dept}") for r in rows]
+    narrowed = len(rows) > OWNER_FILTER_MAX
+    if narrowed:
+        rows = (
+            []
+            if selected is None
+            else db.session.execute(
+                sa.select(User.id, User.name, Department.name.label("dept"))
+                .join(Department, Department.id == User.department_id)
+                .where(User.id == selected)
+            ).all()
+        )
+    return [(r.id, f"{r.name} · {r.dept}") for r in rows], narrowed
 
 
 def participant_choices(actor: User, include: set[int] | frozenset[int] = frozenset()) -> list[Choice]:

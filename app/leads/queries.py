@@ -170,8 +170,24 @@ def parse_filters(args: MultiDict[str, str], user: User) -> tuple[LeadFilters, l
 
 
 def lead_query(user: User, filters: LeadFilters, today: dt.date) -> sa.Select:
-    """SELECT (Lead, overdue clock, stale) within the user's scope."""
-    stmt = (
+    """SELECT (Lead, overdue clock, stale) within the user's scope (every
+    match: the export; the list pages by `lead_keys` and `lead_rows`)."""
+    return _with_related(today).where(*lead_conditions(user, filters, today)).order_by(*SORTS[filters.sort])
+
+
+def lead_keys(user: User, filters: LeadFilters, today: dt.date) -> sa.Select:
+    """SELECT the ids of the leads `lead_query` lists, in its order, from the
+    lead table alone (the list's deferred join: see `paginate_keys`)."""
+    return sa.select(Lead.id).where(*lead_conditions(user, filters, today)).order_by(*SORTS[filters.sort])
+
+
+def lead_rows(ids: sa.ScalarSelect[Any], sort: str, today: dt.date) -> sa.Select:
+    """SELECT (Lead, overdue clock, stale) for the leads `ids`, in `sort` order."""
+    return _with_related(today).where(Lead.id.in_(ids)).order_by(*SORTS[sort])
+
+
+def _with_related(today: dt.date) -> sa.Select:
+    return (
         sa.select(Lead, overdue_expr(today).label("overdue"), stale_expr(today).label("stale"))
         .join(Lead.company)
         .options(
@@ -181,9 +197,7 @@ def lead_query(user: User, filters: LeadFilters, today: dt.date) -> sa.Select:
             joinedload(Lead.source),
             joinedload(Lead.industry),
         )
-        .where(*lead_conditions(user, filters, today))
     )
-    return stmt.order_by(*SORTS[filters.sort])
 
 
 def lead_count(user: User, filters: LeadFilters, today: dt.date) -> sa.Select:

@@ -22,7 +22,7 @@ from app.leads.forms import ConvertForm, LeadForm, ShelveForm, StatusForm, Unshe
 from app.leads.services import DuplicateWarning, LeadError
 from app.leads.visits import lead_visits, may_log_on_lead
 from app.models import CompanyConflict, ConflictStatus, Lead, LeadStatus, LeadStatusChange, RefKind, Role
-from app.pagination import page_args, paginate
+from app.pagination import page_args, paginate_keys
 from app.permissions import can_edit_lead, can_view_lead, get_visible_or_404, require, role_required
 from app.xlsx import export_caption, xlsx_response
 
@@ -72,16 +72,23 @@ def index():
     filters, errors = queries.parse_filters(request.args, current_user)
     for message in errors:
         flash(message, "warning")
+    if request.headers.get("HX-Target") == "f-owner":
+        # The department filter changed: only the owner select is redrawn.
+        owners, owners_narrowed = choices.filter_owner_choices(current_user, filters.department_id)
+        return render_template(
+            "leads/_owner_filter.html", owners=owners, owners_narrowed=owners_narrowed, filters=filters
+        )
     today = dt.date.today()
-    page = paginate(
-        queries.lead_query(current_user, filters, today),
+    page = paginate_keys(
+        queries.lead_keys(current_user, filters, today),
+        lambda ids: queries.lead_rows(ids, filters.sort, today),
         *page_args(),
         scalars=False,
         count=queries.lead_count(current_user, filters, today),
     )
     refs = choices.ref_lists(RefKind.SOURCE, RefKind.INDUSTRY, RefKind.TIER)
     departments = choices.filter_department_choices(current_user)
-    owners = choices.filter_owner_choices(current_user)
+    owners, owners_narrowed = choices.filter_owner_choices(current_user, filters.department_id, filters.owner_id)
     if filters.statuses and set(filters.statuses) == set(queries.OPEN) and len(filters.statuses) == len(queries.OPEN):
         status_value = "open"
     elif len(filters.statuses) == 1:
@@ -100,6 +107,7 @@ def index():
         },
         departments=departments,
         owners=owners,
+        owners_narrowed=owners_narrowed,
         statuses=list(LeadStatus),
         sorts=queries.SORTS,
         clock_label=clocks.label,
@@ -117,7 +125,9 @@ def export():
     stmt = queries.lead_query(current_user, filters, today).execution_options(yield_per=500)
     refs = choices.ref_lists(RefKind.SOURCE, RefKind.INDUSTRY, RefKind.TIER)
     names = _filter_names(
-        refs, choices.filter_department_choices(current_user), choices.filter_owner_choices(current_user)
+        refs,
+        choices.filter_department_choices(current_user),
+        choices.filter_owner_choices(current_user, filters.department_id, filters.owner_id)[0],
     )
     headers = [
         _("编号"), _("企业名称"), _("统一社会信用代码"), _("企业类型"), _("投资意向"), _("状态"), _("本状态天数"),
