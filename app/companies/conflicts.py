@@ -47,18 +47,24 @@ def is_shared(company_id: int, department_id: int) -> bool:
     )
 
 
-def sync_lead_conflicts(lead: Lead, actor: User | None) -> CompanyConflict | None:
+def sync_lead_conflicts(lead: Lead, actor: User | None, *, new_lead: bool = False) -> CompanyConflict | None:
     """Bring the lead's conflicts in line with its company and department:
     the first lead on an unheld company makes its department the holder (首报);
     a lead by another department opens a conflict (unless shared); an open
     conflict that no longer applies (company or department changed) is
-    withdrawn. Returns the lead's open conflict, if any."""
+    withdrawn. Returns the lead's open conflict, if any. `new_lead`: the lead
+    was just created, so it has no conflicts of its own yet."""
     db.session.flush()
     company = db.session.get(Company, lead.company_id)
     affected = {lead.company_id}
     if company.first_department_id is None and lead.archived_at is None:
         company.first_department_id = lead.owner_department_id
         company.first_reported_on = lead.received_on
+        if new_lead:
+            # 首报: an unheld company has no conflict to open, withdraw or
+            # flag (a conflict needs a holder), so nothing else to do — the
+            # fast path of a ledger import, where most rows are new companies.
+            return None
     wanted = (
         lead.archived_at is None
         and company.first_department_id is not None
@@ -66,11 +72,16 @@ def sync_lead_conflicts(lead: Lead, actor: User | None) -> CompanyConflict | Non
         and not is_shared(company.id, lead.owner_department_id)
     )
     kept: CompanyConflict | None = None
-    for conflict in db.session.scalars(
-        sa.select(CompanyConflict).where(
-            CompanyConflict.lead_id == lead.id, CompanyConflict.status == ConflictStatus.OPEN
+    own = (
+        []
+        if new_lead
+        else db.session.scalars(
+            sa.select(CompanyConflict).where(
+                CompanyConflict.lead_id == lead.id, CompanyConflict.status == ConflictStatus.OPEN
+            )
         )
-    ):
+    )
+    for conflict in own:
         applies = (
             wanted
             and conflict.company_id == company.id

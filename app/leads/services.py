@@ -370,7 +370,7 @@ def create_lead(
     db.session.add(lead)
     record_status(lead, LeadStatus.NEW, actor, on=on)
     db.session.flush()
-    sync_lead_conflicts(lead, actor)
+    sync_lead_conflicts(lead, actor, new_lead=True)
     audit.record(
         "create", "lead", lead.id, changes=audit.snapshot(lead, LEAD_FIELDS), summary=lead.title, user_id=actor.id
     )
