@@ -282,16 +282,26 @@ def rows_from(result_rows: list[Any], today: dt.date) -> list[ProjectRow]:
 def project_page(
     filters: ProjectFilters, user: User, today: dt.date, page: int, per_page: int
 ) -> tuple[Page, StageCounts]:
-    """One page of the list and the per-stage counts (three queries)."""
+    """One page of the list and the per-stage counts (three queries). The
+    page's ids are picked on the project table alone and only those rows are
+    joined to their company, industry, department and leader (a deferred
+    join: see `app.pagination.paginate_keys`)."""
     conditions = filters.conditions(user, today)
     counts = stage_counts(conditions)
     stages = filters.stages()
     total = counts.of(stages).count
     rows: list[ProjectRow] = []
     if stages and total:
-        stmt = list_statement([*conditions, Project.stage.in_(stages)], filters.sort, today)
-        result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
-        rows = rows_from(list(result), today)
+        page_ids = (
+            sa.select(Project.id)
+            .where(*conditions, Project.stage.in_(stages))
+            .order_by(*order_by(filters.sort, today))
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+            .scalar_subquery()
+        )
+        stmt = list_statement([Project.id.in_(page_ids)], filters.sort, today)
+        rows = rows_from(list(db.session.execute(stmt).unique().all()), today)
     return Page(items=rows, page=page, per_page=per_page, total=total), counts
 
 
