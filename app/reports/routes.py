@@ -91,7 +91,13 @@ def _run(
 
 @bp.context_processor
 def _report_helpers() -> dict[str, Any]:
-    return {"drill_url": render.drill_url, "pct_text": render.pct_text}
+    return {
+        "drill_url": render.drill_url,
+        "pct_text": render.pct_text,
+        "report_n": render.number,
+        "report_yi": render.amount_yi,
+        "report_wan": render.amount_wan,
+    }
 
 
 @bp.route("/")
