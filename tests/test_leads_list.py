@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from app.db import db
 from app.leads import clocks
-from app.models import Lead, LeadStatus, RefKind
+from app.models import Lead, LeadStatus, RefKind, User
 from tests import factories
 from tests import factories_leads as fl
 
@@ -351,3 +351,7 @@ def test_staff_owner_filter_stays_within_scope(client, login_as):
     assert "西城某人" not in html.get_data(as_text=True)
     html = client.get("/leads/").get_data(as_text=True)
     assert "东城同事" in html and "西城某人" not in html
+    # Naming someone outside the scope as the owner does not reveal their name.
+    outsider = db.session.scalar(sa.select(User.id).where(User.name == "西城某人"))
+    html = client.get("/leads/", query_string={"owner_id": outsider}).get_data(as_text=True)
+    assert "西城某人" not in html

@@ -91,31 +91,21 @@ def filter_owner_choices(
     `department_id` when one is chosen, else everyone in the viewer's scope up
     to OWNER_FILTER_MAX; `selected` is always kept so the filter shows its name."""
     depts = department_ids_in_scope(viewer) if viewer.role is Role.STAFF else None
-    condition = sa.and_(User.role.in_((Role.STAFF, Role.ADMIN)), User.department_id.is_not(None))
+    in_scope = sa.and_(User.role.in_((Role.STAFF, Role.ADMIN)), User.department_id.is_not(None))
     if depts is not None:
-        condition = sa.and_(condition, sa.or_(User.department_id.in_(depts or {-1}), User.id == viewer.id))
-    if department_id is not None:
-        condition = sa.and_(condition, User.department_id == department_id)
+        in_scope = sa.and_(in_scope, sa.or_(User.department_id.in_(depts or {-1}), User.id == viewer.id))
+    listed = in_scope if department_id is None else sa.and_(in_scope, User.department_id == department_id)
     if selected is not None:
-        condition = sa.or_(condition, User.id == selected)
+        listed = sa.or_(listed, sa.and_(in_scope, User.id == selected))
+    people = sa.select(User.id, User.name, Department.name.label("dept")).join(
+        Department, Department.id == User.department_id
+    )
     rows = db.session.execute(
-        sa.select(User.id, User.name, Department.name.label("dept"))
-        .join(Department, Department.id == User.department_id)
-        .where(condition)
-        .order_by(Department.sort_order, User.name, User.id)
-        .limit(OWNER_FILTER_MAX + 1)
+        people.where(listed).order_by(Department.sort_order, User.name, User.id).limit(OWNER_FILTER_MAX + 1)
     ).all()
     narrowed = len(rows) > OWNER_FILTER_MAX
     if narrowed:
-        rows = (
-            []
-            if selected is None
-            else db.session.execute(
-                sa.select(User.id, User.name, Department.name.label("dept"))
-                .join(Department, Department.id == User.department_id)
-                .where(User.id == selected)
-            ).all()
-        )
+        rows = [] if selected is None else db.session.execute(people.where(in_scope, User.id == selected)).all()
     return [(r.id, f"{r.name} · {r.dept}") for r in rows], narrowed
 
 
