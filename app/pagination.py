@@ -81,7 +81,7 @@ def paginate_keys(
     page: int,
     per_page: int,
     *,
-    count: sa.Select,
+    count: sa.Select | int,
     scalars: bool = True,
 ) -> Page:
     """Pagination by a deferred join: `keys` SELECTs the primary key with the
@@ -89,8 +89,9 @@ def paginate_keys(
     from it as a sub-select, and `rows(those keys)` loads just those rows with
     their joins and eager loads. Joining company, department and owner to every
     match before sorting costs more than the page itself at 100,000 leads (and
-    a deep page offset walks narrow index entries, not joined rows)."""
-    total = db.session.scalar(count) or 0
+    a deep page offset walks narrow index entries, not joined rows). `count`
+    is the SELECT of the total, or the total when the caller knows it."""
+    total = count if isinstance(count, int) else db.session.scalar(count) or 0
     page_keys = keys.limit(per_page).offset((page - 1) * per_page).scalar_subquery()
     result = db.session.execute(rows(page_keys))
     items = list(result.scalars().unique() if scalars else result.all())

@@ -2,6 +2,7 @@
 bench/run.py writes). Also renders a result file as a Markdown table:
 
     python -m bench.report bench/results/<file>.json [--size L] [--markdown]
+    python -m bench.report --summary <sqlite>.json <postgresql>.json
 """
 
 from __future__ import annotations
@@ -88,6 +89,45 @@ def markdown(result: dict[str, Any], sizes: tuple[str, ...] = ("L",)) -> str:
     return "\n".join(out)
 
 
+def summary(results: list[dict[str, Any]]) -> str:
+    """One Markdown row per page at L across result files (one per database):
+    the median of its fastest and slowest role, most queries, worst page ÷
+    floor and worst growth L ÷ S — the README's table."""
+    cases: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for result in results:
+        for row in result["results"]:
+            if row["size"] == "L":
+                cases.setdefault(row["case"], row["label"] + (f"（{row['rows']} 行）" if row.get("rows") else ""))
+                kinds[row["case"]] = row["kind"]
+    names = [r["database"] for r in results]
+    head = ["page", *[f"{name} median ms at L" for name in names], "queries", "÷ floor", "L ÷ S (lists)"]
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    for case, label in cases.items():
+        cells = [label]
+        queries: list[int] = []
+        floors: list[float] = []
+        growths: list[float] = []
+        for result in results:
+            rows = [r for r in result["results"] if r["case"] == case and r["size"] == "L" and r["status"] == 200]
+            if not rows:
+                cells.append("")
+                continue
+            medians = sorted(r["median_ms"] for r in rows)
+            cells.append(f"{medians[0]:.0f}" if len(medians) == 1 else f"{medians[0]:.0f}–{medians[-1]:.0f}")
+            queries += [r["queries"] for r in rows]
+            floors += [r["floor_ratio"] for r in rows if r.get("floor_ratio")]
+            if kinds[case] == "list":
+                growths += [g for (c, _p), g in growth(result).items() if c == case]
+        cells.append(
+            f"{min(queries)}–{max(queries)}" if queries and min(queries) != max(queries) else str(max(queries or [0]))
+        )
+        cells.append(f"≤ {max(floors):.2f}" if floors else "")
+        cells.append(f"≤ {max(growths):.2f}" if growths else "")
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 def _width(text: str) -> int:
     """Display width: CJK characters take two columns."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
@@ -164,11 +204,15 @@ def targets_text(result: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("path", type=Path)
+    parser.add_argument("path", type=Path, nargs="+", help="result files (several with --summary)")
     parser.add_argument("--size", default="S,M,L")
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--summary", action="store_true", help="one row per page at L across the files")
     args = parser.parse_args()
-    result = json.loads(args.path.read_text())
+    if args.summary:
+        print(summary([json.loads(path.read_text()) for path in args.path]))
+        return
+    result = json.loads(args.path[0].read_text())
     sizes = tuple(s.strip().upper() for s in args.size.split(","))
     print(markdown(result, sizes) if args.markdown else table(result, sizes))
     print(targets_text(result))

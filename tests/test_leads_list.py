@@ -355,3 +355,31 @@ def test_staff_owner_filter_stays_within_scope(client, login_as):
     outsider = db.session.scalar(sa.select(User.id).where(User.name == "西城某人"))
     html = client.get("/leads/", query_string={"owner_id": outsider}).get_data(as_text=True)
     assert "西城某人" not in html
+
+
+@pytest.mark.parametrize("listed_max", [2000, 3])
+def test_keyword_total_and_pages_agree_whether_matches_are_listed_or_not(
+    client, login_as, desk, monkeypatch, listed_max
+):
+    """The keyword is searched once and its ids listed (up to KEYWORD_IDS_MAX);
+    past that the search stays a sub-select. Both give the same total, the
+    same pages and respect the other filters and the scope."""
+    from app.leads import queries
+
+    monkeypatch.setattr(queries, "KEYWORD_IDS_MAX", listed_max)
+    east, alice = desk
+    west = factories.department("西城街道")
+    for n in range(5):
+        fl.lead(company=fl.company(f"华润第{n}分公司"), department=east, owner=alice, title=f"华润项目{n}")
+    fl.lead(company=fl.company("华润西城分公司"), department=west, title="西城华润")
+    fl.lead(company=fl.company("宇通客车股份有限公司"), department=east, owner=alice, title="宇通")
+    db.session.commit()
+    login_as(alice)
+    first = client.get("/leads/", query_string={"q": "hr", "per_page": 3}).get_data(as_text=True)
+    assert "共 5 条" in first
+    second = client.get("/leads/", query_string={"q": "hr", "per_page": 3, "page": 2}).get_data(as_text=True)
+    shown = titles(first, *[f"华润项目{n}" for n in range(5)]) | titles(second, *[f"华润项目{n}" for n in range(5)])
+    assert shown == {f"华润项目{n}" for n in range(5)}
+    assert "西城华润" not in first + second and "宇通" not in first + second
+    none = client.get("/leads/", query_string={"q": "zzzz"}).get_data(as_text=True)
+    assert "共 0 条" in none

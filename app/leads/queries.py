@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 from werkzeug.datastructures import MultiDict
 
+from app.db import db
 from app.leads.clocks import overdue_condition, overdue_expr, stale_condition, stale_expr
 from app.models import Company, Lead, LeadStatus, User, company_tier
 from app.permissions import lead_filter
@@ -70,6 +71,10 @@ class LeadFilters:
     conflict: bool = False
     q: str = ""
     sort: str = DEFAULT_SORT
+    # The ids of the leads the keyword matches, when `match_keyword` found
+    # few enough to list (the list's count and page then read them instead of
+    # searching twice).
+    keyword_ids: list[int] | None = None
 
     @property
     def active(self) -> bool:
@@ -245,9 +250,34 @@ def lead_conditions(user: User, filters: LeadFilters, today: dt.date) -> list[sa
         conditions.append(stale_condition(today))
     if filters.conflict:
         conditions.append(Lead.has_conflict.is_(True))
-    if filters.q:
+    if filters.keyword_ids is not None:
+        conditions.append(Lead.id.in_(filters.keyword_ids))
+    elif filters.q:
         conditions.append(keyword_filter(filters.q))
     return conditions
+
+
+# Past this many matches the keyword stays a sub-select in the list's queries.
+KEYWORD_IDS_MAX = 2000
+
+
+def match_keyword(user: User, filters: LeadFilters, today: dt.date) -> int | None:
+    """Search the keyword once: the ids of the leads the list shows (scope,
+    filters and keyword), kept on `filters` when there are at most
+    KEYWORD_IDS_MAX of them, and their number — the list's total, so neither
+    a COUNT nor the page has to search again (on SQLite, which has no trigram
+    index, each search reads every company name and lead title: 35 ms at
+    100,000 leads). None, and nothing kept, without a keyword or with more
+    matches. One query."""
+    if not filters.q:
+        return None
+    ids = db.session.scalars(
+        sa.select(Lead.id).where(*lead_conditions(user, filters, today)).limit(KEYWORD_IDS_MAX + 1)
+    ).all()
+    if len(ids) > KEYWORD_IDS_MAX:
+        return None
+    filters.keyword_ids = list(ids)
+    return len(ids)
 
 
 def keyword_filter(q: str) -> sa.ColumnElement[bool]:

@@ -79,12 +79,13 @@ def index():
             "leads/_owner_filter.html", owners=owners, owners_narrowed=owners_narrowed, filters=filters
         )
     today = dt.date.today()
+    matched = queries.match_keyword(current_user, filters, today)
     page = paginate_keys(
         queries.lead_keys(current_user, filters, today),
         lambda ids: queries.lead_rows(ids, filters.sort, today),
         *page_args(),
         scalars=False,
-        count=queries.lead_count(current_user, filters, today),
+        count=queries.lead_count(current_user, filters, today) if matched is None else matched,
     )
     refs = choices.ref_lists(RefKind.SOURCE, RefKind.INDUSTRY, RefKind.TIER)
     departments = choices.filter_department_choices(current_user)
