@@ -95,14 +95,9 @@ translations-update: venv ## re-extract UI strings into the English catalog
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o /tmp/zs-messages.pot .
 	$(BIN)/pybabel update -i /tmp/zs-messages.pot -d app/translations --no-fuzzy-matching
 
-# Only while nothing has been released: rebuild the single initial migration
-# from the models (a scratch SQLite database, autogenerate, then check).
-regen-initial-migration: venv
-	rm -f /tmp/zs-regen.sqlite3 migrations/versions/*_initial_schema.py
-	DATABASE_URL=sqlite:////tmp/zs-regen.sqlite3 $(FLASK) db migrate -m "initial schema" --rev-id 0001
-	$(BIN)/ruff format migrations/versions >/dev/null
-	DATABASE_URL=sqlite:////tmp/zs-regen.sqlite3 $(FLASK) db upgrade
-	DATABASE_URL=sqlite:////tmp/zs-regen.sqlite3 $(FLASK) db check
+# The initial migration (0001) is released: a schema change is a new
+# migration (`$(FLASK) db migrate -m "…"`, then read and test it), never an
+# edit of an old one.
 
 # PNGs of the main pages from a fresh demo district into docs/screenshots/
 # (Playwright is a dev requirement; needs Debian's chromium and fonts-noto-cjk,
