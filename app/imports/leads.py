@@ -171,6 +171,11 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, int]
     # row's lookup of its source, industry and department would otherwise
     # query again (and flush the rows written so far) — a third of the time.
     held = [*db.session.scalars(sa.select(RefItem)), *db.session.scalars(sa.select(Department))]
+    # The same for the companies the preview matched (a third of a ledger's
+    # rows, each a query of its own otherwise), in chunks of bind parameters.
+    matched = sorted({row.company_id for row in preview_.rows if row.company_id})
+    for start in range(0, len(matched), 1000):
+        held += db.session.scalars(sa.select(Company).where(Company.id.in_(matched[start : start + 1000]))).all()
     created = updated = 0
     new_companies: dict[str, int] = {}
     for done, row in enumerate(preview_.rows, start=1):
