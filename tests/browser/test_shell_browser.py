@@ -54,6 +54,6 @@ def test_choosing_a_department_redraws_the_owner_filter_with_its_people(page, li
     assert people, f"no one listed for {name}"
     page.select_option("#f-owner", label=people[0])
     with page.expect_navigation():
-        page.click("form button[type=submit]")
+        page.get_by_role("button", name="筛选").click()
     assert page.locator("#f-owner option:checked").inner_text() == people[0]
     console.assert_clean()
