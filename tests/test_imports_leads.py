@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
@@ -76,3 +77,59 @@ def test_lead_row_errors(client, login_as):
         assert message in html, message
     commit(client)
     assert db.session.scalar(sa.select(sa.func.count(Lead.id))) == 0
+
+
+@pytest.mark.parametrize("batch", [2, 500])
+def test_new_companies_are_inserted_in_batches_with_the_same_outcome(client, login_as, monkeypatch, batch):
+    """Rows creating a lead on a new company are inserted a batch at a time,
+    the others one by one afterwards: every lead, company, status row, 首报,
+    撞单 and audit entry is what the row-by-row services write."""
+    from app.imports import leads as lead_import
+    from app.models import AuditLog, CompanyConflict, LeadStatusChange
+
+    monkeypatch.setattr(lead_import, "BATCH", batch)
+    east, west = factories.department("东城街道"), factories.department("西城街道")
+    db.session.commit()
+    login_as("admin")
+    upload(client, workbook([["老项目", "已有实业有限公司", "", "", "", "100", "", "", "东城街道", "2026-01-05", ""]]))
+    assert "导入完成" in commit(client).get_data(as_text=True)
+    before_audit = db.session.scalar(sa.select(sa.func.max(AuditLog.id)))
+    rows = [
+        ["甲项目", "甲新材料有限公司", "", "", "", "10", "", "", "东城街道", "2026-02-01", ""],
+        ["已有企业新项目", "已有实业有限公司", "", "", "", "20", "", "", "西城街道", "2026-02-02", ""],
+        ["乙项目", "乙智能装备有限公司", "", "", "", "30", "", "", "东城街道", "2026-02-03", ""],
+        ["甲二期", "甲新材料有限公司", "", "", "", "40", "", "", "西城街道", "2026-02-04", ""],
+        ["丙项目", "丙数据科技有限公司", "91310115MA1K3BTP2B", "", "", "50", "", "", "西城街道", "2026-02-05", ""],
+        ["丁项目", "丁生物医药有限公司", "", "", "", "60", "", "", "东城街道", "2026-02-06", ""],
+    ]
+    upload(client, workbook(rows))
+    assert "导入完成" in commit(client).get_data(as_text=True)
+
+    leads = {lead.title: lead for lead in db.session.scalars(sa.select(Lead))}
+    assert set(leads) == {"老项目", *(r[0] for r in rows)}
+    companies = {c.name: c for c in db.session.scalars(sa.select(Company))}
+    assert set(companies) == {"已有实业有限公司", "甲新材料有限公司", "乙智能装备有限公司", "丙数据科技有限公司", "丁生物医药有限公司"}
+    assert leads["甲二期"].company_id == leads["甲项目"].company_id == companies["甲新材料有限公司"].id
+    assert companies["丙数据科技有限公司"].credit_code == "91310115MA1K3BTP2B"
+    # 首报: each new company is held by its first row's department.
+    assert companies["甲新材料有限公司"].first_department_id == east.id
+    assert companies["丙数据科技有限公司"].first_department_id == west.id
+    assert str(companies["乙智能装备有限公司"].first_reported_on) == "2026-02-03"
+    # 撞单 for the existing company and for the new one named again by another department.
+    conflicts = {(c.company_id, c.holder_department_id, c.claimant_department_id) for c in db.session.scalars(sa.select(CompanyConflict))}
+    assert conflicts == {
+        (companies["已有实业有限公司"].id, east.id, west.id),
+        (companies["甲新材料有限公司"].id, east.id, west.id),
+    }
+    flagged = {title for title, lead in leads.items() if lead.has_conflict}
+    assert flagged == {"老项目", "已有企业新项目", "甲项目", "甲二期"}
+    # Status history and audit entries, one per record, pointing at it.
+    for lead in leads.values():
+        assert db.session.scalar(sa.select(sa.func.count()).where(LeadStatusChange.lead_id == lead.id)) == 1
+        assert lead.owner_department_id == (east.id if lead.title in {"老项目", "甲项目", "乙项目", "丁项目"} else west.id)
+    created = db.session.execute(
+        sa.select(AuditLog.entity, AuditLog.entity_id).where(AuditLog.id > before_audit, AuditLog.action == "create")
+    ).all()
+    assert sorted(i for e, i in created if e == "lead") == sorted(leads[r[0]].id for r in rows)
+    new_names = {"甲新材料有限公司", "乙智能装备有限公司", "丙数据科技有限公司", "丁生物医药有限公司"}
+    assert sorted(i for e, i in created if e == "company") == sorted(companies[n].id for n in new_names)

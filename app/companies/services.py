@@ -93,6 +93,16 @@ def _check_industry(industry_id: int | None) -> None:
 def create_company(data: dict[str, Any], actor: User) -> Company:
     """A new company; `data` may carry name, credit_code, hq_region,
     industry_id, notes and tier_ids."""
+    company = build_company(data, actor)
+    db.session.flush()
+    audit_created(company, actor)
+    return company
+
+
+def build_company(data: dict[str, Any], actor: User) -> Company:
+    """The new company of `data`, checked and added to the session but not
+    flushed: `create_company` without its flush and audit entry, for a
+    ledger import that inserts many at once (then calls `audit_created`)."""
     name = clean_name(data.get("name"))
     code = clean_credit_code(data.get("credit_code"))
     _check_industry(data.get("industry_id"))
@@ -108,7 +118,11 @@ def create_company(data: dict[str, Any], actor: User) -> Company:
     if "tier_ids" in data:
         set_tiers(company, data.get("tier_ids"))
     db.session.add(company)
-    db.session.flush()
+    return company
+
+
+def audit_created(company: Company, actor: User) -> None:
+    """The audit entry of a new, flushed company."""
     audit.record(
         "create",
         "company",
@@ -117,7 +131,6 @@ def create_company(data: dict[str, Any], actor: User) -> Company:
         summary=company.name,
         user_id=actor.id,
     )
-    return company
 
 
 def update_company(company: Company, data: dict[str, Any], actor: User) -> Company:

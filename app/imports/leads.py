@@ -14,13 +14,23 @@ import sqlalchemy as sa
 from app import audit
 from app.companies import credit_code as cc
 from app.companies.names import normalize_company_name
-from app.companies.services import followers
+from app.companies.services import audit_created, followers
 from app.db import db
 from app.imports import cells
 from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, sheet_warnings
 from app.imports.sheets import header_key, read_table
-from app.leads.services import TEXT_LIMITS, LeadError, create_lead, update_lead
+from app.leads.services import (
+    TEXT_LIMITS,
+    LeadError,
+    audit_lead_created,
+    build_lead_with_new_company,
+    create_lead,
+    update_lead,
+)
 from app.models import Company, Department, Lead, RefItem, RefKind, User
+
+# New leads on new companies inserted together (see `commit`).
+BATCH = 500
 
 HEADERS = [
     ("投资意向", "title", True),
@@ -177,18 +187,65 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, int]
     for start in range(0, len(matched), 1000):
         held += db.session.scalars(sa.select(Company).where(Company.id.in_(matched[start : start + 1000]))).all()
     created = updated = 0
-    new_companies: dict[str, int] = {}
-    for done, row in enumerate(preview_.rows, start=1):
+    new_companies: dict[str, Company] = {}
+    # Two passes. First the rows that create a lead on a company new to the
+    # platform (most of a first import): built without a flush and inserted
+    # BATCH at a time — one INSERT per table and batch instead of three
+    # flushes a row — then audited. Then every other row (updates, companies
+    # already in the database, a new company named again) through the
+    # services one by one, in file order. The two sets touch different
+    # companies, so doing the first set first changes no outcome (首报 of a
+    # new company is still its first row).
+    pending: list[Lead] = []
+    pending_codes: set[str] = set()
+    later: list[RowResult] = []
+
+    def settle() -> None:
+        if not pending:
+            return
+        db.session.flush()
+        for new_lead in pending:
+            audit_created(new_lead.company, actor)
+            audit_lead_created(new_lead, actor)
+        pending.clear()
+
+    def prepared(row: RowResult) -> dict[str, Any]:
+        return {
+            **row.data,
+            "owner_department_id": row.data.get("owner_department_id") or actor.department_id,
+            "received_on": row.data.get("received_on") or dt.date.today(),
+        }
+
+    done = 0
+    for row in preview_.rows:
+        key = normalize_company_name(row.data["company_name"])
+        code = cc.clean(row.data.get("credit_code"))
+        if row.action == "update" or row.company_id or key in new_companies or (code and code in pending_codes):
+            later.append(row)
+            continue
+        try:
+            lead = build_lead_with_new_company(prepared(row), actor)
+        except LeadError as exc:
+            raise ImportRefusedError(f"第 {row.row} 行：{exc}") from None
+        pending.append(lead)
+        if code:
+            pending_codes.add(code)
+        new_companies[key] = lead.company
+        created += 1
+        done += 1
+        if len(pending) >= BATCH:
+            settle()
+        if done % PROGRESS_EVERY == 0:
+            yield done
+    settle()
+    for row in later:
+        done += 1
         if done % PROGRESS_EVERY == 0:
             yield done
         key = normalize_company_name(row.data["company_name"])
-        company_id = row.company_id or new_companies.get(key)
-        data = {
-            **row.data,
-            "owner_department_id": row.data.get("owner_department_id") or actor.department_id,
-            "company_choice": str(company_id) if company_id else "new",
-            "received_on": row.data.get("received_on") or dt.date.today(),
-        }
+        known = new_companies.get(key)
+        company_id = row.company_id or (known.id if known else None)
+        data = {**prepared(row), "company_choice": str(company_id) if company_id else "new"}
         try:
             if row.action == "update" and row.existing_id:
                 lead = db.session.get(Lead, row.existing_id)
@@ -202,7 +259,7 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, int]
                 created += 1
         except LeadError as exc:
             raise ImportRefusedError(f"第 {row.row} 行：{exc}") from None
-        new_companies.setdefault(key, lead.company_id)
+        new_companies.setdefault(key, lead.company)
     del held
     audit.record(
         "import",

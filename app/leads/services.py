@@ -27,6 +27,7 @@ from app.companies.services import (
     CompanyError,
     Follower,
     Match,
+    build_company,
     clean_credit_code,
     create_company,
     find_matches,
@@ -364,17 +365,48 @@ def create_lead(
     values = _clean_fields(data, actor, None)
     choice = resolve_company(data, values["owner_department_id"], confirm=confirm_duplicate)
     company = _apply_company(choice, actor)
-    lead = Lead(company_id=company.id, created_by_id=actor.id, status=LeadStatus.NEW, has_conflict=False)
+    lead = _new_lead(values, company, actor, on)
+    db.session.flush()
+    sync_lead_conflicts(lead, actor, new_lead=True)
+    audit_lead_created(lead, actor)
+    return lead
+
+
+def _new_lead(values: dict[str, Any], company: Company, actor: User, on: dt.date | None) -> Lead:
+    lead = Lead(company=company, created_by_id=actor.id, status=LeadStatus.NEW, has_conflict=False)
     for name, value in values.items():
         setattr(lead, name, value)
     db.session.add(lead)
     record_status(lead, LeadStatus.NEW, actor, on=on)
-    db.session.flush()
-    sync_lead_conflicts(lead, actor, new_lead=True)
+    return lead
+
+
+def audit_lead_created(lead: Lead, actor: User) -> None:
+    """The audit entry of a new, flushed lead."""
     audit.record(
         "create", "lead", lead.id, changes=audit.snapshot(lead, LEAD_FIELDS), summary=lead.title, user_id=actor.id
     )
-    return lead
+
+
+def build_lead_with_new_company(data: dict[str, Any], actor: User) -> Lead:
+    """`create_lead` for a lead whose company is new to the platform, checked
+    the same way but not flushed, for a ledger import that inserts many at
+    once: the company is added to the session with the lead's department as
+    its holder (首报 — an unheld company has no conflict to open), and the
+    caller flushes, then calls `audit_created` and `audit_lead_created`.
+    `data` names the company (company_name, credit_code …) with
+    company_choice 'new'."""
+    _require_editor(actor)
+    values = _clean_fields(data, actor, None)
+    choice = resolve_company({**data, "company_choice": "new"}, values["owner_department_id"], confirm=True)
+    try:
+        company = build_company(choice.new_data, actor)
+    except CompanyError as exc:
+        field_name = {"name": "company_name"}.get(exc.field or "", exc.field)
+        raise LeadError(str(exc), field_name) from None
+    company.first_department_id = values["owner_department_id"]
+    company.first_reported_on = values["received_on"]
+    return _new_lead(values, company, actor, None)
 
 
 def update_lead(
