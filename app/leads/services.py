@@ -295,13 +295,17 @@ def resolve_company(
     return CompanyChoice(company, new_data, set_code)
 
 
+def _on_lead(exc: CompanyError) -> LeadError:
+    """A company's error as the lead form's (its name field is company_name)."""
+    return LeadError(str(exc), {"name": "company_name"}.get(exc.field or "", exc.field))
+
+
 def _apply_company(choice: CompanyChoice, actor: User) -> Company:
     if choice.company is None:
         try:
             return create_company(choice.new_data, actor)
         except CompanyError as exc:
-            field_name = {"name": "company_name"}.get(exc.field or "", exc.field)
-            raise LeadError(str(exc), field_name) from None
+            raise _on_lead(exc) from None
     company = choice.company
     if choice.set_credit_code:
         try:
@@ -402,8 +406,7 @@ def build_lead_with_new_company(data: dict[str, Any], actor: User) -> Lead:
     try:
         company = build_company(choice.new_data, actor)
     except CompanyError as exc:
-        field_name = {"name": "company_name"}.get(exc.field or "", exc.field)
-        raise LeadError(str(exc), field_name) from None
+        raise _on_lead(exc) from None
     company.first_department_id = values["owner_department_id"]
     company.first_reported_on = values["received_on"]
     return _new_lead(values, company, actor, None)
