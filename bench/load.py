@@ -30,7 +30,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,18 +318,14 @@ def start_gunicorn(database_url: str, workers: int, folder: Path, port: int | No
         "wsgi:app",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603 - loopback only
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(host + "/healthz", timeout=2) as response:  # noqa: S310 - loopback only
-                if response.status == 200:
-                    return Server(process, host, log)
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("gunicorn did not answer within 30 s")
+    from bench.serve import wait_until_up
+
+    try:
+        wait_until_up(host, process)
+    except RuntimeError as exc:
+        process.kill()
+        raise RuntimeError(f"{exc}; see {log}") from None
+    return Server(process, host, log)
 
 
 def start_locust(host: str, plan_path: Path, out: Path, users: int, seconds: int) -> subprocess.Popen:

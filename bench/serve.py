@@ -34,7 +34,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    """Wait for gunicorn's /healthz (bench/load.py and bench/fault.py too)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -126,7 +127,7 @@ def run(target: Target, *, users: int = 20, seconds: int = 30) -> dict[str, Any]
     )
     pages: dict[str, Any] = {}
     try:
-        _wait_until_up(host, process)
+        wait_until_up(host, process)
         print(f"gunicorn ×{WORKERS} on {host}: locust, {users} users, {seconds} s per page …", flush=True)
         pages["leader's desk"] = _locust(host, "/projects/desk", "desk", [personas["leader"]], users, seconds)
         pages["lead list"] = _locust(

@@ -61,23 +61,10 @@ def app() -> Iterator[Flask]:
         db.engine.dispose()
 
 
-def _wipe() -> None:
-    """Delete every row of every table (children first)."""
-    db.session.rollback()
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            for table in tables:
-                conn.execute(table.delete())
-
-
 @pytest.fixture(autouse=True)
 def _clean_state(app: Flask) -> Iterator[None]:
     with app.app_context():
-        _wipe()
+        factories.wipe_database()
         ensure_reference_data()
         db.session.commit()
         yield

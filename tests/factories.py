@@ -55,3 +55,16 @@ def user(
     db.session.add(person)
     db.session.flush()
     return person
+
+
+def wipe_database() -> None:
+    """Delete every row of every table (children first)."""
+    db.session.rollback()
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                conn.execute(table.delete())

@@ -19,6 +19,7 @@ from app.reference import ensure_reference_data
 from bench.cases import CASES, PERSONA_LABELS, Case, context
 from bench.client import PASSWORD
 from bench.seed import Size, seed
+from tests import factories
 
 ONE = Size(leads=150, visits=600, projects=60, agreements=24, problems=60, departments=6, users=60)
 THREE = dataclasses.replace(ONE, leads=450, visits=1800, projects=180, agreements=72, problems=180)
@@ -31,15 +32,7 @@ ROWS = (re.compile(r"共 (\d+) 条"), re.compile(r"拜访记录 <span[^>]*>(\d+)
 def _reseed(size: Size) -> None:
     """Empty every table and seed `size` (as the suite's own fixture does
     before each test, then the seeder)."""
-    db.session.rollback()
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+    factories.wipe_database()
     ensure_reference_data()
     db.session.commit()
     seed(size)
