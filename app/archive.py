@@ -16,42 +16,19 @@ from flask import current_app
 from app import audit
 from app.db import db, utcnow
 from app.models import Agreement, Company, Lead, Problem, Project, Role, User, Visit
+from app.permissions import (
+    can_edit_agreement,
+    can_edit_company,
+    can_edit_lead,
+    can_edit_problem,
+    can_edit_project,
+    can_edit_visit,
+)
+from app.refusals import Refusal
 
 
-class ArchiveError(Exception):
+class ArchiveError(Refusal):
     """A refused archive, restore or delete; the message is for the user."""
-
-
-def _can_edit_company(user: User, company: Company) -> bool:
-    from app.companies.services import can_edit_company
-
-    return can_edit_company(user, company)
-
-
-def _can_edit_visit(user: User, visit: Visit) -> bool:
-    from app.leads.visits import may_edit_visit
-
-    return may_edit_visit(user, visit)
-
-
-def _can_edit_lead(user: User, lead: Lead) -> bool:
-    from app.permissions import can_edit_lead
-
-    return can_edit_lead(user, lead)
-
-
-def _can_edit_project(user: User, project: Project) -> bool:
-    from app.permissions import can_edit_project
-
-    return can_edit_project(user, project)
-
-
-def _can_edit_agreement(user: User, agreement: Agreement) -> bool:
-    return _can_edit_project(user, agreement.project)
-
-
-def _can_edit_problem(user: User, problem: Problem) -> bool:
-    return user.role is Role.ADMIN or (problem.raised_by_id == user.id and _can_edit_project(user, problem.project))
 
 
 @dataclass(frozen=True)
@@ -68,14 +45,14 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    "lead": Kind(Lead, "线索", _can_edit_lead, lambda r: r.title, ("visits", "projects")),
-    "company": Kind(Company, "企业", _can_edit_company, lambda r: r.name),
-    "visit": Kind(Visit, "拜访记录", _can_edit_visit, lambda r: f"{r.visited_on} {r.summary[:30]}"),
-    "project": Kind(Project, "项目", _can_edit_project, lambda r: r.name, ("agreements", "problems", "visits")),
+    "lead": Kind(Lead, "线索", can_edit_lead, lambda r: r.title, ("visits", "projects")),
+    "company": Kind(Company, "企业", can_edit_company, lambda r: r.name),
+    "visit": Kind(Visit, "拜访记录", can_edit_visit, lambda r: f"{r.visited_on} {r.summary[:30]}"),
+    "project": Kind(Project, "项目", can_edit_project, lambda r: r.name, ("agreements", "problems", "visits")),
     "agreement": Kind(
-        Agreement, "协议", _can_edit_agreement, lambda r: f"{r.kind.label} {r.signed_on}", deletable=False
+        Agreement, "协议", can_edit_agreement, lambda r: f"{r.kind.label} {r.signed_on}", deletable=False
     ),
-    "problem": Kind(Problem, "问题", _can_edit_problem, lambda r: r.description[:40]),
+    "problem": Kind(Problem, "问题", can_edit_problem, lambda r: r.description[:40]),
 }
 
 

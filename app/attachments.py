@@ -34,6 +34,7 @@ from werkzeug.datastructures import FileStorage
 from app import audit
 from app.db import db, utcnow
 from app.models import Attachment, User
+from app.refusals import Refusal
 
 # Signatures of the types we accept, and the extensions each may carry.
 SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -53,7 +54,7 @@ _CHUNK = 64 * 1024
 _PENDING_KEY = "attachments_pending_files"
 
 
-class AttachmentError(Exception):
+class AttachmentError(Refusal):
     """A refused upload; the message is for the user."""
 
 

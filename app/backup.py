@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.db import db
+from app.refusals import Refusal
 
 
-class BackupError(Exception):
+class BackupError(Refusal):
     """A backup or restore that cannot proceed; the message is for the user."""
 
 

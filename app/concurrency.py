@@ -11,18 +11,12 @@ from flask_babel import gettext as _
 
 from app.db import db
 from app.models import AuditLog, User
+from app.refusals import StaleEdit
 from app.templating import fmt_date
 
 
-class StaleEditError(Exception):
-    """The record changed since the form was loaded."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-
-
 def check_version(obj: Any, entity: str, submitted: Any) -> None:
-    """Raise StaleEditError when `submitted` is not the record's current version."""
+    """Raise StaleEdit when `submitted` is not the record's current version."""
     try:
         submitted_version = int(submitted)
     except (TypeError, ValueError):
@@ -43,5 +37,5 @@ def check_version(obj: Any, entity: str, submitted: Any) -> None:
             name=last.name or _("他人"),
         )
     else:
-        message = _("该记录已被他人修改，您的修改尚未保存。请核对最新内容后重新提交（您的输入已保留）。")
-    raise StaleEditError(message)
+        message = None  # the one stale-edit message
+    raise StaleEdit(message)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from flask import Flask, g, make_response, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.db import db
+from app.refusals import Refusal
 
 MESSAGES = {
     400: "请求有误，请检查后重试。",
@@ -30,16 +31,40 @@ MESSAGES = {
 }
 
 
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
+}
+
+
+def error_response(status: int, message: str, fields: dict[str, str] | None = None) -> tuple[Response, int]:
+    body = {"error": {"code": CODES.get(status, "error"), "message": message, "fields": fields or {}}}
+    return jsonify(body), status
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def render_error(status: int, message: str | None = None):
-    message = message or _(MESSAGES.get(status, "请求有误。"))
-    if _wants_json():
-        from app.api.core import error_response
+# The API names records, not pages.
+API_MESSAGES = {404: "记录不存在，或您无权查看。"}
 
+
+def render_error(status: int, message: str | None = None):
+    if _wants_json():
+        message = message or _(API_MESSAGES.get(status) or MESSAGES.get(status, "请求有误。"))
         return error_response(status, message)
+    message = message or _(MESSAGES.get(status, "请求有误。"))
     return render_template("errors/error.html", status=status, message=message), status
 
 
@@ -47,6 +72,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         return render_error(400, _("页面已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。"))
+
+    @app.errorhandler(Refusal)
+    def refusal(exc: Refusal):
+        """A refusal no view caught (e.g. a bad API query parameter): nothing
+        was committed; answer its status and message (JSON names the field)."""
+        db.session.rollback()
+        if _wants_json():
+            return error_response(exc.status, exc.message, {exc.field: exc.message} if exc.field else {})
+        return render_error(exc.status, exc.message)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

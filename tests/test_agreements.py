@@ -15,10 +15,10 @@ from werkzeug.datastructures import FileStorage
 
 from app import attachments
 from app.agreements import services
-from app.concurrency import StaleEditError
 from app.db import db
 from app.models import Agreement, AgreementKind, AuditLog, Project, SigningEvent, Stage, StageChange
 from app.projects.services import move_stage
+from app.refusals import StaleEdit
 from tests import factories
 from tests import factories_agreements as fa
 
@@ -247,7 +247,7 @@ def test_second_save_of_a_stale_form_is_told_the_record_changed(client, login_as
 def test_update_service_checks_the_version():
     project = fa.project()
     agreement = fa.agreement(project)
-    with pytest.raises(StaleEditError):
+    with pytest.raises(StaleEdit):
         services.update_agreement(agreement, fa.agreement_data(), fa.actor(), version=agreement.version + 5)
 
 

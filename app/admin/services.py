@@ -13,18 +13,15 @@ from app.auth.passwords import hash_password, password_problem
 from app.auth.sessions import invalidate_sessions
 from app.db import db
 from app.models import DataScope, Department, DepartmentKind, RefItem, RefKind, Role, User
+from app.refusals import Refusal
 
 USER_FIELDS = ("username", "name", "title", "phone", "role", "scope", "department_id", "active")
 DEPARTMENT_FIELDS = ("name", "short_name", "kind", "parent_id", "sort_order", "active")
 REF_FIELDS = ("name", "sort_order", "needs_note", "active")
 
 
-class AdminError(Exception):
+class AdminError(Refusal):
     """A refused admin change; `field` says which form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _check_username_free(username: str, exclude_id: int | None = None) -> None:

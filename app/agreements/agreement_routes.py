@@ -24,11 +24,11 @@ from app.agreements.web import (
     project_page_url,
     render_agreement_form,
 )
-from app.concurrency import StaleEditError
 from app.db import db
 from app.errors import render_error
 from app.models import Role
 from app.permissions import can_edit_project, require
+from app.refusals import StaleEdit
 
 # --- agreements on a project ---------------------------------------------------------
 
@@ -105,7 +105,7 @@ def edit(agreement_id: int):
             event_id = event_id_from(form)
             services.update_agreement(agreement, form.agreement_data(event_id), current_user, form.version.data)
             db.session.commit()
-        except StaleEditError as exc:
+        except StaleEdit as exc:
             db.session.rollback()
             flash(str(exc), "danger")
             form.version.data = str(agreement.version)

@@ -13,17 +13,14 @@ from flask_babel import gettext as _
 from app import audit
 from app.db import db
 from app.models import Funding, Project, User
+from app.refusals import Refusal
 
 HUNDRED = Decimal(100)
 RATE_QUANTUM = Decimal("0.1")
 
 
-class FundingError(Exception):
+class FundingError(Refusal):
     """A refused funding entry; `field` names the form field."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def funding_rate(received: Decimal | None, agreed: Decimal | None) -> Decimal | None:

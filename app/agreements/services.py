@@ -26,6 +26,7 @@ from app.concurrency import check_version
 from app.db import db
 from app.models import STAGE_ORDER, Agreement, AgreementKind, Project, Role, SigningEvent, Stage, User
 from app.projects.services import StageError, move_stage
+from app.refusals import Refusal
 
 __all__ = [
     "AGREEMENT_FIELDS",
@@ -64,12 +65,8 @@ AREA_QUANTUM = Decimal("0.01")
 EVENT_FIELDS = ("name", "held_on", "place", "organizer_department_id")
 
 
-class AgreementError(Exception):
+class AgreementError(Refusal):
     """A refused agreement or event change; `field` names the form field."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 # --- validation ---------------------------------------------------------------
@@ -151,7 +148,7 @@ def record_agreement(project: Project, data: dict[str, Any], actor: User, *, tod
 def update_agreement(
     agreement: Agreement, data: dict[str, Any], actor: User, version: Any, *, today: dt.date | None = None
 ) -> dict[str, list[Any]]:
-    """Save an edit made on version `version`; StaleEditError when someone
+    """Save an edit made on version `version`; StaleEdit when someone
     saved in between. Returns the audited {field: [old, new]}."""
     check_version(agreement, "agreement", version)
     today = today or dt.date.today()

@@ -19,8 +19,8 @@ from app.agreements.funding import fmt_rate, funding_rate
 from app.agreements.project_panel import build_panel
 from app.db import db
 from app.errors import render_error
-from app.models import Agreement, Project, Role, SigningEvent
-from app.permissions import can_view_project, get_visible_or_404
+from app.models import Agreement, Project, SigningEvent
+from app.permissions import get_visible_or_404
 
 # --- template helpers for the project page -------------------------------------
 
@@ -64,18 +64,11 @@ def too_large(_exc: Exception):
 
 
 def project_or_404(project_id: int) -> Project:
-    return get_visible_or_404(Project, project_id, can_view_project)
-
-
-def may_see_agreement(user: Any, agreement: Agreement) -> bool:
-    project = agreement.project
-    if project.archived_at is not None and user.role is not Role.ADMIN:
-        return False
-    return can_view_project(user, project)
+    return get_visible_or_404(Project, project_id)
 
 
 def agreement_or_404(agreement_id: int) -> Agreement:
-    return get_visible_or_404(Agreement, agreement_id, may_see_agreement)
+    return get_visible_or_404(Agreement, agreement_id)
 
 
 def agreement_file_or_404(attachment_id: int):

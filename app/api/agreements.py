@@ -14,16 +14,13 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from app.agreements import services
-from app.agreements.services import AgreementError
-from app.agreements.web import may_see_agreement
 from app.api import bp
-from app.api.common import AreaIn, MoneyIn, Version, forbid_unless, load, saving
+from app.api.common import AreaIn, MoneyIn, Version, forbid_unless, saving
 from app.api.core import operation
-from app.api.projects import load_project
 from app.api.schemas import Day, Id, Page, PageQuery, Strict
-from app.models import Agreement, AgreementKind
+from app.models import Agreement, AgreementKind, Project
 from app.pagination import paginate
-from app.permissions import can_edit_project
+from app.permissions import can_edit_project, get_visible_or_404
 
 TAG = "签约"
 Kind = Literal["framework", "investment", "supplementary"]
@@ -112,7 +109,7 @@ def agreement_out(a: Agreement) -> AgreementOut:
     errors=(404,),
 )
 def list_agreements(project_id: int, query: PageQuery):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     stmt = (
         sa.select(Agreement)
         .where(Agreement.project_id == project.id, Agreement.archived_at.is_(None))
@@ -141,22 +138,18 @@ def _data(values: dict[str, Any]) -> dict[str, Any]:
     errors=(403, 404, 422),
 )
 def create_agreement(project_id: int, body: AgreementIn):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     forbid_unless(can_edit_project(current_user, project), "您没有权限为该项目录入协议。")
-    with saving(AgreementError):
+    with saving():
         agreement = services.record_agreement(project, _data(body.model_dump()), current_user)
     return agreement_out(agreement), 201
-
-
-def load_agreement(agreement_id: int) -> Agreement:
-    return load(Agreement, agreement_id, may_see_agreement)
 
 
 @operation(
     bp, "GET", "/agreements/<int:agreement_id>", summary="协议详情", tag=TAG, response=AgreementOut, errors=(404,)
 )
 def get_agreement(agreement_id: int):
-    return agreement_out(load_agreement(agreement_id))
+    return agreement_out(get_visible_or_404(Agreement, agreement_id))
 
 
 @operation(
@@ -170,12 +163,12 @@ def get_agreement(agreement_id: int):
     errors=(403, 404, 409, 422),
 )
 def update_agreement(agreement_id: int, body: AgreementUpdate):
-    agreement = load_agreement(agreement_id)
+    agreement = get_visible_or_404(Agreement, agreement_id)
     forbid_unless(
         can_edit_project(current_user, agreement.project) and agreement.archived_at is None, "您没有权限修改该协议。"
     )
     current = {field: getattr(agreement, field) for field in services.AGREEMENT_FIELDS}
     data = {**current, **body.model_dump(exclude_unset=True, exclude={"version"})}
-    with saving(AgreementError):
+    with saving():
         services.update_agreement(agreement, _data(data), current_user, body.version)
     return agreement_out(agreement)

@@ -7,21 +7,17 @@ and text types of the schemas."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Any
 
-from flask_login import current_user
 from pydantic import Field
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.api.core import MAX_ID, ApiError, not_found
-from app.concurrency import StaleEditError
+from app.api.core import MAX_ID, ApiError
 from app.db import db
-from app.models import Role
-
-STALE = "该记录刚被他人修改，您的修改尚未保存。请读取最新内容后重新提交。"
+from app.refusals import Refusal, StaleEdit
 
 # 万元 amounts as the forms accept them: ≥ 0, at most 4 decimals (to the 元).
 MoneyIn = Annotated[Decimal, Field(ge=0, lt=Decimal("100000000000000"), decimal_places=4, allow_inf_nan=False)]
@@ -30,49 +26,34 @@ AreaIn = Annotated[Decimal, Field(ge=0, lt=Decimal("1000000000000"), decimal_pla
 Version = Annotated[int, Field(ge=1, le=MAX_ID, description="读取记录时的 version（乐观锁）。")]
 
 
-def load(model: type, ident: int, may_see: Callable[[Any, Any], bool] | None = None) -> Any:
-    """The record, or 404 when it is missing, archived (for non-admins) or
-    not visible to the caller."""
-    obj = db.session.get(model, ident) if 0 < ident <= MAX_ID else None
-    if obj is None or (may_see is not None and not may_see(current_user, obj)):
-        raise not_found()
-    if getattr(obj, "archived_at", None) is not None and current_user.role is not Role.ADMIN:
-        raise not_found()
-    return obj
-
-
 def forbid_unless(condition: bool, message: str = "您没有权限执行此操作。") -> None:
     if not condition:
         raise ApiError(403, message)
 
 
-def refused(exc: Exception, status: int = 422) -> ApiError:
-    """A service's refusal (LeadError, ProjectError …) as a JSON error."""
-    message = str(exc)
-    field = getattr(exc, "field", None)
-    return ApiError(status, message, {field: message} if field else {})
+def refused(exc: Refusal) -> ApiError:
+    """A service's refusal as the documented JSON error: its status (422 by
+    default, 409 for a stale edit) and `{field: message}`."""
+    return ApiError(exc.status, exc.message, {exc.field: exc.message} if exc.field else {})
 
 
 @contextmanager
-def saving(*refusals: type[Exception]) -> Iterator[None]:
+def saving() -> Iterator[None]:
     """Run the block as the request's one transaction: commit at the end;
-    on a refusal (one of `refusals`) or a stale version roll back and answer
-    422 / 409; on anything else roll back and let it propagate."""
+    on a refusal (any `Refusal`, a stale version included) roll back and
+    answer its JSON error; on anything else roll back and let it propagate."""
     try:
         yield
         db.session.commit()
     except ApiError:
         db.session.rollback()
         raise
-    except StaleEditError as exc:
-        db.session.rollback()
-        raise ApiError(409, str(exc)) from None
-    except StaleDataError:
-        db.session.rollback()
-        raise ApiError(409, STALE) from None
-    except refusals as exc:
+    except Refusal as exc:
         db.session.rollback()
         raise refused(exc) from None
+    except StaleDataError:
+        db.session.rollback()
+        raise refused(StaleEdit()) from None
     except Exception:
         db.session.rollback()
         raise

@@ -15,15 +15,15 @@ from sqlalchemy.orm import selectinload
 
 from app.api import bp
 from app.api.common import check_choice, check_choices, forbid_unless, saving
-from app.api.core import ApiError, not_found, operation
+from app.api.core import ApiError, operation
 from app.api.schemas import Id, Page, PageQuery, Query, Strict
 from app.companies import credit_code as cc
 from app.companies import services
-from app.companies.services import CompanyError, Match
-from app.db import db
+from app.companies.services import Match
 from app.lookups import ref_choices
 from app.models import Company, CompanyConflict, ConflictStatus, RefKind, Role, company_tier
 from app.pagination import paginate
+from app.permissions import can_edit_company, get_visible_or_404
 from app.search import keyword_condition
 
 EDITORS = (Role.ADMIN, Role.STAFF)
@@ -181,14 +181,7 @@ def find_duplicates(query: DuplicateQuery):
 
 @operation(bp, "GET", "/companies/<int:company_id>", summary="企业详情", tag=TAG, response=CompanyOut, errors=(404,))
 def get_company(company_id: int):
-    return company_out(_load_company(company_id))
-
-
-def _load_company(company_id: int) -> Company:
-    company = db.session.get(Company, company_id) if company_id <= 2**31 - 1 else None
-    if company is None or (company.archived_at is not None and company.merged_into_id is None):
-        raise not_found()
-    return company
+    return company_out(get_visible_or_404(Company, company_id))
 
 
 def _check_company_choices(data: dict[str, Any], company: Company | None) -> None:
@@ -225,7 +218,7 @@ def create_company(body: CompanyIn):
         raise ApiError(422, message, {"credit_code": message})
     if matches and not body.confirm_duplicate:
         raise _look_alikes(matches)
-    with saving(CompanyError):
+    with saving():
         company = services.create_company(data, current_user)
     return company_out(company), 201
 
@@ -241,10 +234,8 @@ def create_company(body: CompanyIn):
     errors=(403, 404, 409, 422),
 )
 def update_company(company_id: int, body: CompanyUpdate):
-    company = _load_company(company_id)
-    forbid_unless(
-        company.merged_into_id is None and services.can_edit_company(current_user, company), "您没有权限修改该企业。"
-    )
+    company = get_visible_or_404(Company, company_id)
+    forbid_unless(company.merged_into_id is None and can_edit_company(current_user, company), "您没有权限修改该企业。")
     data = body.model_dump(exclude_unset=True, exclude={"confirm_duplicate"})
     if "tier_ids" in data and data["tier_ids"] is None:
         data["tier_ids"] = []
@@ -257,6 +248,6 @@ def update_company(company_id: int, body: CompanyUpdate):
             ]
             if matches:
                 raise _look_alikes(matches)
-    with saving(CompanyError):
+    with saving():
         services.update_company(company, data, current_user)
     return company_out(company)

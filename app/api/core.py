@@ -15,23 +15,9 @@ from flask import Response, jsonify, request
 from flask_login import current_user
 from pydantic import BaseModel, ValidationError
 
+from app.errors import CODES, error_response  # noqa: F401 - the API's error body
 from app.models import Role
-
-MAX_ID = 2**31 - 1
-CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    415: "unsupported_media_type",
-    422: "invalid",
-    429: "rate_limited",
-    500: "server_error",
-    503: "unavailable",
-}
+from app.params import MAX_ID
 
 
 class ApiError(Exception):
@@ -42,11 +28,6 @@ class ApiError(Exception):
         self.status = status
         self.message = message
         self.fields = fields or {}
-
-
-def error_response(status: int, message: str, fields: dict[str, str] | None = None) -> tuple[Response, int]:
-    body = {"error": {"code": CODES.get(status, "error"), "message": message, "fields": fields or {}}}
-    return jsonify(body), status
 
 
 def _field_errors(exc: ValidationError) -> dict[str, str]:

@@ -14,7 +14,6 @@ from app.api.common import saving
 from app.api.core import CODES, ApiError, operation
 from app.api.schemas import ErrorBody, Query
 from app.imports import service
-from app.imports.commit import ImportRefusedError
 from app.imports.sheets import SheetError
 from app.models import Role
 
@@ -67,7 +66,7 @@ def _run(kind: str, commit: bool):
         return ImportOut(
             committed=False, rows=len(preview.rows), created=preview.created, updated=preview.updated, errors=[]
         )
-    with saving(ImportRefusedError, SheetError):
+    with saving():
         batch = service.store(kind, data, filename, current_user, preview)
         counts = service.commit_batch(batch, current_user)
     return ImportOut(

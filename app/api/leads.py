@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from app.api import bp
-from app.api.common import check_choice, check_choices, forbid_unless, load, saving
+from app.api.common import check_choice, check_choices, saving
 from app.api.core import ApiError, operation
 from app.api.lead_schemas import ConvertIn, LeadIn, LeadOut, LeadQuery, LeadStatusIn, LeadUpdate, UnshelveIn
 from app.api.project_schemas import ProjectOut, project_out
@@ -23,10 +23,10 @@ from app.db import db
 from app.leads import choices, services
 from app.leads.clocks import overdue_expr, stale_expr
 from app.leads.queries import OPEN, LeadFilters, lead_query
-from app.leads.services import DuplicateWarning, LeadError
+from app.leads.services import DuplicateWarning
 from app.models import Lead, LeadStatus, RefKind, Role
 from app.pagination import paginate
-from app.permissions import can_edit_lead, can_view_lead
+from app.permissions import get_editable_or_403, get_visible_or_404
 
 EDITORS = (Role.ADMIN, Role.STAFF)
 TAG = "线索"
@@ -68,16 +68,6 @@ def lead_out(lead: Lead, overdue: str | None = None, stale: bool | None = None) 
         stale=bool(stale),
         version=lead.version,
     )
-
-
-def load_lead(lead_id: int) -> Lead:
-    return load(Lead, lead_id, can_view_lead)
-
-
-def load_editable_lead(lead_id: int) -> Lead:
-    lead = load_lead(lead_id)
-    forbid_unless(can_edit_lead(current_user, lead), "您没有权限修改该线索。")
-    return lead
 
 
 def _statuses(raw: str | None) -> list[LeadStatus]:
@@ -127,7 +117,7 @@ def list_leads(query: LeadQuery):
 
 @operation(bp, "GET", "/leads/<int:lead_id>", summary="线索详情", tag=TAG, response=LeadOut, errors=(404,))
 def get_lead(lead_id: int):
-    return lead_out(load_lead(lead_id))
+    return lead_out(get_visible_or_404(Lead, lead_id))
 
 
 def _check_lead_choices(data: dict[str, Any], lead: Lead | None) -> None:
@@ -192,7 +182,7 @@ def create_lead(body: LeadIn):
     ):
         data["owner_user_id"] = current_user.id  # as the form pre-fills it
     _check_lead_choices(data, None)
-    with saving(LeadError):
+    with saving():
         try:
             lead = services.create_lead(data, current_user, confirm_duplicate=body.confirm_duplicate)
         except DuplicateWarning as warning:
@@ -231,7 +221,7 @@ def _current_data(lead: Lead) -> dict[str, Any]:
     errors=(403, 404, 409, 422),
 )
 def update_lead(lead_id: int, body: LeadUpdate):
-    lead = load_editable_lead(lead_id)
+    lead = get_editable_or_403(Lead, lead_id, message="您没有权限修改该线索。")
     changes = body.model_dump(exclude_unset=True, exclude={"version", "confirm_duplicate"})
     data = {**_current_data(lead), **changes}
     if {"company_id", "company_name", "company_choice"} & set(changes):
@@ -242,7 +232,7 @@ def update_lead(lead_id: int, body: LeadUpdate):
         if "company_id" in changes and "company_name" not in changes:
             data["company_name"] = None
     _check_lead_choices(data, lead)
-    with saving(LeadError):
+    with saving():
         try:
             services.update_lead(
                 lead, data, current_user, version=body.version, confirm_duplicate=body.confirm_duplicate
@@ -263,8 +253,8 @@ def update_lead(lead_id: int, body: LeadUpdate):
     errors=(403, 404, 409, 422),
 )
 def move_lead(lead_id: int, body: LeadStatusIn):
-    lead = load_editable_lead(lead_id)
-    with saving(LeadError):
+    lead = get_editable_or_403(Lead, lead_id, message="您没有权限修改该线索。")
+    with saving():
         check_version(lead, "lead", body.version)
         if body.to == "shelved":
             check_choice(
@@ -290,8 +280,8 @@ def move_lead(lead_id: int, body: LeadStatusIn):
     errors=(403, 404, 409, 422),
 )
 def unshelve_lead(lead_id: int, body: UnshelveIn):
-    lead = load_editable_lead(lead_id)
-    with saving(LeadError):
+    lead = get_editable_or_403(Lead, lead_id, message="您没有权限修改该线索。")
+    with saving():
         check_version(lead, "lead", body.version)
         services.unshelve(lead, current_user, note=body.note)
     return lead_out(lead)
@@ -309,7 +299,7 @@ def unshelve_lead(lead_id: int, body: UnshelveIn):
     errors=(403, 404, 409, 422),
 )
 def convert_lead(lead_id: int, body: ConvertIn):
-    lead = load_editable_lead(lead_id)
+    lead = get_editable_or_403(Lead, lead_id, message="您没有权限修改该线索。")
     industries = choices.ref_lists(RefKind.INDUSTRY, include={lead.industry_id} if lead.industry_id else set())
     check_choice(body.industry_id, industries[RefKind.INDUSTRY], "industry_id", NOT_ALLOWED)
     check_choice(
@@ -322,7 +312,7 @@ def convert_lead(lead_id: int, body: ConvertIn):
         body.responsible_leader_id, choices.leader_choices(), "responsible_leader_id", "责任领导须为在岗的领导。"
     )
     data = body.model_dump(exclude={"version"})
-    with saving(LeadError):
+    with saving():
         check_version(lead, "lead", body.version)
         project = services.convert_lead(lead, current_user, data)
     return project_out(project), 201

@@ -12,25 +12,23 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from app.api import bp
-from app.api.common import Version, check_choice, forbid_unless, load, saving
+from app.api.common import Version, check_choice, forbid_unless, saving
 from app.api.core import ApiError, operation
-from app.api.projects import load_project
 from app.api.schemas import DateTimeOut, Day, Id, Page, PageQuery, Strict
 from app.db import db
 from app.lookups import department_choices, ref_choices
-from app.models import Problem, ProblemStatus, RefKind
+from app.models import Problem, ProblemStatus, Project, RefKind
 from app.pagination import paginate
 from app.permissions import (
     can_accept_problem,
     can_assign_problem,
     can_handle_problem,
     can_raise_problem,
-    can_view_problem,
+    get_visible_or_404,
 )
 from app.problems import services
 from app.problems.ledger import ProblemFilters, ledger_statement
 from app.problems.rules import Escalation, days_overdue, escalation_for_days
-from app.problems.services import ProblemError
 
 TAG = "问题"
 Status = Literal["reported", "assigned", "in_progress", "answered", "closed"]
@@ -151,7 +149,7 @@ def list_problems(query: ProblemQuery):
     errors=(404,),
 )
 def list_project_problems(project_id: int, query: ProjectProblemQuery):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     filters = ProblemFilters(
         project_id=project.id,
         status=ProblemStatus(query.status) if query.status else None,
@@ -172,21 +170,17 @@ def list_project_problems(project_id: int, query: ProjectProblemQuery):
     errors=(403, 404, 422),
 )
 def raise_problem(project_id: int, body: ProblemIn):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     forbid_unless(can_raise_problem(current_user, project), "您没有权限为该项目上报问题。")
     check_choice(body.category_id, ref_choices(RefKind.PROBLEM_CATEGORY, blank=None), "category_id", "请选择问题类别。")
-    with saving(ProblemError):
+    with saving():
         problem = services.raise_problem(project, body.category_id, body.description, current_user)
     return problem_out(problem), 201
 
 
-def load_problem(problem_id: int) -> Problem:
-    return load(Problem, problem_id, can_view_problem)
-
-
 @operation(bp, "GET", "/problems/<int:problem_id>", summary="问题详情", tag=TAG, response=ProblemOut, errors=(404,))
 def get_problem(problem_id: int):
-    return problem_out(load_problem(problem_id))
+    return problem_out(get_visible_or_404(Problem, problem_id))
 
 
 def _assign(problem: Problem, body: ProblemStepIn) -> None:
@@ -228,10 +222,10 @@ STEPS: dict[str, tuple[Callable[..., bool], Callable[[Problem, ProblemStepIn], A
     errors=(403, 404, 409, 422),
 )
 def problem_step(problem_id: int, body: ProblemStepIn):
-    problem = load_problem(problem_id)
+    problem = get_visible_or_404(Problem, problem_id)
     allowed, action = STEPS[body.action]
     if not allowed(current_user, problem):
         raise ApiError(403, "您没有权限执行此操作。")
-    with saving(ProblemError):
+    with saving():
         action(problem, body)
     return problem_out(db.session.get(Problem, problem_id))

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from app.api import bp
-from app.api.common import check_choice, check_choices, forbid_unless, load, saving
+from app.api.common import check_choice, check_choices, forbid_unless, saving
 from app.api.core import operation
 from app.api.project_schemas import (
     ProgressIn,
@@ -34,21 +34,16 @@ from app.permissions import (
     can_assign_five_ones,
     can_edit_project,
     can_follow_project,
-    can_view_project,
     department_ids_in_scope,
+    get_visible_or_404,
 )
 from app.projects import assignment, follow_through, services
 from app.projects.queries import ProjectFilters, project_page
-from app.projects.services import ProjectError
 
 EDITORS = (Role.ADMIN, Role.STAFF)
 TAG = "项目"
 NOT_ALLOWED = "所选项不存在或不可选，请重新选择。"
 FIVE_ONES = ("responsible_leader_id", "handover_reason", "lead_department_id", "team_ids", "plan_text")
-
-
-def load_project(project_id: int) -> Project:
-    return load(Project, project_id, can_view_project)
 
 
 @operation(bp, "GET", "/projects", summary="项目列表（四库）", tag=TAG, query=ProjectQuery, response=Page[ProjectOut])
@@ -78,7 +73,7 @@ def list_projects(query: ProjectQuery):
 
 @operation(bp, "GET", "/projects/<int:project_id>", summary="项目详情", tag=TAG, response=ProjectOut, errors=(404,))
 def get_project(project_id: int):
-    return project_out(load_project(project_id))
+    return project_out(get_visible_or_404(Project, project_id))
 
 
 def _form_departments() -> list[tuple[Any, str]]:
@@ -132,7 +127,7 @@ def create_project(body: ProjectIn):
     check_choice(body.lead_department_id, _form_departments(), "lead_department_id", "只能选择您数据范围内的部门。")
     department_id = body.lead_department_id or (current_user.department_id if current_user.role is Role.STAFF else None)
     data = _facts(body)
-    with saving(ProjectError):
+    with saving():
         company = services.resolve_company(body.company_name, current_user, department_id)
         data["company_id"] = company.id if company else None
         data["lead_department_id"] = department_id
@@ -172,7 +167,7 @@ def _check_five_ones(project: Project, five: dict[str, Any]) -> None:
     errors=(403, 404, 409, 422),
 )
 def update_project(project_id: int, body: ProjectUpdate):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     forbid_unless(can_edit_project(current_user, project), "您没有权限修改该项目。")
     facts = _facts(body)
     five = body.model_dump(exclude_unset=True, include=set(FIVE_ONES))
@@ -185,7 +180,7 @@ def update_project(project_id: int, body: ProjectUpdate):
     if "industry_id" in facts:
         choices = ref_choices(RefKind.INDUSTRY, blank=None, include_id=project.industry_id)
         check_choice(facts["industry_id"], choices, "industry_id", NOT_ALLOWED)
-    with saving(ProjectError):
+    with saving():
         check_version(project, "project", body.version)
         if "company_name" in body.model_fields_set:
             company = services.resolve_company(body.company_name, current_user, project.lead_department_id)
@@ -215,10 +210,10 @@ def update_project(project_id: int, body: ProjectUpdate):
     errors=(403, 404, 409, 422),
 )
 def move_project(project_id: int, body: StageIn):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     forbid_unless(can_edit_project(current_user, project), "您没有权限变更该项目的阶段。")
     check_choice(body.reason_id, ref_choices(RefKind.REASON, blank=None), "reason_id", "退出项目须选择退出原因。")
-    with saving(ProjectError):
+    with saving():
         if body.version is not None:
             check_version(project, "project", body.version)
         services.move_stage(project, Stage(body.to), current_user, note=body.note, reason_id=body.reason_id, on=body.on)
@@ -247,7 +242,7 @@ def _progress_out(update: ProgressUpdate) -> ProgressOut:
     errors=(404,),
 )
 def list_progress(project_id: int, query: PageQuery):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     stmt = (
         sa.select(ProgressUpdate)
         .where(ProgressUpdate.project_id == project.id)
@@ -271,8 +266,8 @@ def list_progress(project_id: int, query: PageQuery):
     errors=(403, 404, 422),
 )
 def add_progress(project_id: int, body: ProgressIn):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     forbid_unless(can_follow_project(current_user, project), "您没有权限记录该项目的推进情况。")
-    with saving(ProjectError):
+    with saving():
         update = follow_through.add_progress(project, body.text, current_user, body.happened_on)
     return _progress_out(update), 201

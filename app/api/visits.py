@@ -11,12 +11,12 @@ from app.api import bp
 from app.api.common import check_choice, check_choices, forbid_unless, saving
 from app.api.core import operation
 from app.api.lead_schemas import VisitIn, VisitOut
-from app.api.leads import NOT_ALLOWED, load_lead
+from app.api.leads import NOT_ALLOWED
 from app.api.schemas import Page, PageQuery
 from app.leads import choices, visits
-from app.leads.services import LeadError
-from app.models import RefKind, Visit
+from app.models import Lead, RefKind, Visit
 from app.pagination import paginate
+from app.permissions import can_log_on_lead, get_visible_or_404
 
 TAG = "线索"
 
@@ -54,7 +54,7 @@ def visit_out(v: Visit) -> VisitOut:
     errors=(404,),
 )
 def list_lead_visits(lead_id: int, query: PageQuery):
-    lead = load_lead(lead_id)
+    lead = get_visible_or_404(Lead, lead_id)
     stmt = (
         sa.select(Visit)
         .where(Visit.lead_id == lead.id, Visit.archived_at.is_(None))
@@ -79,8 +79,8 @@ def list_lead_visits(lead_id: int, query: PageQuery):
     errors=(403, 404, 422),
 )
 def create_lead_visit(lead_id: int, body: VisitIn):
-    lead = load_lead(lead_id)
-    forbid_unless(visits.may_log_on_lead(current_user, lead), "您没有权限为该线索记录拜访。")
+    lead = get_visible_or_404(Lead, lead_id)
+    forbid_unless(can_log_on_lead(current_user, lead), "您没有权限为该线索记录拜访。")
     # The ids the visit form would offer (its select lists).
     kinds = choices.ref_lists(RefKind.VISIT_KIND)[RefKind.VISIT_KIND]
     check_choice(body.kind_id, kinds, "kind_id", NOT_ALLOWED)
@@ -91,6 +91,6 @@ def create_lead_visit(lead_id: int, body: VisitIn):
         "所选参与人员不存在或已停用，请重新选择。",
     )
     check_choice(body.leader_present_id, choices.leader_choices(), "leader_present_id", "出席领导须为系统中的领导。")
-    with saving(LeadError):
+    with saving():
         visit = visits.log_visit(body.model_dump(), current_user, lead=lead)
     return visit_out(visit), 201

@@ -15,15 +15,15 @@ from app.auth.passwords import hash_password, needs_rehash, password_problem, ve
 from app.auth.sessions import invalidate_sessions
 from app.db import db, utcnow
 from app.models import LoginAttempt, User
+from app.refusals import Refusal
 
 
-class AuthError(Exception):
+class AuthError(Refusal):
     """A refused sign-in or password change; the message is for the user and
     `field` names the form field it belongs next to."""
 
     def __init__(self, message: str, field: str = "password") -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field)
 
 
 @lru_cache(maxsize=1)

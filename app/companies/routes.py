@@ -32,7 +32,15 @@ from app.models import (
     company_tier,
 )
 from app.pagination import page_args, paginate
-from app.permissions import admin_required, lead_filter, project_filter, require, role_required, visit_filter
+from app.permissions import (
+    admin_required,
+    can_edit_company,
+    lead_filter,
+    project_filter,
+    require,
+    role_required,
+    visit_filter,
+)
 from app.search import keyword_condition
 
 
@@ -195,7 +203,7 @@ def detail(company_id: int):
         followers=followers,
         hidden=hidden,
         open_conflicts=open_conflicts,
-        may_edit=services.can_edit_company(current_user, company),
+        may_edit=can_edit_company(current_user, company),
         may_add_lead=current_user.role in (Role.ADMIN, Role.STAFF),
         project_url=project_url,
     )
@@ -256,7 +264,7 @@ def new():
 @login_required
 def edit(company_id: int):
     company = _load_company(company_id)
-    require(company.merged_into_id is None and services.can_edit_company(current_user, company))
+    require(company.merged_into_id is None and can_edit_company(current_user, company))
     form = CompanyForm(obj=company if request.method == "GET" else None)
     _setup_form(form, company)
     matches: list[services.Match] = []

@@ -18,20 +18,16 @@ from app import audit
 from app.companies import credit_code as cc
 from app.companies.names import FUZZY_THRESHOLD, NameKey, normalize_company_name, search_bigrams, similarity
 from app.db import db
-from app.models import Company, Department, Lead, RefItem, RefKind, Role, User
-from app.permissions import department_ids_in_scope
+from app.models import Company, Department, Lead, RefItem, RefKind, User
+from app.refusals import Refusal
 from app.search import search_text
 
 COMPANY_FIELDS = ("name", "credit_code", "hq_region", "industry_id", "notes")
 NAME_MAX = 200
 
 
-class CompanyError(Exception):
+class CompanyError(Refusal):
     """A refused company change; `field` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 # --- the record ----------------------------------------------------------------
@@ -163,26 +159,6 @@ def live(company: Company | None) -> Company | None:
         seen.add(company.id)
         company = db.session.get(Company, company.merged_into_id)
     return company
-
-
-def can_edit_company(user: User, company: Company) -> bool:
-    """Admin; staff when the company is unheld, held within their scope, was
-    entered by them, or has a lead they may see."""
-    if user.role is Role.ADMIN:
-        return True
-    if user.role is not Role.STAFF or company.merged_into_id is not None:
-        return False
-    depts = department_ids_in_scope(user)
-    if depts is None or company.created_by_id == user.id or company.first_department_id is None:
-        return True
-    if company.first_department_id in depts:
-        return True
-    from app.permissions import lead_filter
-
-    return (
-        db.session.scalar(sa.select(Lead.id).where(Lead.company_id == company.id, lead_filter(user)).limit(1))
-        is not None
-    )
 
 
 # --- the duplicate finder -------------------------------------------------------

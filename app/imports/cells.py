@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.models import Stage
+from app.refusals import Refusal
 
 TEN_THOUSAND = Decimal(10000)
 MAX_AMOUNT_WAN = Decimal("100000000000000")
@@ -32,7 +33,7 @@ STAGE_NAMES = {
 }
 
 
-class CellError(ValueError):
+class CellError(Refusal, ValueError):
     """A cell that cannot be read; the message says why, in Chinese."""
 
 

@@ -16,11 +16,12 @@ from app.lookups import ref_id
 from app.models import Company, Project, RefKind, Stage, User
 from app.projects.assignment import change_leader
 from app.projects.services import ProjectError, create_project, move_stage, update_project
+from app.refusals import Refusal
 
 IMPORT_NOTE = "台账导入"
 
 
-class ImportRefusedError(Exception):
+class ImportRefusedError(Refusal):
     """The file has errors: nothing is written."""
 
 

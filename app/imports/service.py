@@ -18,6 +18,7 @@ from app.imports.rows import CellProblem, Preview
 from app.imports.sheets import SheetError
 from app.models import ImportBatch, Lead, Project, User
 from app.permissions import department_ids_in_scope, lead_filter, project_filter
+from app.refusals import Refusal
 
 KINDS = {
     "projects": (project_import.preview, commit_projects),
@@ -25,12 +26,11 @@ KINDS = {
 }
 
 
-class UploadError(Exception):
+class UploadError(Refusal):
     """An upload refused before parsing; `status` is the HTTP status."""
 
     def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
+        super().__init__(message, status=status)
 
 
 def read_upload(upload: FileStorage | None) -> tuple[bytes, str]:

@@ -17,13 +17,15 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from app.refusals import Refusal
+
 HEADER_SEARCH_ROWS = 20
 TOTAL_PREFIXES = ("合计", "总计", "小计", "累计")
 NOTE_PREFIXES = ("注", "备注：", "说明", "填报说明", "填表说明")
 IGNORED_HEADERS = frozenset({"序号", "编号", "No", "NO", "no"})
 
 
-class SheetError(Exception):
+class SheetError(Refusal):
     """The file cannot be read as a ledger; the message is for the user."""
 
 

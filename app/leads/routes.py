@@ -15,15 +15,16 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.concurrency import StaleEditError, check_version
+from app.concurrency import check_version
 from app.db import db
 from app.leads import bp, choices, clocks, queries, services
 from app.leads.forms import ConvertForm, LeadForm, ShelveForm, StatusForm, UnshelveForm, VisitForm
 from app.leads.services import DuplicateWarning, LeadError
-from app.leads.visits import lead_visits, may_log_on_lead
+from app.leads.visits import lead_visits
 from app.models import CompanyConflict, ConflictStatus, Lead, LeadStatus, LeadStatusChange, RefKind, Role
 from app.pagination import page_args, paginate_keys
-from app.permissions import can_edit_lead, can_view_lead, get_visible_or_404, require, role_required
+from app.permissions import can_edit_lead, can_log_on_lead, get_visible_or_404, require, role_required
+from app.refusals import StaleEdit
 from app.xlsx import export_caption, xlsx_response
 
 EDITORS = (Role.ADMIN, Role.STAFF)
@@ -50,7 +51,7 @@ def project_url(project: Any) -> str | None:
 
 
 def _load_lead(lead_id: int) -> Lead:
-    return get_visible_or_404(Lead, lead_id, can_view_lead)
+    return get_visible_or_404(Lead, lead_id)
 
 
 # --- list and export ----------------------------------------------------------------
@@ -265,9 +266,9 @@ def edit(lead_id: int):
         except DuplicateWarning as warning:
             db.session.rollback()
             return _render_form(form, lead, warning)
-        except (StaleEditError, StaleDataError) as exc:
+        except (StaleEdit, StaleDataError) as exc:
             db.session.rollback()
-            flash(str(exc) if isinstance(exc, StaleEditError) else stale_message(), "danger")
+            flash(str(exc) if isinstance(exc, StaleEdit) else stale_message(), "danger")
             current = db.session.get(Lead, lead_id)
             form.version.data = str(current.version)  # input kept; saving it again is a deliberate choice
             return _render_form(form, current, status=409)
@@ -323,7 +324,7 @@ def _detail_context(lead: Lead, visit_form: VisitForm | None = None) -> dict[str
         "stale": stale,
         "clock_label": clocks.label,
         "may_edit": may_edit,
-        "may_log": may_log_on_lead(current_user, lead),
+        "may_log": can_log_on_lead(current_user, lead),
         "moves": services.allowed_moves(lead) if may_edit else (),
     }
     if may_edit:
@@ -364,7 +365,7 @@ def _status_action(lead_id: int, action) -> Any:
     try:
         message = action(lead)
         db.session.commit()
-    except (StaleEditError, StaleDataError):
+    except (StaleEdit, StaleDataError):
         db.session.rollback()
         flash(_("该线索刚被他人修改，操作未执行。请查看最新状态后重试。"), "danger")
     except LeadError as exc:
@@ -485,9 +486,9 @@ def convert(lead_id: int):
             check_version(lead, "lead", form.version.data)
             project = services.convert_lead(lead, current_user, data)
             db.session.commit()
-        except (StaleEditError, StaleDataError) as exc:
+        except (StaleEdit, StaleDataError) as exc:
             db.session.rollback()
-            flash(str(exc) if isinstance(exc, StaleEditError) else stale_message(), "danger")
+            flash(str(exc) if isinstance(exc, StaleEdit) else stale_message(), "danger")
             form.version.data = str(db.session.get(Lead, lead_id).version)
         except LeadError as exc:
             db.session.rollback()

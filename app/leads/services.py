@@ -52,6 +52,7 @@ from app.models import (
     User,
 )
 from app.permissions import department_ids_in_scope
+from app.refusals import Refusal
 
 LEAD_FIELDS = (
     "company_id",
@@ -91,12 +92,8 @@ REACHED = {
 }
 
 
-class LeadError(Exception):
+class LeadError(Refusal):
     """A refused lead change; `field` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class DuplicateWarning(LeadError):  # noqa: N818 - a request to confirm, not a failure
@@ -415,7 +412,7 @@ def build_lead_with_new_company(data: dict[str, Any], actor: User) -> Lead:
 def update_lead(
     lead: Lead, data: dict[str, Any], actor: User, *, version: Any, confirm_duplicate: bool = False
 ) -> Lead:
-    """Save an edit made on version `version` (StaleEditError when someone
+    """Save an edit made on version `version` (StaleEdit when someone
     saved in between; DuplicateWarning as for create)."""
     _require_editor(actor)
     check_version(lead, "lead", version)

@@ -20,7 +20,14 @@ from app.leads.routes import _detail_context, _load_lead, apply_error, project_u
 from app.leads.services import LeadError
 from app.models import Lead, Project, RefKind, Visit
 from app.pagination import page_args, paginate
-from app.permissions import can_view_project, get_visible_or_404, require, visit_filter
+from app.permissions import (
+    can_edit_visit,
+    can_log_on_lead,
+    can_log_on_project,
+    get_visible_or_404,
+    require,
+    visit_filter,
+)
 from app.security import safe_next_url
 
 
@@ -63,7 +70,7 @@ def _subject_url(lead: Lead | None, project: Project | None) -> str:
 def quick_visit(lead_id: int):
     """The one-form quick entry on the lead's page."""
     lead = _load_lead(lead_id)
-    require(visits.may_log_on_lead(current_user, lead))
+    require(can_log_on_lead(current_user, lead))
     form = VisitForm()
     setup_visit_form(form, None)
     if form.validate():
@@ -87,10 +94,10 @@ def visit_new():
     lead = project = None
     if request.args.get("lead_id"):
         lead = _load_lead(request.args["lead_id"])
-        require(visits.may_log_on_lead(current_user, lead))
+        require(can_log_on_lead(current_user, lead))
     elif request.args.get("project_id"):
-        project = get_visible_or_404(Project, request.args["project_id"], can_view_project)
-        require(visits.may_log_on_project(current_user, project))
+        project = get_visible_or_404(Project, request.args["project_id"])
+        require(can_log_on_project(current_user, project))
     else:
         abort(404)
     form = VisitForm()
@@ -114,7 +121,7 @@ def visit_new():
 @login_required
 def visit_edit(visit_id: int):
     visit = _load_visit(visit_id)
-    require(visits.may_edit_visit(current_user, visit))
+    require(can_edit_visit(current_user, visit))
     form = VisitForm(obj=visit if request.method == "GET" else None)
     setup_visit_form(form, visit)
     if request.method == "GET":
@@ -136,7 +143,7 @@ def visit_edit(visit_id: int):
 @login_required
 def visit_delete(visit_id: int):
     visit = _load_visit(visit_id)
-    require(visits.may_edit_visit(current_user, visit))
+    require(can_edit_visit(current_user, visit))
     lead, project = visit.lead, visit.project
     visits.withdraw_visit(visit, current_user)
     db.session.commit()
@@ -148,7 +155,7 @@ def visit_delete(visit_id: int):
 @login_required
 def visit_done(visit_id: int):
     visit = _load_visit(visit_id)
-    require(visits.may_edit_visit(current_user, visit) or current_user in visit.participants)
+    require(can_edit_visit(current_user, visit) or current_user in visit.participants)
     visits.mark_follow_up_done(visit, current_user)
     db.session.commit()
     flash(_("已标记为已跟进。"), "success")
@@ -218,9 +225,9 @@ def project_visits(project: Project) -> list[Visit]:
 
 @bp.app_template_global()
 def can_log_project_visit(project: Project) -> bool:
-    return current_user.is_authenticated and visits.may_log_on_project(current_user, project)
+    return current_user.is_authenticated and can_log_on_project(current_user, project)
 
 
-@bp.app_template_global()
-def can_edit_visit(visit: Visit) -> bool:
-    return current_user.is_authenticated and visits.may_edit_visit(current_user, visit)
+@bp.app_template_global("can_edit_visit")
+def may_edit_visit_here(visit: Visit) -> bool:
+    return current_user.is_authenticated and can_edit_visit(current_user, visit)

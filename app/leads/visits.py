@@ -21,7 +21,6 @@ from app import audit
 from app.db import db, utcnow
 from app.leads.services import LeadError, clean_texts, record_status, ref_item_id
 from app.models import Lead, LeadStatus, Project, RefKind, Role, User, Visit, visit_participant
-from app.permissions import can_edit_lead, can_follow_project
 
 VISIT_FIELDS = (
     "visited_on",
@@ -35,27 +34,6 @@ VISIT_FIELDS = (
     "follow_up_on",
 )
 TEXT_LIMITS = {"place": 200, "counterpart": 500, "summary": 5000, "outcome": 2000, "next_step": 2000}
-
-
-def may_log_on_lead(user: User, lead: Lead) -> bool:
-    return lead.archived_at is None and can_edit_lead(user, lead)
-
-
-def may_log_on_project(user: User, project: Project) -> bool:
-    return project.archived_at is None and can_follow_project(user, project)
-
-
-def may_edit_visit(user: User, visit: Visit) -> bool:
-    """Admin; the person who logged it; whoever may log on its lead/project."""
-    if user.role is Role.ADMIN:
-        return True
-    if user.role is Role.VIEWER:
-        return False
-    if visit.created_by_id == user.id:
-        return True
-    if visit.lead is not None and can_edit_lead(user, visit.lead):
-        return True
-    return visit.project is not None and can_follow_project(user, visit.project)
 
 
 def _clean(data: dict[str, Any], visit: Visit | None = None) -> dict[str, Any]:

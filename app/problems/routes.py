@@ -21,7 +21,6 @@ from app.permissions import (
     can_assign_problem,
     can_handle_problem,
     can_raise_problem,
-    can_view_problem,
     get_visible_or_404,
     require,
 )
@@ -31,7 +30,7 @@ from app.problems.ledger import ProblemFilters, ledger_page, ledger_statement, l
 from app.problems.rules import Escalation, days_overdue, escalation_of
 from app.projects.pages import render_detail
 from app.projects.routes import load_project
-from app.projects.web import attempt
+from app.views import attempt
 
 EXPORT_BATCH = 1000
 
@@ -145,7 +144,7 @@ def new():
 
 
 def load_problem(problem_id: int) -> Problem:
-    return get_visible_or_404(Problem, problem_id, can_view_problem)
+    return get_visible_or_404(Problem, problem_id)
 
 
 def _page(problem: Problem, status: int = 200, **forms):

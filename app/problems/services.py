@@ -22,18 +22,15 @@ from app import audit
 from app.concurrency import check_version
 from app.db import db
 from app.models import Department, Problem, ProblemEvent, ProblemStatus, Project, RefItem, RefKind, User
+from app.refusals import Refusal
 
 MAX_TEXT = 5000
 # 交办 (or re-assign) is possible until the department has answered.
 ASSIGNABLE = (ProblemStatus.REPORTED, ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS)
 
 
-class ProblemError(Exception):
+class ProblemError(Refusal):
     """A refused step; the message is for the user, `field` for the form."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _text(value: str | None, field: str, message: str) -> str:

@@ -26,7 +26,7 @@ from app.projects import assignment, bp, follow_through
 from app.projects.forms import AcknowledgeForm, FiveOnesForm, InstructionForm, MilestoneForm, ProgressForm
 from app.projects.pages import render_detail
 from app.projects.routes import load_project
-from app.projects.web import attempt
+from app.views import attempt
 
 
 def _back(project: Project, anchor: str = ""):

@@ -27,7 +27,6 @@ from app.models import (
 from app.pagination import page_args
 from app.permissions import (
     can_edit_project,
-    can_view_project,
     department_ids_in_scope,
     get_visible_or_404,
     project_edit_filter,
@@ -47,15 +46,15 @@ from app.projects.queries import (
     rows_from,
     stage_counts,
 )
-from app.projects.web import attempt, form_error_message, wants_json
 from app.security import safe_next_url
+from app.views import attempt, form_error_message, wants_json
 
 KANBAN_PER_COLUMN = 30
 EXPORT_BATCH = 500
 
 
 def load_project(project_id: int) -> Project:
-    return get_visible_or_404(Project, project_id, can_view_project)
+    return get_visible_or_404(Project, project_id)
 
 
 def _filter_choices() -> dict:

@@ -22,6 +22,7 @@ from app import audit
 from app.concurrency import check_version
 from app.db import db, utcnow
 from app.models import STAGE_ORDER, Company, LeaderHandover, Project, RefItem, RefKind, Role, Stage, StageChange, User
+from app.refusals import Refusal
 from app.search import search_text
 
 PROJECT_FIELDS = (
@@ -48,12 +49,8 @@ REACHED_COLUMN = {
 }
 
 
-class ProjectError(Exception):
+class ProjectError(Refusal):
     """A refused change; the message is for the user, `field` for the form."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class StageError(ProjectError):
@@ -271,7 +268,7 @@ def resolve_company(name: str | None, actor: User, department_id: int | None) ->
 
 def update_project(project: Project, data: dict[str, Any], actor: User, *, version: Any) -> Project:
     """Save the facts of `project` from `data`; refused when the record
-    changed since the form was loaded (StaleEditError). Only an admin may
+    changed since the form was loaded (StaleEdit). Only an admin may
     change `is_key`."""
     check_version(project, "project", version)
     _validate_facts(data)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.db import db
 from app.models import Company, Lead, Problem, Project, User, Visit
 from app.pagination import Page, paginate
-from app.permissions import lead_filter, problem_filter, project_filter, visit_filter
+from app.permissions import company_filter, lead_filter, problem_filter, project_filter, visit_filter
 from app.reports import measures as m
 from app.reports.filters import ReportQuery
 from app.reports.periods import ReportInputError
@@ -31,14 +31,6 @@ ENTITIES: dict[str, Any] = {
     "problems": Problem,
 }
 DIMENSION_ARGS = ("department", "industry", "kind", "user", "leader", "level", "light")
-
-
-def company_filter(user: User) -> sa.ColumnElement[bool]:
-    """Companies the user may see: those of leads or projects in their scope."""
-    return sa.or_(
-        Company.id.in_(sa.select(Lead.company_id).where(lead_filter(user))),
-        Company.id.in_(sa.select(Project.company_id).where(project_filter(user))),
-    )
 
 
 SCOPES = {

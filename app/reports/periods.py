@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.refusals import Refusal
+
 MIN_YEAR = 2000
 MAX_YEAR = 2100
 
@@ -25,7 +27,7 @@ PRESETS = {
 }
 
 
-class ReportInputError(ValueError):
+class ReportInputError(Refusal, ValueError):
     """Bad report input; the message is shown to the user as it is."""
 
 

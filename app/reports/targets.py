@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from app import audit
 from app.db import ZERO, db
 from app.models import Department, Funding, Project, RefItem, RefKind, Target, TargetMetric, company_tier
+from app.refusals import Refusal
 from app.reports import measures as m
 from app.reports import sql
 from app.reports.common import department_names, rate
@@ -103,10 +104,8 @@ def actuals_by_department(q: ReportQuery) -> dict[tuple[int | None, TargetMetric
 # --- entering targets -----------------------------------------------------------
 
 
-class TargetError(ValueError):
-    def __init__(self, message: str, key: str | None = None) -> None:
-        super().__init__(message)
-        self.key = key
+class TargetError(Refusal, ValueError):
+    """A target that cannot be saved; `field` names the cell (its key)."""
 
 
 def targets_for(year: int) -> dict[tuple[int | None, TargetMetric], Decimal]:

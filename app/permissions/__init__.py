@@ -1,0 +1,74 @@
+"""Who may see and change what: the one place that decides it. Lists, pages,
+search, exports, drill-downs and the API all filter with the same functions,
+so they cannot disagree; templates receive `can_*` flags computed here and
+never decide a permission themselves.
+
+- `scope.py` — `role_required(...)` on views; the departments a user's data
+  scope covers (`department_ids_in_scope`, None meaning all).
+- `leads.py`, `projects.py`, `problems.py`, `companies.py`, `agreements.py` —
+  per entity: `<entity>_filter(user)`, the SQL condition for lists, and the
+  matching `can_*` checks on one record (one naming scheme: `can_<verb>_<entity>`).
+- `loading.py` — `get_visible_or_404(Model, id)` and
+  `get_editable_or_403(Model, id)`: every view and API operation loads a
+  record through them; each entity module registers its checks there.
+
+Import from this package (`from app.permissions import can_edit_lead`).
+"""
+
+from app.permissions.agreements import (  # noqa: F401
+    can_edit_agreement,
+    can_view_agreement,
+)
+from app.permissions.companies import (  # noqa: F401
+    can_edit_company,
+    can_merge_companies,
+    can_view_company,
+    company_filter,
+)
+from app.permissions.leads import (  # noqa: F401
+    can_edit_lead,
+    can_edit_visit,
+    can_log_on_lead,
+    can_log_on_project,
+    can_view_lead,
+    can_view_visit,
+    lead_filter,
+    visit_filter,
+)
+from app.permissions.loading import (  # noqa: F401
+    Rules,
+    get_editable_or_403,
+    get_visible_or_404,
+    register,
+    require,
+)
+from app.permissions.problems import (  # noqa: F401
+    can_accept_problem,
+    can_assign_problem,
+    can_edit_problem,
+    can_handle_problem,
+    can_raise_problem,
+    can_view_problem,
+    problem_filter,
+)
+from app.permissions.projects import (  # noqa: F401
+    can_acknowledge_instruction,
+    can_assign_five_ones,
+    can_edit_project,
+    can_follow_project,
+    can_manage_milestones,
+    can_post_instruction,
+    can_view_project,
+    is_lead_department_staff,
+    is_on_team,
+    is_projects_leader,
+    project_edit_filter,
+    project_filter,
+)
+from app.permissions.scope import (  # noqa: F401
+    SEE_ALL_ROLES,
+    admin_required,
+    department_ids_in_scope,
+    role_required,
+    sees_everything,
+)

@@ -1,0 +1,56 @@
+"""Who may see and change companies. Every signed-in user may read a
+company's record (the 撞单 check must be able to name who holds it); lists of
+companies in reports are limited to those behind the viewer's leads and
+projects."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.db import db
+from app.models import Company, Lead, Project, Role, User
+from app.permissions.leads import lead_filter
+from app.permissions.loading import register
+from app.permissions.projects import project_filter
+from app.permissions.scope import department_ids_in_scope
+
+
+def company_filter(user: User) -> sa.ColumnElement[bool]:
+    """Companies the user may see in report lists: those of leads or
+    projects in their scope."""
+    return sa.or_(
+        Company.id.in_(sa.select(Lead.company_id).where(lead_filter(user))),
+        Company.id.in_(sa.select(Project.company_id).where(project_filter(user))),
+    )
+
+
+def can_view_company(user: User, company: Company) -> bool:
+    """Any signed-in user; an archived company only when it was merged (its
+    page leads on to the surviving record)."""
+    return company.archived_at is None or company.merged_into_id is not None
+
+
+def can_edit_company(user: User, company: Company) -> bool:
+    """Admin; staff when the company is unheld, held within their scope, was
+    entered by them, or has a lead they may see."""
+    if user.role is Role.ADMIN:
+        return True
+    if user.role is not Role.STAFF or company.merged_into_id is not None:
+        return False
+    depts = department_ids_in_scope(user)
+    if depts is None or company.created_by_id == user.id or company.first_department_id is None:
+        return True
+    if company.first_department_id in depts:
+        return True
+    return (
+        db.session.scalar(sa.select(Lead.id).where(Lead.company_id == company.id, lead_filter(user)).limit(1))
+        is not None
+    )
+
+
+def can_merge_companies(user: User) -> bool:
+    """Merging duplicate records and ruling on 撞单: admin only."""
+    return user.role is Role.ADMIN
+
+
+register(Company, view=can_view_company, edit=can_edit_company, hide_archived=False)
