@@ -55,7 +55,11 @@ _PENDING_KEY = "attachments_pending_files"
 
 
 class AttachmentError(Refusal):
-    """A refused upload; the message is for the user."""
+    """A refused upload; the message is for the user, shown next to the
+    form's file field."""
+
+    def __init__(self, message: str, field: str | None = "file") -> None:
+        super().__init__(message, field)
 
 
 def sniff(head: bytes) -> str | None:

@@ -28,6 +28,9 @@ class Refusal(Exception):  # noqa: N818 - a refusal is an answer to the user, no
     answers with."""
 
     status: int = 422
+    # A question back to the person (e.g. "is this the same company?") that the
+    # view renders itself: `attempt` neither flashes it nor puts it on a field.
+    quiet: bool = False
 
     def __init__(self, message: str, field: str | None = None, *, status: int | None = None) -> None:
         super().__init__(message)

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import get_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -72,10 +72,9 @@ def label(value: Any) -> str:
 def nav_items() -> list[tuple[str, Any, bool]]:
     if not current_user.is_authenticated:
         return []
-    rules = current_app.view_functions
     items = []
     for endpoint, text, roles in NAV_ITEMS:
-        if endpoint in rules and current_user.role in roles:
+        if current_user.role in roles:
             active = request.endpoint is not None and request.endpoint.split(".")[0] == endpoint.split(".")[0]
             items.append((url_for(endpoint), text, active))
     return items
@@ -94,10 +93,6 @@ def url_with(**changes: Any) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-def has_endpoint(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
-
-
 def register(app: Flask) -> None:
     app.add_template_filter(wan, "wan")
     app.add_template_filter(yi, "yi")
@@ -105,7 +100,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(label, "label")
     app.add_template_global(nav_items)
     app.add_template_global(url_with)
-    app.add_template_global(has_endpoint)
     app.add_template_global(get_locale)
     app.add_template_global(audit.history, "record_history")
     app.add_template_global(audit.ENTITY_LABELS, "ENTITY_LABELS")

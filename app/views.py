@@ -74,7 +74,9 @@ def attempt(action: Callable[[], Any], form: Any = None, *, flash_refusal: bool 
         raise
     else:
         return Outcome(True, value)
-    if form is not None and refusal.field and refusal.field in form:
+    if refusal.quiet:
+        pass
+    elif form is not None and refusal.field and refusal.field in form:
         form[refusal.field].errors = [*form[refusal.field].errors, refusal.message]
     elif flash_refusal and not wants_json():
         flash(refusal.message, "warning" if isinstance(refusal, StaleEdit) else "danger")

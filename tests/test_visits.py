@@ -12,6 +12,7 @@ from flask import render_template_string
 
 from app.db import db
 from app.leads import visits
+from app.leads.project_panel import project_panel
 from app.models import LeadStatus, LeadStatusChange, ProgressUpdate, RefKind, Visit
 from app.projects.services import create_project
 from tests import factories
@@ -252,5 +253,7 @@ def test_project_panel_template_renders(app, project_world):
 
     with app.test_request_context("/"):
         login_user(alice)
-        html = render_template_string('{% include ["leads/_project_visits.html"] ignore missing %}', project=project)
+        html = render_template_string(
+            '{% include "leads/_project_panel.html" %}', project=project, panel=project_panel(project, alice)
+        )
     assert "项目阶段的拜访" in html and "线索阶段的拜访" in html and "记录拜访" in html

@@ -18,6 +18,7 @@ from app.lookups import department_choices, user_choices
 from app.models import AuditLog, Department, RefItem, RefKind, Role, User
 from app.pagination import page_args, paginate
 from app.permissions import admin_required
+from app.views import attempt
 
 
 def _apply_error(form, exc: services.AdminError) -> None:
@@ -61,13 +62,9 @@ def user_new():
     form = UserForm()
     form.department_id.choices = department_choices()
     if form.validate_on_submit():
-        try:
-            user = services.create_user(form.data, form.password.data or "")
-        except services.AdminError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.create_user(form.data, form.password.data or ""), form)
+        if outcome:
+            user = outcome.value
             flash(_("已创建用户 %(name)s。", name=user.username), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -90,13 +87,8 @@ def user_edit(user_id: int):
         form.role.data = user.role.value
         form.scope.data = user.scope.value
     if form.validate_on_submit():
-        try:
-            services.update_user(user, form.data, current_user)
-        except services.AdminError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.update_user(user, form.data, current_user), form)
+        if outcome:
             flash(_("已保存用户 %(name)s。", name=user.username), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm())
@@ -107,12 +99,8 @@ def user_edit(user_id: int):
 def user_active(user_id: int):
     user = _get_user(user_id)
     active = request.form.get("active") == "1"
-    try:
-        services.set_active(user, active, current_user)
-    except services.AdminError as exc:
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
+    outcome = attempt(lambda: services.set_active(user, active, current_user))
+    if outcome:
         flash(
             _("已启用 %(name)s。", name=user.username) if active else _("已停用 %(name)s。", name=user.username),
             "success",
@@ -126,12 +114,8 @@ def user_password(user_id: int):
     user = _get_user(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(user, form.password.data)
-        except services.AdminError as exc:
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.reset_password(user, form.password.data))
+        if outcome:
             flash(_("已重置 %(name)s 的密码，其现有登录已全部失效。", name=user.username), "success")
     else:
         flash(_("请输入新密码。"), "danger")
@@ -178,13 +162,8 @@ def department_edit(department_id: int | None = None):
             abort(404)
     form = _department_form(department)
     if form.validate_on_submit():
-        try:
-            services.save_department(department, form.data)
-        except services.AdminError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.save_department(department, form.data), form)
+        if outcome:
             flash(_("已保存部门 %(name)s。", name=form.name.data), "success")
             return redirect(url_for("admin.departments"))
     return render_template("admin/department_form.html", form=form, department=department)
@@ -206,13 +185,8 @@ def ref_list(kind: str):
     ref_kind = _kind_or_404(kind)
     form = RefItemForm()
     if form.validate_on_submit():
-        try:
-            services.save_ref_item(None, ref_kind, form.data)
-        except services.AdminError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.save_ref_item(None, ref_kind, form.data), form)
+        if outcome:
             flash(_("已添加「%(name)s」。", name=form.name.data), "success")
             return redirect(url_for("admin.ref_list", kind=kind))
     items = db.session.scalars(
@@ -230,13 +204,8 @@ def ref_edit(kind: str, item_id: int):
         abort(404)
     form = RefItemForm(obj=item)
     if form.validate_on_submit():
-        try:
-            services.save_ref_item(item, ref_kind, form.data)
-        except services.AdminError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.save_ref_item(item, ref_kind, form.data), form)
+        if outcome:
             flash(_("已保存「%(name)s」。", name=item.name), "success")
             return redirect(url_for("admin.ref_list", kind=kind))
     return render_template("admin/ref_form.html", kind=ref_kind, item=item, form=form)
@@ -296,11 +265,7 @@ def restore(entity: str, record_id: int):
     record = db.session.get(kind.model, record_id)
     if record is None:
         abort(404)
-    try:
-        archive.restore(entity, record, current_user)
-    except archive.ArchiveError as exc:
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
+    outcome = attempt(lambda: archive.restore(entity, record, current_user))
+    if outcome:
         flash(_("已恢复「%(title)s」。", title=kind.title(record)), "success")
     return redirect(url_for("admin.archived", entity=entity))

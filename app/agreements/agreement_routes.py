@@ -9,26 +9,24 @@ import datetime as dt
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from app import attachments
 from app.agreements import bp, services
 from app.agreements.forms import AgreementForm, ArchiveForm, ConfirmForm, UploadForm
+from app.agreements.project_panel import project_panel
 from app.agreements.web import (
     agreement_file_or_404,
     agreement_or_404,
-    apply_error,
     event_choices,
     event_id_from,
     project_or_404,
-    project_page_url,
     render_agreement_form,
 )
 from app.db import db
 from app.errors import render_error
-from app.models import Role
-from app.permissions import can_edit_project, require
-from app.refusals import StaleEdit
+from app.models import Agreement, Project, Role
+from app.permissions import can_edit_agreement, can_edit_project, can_restore_records, require
+from app.views import attempt
 
 # --- agreements on a project ---------------------------------------------------------
 
@@ -36,7 +34,16 @@ from app.refusals import StaleEdit
 @bp.route("/project/<int:project_id>")
 @login_required
 def project(project_id: int):
-    return render_template("agreements/project.html", project=project_or_404(project_id))
+    project = project_or_404(project_id)
+    return render_template("agreements/project.html", project=project, panel=project_panel(project, current_user))
+
+
+def _record(project: Project, form: AgreementForm) -> Agreement:
+    """The agreement (and its new signing event and scan) in one unit of work."""
+    agreement = services.record_agreement(project, form.agreement_data(event_id_from(form)), current_user)
+    if form.file.data and form.file.data.filename:
+        attachments.store("agreement", agreement.id, form.file.data, current_user)
+    return agreement
 
 
 @bp.route("/project/<int:project_id>/new", methods=["GET", "POST"])
@@ -51,19 +58,9 @@ def agreement_new(project_id: int):
         if project.agreements:
             form.kind.data = "investment"
     if form.validate_on_submit():
-        try:
-            event_id = event_id_from(form)
-            agreement = services.record_agreement(project, form.agreement_data(event_id), current_user)
-            if form.file.data and form.file.data.filename:
-                attachments.store("agreement", agreement.id, form.file.data, current_user)
-        except attachments.AttachmentError as exc:
-            db.session.rollback()
-            form.file.errors = [*form.file.errors, str(exc)]
-        except services.AgreementError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: _record(project, form), form)
+        if outcome:
+            agreement = outcome.value
             flash(_("已录入%(kind)s。", kind=agreement.kind.label), "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id))
     return render_agreement_form(form, project, None)
@@ -79,7 +76,8 @@ def detail(agreement_id: int):
         agreement=agreement,
         project=agreement.project,
         files=files,
-        can_edit=can_edit_project(current_user, agreement.project),
+        can_edit=can_edit_agreement(current_user, agreement),
+        can_restore=can_restore_records(current_user),
         upload_form=UploadForm(),
         archive_form=ArchiveForm(),
         confirm_form=ConfirmForm(),
@@ -101,24 +99,17 @@ def edit(agreement_id: int):
         form.signing_event.data = str(agreement.signing_event_id or "")
         form.version.data = str(agreement.version)
     if form.validate_on_submit():
-        try:
-            event_id = event_id_from(form)
-            services.update_agreement(agreement, form.agreement_data(event_id), current_user, form.version.data)
-            db.session.commit()
-        except StaleEdit as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-            form.version.data = str(agreement.version)
-        except StaleDataError:
-            db.session.rollback()
-            flash(_("该记录刚被他人修改，您的修改尚未保存。请核对最新内容后重新提交。"), "danger")
-            form.version.data = str(agreement.version)
-        except services.AgreementError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
+        outcome = attempt(
+            lambda: services.update_agreement(
+                agreement, form.agreement_data(event_id_from(form)), current_user, form.version.data
+            ),
+            form,
+        )
+        if outcome:
             flash(_("已保存协议。"), "success")
             return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+        if outcome.stale:
+            form.version.data = str(agreement.version)
     return render_agreement_form(form, project, agreement)
 
 
@@ -131,15 +122,10 @@ def archive(agreement_id: int):
     if not form.validate_on_submit():
         flash(_("归档须填写原因。"), "danger")
         return redirect(url_for("agreements.detail", agreement_id=agreement.id))
-    try:
-        services.archive_agreement(agreement, current_user, form.reason.data)
-    except services.AgreementError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    if not attempt(lambda: services.archive_agreement(agreement, current_user, form.reason.data)):
         return redirect(url_for("agreements.detail", agreement_id=agreement.id))
-    db.session.commit()
     flash(_("协议已归档，不再计入签约统计；项目阶段未作改变。管理员可恢复。"), "success")
-    return redirect(project_page_url(agreement.project))
+    return redirect(url_for("projects.detail", project_id=agreement.project_id))
 
 
 @bp.route("/<int:agreement_id>/restore", methods=["POST"])
@@ -148,13 +134,8 @@ def restore(agreement_id: int):
     require(current_user.role is Role.ADMIN)
     agreement = agreement_or_404(agreement_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.restore_agreement(agreement, current_user)
-        except services.AgreementError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.restore_agreement(agreement, current_user))
+        if outcome:
             flash(_("协议已恢复。"), "success")
     return redirect(url_for("agreements.detail", agreement_id=agreement.id))
 
@@ -171,13 +152,9 @@ def upload(agreement_id: int):
     if not form.validate_on_submit():
         flash(_("页面已过期，请刷新后重新上传。"), "danger")
         return redirect(url_for("agreements.detail", agreement_id=agreement.id))
-    try:
-        attachment = attachments.store("agreement", agreement.id, form.file.data, current_user)
-    except attachments.AttachmentError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
+    outcome = attempt(lambda: attachments.store("agreement", agreement.id, form.file.data, current_user))
+    if outcome:
+        attachment = outcome.value
         flash(_("已上传 %(name)s。", name=attachment.filename), "success")
     return redirect(url_for("agreements.detail", agreement_id=agreement.id))
 

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.db import db
@@ -105,7 +106,10 @@ def record_funding(
     if row is None:
         row = Funding(project_id=project.id, month=month, amount=amount, note=note, created_by_id=actor.id)
         db.session.add(row)
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same month entered by someone else a moment ago
+            raise FundingError(_("该月份刚被他人录入，请核对后重新提交。")) from None
         audit.record(
             "create",
             "funding",

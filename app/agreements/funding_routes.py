@@ -7,16 +7,16 @@ import datetime as dt
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
 from app.agreements import bp
 from app.agreements.forms import ConfirmForm, FundingForm
-from app.agreements.funding import FundingError, delete_funding, fundings_of, record_funding
-from app.agreements.project_panel import build_panel
-from app.agreements.web import apply_error, project_or_404
+from app.agreements.funding import delete_funding, fundings_of, record_funding
+from app.agreements.project_panel import project_panel
+from app.agreements.web import project_or_404
 from app.db import db
 from app.models import Funding
 from app.permissions import can_edit_project, require
+from app.views import attempt
 
 # --- funds received -----------------------------------------------------------------------
 
@@ -30,16 +30,11 @@ def funding(project_id: int):
     if request.method == "POST":
         require(may_edit)
         if form.validate_on_submit():
-            try:
-                _row, created = record_funding(project, form.month.data, form.amount.data, current_user, form.note.data)
-                db.session.commit()
-            except FundingError as exc:
-                db.session.rollback()
-                apply_error(form, exc)
-            except IntegrityError:
-                db.session.rollback()
-                flash(_("该月份刚被他人录入，请核对后重新提交。"), "danger")
-            else:
+            outcome = attempt(
+                lambda: record_funding(project, form.month.data, form.amount.data, current_user, form.note.data), form
+            )
+            if outcome:
+                _row, created = outcome.value
                 month = form.month.data.strftime("%Y-%m")
                 flash(
                     _("已录入 %(month)s 到位资金。", month=month)
@@ -59,7 +54,7 @@ def funding(project_id: int):
         may_edit=may_edit,
         confirm_form=ConfirmForm(),
         this_month=dt.date.today().strftime("%Y-%m"),
-        panel=build_panel(project),
+        panel=project_panel(project, current_user),
     )
 
 
@@ -71,7 +66,6 @@ def funding_delete(funding_id: int):
     require(can_edit_project(current_user, project))
     if ConfirmForm().validate_on_submit():
         month = row.month.strftime("%Y-%m")
-        delete_funding(row, current_user)
-        db.session.commit()
-        flash(_("已删除 %(month)s 的到位资金记录。", month=month), "success")
+        if attempt(lambda: delete_funding(row, current_user)):
+            flash(_("已删除 %(month)s 的到位资金记录。", month=month), "success")
     return redirect(url_for("agreements.funding", project_id=project.id))

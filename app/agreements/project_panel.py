@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from app import attachments
@@ -18,7 +17,7 @@ from app.agreements.counting import counted_amount, signed_amount
 from app.agreements.fulfilment import days_late, is_overdue
 from app.agreements.funding import funding_rate, fundings_of, with_cumulative
 from app.db import db
-from app.models import Agreement, Attachment, Funding, Project, Role
+from app.models import Agreement, Attachment, Funding, Project, Role, User
 from app.permissions import can_edit_project
 
 ZERO = Decimal("0")
@@ -69,8 +68,9 @@ def _latest_stated(agreements: list[Agreement], attr: str) -> dt.date | None:
     return getattr(max(stated, key=lambda a: (a.signed_on, a.id)), attr)
 
 
-def build_panel(project: Project, *, today: dt.date | None = None) -> AgreementPanel:
-    is_admin = current_user.is_authenticated and current_user.role is Role.ADMIN
+def project_panel(project: Project, user: User, *, today: dt.date | None = None) -> AgreementPanel:
+    """Everything `agreements/_project_panel.html` shows for `project` to `user`."""
+    is_admin = user.is_authenticated and user.role is Role.ADMIN
     every = list(
         db.session.scalars(
             sa.select(Agreement)
@@ -96,7 +96,7 @@ def build_panel(project: Project, *, today: dt.date | None = None) -> AgreementP
         rate=funding_rate(received, amount),
         committed_construction_on=_latest_stated(live, "committed_construction_on"),
         committed_production_on=_latest_stated(live, "committed_production_on"),
-        can_edit=current_user.is_authenticated and can_edit_project(current_user, project),
+        can_edit=user.is_authenticated and can_edit_project(user, project),
         is_admin=is_admin,
         today=today or dt.date.today(),
     )

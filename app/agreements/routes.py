@@ -17,12 +17,13 @@ from sqlalchemy.orm import contains_eager
 from app import xlsx
 from app.agreements import bp, fulfilment, services
 from app.agreements.forms import EventForm
-from app.agreements.web import apply_error, event_choices
+from app.agreements.web import event_choices
 from app.db import db
 from app.lookups import department_choices
 from app.models import Agreement, Project, SigningEvent
 from app.pagination import page_args, paginate
 from app.permissions import project_filter, require
+from app.views import attempt
 
 # --- fulfilment list -------------------------------------------------------------
 
@@ -151,13 +152,9 @@ def event_new():
     form = EventForm()
     form.organizer_department_id.choices = department_choices()
     if form.validate_on_submit():
-        try:
-            event = services.create_event(form.data, current_user)
-        except services.AgreementError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.create_event(form.data, current_user), form)
+        if outcome:
+            event = outcome.value
             flash(_("已创建签约活动「%(name)s」。", name=event.name), "success")
             return redirect(url_for("agreements.events") + f"#event-{event.id}")
     return render_template("agreements/event_form.html", form=form, event=None)
@@ -171,13 +168,8 @@ def event_edit(event_id: int):
     form = EventForm(obj=event)
     form.organizer_department_id.choices = department_choices()
     if form.validate_on_submit():
-        try:
-            services.update_event(event, form.data, current_user)
-        except services.AgreementError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.update_event(event, form.data, current_user), form)
+        if outcome:
             flash(_("已保存签约活动。"), "success")
             return redirect(url_for("agreements.events") + f"#event-{event.id}")
     return render_template("agreements/event_form.html", form=form, event=event)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, render_template, url_for
+from flask import abort, current_app, flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -16,32 +16,17 @@ from app import attachments
 from app.agreements import bp, services
 from app.agreements.forms import NEW_EVENT, AgreementForm
 from app.agreements.funding import fmt_rate, funding_rate
-from app.agreements.project_panel import build_panel
 from app.db import db
 from app.errors import render_error
 from app.models import Agreement, Project, SigningEvent
 from app.permissions import get_visible_or_404
 
-# --- template helpers for the project page -------------------------------------
-
-
-@bp.app_template_global("agreement_panel")
-def agreement_panel(project: Project) -> Any:
-    """Everything `agreements/_project_panel.html` shows for `project`."""
-    return build_panel(project)
+# --- Jinja filters of the agreements area ----------------------------------------
 
 
 bp.add_app_template_filter(fmt_rate, "rate")
 bp.add_app_template_filter(attachments.human_size, "filesize")
 bp.add_app_template_global(funding_rate, "funding_rate")
-
-
-@bp.app_template_global("project_page_url")
-def project_page_url(project: Project) -> str:
-    """The project's own page when the projects area has one, else ours."""
-    if "projects.detail" in current_app.view_functions:
-        return url_for("projects.detail", project_id=project.id)
-    return url_for("agreements.project", project_id=project.id)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -35,6 +35,7 @@ from app.pagination import page_args, paginate
 from app.permissions import (
     admin_required,
     can_edit_company,
+    can_merge_companies,
     lead_filter,
     project_filter,
     require,
@@ -42,6 +43,7 @@ from app.permissions import (
     visit_filter,
 )
 from app.search import keyword_condition
+from app.views import attempt
 
 
 def _apply_error(form: Any, exc: Exception) -> None:
@@ -120,6 +122,7 @@ def index():
     refs = _ref_choices(RefKind.TIER, RefKind.INDUSTRY)
     return render_template(
         "companies/list.html",
+        can_rule=can_merge_companies(current_user),
         page=page,
         q=q,
         tiers=refs[RefKind.TIER],
@@ -192,10 +195,10 @@ def detail(company_id: int):
         if current_user.role is Role.ADMIN
         else []
     )
-    from app.leads.routes import project_url
 
     return render_template(
         "companies/detail.html",
+        can_merge=can_merge_companies(current_user),
         company=company,
         leads=leads,
         projects=projects,
@@ -205,7 +208,6 @@ def detail(company_id: int):
         open_conflicts=open_conflicts,
         may_edit=can_edit_company(current_user, company),
         may_add_lead=current_user.role in (Role.ADMIN, Role.STAFF),
-        project_url=project_url,
     )
 
 
@@ -248,13 +250,9 @@ def new():
         elif matches and not form.confirm_duplicate.data:
             followers = services.followers(m.company.id for m in matches)
         else:
-            try:
-                company = services.create_company(_company_data(form), current_user)
-            except services.CompanyError as exc:
-                db.session.rollback()
-                _apply_error(form, exc)
-            else:
-                db.session.commit()
+            outcome = attempt(lambda: services.create_company(_company_data(form), current_user), form)
+            if outcome:
+                company = outcome.value
                 flash(_("企业已保存。"), "success")
                 return redirect(url_for("companies.detail", company_id=company.id))
     return render_template("companies/form.html", form=form, company=None, matches=matches, followers=followers)
@@ -280,13 +278,8 @@ def edit(company_id: int):
             ]
             followers = services.followers(m.company.id for m in matches)
         if not matches:
-            try:
-                services.update_company(company, _company_data(form), current_user)
-            except services.CompanyError as exc:
-                db.session.rollback()
-                _apply_error(form, exc)
-            else:
-                db.session.commit()
+            outcome = attempt(lambda: services.update_company(company, _company_data(form), current_user), form)
+            if outcome:
                 flash(_("企业已保存。"), "success")
                 return redirect(url_for("companies.detail", company_id=company.id))
     return render_template("companies/form.html", form=form, company=company, matches=matches, followers=followers)
@@ -402,8 +395,8 @@ def conflict_rule(conflict_id: int):
         form.department_id.data = holder_id
         form.new_company_name.data = company.name
     if conflict.status is ConflictStatus.OPEN and form.validate_on_submit():
-        try:
-            ruled = conflict_rules.rule_conflict(
+        outcome = attempt(
+            lambda: conflict_rules.rule_conflict(
                 conflict,
                 form.ruling.data,
                 current_user,
@@ -414,12 +407,11 @@ def conflict_rule(conflict_id: int):
                     "new_credit_code": form.new_credit_code.data,
                     "note": form.note.data,
                 },
-            )
-        except services.CompanyError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
-        else:
-            db.session.commit()
+            ),
+            form,
+        )
+        if outcome:
+            ruled = outcome.value
             flash(_("已裁定（%(n)d 条撞单）。", n=len(ruled)), "success")
             return redirect(url_for("companies.conflicts"))
     holder_leads = db.session.scalars(
@@ -474,13 +466,9 @@ def merge_into(company_id: int):
             if request.method == "GET":
                 flash(_("所选企业不存在、已合并或就是本企业。"), "warning")
     if request.method == "POST" and form.validate() and other is not None:
-        try:
-            result = merge.merge_companies(survivor, other, current_user, form.note.data)
-        except services.CompanyError as exc:
-            db.session.rollback()
-            _apply_error(form, exc)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: merge.merge_companies(survivor, other, current_user, form.note.data), form)
+        if outcome:
+            result = outcome.value
             after = result["after"]
             flash(
                 _(

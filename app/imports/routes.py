@@ -17,11 +17,11 @@ from flask_login import current_user
 
 from app.db import db
 from app.imports import bp, service
-from app.imports.commit import ImportRefusedError
-from app.imports.sheets import SheetError
 from app.imports.templates import template_workbook
 from app.models import ImportBatch, Role, User
 from app.permissions import role_required
+from app.refusals import Refusal
+from app.views import attempt
 from app.xlsx import workbook_response
 
 IMPORTERS = (Role.ADMIN, Role.STAFF)
@@ -56,12 +56,9 @@ def upload(kind: str):
     try:
         data, filename = service.read_upload(request.files.get("file"))
         preview = service.preview_upload(kind, data, current_user)
-    except service.UploadError as exc:
-        return render_template("imports/upload.html", kind=kind, title=TITLES[kind], error=str(exc)), exc.status
-    except SheetError as exc:
-        return render_template("imports/upload.html", kind=kind, title=TITLES[kind], error=str(exc)), 422
-    batch = service.store(kind, data, filename, current_user, preview)
-    db.session.commit()
+    except Refusal as exc:  # an unreadable upload (400) or sheet (422): nothing stored
+        return render_template("imports/upload.html", kind=kind, title=TITLES[kind], error=exc.message), exc.status
+    batch = attempt(lambda: service.store(kind, data, filename, current_user, preview)).value
     return render_template("imports/preview.html", kind=kind, title=TITLES[kind], preview=preview, batch=batch)
 
 
@@ -92,7 +89,7 @@ def commit(batch_id: int):
             for done, total in service.iter_commit_batch(stored, actor, counts):
                 yield step(done, total)
             db.session.commit()
-        except (ImportRefusedError, SheetError) as exc:
+        except Refusal as exc:  # a streamed body cannot use attempt(): same rule, by hand
             db.session.rollback()
             yield finish(False, _("未导入任何数据：%(msg)s", msg=str(exc)), again_url)
             return

@@ -9,45 +9,25 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.concurrency import check_version
 from app.db import db
 from app.leads import bp, choices, clocks, queries, services
 from app.leads.forms import ConvertForm, LeadForm, ShelveForm, StatusForm, UnshelveForm, VisitForm
+from app.leads.project_panel import editable_visits
 from app.leads.services import DuplicateWarning, LeadError
 from app.leads.visits import lead_visits
 from app.models import CompanyConflict, ConflictStatus, Lead, LeadStatus, LeadStatusChange, RefKind, Role
 from app.pagination import page_args, paginate_keys
 from app.permissions import can_edit_lead, can_log_on_lead, get_visible_or_404, require, role_required
-from app.refusals import StaleEdit
+from app.views import attempt
 from app.xlsx import export_caption, xlsx_response
 
 EDITORS = (Role.ADMIN, Role.STAFF)
-
-
-def apply_error(form: Any, exc: Exception) -> None:
-    """Show a service error next to its field, else as a flash message."""
-    field = getattr(exc, "field", None)
-    if field and field in form:
-        form[field].errors = [*form[field].errors, str(exc)]
-    else:
-        flash(str(exc), "danger")
-
-
-def stale_message() -> str:
-    return _("该记录刚被他人修改，您的修改尚未保存。请核对最新内容后重新提交（您的输入已保留）。")
-
-
-def project_url(project: Any) -> str | None:
-    for endpoint in ("projects.detail", "projects.view", "projects.show"):
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, project_id=project.id)
-    return None
 
 
 def _load_lead(lead_id: int) -> Lead:
@@ -223,16 +203,14 @@ def new():
         company_id = request.args.get("company_id", "")
         form.company_id.data = company_id if company_id.isdigit() else ""
     if form.validate_on_submit():
-        try:
-            lead = services.create_lead(_lead_data(form), current_user, confirm_duplicate=form.confirm_duplicate.data)
-        except DuplicateWarning as warning:
-            db.session.rollback()
-            return _render_form(form, None, warning)
-        except LeadError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
+        data = _lead_data(form)
+        outcome = attempt(
+            lambda: services.create_lead(data, current_user, confirm_duplicate=form.confirm_duplicate.data), form
+        )
+        if isinstance(outcome.refusal, DuplicateWarning):
+            return _render_form(form, None, outcome.refusal)
+        if outcome:
+            lead = outcome.value
             if lead.has_conflict:
                 flash(_("线索已保存。该企业已有其他部门跟进，已标记撞单并提交管理员裁定。"), "warning")
             else:
@@ -254,28 +232,20 @@ def edit(lead_id: int):
         form.credit_code.data = lead.company.credit_code or ""
         form.version.data = str(lead.version)
     if form.validate_on_submit():
-        try:
-            services.update_lead(
-                lead,
-                _lead_data(form),
-                current_user,
-                version=form.version.data,
-                confirm_duplicate=form.confirm_duplicate.data,
-            )
-            db.session.commit()
-        except DuplicateWarning as warning:
-            db.session.rollback()
-            return _render_form(form, lead, warning)
-        except (StaleEdit, StaleDataError) as exc:
-            db.session.rollback()
-            flash(str(exc) if isinstance(exc, StaleEdit) else stale_message(), "danger")
+        data = _lead_data(form)
+        outcome = attempt(
+            lambda: services.update_lead(
+                lead, data, current_user, version=form.version.data, confirm_duplicate=form.confirm_duplicate.data
+            ),
+            form,
+        )
+        if isinstance(outcome.refusal, DuplicateWarning):
+            return _render_form(form, lead, outcome.refusal)
+        if outcome.stale:
             current = db.session.get(Lead, lead_id)
             form.version.data = str(current.version)  # input kept; saving it again is a deliberate choice
             return _render_form(form, current, status=409)
-        except LeadError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
+        if outcome:
             flash(_("线索已保存。"), "success")
             return redirect(url_for("leads.detail", lead_id=lead.id))
     return _render_form(form, lead)
@@ -311,12 +281,13 @@ def _detail_context(lead: Lead, visit_form: VisitForm | None = None) -> dict[str
         .order_by(CompanyConflict.detected_at.desc())
     ).all()
     may_edit = can_edit_lead(current_user, lead)
+    visits = lead_visits(lead)
     ctx: dict[str, Any] = {
         "lead": lead,
-        "visits": lead_visits(lead),
+        "visits": visits,
+        "editable_visits": editable_visits(current_user, visits),
         "history": history,
         "projects": services.lead_projects(lead),
-        "project_url": project_url,
         "followers": other_followers(lead.company_id, lead.owner_department_id),
         "conflicts": conflicts,
         "ConflictStatus": ConflictStatus,
@@ -362,17 +333,9 @@ def detail(lead_id: int):
 def _status_action(lead_id: int, action) -> Any:
     lead = _load_lead(lead_id)
     require(can_edit_lead(current_user, lead))
-    try:
-        message = action(lead)
-        db.session.commit()
-    except (StaleEdit, StaleDataError):
-        db.session.rollback()
-        flash(_("该线索刚被他人修改，操作未执行。请查看最新状态后重试。"), "danger")
-    except LeadError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        flash(message, "success")
+    outcome = attempt(lambda: action(lead))
+    if outcome:
+        flash(outcome.value, "success")
     return redirect(url_for("leads.detail", lead_id=lead_id))
 
 
@@ -430,17 +393,11 @@ def unshelve(lead_id: int):
 @bp.route("/<int:lead_id>/archive", methods=["POST"])
 @login_required
 def archive(lead_id: int):
-    from app.archive import ArchiveError
-
     lead = _load_lead(lead_id)
     require(can_edit_lead(current_user, lead))
-    try:
-        services.archive_lead(lead, current_user, (request.form.get("reason") or "").strip()[:200] or None)
-    except (ArchiveError, PermissionError) as exc:
-        db.session.rollback()
-        flash(str(exc) or _("您没有权限归档该线索。"), "warning")
+    reason = (request.form.get("reason") or "").strip()[:200] or None
+    if not attempt(lambda: services.archive_lead(lead, current_user, reason)):
         return redirect(url_for("leads.detail", lead_id=lead_id))
-    db.session.commit()
     flash(_("线索已归档，管理员可在“系统管理 → 归档记录”中恢复。"), "success")
     return redirect(url_for("leads.index"))
 
@@ -482,18 +439,11 @@ def convert(lead_id: int):
             "is_key": "is_key" in form and form.is_key.data,
             "note": form.note.data,
         }
-        try:
-            check_version(lead, "lead", form.version.data)
-            project = services.convert_lead(lead, current_user, data)
-            db.session.commit()
-        except (StaleEdit, StaleDataError) as exc:
-            db.session.rollback()
-            flash(str(exc) if isinstance(exc, StaleEdit) else stale_message(), "danger")
+        outcome = attempt(lambda: services.convert_lead(lead, current_user, data, version=form.version.data), form)
+        if outcome.stale:
             form.version.data = str(db.session.get(Lead, lead_id).version)
-        except LeadError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
+        if outcome:
+            project = outcome.value
             flash(_("已转为项目「%(name)s」，进入招引库。", name=project.name), "success")
-            return redirect(project_url(project) or url_for("leads.detail", lead_id=lead.id))
+            return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("leads/convert.html", form=form, lead=lead)

@@ -101,6 +101,8 @@ class DuplicateWarning(LeadError):  # noqa: N818 - a request to confirm, not a f
     one already on file (pick one or say it is new); `confirm` — the company
     is followed by another department (撞单), save anyway?"""
 
+    quiet = True  # the form shows the question with the matches
+
     def __init__(
         self,
         kind: str,
@@ -519,7 +521,7 @@ def unshelve(lead: Lead, actor: User, *, note: str | None = None, on: dt.date | 
     return change
 
 
-def convert_lead(lead: Lead, actor: User, data: dict[str, Any] | None = None) -> Project:
+def convert_lead(lead: Lead, actor: User, data: dict[str, Any] | None = None, *, version: Any = None) -> Project:
     """Turn an open lead into a project in 招引库 (stage `attracting`) that
     carries its company, industry, amount and location and links back to it
     (`Project.lead_id`, so the lead's visits stay reachable from the
@@ -527,9 +529,12 @@ def convert_lead(lead: Lead, actor: User, data: dict[str, Any] | None = None) ->
 
     `data` may override the project's fields (name, planned_investment,
     industry_id, location, description, lead_department_id,
-    responsible_leader_id, is_key) and give `on` (date) and `note`."""
+    responsible_leader_id, is_key) and give `on` (date) and `note`. With
+    `version` (what the form read) a lead changed since is refused (StaleEdit)."""
     from app.projects.services import StageError, create_project
 
+    if version is not None:
+        check_version(lead, "lead", version)
     _require_editor(actor)
     data = dict(data or {})
     if lead.status not in OPEN_STATUSES:

@@ -16,8 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.db import db
 from app.leads import bp, choices, visits
 from app.leads.forms import VisitForm
-from app.leads.routes import _detail_context, _load_lead, apply_error, project_url
-from app.leads.services import LeadError
+from app.leads.routes import _detail_context, _load_lead
 from app.models import Lead, Project, RefKind, Visit
 from app.pagination import page_args, paginate
 from app.permissions import (
@@ -29,6 +28,7 @@ from app.permissions import (
     visit_filter,
 )
 from app.security import safe_next_url
+from app.views import attempt
 
 
 def setup_visit_form(form: VisitForm, visit: Visit | None) -> None:
@@ -61,7 +61,7 @@ def _subject_url(lead: Lead | None, project: Project | None) -> str:
     if lead is not None:
         return url_for("leads.detail", lead_id=lead.id)
     if project is not None:
-        return project_url(project) or url_for("leads.visits_list")
+        return url_for("projects.detail", project_id=project.id)
     return url_for("leads.visits_list")
 
 
@@ -74,13 +74,8 @@ def quick_visit(lead_id: int):
     form = VisitForm()
     setup_visit_form(form, None)
     if form.validate():
-        try:
-            visits.log_visit(_visit_data(form), current_user, lead=lead)
-        except LeadError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: visits.log_visit(_visit_data(form), current_user, lead=lead), form)
+        if outcome:
             flash(_("拜访记录已保存。"), "success")
             return redirect(url_for("leads.detail", lead_id=lead.id) + "#visits")
     flash(_("拜访记录未保存，请根据提示修改。"), "danger")
@@ -105,13 +100,8 @@ def visit_new():
     if request.method == "GET":
         form.participant_ids.data = [current_user.id]
     if form.validate_on_submit():
-        try:
-            visits.log_visit(_visit_data(form), current_user, lead=lead, project=project)
-        except LeadError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: visits.log_visit(_visit_data(form), current_user, lead=lead, project=project), form)
+        if outcome:
             flash(_("拜访记录已保存。"), "success")
             return redirect(_subject_url(lead, project))
     return render_template("leads/visit_form.html", form=form, lead=lead, project=project, visit=None)
@@ -127,13 +117,8 @@ def visit_edit(visit_id: int):
     if request.method == "GET":
         form.participant_ids.data = [u.id for u in visit.participants]
     if form.validate_on_submit():
-        try:
-            visits.update_visit(visit, _visit_data(form), current_user)
-        except LeadError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: visits.update_visit(visit, _visit_data(form), current_user), form)
+        if outcome:
             flash(_("拜访记录已保存。"), "success")
             return redirect(_subject_url(visit.lead, visit.project))
     return render_template("leads/visit_form.html", form=form, lead=visit.lead, project=visit.project, visit=visit)
@@ -209,25 +194,4 @@ def visits_list():
     page = paginate(stmt, *page_args())
     kinds = choices.ref_lists(RefKind.VISIT_KIND)[RefKind.VISIT_KIND]
     departments = choices.filter_department_choices(current_user)
-    return render_template(
-        "leads/visits.html", page=page, kinds=kinds, departments=departments, project_url=project_url
-    )
-
-
-# --- for the project page ----------------------------------------------------------
-
-
-@bp.app_template_global()
-def project_visits(project: Project) -> list[Visit]:
-    """Visits of the project and of the lead it came from, newest first."""
-    return visits.project_visits(project)
-
-
-@bp.app_template_global()
-def can_log_project_visit(project: Project) -> bool:
-    return current_user.is_authenticated and can_log_on_project(current_user, project)
-
-
-@bp.app_template_global("can_edit_visit")
-def may_edit_visit_here(visit: Visit) -> bool:
-    return current_user.is_authenticated and can_edit_visit(current_user, visit)
+    return render_template("leads/visits.html", page=page, kinds=kinds, departments=departments)

@@ -54,6 +54,7 @@ from app.permissions.problems import (  # noqa: F401
 from app.permissions.projects import (  # noqa: F401
     can_acknowledge_instruction,
     can_assign_five_ones,
+    can_create_project,
     can_edit_project,
     can_follow_project,
     can_manage_milestones,
@@ -62,12 +63,15 @@ from app.permissions.projects import (  # noqa: F401
     is_lead_department_staff,
     is_on_team,
     is_projects_leader,
+    project_abilities,
     project_edit_filter,
     project_filter,
 )
 from app.permissions.scope import (  # noqa: F401
     SEE_ALL_ROLES,
     admin_required,
+    can_restore_records,
+    can_see_history,
     department_ids_in_scope,
     role_required,
     sees_everything,

@@ -66,9 +66,7 @@ def get_visible_or_404(model: type[T], ident: Any, *, options: Sequence[Any] = (
     return obj
 
 
-def get_editable_or_403(
-    model: type[T], ident: Any, *, options: Sequence[Any] = (), message: str | None = None
-) -> T:
+def get_editable_or_403(model: type[T], ident: Any, *, options: Sequence[Any] = (), message: str | None = None) -> T:
     """The record as `get_visible_or_404` loads it, then 403 (with `message`,
     if given) unless the current user may change it."""
     obj = get_visible_or_404(model, ident, options=options)

@@ -109,4 +109,28 @@ def can_acknowledge_instruction(user: User, project: Project) -> bool:
     return user.role is Role.STAFF and (is_on_team(user, project) or is_lead_department_staff(user, project))
 
 
+def project_abilities(user: User, project: Project) -> dict[str, bool]:
+    """What `user` may do on the project page (the template's `can` flags)."""
+    from app.permissions.problems import can_raise_problem
+    from app.permissions.scope import can_see_history
+
+    return {
+        "edit": can_edit_project(user, project),
+        "move": can_edit_project(user, project),
+        "reopen": user.role is Role.ADMIN,
+        "assign": can_assign_five_ones(user, project),
+        "milestones": can_manage_milestones(user, project),
+        "progress": can_follow_project(user, project),
+        "instruct": can_post_instruction(user, project),
+        "acknowledge": can_acknowledge_instruction(user, project),
+        "raise_problem": can_raise_problem(user, project),
+        "see_history": can_see_history(user),
+    }
+
+
+def can_create_project(user: User) -> bool:
+    """Register a project (or convert a lead): admin and staff."""
+    return user.role in (Role.ADMIN, Role.STAFF)
+
+
 register(Project, view=can_view_project, edit=can_edit_project)

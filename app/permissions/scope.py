@@ -71,3 +71,13 @@ def department_ids_in_scope(user: User) -> set[int] | None:
     if user.scope is DataScope.DEPARTMENT_TREE:
         return _department_tree(user.department_id)
     return {user.department_id}
+
+
+def can_see_history(user: User) -> bool:
+    """The 操作记录 (audit) tab of a record: admin and the supervisors."""
+    return user.role in (Role.ADMIN, Role.VIEWER)
+
+
+def can_restore_records(user: User) -> bool:
+    """Restore archived records (and see them): admin only."""
+    return user.role is Role.ADMIN

@@ -21,6 +21,7 @@ from app.permissions import (
     can_assign_problem,
     can_handle_problem,
     can_raise_problem,
+    can_see_history,
     get_visible_or_404,
     require,
 )
@@ -180,6 +181,7 @@ def _page(problem: Problem, status: int = 200, **forms):
         "assign": can_assign_problem(user, problem) and problem.status in services.ASSIGNABLE,
         "handle": can_handle_problem(user, problem),
         "accept": can_accept_problem(user, problem),
+        "see_history": can_see_history(user),
     }
     html = render_template(
         "problems/detail.html",

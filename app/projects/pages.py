@@ -13,7 +13,9 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import orm
 
+from app.agreements.project_panel import project_panel as agreements_panel
 from app.db import db
+from app.leads.project_panel import project_panel as visits_panel
 from app.lookups import ref_choices
 from app.models import (
     STAGE_LIBRARY,
@@ -25,40 +27,18 @@ from app.models import (
     ProgressUpdate,
     Project,
     RefKind,
-    Role,
     Stage,
     StageChange,
     User,
 )
 from app.permissions import (
-    can_acknowledge_instruction,
-    can_assign_five_ones,
-    can_edit_project,
-    can_follow_project,
-    can_manage_milestones,
-    can_post_instruction,
-    can_raise_problem,
+    project_abilities,
 )
 from app.problems.rules import escalation_of
 from app.projects.five_ones import checklist
 from app.projects.forms import AcknowledgeForm, InstructionForm, MilestoneForm, ProgressForm, StageMoveForm
 from app.projects.lights import light_of
 from app.projects.services import days_in_stage
-
-
-def permissions_for(project: Project) -> dict[str, bool]:
-    user = current_user
-    return {
-        "edit": can_edit_project(user, project),
-        "move": can_edit_project(user, project),
-        "reopen": user.role is Role.ADMIN,
-        "assign": can_assign_five_ones(user, project),
-        "milestones": can_manage_milestones(user, project),
-        "progress": can_follow_project(user, project),
-        "instruct": can_post_instruction(user, project),
-        "acknowledge": can_acknowledge_instruction(user, project),
-        "raise_problem": can_raise_problem(user, project),
-    }
 
 
 def timeline(project: Project) -> list[dict[str, Any]]:
@@ -131,7 +111,11 @@ def render_detail(project_id: int, status: int = 200, **forms: Any):
         light=light_of(project, today),
         checklist=checklist(project, today),
         days_in_stage=days_in_stage(project, today),
-        can=permissions_for(project),
+        can=project_abilities(current_user, project),
+        panels={
+            "visits": visits_panel(project, current_user),
+            "agreements": agreements_panel(project, current_user, today=today),
+        },
         stage_form=stage_form,
         milestone_form=forms.get("milestone_form") or MilestoneForm(formdata=None),
         progress_form=progress_form,

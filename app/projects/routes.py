@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.pagination import page_args
 from app.permissions import (
+    can_create_project,
     can_edit_project,
     department_ids_in_scope,
     get_visible_or_404,
@@ -87,6 +88,7 @@ def index():
         lights=list(Light),
         sorts=SORTS,
         as_of=today,
+        can_create=can_create_project(current_user),
         **_filter_choices(),
     )
 

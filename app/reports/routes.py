@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -18,11 +18,12 @@ from app.db import db
 from app.lookups import department_choices, ref_choices, user_choices
 from app.models import Department, RefKind, Role, TargetMetric
 from app.pagination import page_args
-from app.permissions import admin_required
+from app.permissions import admin_required, sees_everything
 from app.reports import activity, bp, drill, funnel, keyprojects, library, pack, render, speed, targets
 from app.reports.filters import ReportQuery, choice, parse_query
 from app.reports.forms import TargetsForm
 from app.reports.periods import PRESETS, ReportInputError, parse_year
+from app.views import attempt
 
 REPORTS = [
     ("reports.funnel", _l("招商漏斗"), _l("线索 → 已对接 → 洽谈 → 签约 → 开工 → 投产，批次与流量两种口径")),
@@ -103,11 +104,8 @@ def _report_helpers() -> dict[str, Any]:
 @bp.route("/")
 @login_required
 def index():
-    return render_template("reports/index.html", reports=[r for r in REPORTS if r[0] in _available()])
-
-
-def _available() -> set[str]:
-    return set(current_app.view_functions)
+    # Staff see district totals, but the lists behind them only within their scope.
+    return render_template("reports/index.html", reports=REPORTS, scoped_lists=not sees_everything(current_user))
 
 
 @bp.route("/funnel", endpoint="funnel")
@@ -196,13 +194,9 @@ def targets_edit():
     if form.validate_on_submit():
         values, errors, raw = form.parse_grid(request.form, [None, *[d.id for d in departments]])
         if not errors:
-            try:
-                changed = targets.save_targets(year, values)
-            except targets.TargetError as exc:
-                db.session.rollback()
-                flash(str(exc), "danger")
-            else:
-                db.session.commit()
+            outcome = attempt(lambda: targets.save_targets(year, values))
+            if outcome:
+                changed = outcome.value
                 flash(_("已保存 %(year)d 年目标任务（%(n)d 项变更）。", year=year, n=changed), "success")
                 return redirect(url_for("reports.targets_edit", year=year))
         else:
