@@ -22,7 +22,6 @@ from app.agreements.web import (
     project_or_404,
     render_agreement_form,
 )
-from app.db import db
 from app.errors import render_error
 from app.models import Agreement, Project, Role
 from app.permissions import can_edit_agreement, can_edit_project, can_restore_records, require
@@ -174,8 +173,6 @@ def download(attachment_id: int):
 def delete_file(attachment_id: int):
     attachment, agreement = agreement_file_or_404(attachment_id)
     require(can_edit_project(current_user, agreement.project))
-    if ConfirmForm().validate_on_submit():
-        attachments.soft_delete(attachment, current_user)
-        db.session.commit()
+    if ConfirmForm().validate_on_submit() and attempt(lambda: attachments.soft_delete(attachment, current_user)):
         flash(_("已删除附件 %(name)s（保留操作记录）。", name=attachment.filename), "success")
     return redirect(url_for("agreements.detail", agreement_id=agreement.id))

@@ -130,9 +130,8 @@ def visit_delete(visit_id: int):
     visit = _load_visit(visit_id)
     require(can_edit_visit(current_user, visit))
     lead, project = visit.lead, visit.project
-    visits.withdraw_visit(visit, current_user)
-    db.session.commit()
-    flash(_("拜访记录已删除。"), "success")
+    if attempt(lambda: visits.withdraw_visit(visit, current_user)):
+        flash(_("拜访记录已删除。"), "success")
     return redirect(_subject_url(lead, project))
 
 
@@ -141,9 +140,8 @@ def visit_delete(visit_id: int):
 def visit_done(visit_id: int):
     visit = _load_visit(visit_id)
     require(can_edit_visit(current_user, visit) or current_user in visit.participants)
-    visits.mark_follow_up_done(visit, current_user)
-    db.session.commit()
-    flash(_("已标记为已跟进。"), "success")
+    if attempt(lambda: visits.mark_follow_up_done(visit, current_user)):
+        flash(_("已标记为已跟进。"), "success")
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
 
 

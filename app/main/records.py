@@ -10,7 +10,9 @@ from flask_login import current_user, login_required
 from app import archive
 from app.db import db
 from app.main import bp
+from app.permissions import require
 from app.security import safe_next_url
+from app.views import attempt
 
 
 def _load(entity: str, record_id: int):
@@ -48,14 +50,10 @@ def _back(default: str) -> str:
 @login_required
 def archive_record(entity: str, record_id: int):
     kind, record = _load(entity, record_id)
-    try:
-        archive.archive(entity, record, current_user, (request.form.get("reason") or "").strip()[:200] or None)
-    except PermissionError:
-        abort(403)
-    except archive.ArchiveError as exc:
-        flash(str(exc), "warning")
+    require(kind.may_edit(current_user, record))
+    reason = (request.form.get("reason") or "").strip()[:200] or None
+    if not attempt(lambda: archive.archive(entity, record, current_user, reason)):
         return redirect(_back(url_for("main.index")))
-    db.session.commit()
     flash(_("已归档「%(title)s」。管理员可在“系统管理 → 归档记录”中恢复。", title=kind.title(record)), "success")
     return redirect(_back(url_for("main.index")))
 
@@ -64,14 +62,9 @@ def archive_record(entity: str, record_id: int):
 @login_required
 def delete_record(entity: str, record_id: int):
     kind, record = _load(entity, record_id)
-    if not kind.may_edit(current_user, record):
-        abort(403)  # deleting is an edit, like archiving: refused before any other check
+    require(kind.may_edit(current_user, record))  # deleting is an edit: refused before any other check
     title = kind.title(record)
-    try:
-        archive.hard_delete(entity, record, current_user)
-    except archive.ArchiveError as exc:
-        flash(str(exc), "warning")
+    if not attempt(lambda: archive.hard_delete(entity, record, current_user)):
         return redirect(_back(url_for("main.index")))
-    db.session.commit()
     flash(_("已删除「%(title)s」（操作已记录）。", title=title), "success")
     return redirect(_back(url_for("main.index")))
