@@ -17,7 +17,7 @@ from app.db import db
 from app.lookups import department_choices, user_choices
 from app.models import AuditLog, Department, RefItem, RefKind, Role, User
 from app.pagination import page_args, paginate
-from app.permissions import admin_required
+from app.permissions import admin_required, get_visible_or_404
 from app.views import attempt
 
 
@@ -70,17 +70,10 @@ def user_new():
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-def _get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @admin_required
 def user_edit(user_id: int):
-    user = _get_user(user_id)
+    user = get_visible_or_404(User, user_id)
     form = UserForm(obj=user)
     form.department_id.choices = department_choices()
     if request.method == "GET":
@@ -97,7 +90,7 @@ def user_edit(user_id: int):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @admin_required
 def user_active(user_id: int):
-    user = _get_user(user_id)
+    user = get_visible_or_404(User, user_id)
     active = request.form.get("active") == "1"
     outcome = attempt(lambda: services.set_active(user, active, current_user))
     if outcome:
@@ -111,7 +104,7 @@ def user_active(user_id: int):
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @admin_required
 def user_password(user_id: int):
-    user = _get_user(user_id)
+    user = get_visible_or_404(User, user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         outcome = attempt(lambda: services.reset_password(user, form.password.data))

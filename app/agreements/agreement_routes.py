@@ -16,15 +16,13 @@ from app.agreements.forms import AgreementForm, ArchiveForm, ConfirmForm, Upload
 from app.agreements.project_panel import project_panel
 from app.agreements.web import (
     agreement_file_or_404,
-    agreement_or_404,
     event_choices,
     event_id_from,
-    project_or_404,
     render_agreement_form,
 )
 from app.errors import render_error
 from app.models import Agreement, Project, Role
-from app.permissions import can_edit_agreement, can_edit_project, can_restore_records, require
+from app.permissions import can_edit_agreement, can_edit_project, can_restore_records, get_visible_or_404, require
 from app.views import attempt
 
 # --- agreements on a project ---------------------------------------------------------
@@ -33,7 +31,7 @@ from app.views import attempt
 @bp.route("/project/<int:project_id>")
 @login_required
 def project(project_id: int):
-    project = project_or_404(project_id)
+    project = get_visible_or_404(Project, project_id)
     return render_template("agreements/project.html", project=project, panel=project_panel(project, current_user))
 
 
@@ -48,7 +46,7 @@ def _record(project: Project, form: AgreementForm) -> Agreement:
 @bp.route("/project/<int:project_id>/new", methods=["GET", "POST"])
 @login_required
 def agreement_new(project_id: int):
-    project = project_or_404(project_id)
+    project = get_visible_or_404(Project, project_id)
     require(can_edit_project(current_user, project))
     form = AgreementForm()
     form.signing_event.choices = event_choices()
@@ -68,7 +66,7 @@ def agreement_new(project_id: int):
 @bp.route("/<int:agreement_id>")
 @login_required
 def detail(agreement_id: int):
-    agreement = agreement_or_404(agreement_id)
+    agreement = get_visible_or_404(Agreement, agreement_id)
     files = attachments.for_owners("agreement", [agreement.id])[agreement.id]
     return render_template(
         "agreements/detail.html",
@@ -88,7 +86,7 @@ def detail(agreement_id: int):
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(agreement_id: int):
-    agreement = agreement_or_404(agreement_id)
+    agreement = get_visible_or_404(Agreement, agreement_id)
     project = agreement.project
     require(can_edit_project(current_user, project) and agreement.archived_at is None)
     form = AgreementForm(obj=agreement)
@@ -115,7 +113,7 @@ def edit(agreement_id: int):
 @bp.route("/<int:agreement_id>/archive", methods=["POST"])
 @login_required
 def archive(agreement_id: int):
-    agreement = agreement_or_404(agreement_id)
+    agreement = get_visible_or_404(Agreement, agreement_id)
     require(can_edit_project(current_user, agreement.project))
     form = ArchiveForm()
     if not form.validate_on_submit():
@@ -131,7 +129,7 @@ def archive(agreement_id: int):
 @login_required
 def restore(agreement_id: int):
     require(current_user.role is Role.ADMIN)
-    agreement = agreement_or_404(agreement_id)
+    agreement = get_visible_or_404(Agreement, agreement_id)
     if ConfirmForm().validate_on_submit():
         outcome = attempt(lambda: services.restore_agreement(agreement, current_user))
         if outcome:
@@ -145,7 +143,7 @@ def restore(agreement_id: int):
 @bp.route("/<int:agreement_id>/attachments", methods=["POST"])
 @login_required
 def upload(agreement_id: int):
-    agreement = agreement_or_404(agreement_id)
+    agreement = get_visible_or_404(Agreement, agreement_id)
     require(can_edit_project(current_user, agreement.project) and agreement.archived_at is None)
     form = UploadForm()
     if not form.validate_on_submit():

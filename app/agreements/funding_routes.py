@@ -12,10 +12,9 @@ from app.agreements import bp
 from app.agreements.forms import ConfirmForm, FundingForm
 from app.agreements.funding import delete_funding, fundings_of, record_funding
 from app.agreements.project_panel import project_panel
-from app.agreements.web import project_or_404
 from app.db import db
-from app.models import Funding
-from app.permissions import can_edit_project, require
+from app.models import Funding, Project
+from app.permissions import can_edit_project, get_visible_or_404, require
 from app.views import attempt
 
 # --- funds received -----------------------------------------------------------------------
@@ -24,7 +23,7 @@ from app.views import attempt
 @bp.route("/project/<int:project_id>/funding", methods=["GET", "POST"])
 @login_required
 def funding(project_id: int):
-    project = project_or_404(project_id)
+    project = get_visible_or_404(Project, project_id)
     may_edit = can_edit_project(current_user, project)
     form = FundingForm()
     if request.method == "POST":
@@ -62,7 +61,7 @@ def funding(project_id: int):
 @login_required
 def funding_delete(funding_id: int):
     row = db.session.get(Funding, funding_id) or abort(404)
-    project = project_or_404(row.project_id)
+    project = get_visible_or_404(Project, row.project_id)
     require(can_edit_project(current_user, project))
     if ConfirmForm().validate_on_submit():
         month = row.month.strftime("%Y-%m")

@@ -48,19 +48,11 @@ def too_large(_exc: Exception):
 # --- loaders -------------------------------------------------------------------
 
 
-def project_or_404(project_id: int) -> Project:
-    return get_visible_or_404(Project, project_id)
-
-
-def agreement_or_404(agreement_id: int) -> Agreement:
-    return get_visible_or_404(Agreement, agreement_id)
-
-
 def agreement_file_or_404(attachment_id: int):
     attachment = attachments.get_live(attachment_id, "agreement")
     if attachment is None:
         abort(404)
-    agreement = agreement_or_404(attachment.owner_id)
+    agreement = get_visible_or_404(Agreement, attachment.owner_id)
     return attachment, agreement
 
 

@@ -36,9 +36,10 @@ from app.permissions import (
     admin_required,
     can_edit_company,
     can_merge_companies,
+    get_editable_or_403,
+    get_visible_or_404,
     lead_filter,
     project_filter,
-    require,
     role_required,
     visit_filter,
 )
@@ -54,16 +55,8 @@ def _apply_error(form: Any, exc: Exception) -> None:
         flash(str(exc), "danger")
 
 
-def _load_company(company_id: int) -> Company:
-    # With what the company's page shows of it, in the same query.
-    company = db.session.get(
-        Company,
-        company_id,
-        options=[joinedload(Company.industry), joinedload(Company.first_department), selectinload(Company.tiers)],
-    )
-    if company is None or (company.archived_at is not None and company.merged_into_id is None):
-        abort(404)
-    return company
+# What the company's page shows of it, loaded in the same query.
+PAGE_OPTIONS = (joinedload(Company.industry), joinedload(Company.first_department), selectinload(Company.tiers))
 
 
 def _ref_choices(*kinds: RefKind, include: set[int] | None = None) -> dict[RefKind, list]:
@@ -134,7 +127,7 @@ def index():
 @bp.route("/<int:company_id>")
 @login_required
 def detail(company_id: int):
-    company = _load_company(company_id)
+    company = get_visible_or_404(Company, company_id, options=PAGE_OPTIONS)
     if company.merged_into_id is not None:
         survivor = services.live(company)
         flash(_("「%(a)s」已合并入「%(b)s」。", a=company.name, b=survivor.name), "info")
@@ -261,8 +254,7 @@ def new():
 @bp.route("/<int:company_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(company_id: int):
-    company = _load_company(company_id)
-    require(company.merged_into_id is None and can_edit_company(current_user, company))
+    company = get_editable_or_403(Company, company_id, options=PAGE_OPTIONS)
     form = CompanyForm(obj=company if request.method == "GET" else None)
     _setup_form(form, company)
     matches: list[services.Match] = []
@@ -448,7 +440,7 @@ def conflict_rule(conflict_id: int):
 @admin_required
 def merge_into(company_id: int):
     """Merge another record into this one (this one survives)."""
-    survivor = _load_company(company_id)
+    survivor = get_visible_or_404(Company, company_id, options=PAGE_OPTIONS)
     if survivor.merged_into_id is not None:
         abort(404)
     form = MergeForm()

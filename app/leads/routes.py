@@ -30,10 +30,6 @@ from app.xlsx import export_caption, xlsx_response
 EDITORS = (Role.ADMIN, Role.STAFF)
 
 
-def _load_lead(lead_id: int) -> Lead:
-    return get_visible_or_404(Lead, lead_id)
-
-
 # --- list and export ----------------------------------------------------------------
 
 
@@ -222,7 +218,7 @@ def new():
 @bp.route("/<int:lead_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(lead_id: int):
-    lead = _load_lead(lead_id)
+    lead = get_visible_or_404(Lead, lead_id)
     require(can_edit_lead(current_user, lead))
     form = LeadForm(obj=lead if request.method == "GET" else None)
     _setup_lead_form(form, lead)
@@ -323,7 +319,7 @@ def _detail_context(lead: Lead, visit_form: VisitForm | None = None) -> dict[str
 @bp.route("/<int:lead_id>")
 @login_required
 def detail(lead_id: int):
-    lead = _load_lead(lead_id)
+    lead = get_visible_or_404(Lead, lead_id)
     return render_template("leads/detail.html", **_detail_context(lead))
 
 
@@ -331,7 +327,7 @@ def detail(lead_id: int):
 
 
 def _status_action(lead_id: int, action) -> Any:
-    lead = _load_lead(lead_id)
+    lead = get_visible_or_404(Lead, lead_id)
     require(can_edit_lead(current_user, lead))
     outcome = attempt(lambda: action(lead))
     if outcome:
@@ -393,7 +389,7 @@ def unshelve(lead_id: int):
 @bp.route("/<int:lead_id>/archive", methods=["POST"])
 @login_required
 def archive(lead_id: int):
-    lead = _load_lead(lead_id)
+    lead = get_visible_or_404(Lead, lead_id)
     require(can_edit_lead(current_user, lead))
     reason = (request.form.get("reason") or "").strip()[:200] or None
     if not attempt(lambda: services.archive_lead(lead, current_user, reason)):
@@ -407,7 +403,7 @@ def archive(lead_id: int):
 def convert(lead_id: int):
     from app.leads.choices import leader_choices
 
-    lead = _load_lead(lead_id)
+    lead = get_visible_or_404(Lead, lead_id)
     require(can_edit_lead(current_user, lead))
     if lead.status not in services.OPEN_STATUSES:
         flash(_("线索当前为「%(s)s」，不能转为项目。", s=lead.status.label), "warning")

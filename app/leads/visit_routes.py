@@ -13,10 +13,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.db import db
 from app.leads import bp, choices, visits
 from app.leads.forms import VisitForm
-from app.leads.routes import _detail_context, _load_lead
+from app.leads.routes import _detail_context
 from app.models import Lead, Project, RefKind, Visit
 from app.pagination import page_args, paginate
 from app.permissions import (
@@ -47,15 +46,6 @@ def _visit_data(form: VisitForm) -> dict[str, Any]:
     return {name: form[name].data for name in (*visits.VISIT_FIELDS, "participant_ids")}
 
 
-def _load_visit(visit_id: int) -> Visit:
-    visit = db.session.scalar(
-        sa.select(Visit).where(Visit.id == visit_id, Visit.archived_at.is_(None), visit_filter(current_user))
-    )
-    if visit is None:
-        abort(404)
-    return visit
-
-
 def _subject_url(lead: Lead | None, project: Project | None) -> str:
     """Where to go after saving a visit: its lead's page, else its project's."""
     if lead is not None:
@@ -69,7 +59,7 @@ def _subject_url(lead: Lead | None, project: Project | None) -> str:
 @login_required
 def quick_visit(lead_id: int):
     """The one-form quick entry on the lead's page."""
-    lead = _load_lead(lead_id)
+    lead = get_visible_or_404(Lead, lead_id)
     require(can_log_on_lead(current_user, lead))
     form = VisitForm()
     setup_visit_form(form, None)
@@ -88,7 +78,7 @@ def visit_new():
     """The full visit form for a lead (?lead_id=) or a project (?project_id=)."""
     lead = project = None
     if request.args.get("lead_id"):
-        lead = _load_lead(request.args["lead_id"])
+        lead = get_visible_or_404(Lead, request.args["lead_id"])
         require(can_log_on_lead(current_user, lead))
     elif request.args.get("project_id"):
         project = get_visible_or_404(Project, request.args["project_id"])
@@ -110,7 +100,7 @@ def visit_new():
 @bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
 @login_required
 def visit_edit(visit_id: int):
-    visit = _load_visit(visit_id)
+    visit = get_visible_or_404(Visit, visit_id)
     require(can_edit_visit(current_user, visit))
     form = VisitForm(obj=visit if request.method == "GET" else None)
     setup_visit_form(form, visit)
@@ -127,7 +117,7 @@ def visit_edit(visit_id: int):
 @bp.route("/visits/<int:visit_id>/delete", methods=["POST"])
 @login_required
 def visit_delete(visit_id: int):
-    visit = _load_visit(visit_id)
+    visit = get_visible_or_404(Visit, visit_id)
     require(can_edit_visit(current_user, visit))
     lead, project = visit.lead, visit.project
     if attempt(lambda: visits.withdraw_visit(visit, current_user)):
@@ -138,7 +128,7 @@ def visit_delete(visit_id: int):
 @bp.route("/visits/<int:visit_id>/done", methods=["POST"])
 @login_required
 def visit_done(visit_id: int):
-    visit = _load_visit(visit_id)
+    visit = get_visible_or_404(Visit, visit_id)
     require(can_edit_visit(current_user, visit) or current_user in visit.participants)
     if attempt(lambda: visits.mark_follow_up_done(visit, current_user)):
         flash(_("已标记为已跟进。"), "success")

@@ -76,3 +76,4 @@ from app.permissions.scope import (  # noqa: F401
     role_required,
     sees_everything,
 )
+from app.permissions.users import can_manage_user  # noqa: F401

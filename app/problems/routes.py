@@ -14,7 +14,7 @@ from sqlalchemy import orm
 from app import xlsx
 from app.db import db
 from app.lookups import department_choices, ref_choices
-from app.models import Problem, ProblemEvent, ProblemStatus, RefKind
+from app.models import Problem, ProblemEvent, ProblemStatus, Project, RefKind
 from app.pagination import page_args
 from app.permissions import (
     can_accept_problem,
@@ -30,7 +30,6 @@ from app.problems.forms import AnswerForm, AssignForm, ProblemForm, ReturnForm, 
 from app.problems.ledger import ProblemFilters, ledger_page, ledger_statement, ledger_summary
 from app.problems.rules import Escalation, days_overdue, escalation_of
 from app.projects.pages import render_detail
-from app.projects.routes import load_project
 from app.views import attempt
 
 EXPORT_BATCH = 1000
@@ -122,7 +121,7 @@ def export():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    project = load_project(request.values.get("project_id"))
+    project = get_visible_or_404(Project, request.values.get("project_id"))
     require(can_raise_problem(current_user, project))
     form = ProblemForm()
     form.category_id.choices = ref_choices(RefKind.PROBLEM_CATEGORY, blank=_("— 请选择 —"))
@@ -142,10 +141,6 @@ def new():
 
 
 # --- the problem page and its steps ---------------------------------------------------
-
-
-def load_problem(problem_id: int) -> Problem:
-    return get_visible_or_404(Problem, problem_id)
 
 
 def _page(problem: Problem, status: int = 200, **forms):
@@ -199,11 +194,11 @@ def _page(problem: Problem, status: int = 200, **forms):
 @bp.route("/<int:problem_id>")
 @login_required
 def detail(problem_id: int):
-    return _page(load_problem(problem_id))
+    return _page(get_visible_or_404(Problem, problem_id))
 
 
 def _step(problem_id: int, allowed, form_cls, form_name: str, action, success: str):
-    problem = load_problem(problem_id)
+    problem = get_visible_or_404(Problem, problem_id)
     require(allowed(current_user, problem))
     form = form_cls()
     if form_name == "assign_form":

@@ -20,12 +20,12 @@ from app.permissions import (
     can_manage_milestones,
     can_post_instruction,
     department_ids_in_scope,
+    get_visible_or_404,
     require,
 )
 from app.projects import assignment, bp, follow_through
 from app.projects.forms import AcknowledgeForm, FiveOnesForm, InstructionForm, MilestoneForm, ProgressForm
 from app.projects.pages import render_detail
-from app.projects.routes import load_project
 from app.views import attempt
 
 
@@ -73,7 +73,7 @@ def _five_ones_choices(form: FiveOnesForm, project: Project) -> None:
 @bp.route("/<int:project_id>/five-ones", methods=["GET", "POST"])
 @login_required
 def five_ones(project_id: int):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     require(can_assign_five_ones(current_user, project))
     form = FiveOnesForm(obj=project)
     _five_ones_choices(form, project)
@@ -111,7 +111,7 @@ def _milestone(project: Project, milestone_id: int) -> Milestone:
 @bp.route("/<int:project_id>/milestones", methods=["POST"])
 @login_required
 def milestone_add(project_id: int):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     require(can_manage_milestones(current_user, project))
     form = MilestoneForm()
     if form.validate() and attempt(
@@ -128,7 +128,7 @@ def milestone_add(project_id: int):
 @bp.route("/<int:project_id>/milestones/<int:milestone_id>", methods=["GET", "POST"])
 @login_required
 def milestone_edit(project_id: int, milestone_id: int):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     require(can_manage_milestones(current_user, project))
     milestone = _milestone(project, milestone_id)
     form = MilestoneForm(obj=milestone)
@@ -146,7 +146,7 @@ def milestone_edit(project_id: int, milestone_id: int):
 @bp.route("/<int:project_id>/milestones/<int:milestone_id>/done", methods=["POST"])
 @login_required
 def milestone_done(project_id: int, milestone_id: int):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     require(can_manage_milestones(current_user, project))
     milestone = _milestone(project, milestone_id)
     if attempt(lambda: follow_through.complete_milestone(milestone, None, current_user)):
@@ -157,7 +157,7 @@ def milestone_done(project_id: int, milestone_id: int):
 @bp.route("/<int:project_id>/milestones/<int:milestone_id>/delete", methods=["POST"])
 @login_required
 def milestone_delete(project_id: int, milestone_id: int):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     require(can_manage_milestones(current_user, project))
     milestone = _milestone(project, milestone_id)
     name = milestone.name
@@ -172,7 +172,7 @@ def milestone_delete(project_id: int, milestone_id: int):
 @bp.route("/<int:project_id>/progress", methods=["POST"])
 @login_required
 def progress_add(project_id: int):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     require(can_follow_project(current_user, project))
     form = ProgressForm()
     if form.validate() and attempt(
@@ -189,7 +189,7 @@ def progress_add(project_id: int):
 @bp.route("/<int:project_id>/instructions", methods=["POST"])
 @login_required
 def instruction_add(project_id: int):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     require(can_post_instruction(current_user, project))
     form = InstructionForm()
     if form.validate() and attempt(
@@ -203,7 +203,7 @@ def instruction_add(project_id: int):
 @bp.route("/<int:project_id>/instructions/<int:instruction_id>/acknowledge", methods=["POST"])
 @login_required
 def instruction_ack(project_id: int, instruction_id: int):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     require(can_acknowledge_instruction(current_user, project))
     instruction = db.session.get(Instruction, instruction_id)
     if instruction is None or instruction.project_id != project.id:

@@ -14,16 +14,7 @@ from flask_login import current_user, login_required
 from app import xlsx
 from app.db import db
 from app.lookups import department_choices, ref_choices
-from app.models import (
-    STAGE_LIBRARY,
-    STAGE_ORDER,
-    Library,
-    Light,
-    Project,
-    RefKind,
-    Role,
-    Stage,
-)
+from app.models import STAGE_LIBRARY, STAGE_ORDER, Library, Light, Project, RefKind, Role, Stage
 from app.pagination import page_args
 from app.permissions import (
     can_create_project,
@@ -52,10 +43,6 @@ from app.views import attempt, form_error_message, wants_json
 
 KANBAN_PER_COLUMN = 30
 EXPORT_BATCH = 500
-
-
-def load_project(project_id: int) -> Project:
-    return get_visible_or_404(Project, project_id)
 
 
 def _filter_choices() -> dict:
@@ -269,7 +256,7 @@ def new():
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(project_id: int):
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     require(can_edit_project(current_user, project))
     form = ProjectForm(obj=project)
     _project_form_choices(form, project)
@@ -301,7 +288,7 @@ def edit(project_id: int):
 @bp.route("/<int:project_id>")
 @login_required
 def detail(project_id: int):
-    load_project(project_id)
+    get_visible_or_404(Project, project_id)
     return render_detail(project_id)
 
 
@@ -313,7 +300,7 @@ def detail(project_id: int):
 def move(project_id: int):
     """Move a project between stages: the project page's form and the
     kanban board's drag both post here; the rules are the service's."""
-    project = load_project(project_id)
+    project = get_visible_or_404(Project, project_id)
     if not can_edit_project(current_user, project):
         if wants_json():
             return jsonify(ok=False, message=_("您没有权限变更该项目的阶段。")), 403
