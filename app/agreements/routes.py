@@ -22,6 +22,7 @@ from app.db import db
 from app.lookups import department_choices
 from app.models import Agreement, Project, SigningEvent
 from app.pagination import page_args, paginate
+from app.params import parse_id
 from app.permissions import project_filter, require
 from app.views import attempt
 
@@ -29,16 +30,9 @@ from app.views import attempt
 
 
 def _filters() -> fulfilment.FulfilmentFilters:
-    def as_id(name: str) -> int | None:
-        try:
-            value = int(request.args.get(name) or 0)
-        except ValueError:
-            return None
-        return value if 0 < value < 2**31 else None
-
     return fulfilment.FulfilmentFilters(
-        department_id=as_id("department"),
-        event_id=as_id("event"),
+        department_id=parse_id(request.args.get("department")),
+        event_id=parse_id(request.args.get("event")),
         overdue_only=request.args.get("overdue") == "1",
         q=(request.args.get("q") or "").replace("\x00", "").strip()[:50],
     )

@@ -32,6 +32,7 @@ from app.models import (
     company_tier,
 )
 from app.pagination import page_args, paginate
+from app.params import parse_id
 from app.permissions import (
     admin_required,
     can_edit_company,
@@ -97,14 +98,15 @@ def index():
         raw = (request.args.get(name) or "").strip()
         if not raw:
             continue
-        if not (raw.isdecimal() and int(raw) < 2**31):
+        ident = parse_id(raw)
+        if ident is None:
             problems.append(_("筛选条件「%(v)s」无效，已忽略。", v=raw[:20]))
         elif name == "tier_id":
             stmt = stmt.where(
-                Company.id.in_(sa.select(company_tier.c.company_id).where(company_tier.c.tier_id == int(raw)))
+                Company.id.in_(sa.select(company_tier.c.company_id).where(company_tier.c.tier_id == ident))
             )
         else:
-            stmt = stmt.where(Company.industry_id == int(raw))
+            stmt = stmt.where(Company.industry_id == ident)
     if request.args.get("conflict") == "1":
         stmt = stmt.where(
             Company.id.in_(sa.select(CompanyConflict.company_id).where(CompanyConflict.status == ConflictStatus.OPEN))
@@ -289,10 +291,8 @@ def check():
     raw_code = (request.args.get("credit_code") or "")[:30]
     code = cc.clean(raw_code)
     code_problem = cc.problem(code) if code else None
-    dept_raw = request.args.get("owner_department_id") or ""
-    department_id = int(dept_raw) if dept_raw.isdecimal() and int(dept_raw) < 2**31 else current_user.department_id
-    exclude = request.args.get("exclude_id") or ""
-    exclude_id = int(exclude) if exclude.isdecimal() and int(exclude) < 2**31 else None
+    department_id = parse_id(request.args.get("owner_department_id")) or current_user.department_id
+    exclude_id = parse_id(request.args.get("exclude_id"))
     matches = services.find_matches(name, code, exclude_id=exclude_id)
     # Search by pinyin initials or part of the name too, to pick a company on file.
     query = " ".join(name.split())
@@ -445,9 +445,9 @@ def merge_into(company_id: int):
         abort(404)
     form = MergeForm()
     other = None
-    raw = request.values.get("other_id") or ""
-    if raw.isdecimal() and int(raw) < 2**31:
-        other = db.session.get(Company, int(raw))
+    other_id = parse_id(request.values.get("other_id"))
+    if other_id is not None:
+        other = db.session.get(Company, other_id)
         if (
             other is None
             or other.merged_into_id is not None

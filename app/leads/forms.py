@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from app.companies.fields import IdMultiField, credit_code_check
 from app.forms import BaseForm, IdSelectField, MoneyField
+from app.params import parse_id
 
 PHONE = Regexp(r"^[0-9０-９+\-－()（）\s转,，/]{3,30}$", message=_l("请填写有效的电话号码。"))
 
@@ -49,8 +50,7 @@ class LeadForm(BaseForm):
     version = HiddenField()
 
     def company_id_value(self) -> int | None:
-        raw = (self.company_id.data or "").strip()
-        return int(raw) if raw.isdecimal() and int(raw) < 2**31 else None
+        return parse_id(self.company_id.data)
 
 
 class VisitForm(BaseForm):

@@ -28,6 +28,7 @@ from werkzeug.datastructures import MultiDict
 from app.db import db
 from app.leads.clocks import overdue_condition, overdue_expr, stale_condition, stale_expr
 from app.models import Company, Lead, LeadStatus, User, company_tier
+from app.params import parse_id
 from app.permissions import lead_filter
 from app.search import keyword_condition
 
@@ -130,8 +131,8 @@ def parse_filters(args: MultiDict[str, str], user: User) -> tuple[LeadFilters, l
         if name == "owner_id" and raw == "me":
             filters.owner_id = user.id
             continue
-        if raw.isdecimal() and 0 < int(raw) < 2**31:
-            setattr(filters, name, int(raw))
+        if (ident := parse_id(raw)) is not None:
+            setattr(filters, name, ident)
         else:
             errors.append(_("%(label)s编号「%(value)s」无效，已忽略。", label=labels[name], value=raw[:20]))
 

@@ -51,6 +51,7 @@ from app.models import (
     Stage,
     User,
 )
+from app.params import parse_id
 from app.permissions import department_ids_in_scope
 from app.refusals import Refusal
 
@@ -252,7 +253,8 @@ def resolve_company(
 
     company: Company | None = None
     if choice.isdecimal():
-        company = live(db.session.get(Company, int(choice))) if int(choice) < 2**31 else None
+        ident = parse_id(choice)
+        company = live(db.session.get(Company, ident)) if ident else None
         if company is None:
             raise LeadError(_("所选企业不存在，请重新选择。"), "company_name")
     elif data.get("company_id"):

@@ -18,6 +18,7 @@ from app.leads.forms import VisitForm
 from app.leads.routes import _detail_context
 from app.models import Lead, Project, RefKind, Visit
 from app.pagination import page_args, paginate
+from app.params import parse_id
 from app.permissions import (
     can_edit_visit,
     can_log_on_lead,
@@ -164,8 +165,8 @@ def visits_list():
     for name, column in (("department_id", Visit.department_id), ("kind_id", Visit.kind_id)):
         raw = (args.get(name) or "").strip()
         if raw:
-            if raw.isdecimal() and int(raw) < 2**31:
-                stmt = stmt.where(column == int(raw))
+            if (ident := parse_id(raw)) is not None:
+                stmt = stmt.where(column == ident)
             else:
                 problems.append(_("筛选条件「%(v)s」无效，已忽略。", v=raw[:20]))
     for name, op in (("visited_from", "ge"), ("visited_to", "le")):

@@ -20,17 +20,10 @@ from sqlalchemy import orm
 from app.db import db
 from app.models import Problem, ProblemStatus, Project, User
 from app.pagination import Page
+from app.params import parse_id
 from app.permissions import problem_filter
 from app.problems.rules import Escalation, escalation_condition, escalation_expression, overdue_condition
 from app.search import keyword_condition
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
 
 
 @dataclass
@@ -52,13 +45,13 @@ class ProblemFilters:
         except ValueError:
             status = None
         return cls(
-            category_id=_int(args.get("category_id")),
-            department_id=_int(args.get("department_id")),
+            category_id=parse_id(args.get("category_id")),
+            department_id=parse_id(args.get("department_id")),
             status=status,
             level=Escalation.from_key(args.get("level")),
             overdue=str(args.get("overdue", "")) in {"1", "true", "on"},
-            project_id=_int(args.get("project_id")),
-            leader_id=_int(args.get("leader_id")),
+            project_id=parse_id(args.get("project_id")),
+            leader_id=parse_id(args.get("leader_id")),
             q=(args.get("q") or "").strip()[:50],
             open_only=str(args.get("open", "")) in {"1", "true", "on"},
         )

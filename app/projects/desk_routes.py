@@ -12,6 +12,7 @@ from flask_login import current_user
 from app import xlsx
 from app.db import db
 from app.models import Project, Role, User
+from app.params import parse_id
 from app.permissions import project_filter, role_required
 from app.projects import bp
 from app.projects.desk import default_week, leader_desk, service_sheet, week_of
@@ -26,10 +27,8 @@ def desk():
     leader = current_user if current_user.role is Role.LEADER else None
     raw = request.args.get("leader_id")
     if raw:
-        try:
-            chosen = db.session.get(User, int(raw)) if 0 < int(raw) < 2**31 else None
-        except (TypeError, ValueError):
-            chosen = None
+        ident = parse_id(raw)
+        chosen = db.session.get(User, ident) if ident else None
         if chosen is None or chosen.role is not Role.LEADER:
             abort(404)
         leader = chosen
@@ -50,11 +49,7 @@ def _week_start() -> dt.date:
 
 
 def _leader_id() -> int | None:
-    try:
-        value = int(request.args.get("leader_id", ""))
-    except ValueError:
-        return None
-    return value if 0 < value < 2**31 else None
+    return parse_id(request.args.get("leader_id"))
 
 
 def _sheet():

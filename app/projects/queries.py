@@ -27,6 +27,7 @@ from sqlalchemy import orm
 from app.db import db
 from app.models import STAGE_LIBRARY, STAGE_ORDER, Company, Library, Light, Project, Role, Stage, User
 from app.pagination import Page
+from app.params import parse_id
 from app.permissions import project_filter
 from app.projects import five_ones
 from app.projects.lights import LightInfo, light_details, light_expression, light_rank
@@ -45,14 +46,6 @@ DEFAULT_SORT = "investment"
 LIBRARY_STAGES: dict[Library, tuple[Stage, ...]] = {
     library: tuple(stage for stage in STAGE_ORDER if STAGE_LIBRARY[stage] is library) for library in Library
 }
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
 
 
 def _enum(cls: type, value: Any) -> Any:
@@ -83,9 +76,9 @@ class ProjectFilters:
         return cls(
             library=_enum(Library, args.get("library")),
             stage=_enum(Stage, args.get("stage")),
-            department_id=_int(args.get("department_id")),
-            leader_id=_int(args.get("leader_id")),
-            industry_id=_int(args.get("industry_id")),
+            department_id=parse_id(args.get("department_id")),
+            leader_id=parse_id(args.get("leader_id")),
+            industry_id=parse_id(args.get("industry_id")),
             key=str(args.get("key", "")) in {"1", "true", "on"},
             light=_enum(Light, args.get("light")),
             five_ones=args.get("five_ones") if args.get("five_ones") in {"complete", "incomplete"} else None,
