@@ -21,13 +21,6 @@ from app.permissions import admin_required, get_visible_or_404
 from app.views import attempt
 
 
-def _apply_error(form, exc: services.AdminError) -> None:
-    if exc.field and exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
-    else:
-        flash(str(exc), "danger")
-
-
 @bp.route("/")
 @admin_required
 def index():

@@ -47,15 +47,6 @@ from app.permissions import (
 from app.search import keyword_condition
 from app.views import attempt
 
-
-def _apply_error(form: Any, exc: Exception) -> None:
-    field = getattr(exc, "field", None)
-    if field and field in form:
-        form[field].errors = [*form[field].errors, str(exc)]
-    else:
-        flash(str(exc), "danger")
-
-
 # What the company's page shows of it, loaded in the same query.
 PAGE_OPTIONS = (joinedload(Company.industry), joinedload(Company.first_department), selectinload(Company.tiers))
 

@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from app.db import db
 from app.imports import bp, service
-from app.imports.templates import template_workbook
+from app.imports.workbook_templates import template_workbook
 from app.models import ImportBatch, Role, User
 from app.permissions import role_required
 from app.refusals import Refusal

@@ -7,10 +7,11 @@ from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.db import db
 from app.leads.services import owner_department_ids
-from app.models import Department, RefItem, RefKind, Role, User
+from app.models import Department, RefItem, RefKind, Role, User, Visit
 from app.permissions import department_ids_in_scope
 
 Choice = tuple[Any, str]
@@ -131,3 +132,12 @@ def leader_choices(include: int | None = None) -> list[Choice]:
         condition = sa.or_(condition, User.id == include)
     rows = db.session.execute(sa.select(User.id, User.name, User.title).where(condition).order_by(User.name)).all()
     return [(r.id, f"{r.name}（{r.title}）" if r.title else r.name) for r in rows]
+
+
+def setup_visit_form(form: Any, visit: Visit | None, user: User) -> None:
+    """The visit form's select lists (kinds, participants, leader present)."""
+    include = {visit.kind_id} if visit and visit.kind_id else set()
+    kinds = ref_lists(RefKind.VISIT_KIND, include=include)[RefKind.VISIT_KIND]
+    form.kind_id.choices = with_blank(kinds)
+    form.participant_ids.choices = participant_choices(user, {u.id for u in visit.participants} if visit else set())
+    form.leader_present_id.choices = with_blank(leader_choices(visit.leader_present_id if visit else None), _("无"))

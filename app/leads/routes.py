@@ -8,22 +8,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
 from app.concurrency import check_version
 from app.db import db
 from app.leads import bp, choices, clocks, queries, services
-from app.leads.forms import ConvertForm, LeadForm, ShelveForm, StatusForm, UnshelveForm, VisitForm
-from app.leads.project_panel import editable_visits
+from app.leads.detail import detail_context
+from app.leads.forms import ConvertForm, LeadForm, ShelveForm, StatusForm, UnshelveForm
 from app.leads.services import DuplicateWarning, LeadError
-from app.leads.visits import lead_visits
-from app.models import CompanyConflict, ConflictStatus, Lead, LeadStatus, LeadStatusChange, RefKind, Role
+from app.models import Lead, LeadStatus, RefKind, Role
 from app.pagination import page_args, paginate_keys
-from app.permissions import can_edit_lead, can_log_on_lead, get_visible_or_404, require, role_required
+from app.permissions import can_edit_lead, get_visible_or_404, require, role_required
 from app.views import attempt
 from app.xlsx import export_caption, xlsx_response
 
@@ -250,77 +247,11 @@ def edit(lead_id: int):
 # --- the lead's page --------------------------------------------------------------
 
 
-def _detail_context(lead: Lead, visit_form: VisitForm | None = None) -> dict[str, Any]:
-    from app.companies.services import other_followers
-    from app.leads.visit_routes import setup_visit_form
-
-    today = dt.date.today()
-    overdue, stale = db.session.execute(
-        sa.select(clocks.overdue_expr(today), clocks.stale_expr(today)).where(Lead.id == lead.id)
-    ).one()
-    history = db.session.scalars(
-        sa.select(LeadStatusChange)
-        .where(LeadStatusChange.lead_id == lead.id)
-        .options(joinedload(LeadStatusChange.changed_by), joinedload(LeadStatusChange.reason))
-        .order_by(LeadStatusChange.changed_at.desc(), LeadStatusChange.id.desc())
-    ).all()
-    conflicts = db.session.scalars(
-        sa.select(CompanyConflict)
-        .where(
-            CompanyConflict.company_id == lead.company_id,
-            sa.or_(
-                CompanyConflict.lead_id == lead.id,
-                CompanyConflict.holder_department_id == lead.owner_department_id,
-            ),
-        )
-        .options(joinedload(CompanyConflict.claimant_department), joinedload(CompanyConflict.holder_department))
-        .order_by(CompanyConflict.detected_at.desc())
-    ).all()
-    may_edit = can_edit_lead(current_user, lead)
-    visits = lead_visits(lead)
-    ctx: dict[str, Any] = {
-        "lead": lead,
-        "visits": visits,
-        "editable_visits": editable_visits(current_user, visits),
-        "history": history,
-        "projects": services.lead_projects(lead),
-        "followers": other_followers(lead.company_id, lead.owner_department_id),
-        "conflicts": conflicts,
-        "ConflictStatus": ConflictStatus,
-        "overdue": overdue,
-        "stale": stale,
-        "clock_label": clocks.label,
-        "may_edit": may_edit,
-        "may_log": can_log_on_lead(current_user, lead),
-        "moves": services.allowed_moves(lead) if may_edit else (),
-    }
-    if may_edit:
-        status_form = StatusForm(version=lead.version)
-        shelve_form = ShelveForm(version=lead.version)
-        shelve_form.reason_id.choices = choices.with_blank(
-            choices.ref_lists(RefKind.REASON)[RefKind.REASON], _("请选择")
-        )
-        ctx.update(
-            status_form=status_form,
-            shelve_form=shelve_form,
-            unshelve_form=UnshelveForm(version=lead.version),
-            shelvable=lead.status in services.SHELVABLE,
-            convertible=lead.status in services.OPEN_STATUSES,
-        )
-    if ctx["may_log"]:
-        if visit_form is None:
-            visit_form = VisitForm(formdata=None)
-            visit_form.participant_ids.data = [current_user.id]
-        setup_visit_form(visit_form, None)
-        ctx["visit_form"] = visit_form
-    return ctx
-
-
 @bp.route("/<int:lead_id>")
 @login_required
 def detail(lead_id: int):
     lead = get_visible_or_404(Lead, lead_id)
-    return render_template("leads/detail.html", **_detail_context(lead))
+    return render_template("leads/detail.html", **detail_context(lead))
 
 
 # --- status moves -----------------------------------------------------------------

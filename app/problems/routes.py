@@ -29,7 +29,7 @@ from app.problems import bp, services
 from app.problems.forms import AnswerForm, AssignForm, ProblemForm, ReturnForm, StepForm
 from app.problems.ledger import ProblemFilters, ledger_page, ledger_statement, ledger_summary
 from app.problems.rules import Escalation, days_overdue, escalation_of
-from app.projects.pages import render_detail
+from app.projects.detail import render_detail
 from app.views import attempt
 
 EXPORT_BATCH = 1000

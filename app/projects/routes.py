@@ -26,8 +26,8 @@ from app.permissions import (
     role_required,
 )
 from app.projects import bp, five_ones, services
+from app.projects.detail import render_detail
 from app.projects.forms import ProjectForm, StageMoveForm
-from app.projects.pages import render_detail
 from app.projects.queries import (
     SORTS,
     ProjectFilters,

@@ -14,8 +14,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.leads import bp, choices, visits
+from app.leads.detail import detail_context
 from app.leads.forms import VisitForm
-from app.leads.routes import _detail_context
 from app.models import Lead, Project, RefKind, Visit
 from app.pagination import page_args, paginate
 from app.params import parse_id
@@ -29,18 +29,6 @@ from app.permissions import (
 )
 from app.security import safe_next_url
 from app.views import attempt
-
-
-def setup_visit_form(form: VisitForm, visit: Visit | None) -> None:
-    include = {visit.kind_id} if visit and visit.kind_id else set()
-    kinds = choices.ref_lists(RefKind.VISIT_KIND, include=include)[RefKind.VISIT_KIND]
-    form.kind_id.choices = choices.with_blank(kinds)
-    form.participant_ids.choices = choices.participant_choices(
-        current_user, {u.id for u in visit.participants} if visit else set()
-    )
-    form.leader_present_id.choices = choices.with_blank(
-        choices.leader_choices(visit.leader_present_id if visit else None), _("无")
-    )
 
 
 def _visit_data(form: VisitForm) -> dict[str, Any]:
@@ -63,14 +51,14 @@ def quick_visit(lead_id: int):
     lead = get_visible_or_404(Lead, lead_id)
     require(can_log_on_lead(current_user, lead))
     form = VisitForm()
-    setup_visit_form(form, None)
+    choices.setup_visit_form(form, None, current_user)
     if form.validate():
         outcome = attempt(lambda: visits.log_visit(_visit_data(form), current_user, lead=lead), form)
         if outcome:
             flash(_("拜访记录已保存。"), "success")
             return redirect(url_for("leads.detail", lead_id=lead.id) + "#visits")
     flash(_("拜访记录未保存，请根据提示修改。"), "danger")
-    return render_template("leads/detail.html", **_detail_context(lead, form), open_visit_form=True), 400
+    return render_template("leads/detail.html", **detail_context(lead, form), open_visit_form=True), 400
 
 
 @bp.route("/visits/new", methods=["GET", "POST"])
@@ -87,7 +75,7 @@ def visit_new():
     else:
         abort(404)
     form = VisitForm()
-    setup_visit_form(form, None)
+    choices.setup_visit_form(form, None, current_user)
     if request.method == "GET":
         form.participant_ids.data = [current_user.id]
     if form.validate_on_submit():
@@ -104,7 +92,7 @@ def visit_edit(visit_id: int):
     visit = get_visible_or_404(Visit, visit_id)
     require(can_edit_visit(current_user, visit))
     form = VisitForm(obj=visit if request.method == "GET" else None)
-    setup_visit_form(form, visit)
+    choices.setup_visit_form(form, visit, current_user)
     if request.method == "GET":
         form.participant_ids.data = [u.id for u in visit.participants]
     if form.validate_on_submit():

@@ -24,8 +24,8 @@ from app.permissions import (
     require,
 )
 from app.projects import assignment, bp, follow_through
+from app.projects.detail import render_detail
 from app.projects.forms import AcknowledgeForm, FiveOnesForm, InstructionForm, MilestoneForm, ProgressForm
-from app.projects.pages import render_detail
 from app.views import attempt
 
 

@@ -1,13 +1,12 @@
-"""Shared pieces of the 签约履约 views: template globals and filters (the
-project page's panel), the 413 page, loaders that answer 404 for what the
-user may not see, and small form helpers."""
+"""What the 签约履约 views share: the area's Jinja filters (到位率, file
+sizes), the 413 page for an oversized upload, loading an agreement's
+attachment with its permission check, and the agreement form's event list
+and rendering."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
-from flask import abort, current_app, flash, render_template
+from flask import abort, current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -45,7 +44,7 @@ def too_large(_exc: Exception):
     )
 
 
-# --- loaders -------------------------------------------------------------------
+# --- loading ---------------------------------------------------------------------
 
 
 def agreement_file_or_404(attachment_id: int):
@@ -69,14 +68,6 @@ def event_choices(include_id: int | None = None) -> list[tuple[str, str]]:
         if event is not None:
             choices.append((str(event.id), f"{event.held_on.isoformat()} {event.name}"))
     return choices
-
-
-def apply_error(form: Any, exc: Exception) -> None:
-    field = getattr(exc, "field", None)
-    if field and field in form:
-        form[field].errors = [*form[field].errors, str(exc)]
-    else:
-        flash(str(exc), "danger")
 
 
 def render_agreement_form(form: AgreementForm, project: Project, agreement: Agreement | None) -> str:

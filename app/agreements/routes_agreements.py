@@ -14,7 +14,7 @@ from app import attachments
 from app.agreements import bp, services
 from app.agreements.forms import AgreementForm, ArchiveForm, ConfirmForm, UploadForm
 from app.agreements.project_panel import project_panel
-from app.agreements.web import (
+from app.agreements.view_helpers import (
     agreement_file_or_404,
     event_choices,
     event_id_from,
