@@ -7,8 +7,9 @@ received and the fulfilment list.
   received per month; routes_fulfilment.py — the fulfilment list and export.
 - view_helpers.py — what those views share: Jinja filters, the 413 page, the
   attachment loader, the agreement form's event list.
-- services.py — agreement and event rules; counting.py — the 统计口径 for signed
-  projects; funding.py — 资金到位 and 到位率; fulfilment.py — the 履约跟踪 query.
+- services.py — agreement and event rules; funding.py — 资金到位 and 到位率;
+  fulfilment.py — the 履约跟踪 query. The 统计口径 for signed projects, which the
+  status lights and reports share, is the core module app/counting.py.
 - forms.py — WTForms; home_panels.py — 履约预警 on the home page;
   project_panel.py — the 签约与资金到位 panel of a project page.
 Permissions: app/permissions/agreements.py."""

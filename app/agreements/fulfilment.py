@@ -21,8 +21,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from app.agreements.counting import latest_committed_date, signed_amount_subquery
 from app.agreements.funding import funding_rate, received_subquery
+from app.counting import latest_committed_date, signed_amount_subquery
 from app.db import db
 from app.models import Agreement, Project, Stage, User
 from app.pagination import Page

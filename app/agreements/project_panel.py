@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app import attachments
-from app.agreements.counting import counted_amount, signed_amount
 from app.agreements.fulfilment import days_late, is_overdue
 from app.agreements.funding import funding_rate, fundings_of, with_cumulative
+from app.counting import counted_amount, signed_amount
 from app.db import db
 from app.models import Agreement, Attachment, Funding, Project, Role, User
 from app.permissions import can_edit_project

@@ -3,7 +3,7 @@ it implies), editing it under optimistic locking, archiving and restoring,
 and signing events (签约活动). Every change is audited in the caller's
 transaction; views commit.
 
-The counting rule for signed projects lives in `app.agreements.counting`
+The counting rule for signed projects lives in `app.counting`
 and is re-exported here (`signed_amount_subquery`, `signed_amount`)."""
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import archive, audit
-from app.agreements.counting import (
+from app.concurrency import check_version
+from app.counting import (
     counted_amount,
     counted_amount_expression,
     signed_amount,
     signed_amount_subquery,
 )
-from app.concurrency import check_version
 from app.db import db
 from app.models import STAGE_ORDER, Agreement, AgreementKind, Project, Role, SigningEvent, Stage, User
 from app.projects.services import StageError, move_stage

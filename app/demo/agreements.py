@@ -17,8 +17,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.agreements import services
-from app.agreements.counting import signed_amount
 from app.agreements.funding import first_of_month, record_funding
+from app.counting import signed_amount
 from app.db import db
 from app.demo import DemoContext
 from app.models import Agreement, AgreementKind, Funding, Project, Role, SigningEvent, Stage, User

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.agreements.counting import latest_committed_date
+from app.counting import latest_committed_date
 from app.db import db
 from app.models import Light, Milestone, Problem, Project, RefItem, Stage
 from app.problems.rules import open_condition, overdue_condition

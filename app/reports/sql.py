@@ -13,7 +13,7 @@ from flask import g, has_app_context
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from app.agreements.counting import signed_amount_subquery
+from app.counting import signed_amount_subquery
 from app.models import Lead, Project
 
 BILLION = 10000  # 1 亿元 in 万元
@@ -22,7 +22,7 @@ BILLION = 10000  # 1 亿元 in 万元
 @dataclass(frozen=True)
 class SignedAmount:
     """The signed amount of each project by the agreements' counting rule
-    (`app.agreements.counting`: a framework then an investment agreement is
+    (`app.counting`: a framework then an investment agreement is
     one project at the latest amount; a capital increase adds only the
     increase), as an outer join on `Project` plus the amount expression.
     A project that reached 签约 with no agreement recorded (moved by hand)
