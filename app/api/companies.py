@@ -18,13 +18,13 @@ from app.api.common import check_choice, check_choices, forbid_unless, saving
 from app.api.core import ApiError, operation
 from app.api.schemas import Id, Page, PageQuery, Query, Strict
 from app.companies import credit_code as cc
-from app.companies import services
+from app.companies import queries, services
 from app.companies.services import Match
 from app.lookups import ref_choices
-from app.models import Company, CompanyConflict, ConflictStatus, RefKind, Role, company_tier
+from app.models import Company, RefKind, Role
 from app.pagination import paginate
+from app.params import clean_text
 from app.permissions import can_edit_company, get_visible_or_404
-from app.search import keyword_condition
 
 EDITORS = (Role.ADMIN, Role.STAFF)
 TAG = "企业"
@@ -116,25 +116,15 @@ def company_out(c: Company) -> CompanyOut:
 
 @operation(bp, "GET", "/companies", summary="企业列表", tag=TAG, query=CompanyQuery, response=Page[CompanyOut])
 def list_companies(query: CompanyQuery):
+    filters = queries.CompanyFilters(
+        q=clean_text(query.q), tier_id=query.tier_id, industry_id=query.industry_id, conflict=bool(query.conflict)
+    )
     stmt = (
         sa.select(Company)
-        .where(Company.merged_into_id.is_(None), Company.archived_at.is_(None))
+        .where(*queries.company_conditions(filters))
         .options(selectinload(Company.tiers))
         .order_by(Company.updated_at.desc(), Company.id.desc())
     )
-    q = " ".join((query.q or "").split())[:100]
-    if q:
-        stmt = stmt.where(keyword_condition(Company.search_text, q))
-    if query.tier_id is not None:
-        stmt = stmt.where(
-            Company.id.in_(sa.select(company_tier.c.company_id).where(company_tier.c.tier_id == query.tier_id))
-        )
-    if query.industry_id is not None:
-        stmt = stmt.where(Company.industry_id == query.industry_id)
-    if query.conflict:
-        stmt = stmt.where(
-            Company.id.in_(sa.select(CompanyConflict.company_id).where(CompanyConflict.status == ConflictStatus.OPEN))
-        )
     page = paginate(stmt, query.page, query.per_page)
     return Page[CompanyOut](
         items=[company_out(c) for c in page.items], page=page.page, per_page=page.per_page, total=page.total

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
-from app.companies import bp, merge, services
+from app.companies import bp, merge, queries, services
 from app.companies import conflicts as conflict_rules
 from app.companies import credit_code as cc
 from app.companies.forms import CompanyForm, MergeForm, RuleForm
@@ -24,31 +24,23 @@ from app.models import (
     ConflictStatus,
     Department,
     Lead,
-    Project,
     RefKind,
     Role,
     User,
-    Visit,
-    company_tier,
 )
 from app.pagination import page_args, paginate
-from app.params import parse_id
+from app.params import Params, parse_id
 from app.permissions import (
     admin_required,
+    can_create_company,
     can_edit_company,
     can_merge_companies,
     get_editable_or_403,
     get_visible_or_404,
-    lead_filter,
-    project_filter,
     role_required,
-    visit_filter,
 )
 from app.search import keyword_condition
 from app.views import attempt
-
-# What the company's page shows of it, loaded in the same query.
-PAGE_OPTIONS = (joinedload(Company.industry), joinedload(Company.first_department), selectinload(Company.tiers))
 
 
 def _ref_choices(*kinds: RefKind, include: set[int] | None = None) -> dict[RefKind, list]:
@@ -63,137 +55,37 @@ def _ref_choices(*kinds: RefKind, include: set[int] | None = None) -> dict[RefKi
 @bp.route("/")
 @login_required
 def index():
-    q = " ".join((request.args.get("q") or "").split())[:100]
-    visible_leads = (
-        sa.select(sa.func.count(Lead.id))
-        .where(Lead.company_id == Company.id, Lead.archived_at.is_(None), lead_filter(current_user))
-        .correlate(Company)
-        .scalar_subquery()
-    )
-    all_leads = (
-        sa.select(sa.func.count(Lead.id))
-        .where(Lead.company_id == Company.id, Lead.archived_at.is_(None))
-        .correlate(Company)
-        .scalar_subquery()
-    )
-    stmt = (
-        sa.select(Company, visible_leads.label("visible_leads"), all_leads.label("all_leads"))
-        .where(Company.merged_into_id.is_(None), Company.archived_at.is_(None))
-        .options(selectinload(Company.tiers), joinedload(Company.industry), joinedload(Company.first_department))
-        .order_by(Company.updated_at.desc(), Company.id.desc())
-    )
-    if q:
-        stmt = stmt.where(keyword_condition(Company.search_text, q))
-    problems = []
-    for name in ("tier_id", "industry_id"):
-        raw = (request.args.get(name) or "").strip()
-        if not raw:
-            continue
-        ident = parse_id(raw)
-        if ident is None:
-            problems.append(_("筛选条件「%(v)s」无效，已忽略。", v=raw[:20]))
-        elif name == "tier_id":
-            stmt = stmt.where(
-                Company.id.in_(sa.select(company_tier.c.company_id).where(company_tier.c.tier_id == ident))
-            )
-        else:
-            stmt = stmt.where(Company.industry_id == ident)
-    if request.args.get("conflict") == "1":
-        stmt = stmt.where(
-            Company.id.in_(sa.select(CompanyConflict.company_id).where(CompanyConflict.status == ConflictStatus.OPEN))
-        )
-    for message in problems:
-        flash(message, "warning")
-    page = paginate(stmt, *page_args(), scalars=False)
+    params = Params(request.args)
+    filters = queries.parse_filters(params)
+    params.flash_errors()
+    page = paginate(queries.list_statement(filters, current_user), *page_args(), scalars=False)
     refs = _ref_choices(RefKind.TIER, RefKind.INDUSTRY)
     return render_template(
         "companies/list.html",
         can_rule=can_merge_companies(current_user),
         page=page,
-        q=q,
+        q=filters.q,
         tiers=refs[RefKind.TIER],
         industries=refs[RefKind.INDUSTRY],
-        may_create=current_user.role in (Role.ADMIN, Role.STAFF),
+        may_create=can_create_company(current_user),
     )
 
 
 @bp.route("/<int:company_id>")
 @login_required
 def detail(company_id: int):
-    company = get_visible_or_404(Company, company_id, options=PAGE_OPTIONS)
+    company = get_visible_or_404(Company, company_id, options=queries.PAGE_OPTIONS)
     if company.merged_into_id is not None:
         survivor = services.live(company)
         flash(_("「%(a)s」已合并入「%(b)s」。", a=company.name, b=survivor.name), "info")
         return redirect(url_for("companies.detail", company_id=survivor.id))
-    leads = db.session.scalars(
-        sa.select(Lead)
-        .where(Lead.company_id == company.id, Lead.archived_at.is_(None), lead_filter(current_user))
-        .options(joinedload(Lead.owner_department), joinedload(Lead.owner_user), joinedload(Lead.industry))
-        .order_by(Lead.received_on.desc(), Lead.id.desc())
-    ).all()
-    projects = db.session.scalars(
-        sa.select(Project)
-        .where(Project.company_id == company.id, Project.archived_at.is_(None), project_filter(current_user))
-        .options(joinedload(Project.lead_department), joinedload(Project.responsible_leader))
-        .order_by(Project.id.desc())
-    ).all()
-    # The company's lead and project ids as values (one query): with
-    # sub-selects inside the OR the database reads every visit (500,000 of
-    # them in a city) instead of looking the few up by index.
-    owned = db.session.execute(
-        sa.union_all(
-            sa.select(sa.literal("lead").label("kind"), Lead.id).where(Lead.company_id == company.id),
-            sa.select(sa.literal("project").label("kind"), Project.id).where(Project.company_id == company.id),
-        )
-    ).all()
-    company_leads = [row.id for row in owned if row.kind == "lead"]
-    company_projects = [row.id for row in owned if row.kind == "project"]
-    visits = db.session.scalars(
-        sa.select(Visit)
-        .where(
-            sa.or_(Visit.lead_id.in_(company_leads), Visit.project_id.in_(company_projects)),
-            Visit.archived_at.is_(None),
-            visit_filter(current_user),
-        )
-        .options(
-            joinedload(Visit.kind),
-            joinedload(Visit.department),
-            joinedload(Visit.lead),
-            joinedload(Visit.project),
-            joinedload(Visit.leader_present),
-            selectinload(Visit.participants),
-        )
-        .order_by(Visit.visited_on.desc(), Visit.id.desc())
-        .limit(50)
-    ).all()
-    followers = services.followers([company.id])[company.id]
-    hidden = db.session.scalar(
-        sa.select(sa.func.count(Lead.id)).where(
-            Lead.company_id == company.id, Lead.archived_at.is_(None), sa.not_(lead_filter(current_user))
-        )
-    )
-    open_conflicts = (
-        db.session.scalars(
-            sa.select(CompanyConflict)
-            .where(CompanyConflict.company_id == company.id, CompanyConflict.status == ConflictStatus.OPEN)
-            .options(joinedload(CompanyConflict.claimant_department))
-        ).all()
-        if current_user.role is Role.ADMIN
-        else []
-    )
-
     return render_template(
         "companies/detail.html",
-        can_merge=can_merge_companies(current_user),
         company=company,
-        leads=leads,
-        projects=projects,
-        visits=visits,
-        followers=followers,
-        hidden=hidden,
-        open_conflicts=open_conflicts,
+        **queries.company_page(company, current_user),
+        can_merge=can_merge_companies(current_user),
         may_edit=can_edit_company(current_user, company),
-        may_add_lead=current_user.role in (Role.ADMIN, Role.STAFF),
+        may_add_lead=can_create_company(current_user),
     )
 
 
@@ -247,7 +139,7 @@ def new():
 @bp.route("/<int:company_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(company_id: int):
-    company = get_editable_or_403(Company, company_id, options=PAGE_OPTIONS)
+    company = get_editable_or_403(Company, company_id, options=queries.PAGE_OPTIONS)
     form = CompanyForm(obj=company if request.method == "GET" else None)
     _setup_form(form, company)
     matches: list[services.Match] = []
@@ -323,34 +215,16 @@ def check():
 @bp.route("/conflicts")
 @admin_required
 def conflicts():
-    status = request.args.get("status", "open")
-    stmt = (
-        sa.select(CompanyConflict)
-        .options(
-            joinedload(CompanyConflict.company),
-            joinedload(CompanyConflict.holder_department),
-            joinedload(CompanyConflict.claimant_department),
-            joinedload(CompanyConflict.ruled_by),
-        )
-        .order_by(CompanyConflict.detected_at.desc(), CompanyConflict.id.desc())
-    )
-    if status != "all":
-        try:
-            stmt = stmt.where(CompanyConflict.status == ConflictStatus(status))
-        except ValueError:
-            flash(_("状态「%(v)s」无效，已显示待裁定。", v=status[:20]), "warning")
-            status = "open"
-            stmt = stmt.where(CompanyConflict.status == ConflictStatus.OPEN)
-    page = paginate(stmt, *page_args())
-    lead_ids = [c.lead_id for c in page.items]
-    leads = {
-        lead.id: lead
-        for lead in db.session.scalars(
-            sa.select(Lead).where(Lead.id.in_(lead_ids)).options(joinedload(Lead.owner_user))
-        )
-    }
+    params = Params(request.args)
+    status = params.choice("status", _("状态"), queries.CONFLICT_STATUSES, default="open")
+    params.flash_errors()
+    page = paginate(queries.conflicts_statement(status), *page_args())
     return render_template(
-        "companies/conflicts.html", page=page, leads=leads, status=status, statuses=list(ConflictStatus)
+        "companies/conflicts.html",
+        page=page,
+        leads=queries.claimants(page.items),
+        status=status,
+        statuses=list(ConflictStatus),
     )
 
 
@@ -431,7 +305,7 @@ def conflict_rule(conflict_id: int):
 @admin_required
 def merge_into(company_id: int):
     """Merge another record into this one (this one survives)."""
-    survivor = get_visible_or_404(Company, company_id, options=PAGE_OPTIONS)
+    survivor = get_visible_or_404(Company, company_id, options=queries.PAGE_OPTIONS)
     if survivor.merged_into_id is not None:
         abort(404)
     form = MergeForm()

@@ -48,6 +48,11 @@ def can_edit_company(user: User, company: Company) -> bool:
     )
 
 
+def can_create_company(user: User) -> bool:
+    """Register a company (or a lead on one): admin and staff."""
+    return user.role in (Role.ADMIN, Role.STAFF)
+
+
 def can_merge_companies(user: User) -> bool:
     """Merging duplicate records and ruling on 撞单: admin only."""
     return user.role is Role.ADMIN
