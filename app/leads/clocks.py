@@ -123,3 +123,10 @@ def stale_expr(today: dt.date, config: Mapping[str, Any] | None = None) -> sa.Co
 
 def label(clock: str | None) -> str:
     return str(LABELS[clock]) if clock in LABELS else ""
+
+
+def days_in_status(lead: Lead, today: dt.date | None = None) -> int:
+    """Whole days since the lead's last status change (local dates)."""
+    from app.templating import local_time  # presentation helper, imported late
+
+    return max(0, ((today or dt.date.today()) - local_time(lead.status_changed_at).date()).days)

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 
 from app.concurrency import check_version
 from app.db import db
-from app.leads import bp, choices, clocks, queries, services
+from app.leads import bp, choices, clocks, exports, queries, services
 from app.leads.detail import detail_context
 from app.leads.forms import ConvertForm, LeadForm, ShelveForm, StatusForm, UnshelveForm
 from app.leads.services import DuplicateWarning, LeadError
@@ -22,22 +22,11 @@ from app.models import Lead, LeadStatus, RefKind, Role
 from app.pagination import page_args, paginate_keys
 from app.permissions import can_edit_lead, get_visible_or_404, require, role_required
 from app.views import attempt
-from app.xlsx import export_caption, xlsx_response
 
 EDITORS = (Role.ADMIN, Role.STAFF)
 
 
 # --- list and export ----------------------------------------------------------------
-
-
-def _filter_names(refs: dict[RefKind, list], departments: list, owners: list) -> dict[str, dict[int, str]]:
-    return {
-        "department_id": dict(departments),
-        "owner_id": dict(owners),
-        "industry_id": dict(refs[RefKind.INDUSTRY]),
-        "source_id": dict(refs[RefKind.SOURCE]),
-        "tier_id": dict(refs[RefKind.TIER]),
-    }
 
 
 @bp.route("/")
@@ -96,57 +85,10 @@ def export():
     filters, errors = queries.parse_filters(request.args, current_user)
     if errors:
         abort(400, "；".join(errors) + _("请修正筛选条件后再导出。"))
-    today = dt.date.today()
-    stmt = queries.lead_query(current_user, filters, today).execution_options(yield_per=500)
-    refs = choices.ref_lists(RefKind.SOURCE, RefKind.INDUSTRY, RefKind.TIER)
-    names = _filter_names(
-        refs,
-        choices.filter_department_choices(current_user),
-        choices.filter_owner_choices(current_user, filters.department_id, filters.owner_id)[0],
-    )
-    headers = [
-        _("编号"), _("企业名称"), _("统一社会信用代码"), _("企业类型"), _("投资意向"), _("状态"), _("本状态天数"),
-        _("逾期"), _("久未拜访"), _("撞单"), _("招商方式"), _("产业类别"), _("意向投资额（万元）"), _("联系人"),
-        _("联系电话"), _("意向落地区域"), _("责任单位"), _("责任人"), _("收到日期"), _("最近拜访"),
-    ]  # fmt: skip
-
-    def rows():
-        for lead, overdue, stale in db.session.execute(stmt):
-            yield [
-                lead.id,
-                lead.company.name,
-                lead.company.credit_code,
-                "、".join(t.name for t in lead.company.tiers),
-                lead.title,
-                lead.status.label,
-                days_in_status(lead, today),
-                clocks.label(overdue),
-                _("是") if stale else "",
-                _("是") if lead.has_conflict else "",
-                lead.source.name if lead.source else None,
-                lead.industry.name if lead.industry else None,
-                lead.intended_investment,
-                lead.contact_name,
-                lead.contact_phone,
-                lead.intended_location,
-                lead.owner_department.name,
-                lead.owner_user.name if lead.owner_user else None,
-                lead.received_on,
-                lead.last_visit_on,
-            ]
-
-    caption = export_caption(_("招商线索"), queries.describe(filters, names))
-    return xlsx_response(f"招商线索-{today:%Y%m%d}.xlsx", _("招商线索"), headers, rows(), caption=caption)
+    return exports.lead_export(current_user, filters, dt.date.today())
 
 
-def days_in_status(lead: Lead, today: dt.date | None = None) -> int:
-    """Whole days since the lead's last status change (local dates)."""
-    from app.templating import local_time
-
-    return max(0, ((today or dt.date.today()) - local_time(lead.status_changed_at).date()).days)
-
-
-bp.add_app_template_global(days_in_status, "lead_days_in_status")
+bp.add_app_template_global(clocks.days_in_status, "lead_days_in_status")
 
 
 # --- create and edit --------------------------------------------------------------

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import orm
 
-from app import xlsx
 from app.db import db
 from app.lookups import department_choices, ref_choices
 from app.models import Problem, ProblemEvent, ProblemStatus, Project, RefKind
@@ -25,9 +24,9 @@ from app.permissions import (
     get_visible_or_404,
     require,
 )
-from app.problems import bp, services
+from app.problems import bp, exports, services
 from app.problems.forms import AnswerForm, AssignForm, ProblemForm, ReturnForm, StepForm
-from app.problems.ledger import ProblemFilters, ledger_page, ledger_statement, ledger_summary
+from app.problems.ledger import ProblemFilters, ledger_page, ledger_summary
 from app.problems.rules import Escalation, days_overdue, escalation_of
 from app.projects.detail import render_detail
 from app.views import attempt
@@ -67,52 +66,7 @@ def index():
 @bp.route("/export.xlsx")
 @login_required
 def export():
-    today = dt.date.today()
-    filters = ProblemFilters.from_args(request.args)
-    stmt = ledger_statement(filters.conditions(current_user, today), today)
-
-    def rows():
-        number, offset = 0, 0
-        while True:
-            batch = db.session.execute(stmt.limit(EXPORT_BATCH).offset(offset)).unique().all()
-            if not batch:
-                return
-            for problem, level in batch:
-                number += 1
-                yield [
-                    number,
-                    problem.project.name,
-                    problem.category.name if problem.category else "",
-                    problem.description,
-                    problem.raised_by.name if problem.raised_by else "",
-                    problem.raised_on,
-                    problem.responsible_department.name if problem.responsible_department else "",
-                    problem.deadline,
-                    problem.status.label,
-                    Escalation(int(level)).label if level else "",
-                    days_overdue(problem, today) or "",
-                    problem.resolution or "",
-                    problem.resolved_on,
-                ]
-            offset += EXPORT_BATCH
-
-    headers = [
-        _("序号"),
-        _("项目名称"),
-        _("问题类别"),
-        _("问题描述"),
-        _("上报人"),
-        _("上报日期"),
-        _("责任部门"),
-        _("办理时限"),
-        _("状态"),
-        _("督办等级"),
-        _("超期天数"),
-        _("办理结果"),
-        _("销号日期"),
-    ]
-    caption = xlsx.export_caption(_("问题台账"), filters.describe())
-    return xlsx.xlsx_response(f"问题台账-{today.isoformat()}.xlsx", _("问题台账"), headers, rows(), caption=caption)
+    return exports.ledger_export(current_user, ProblemFilters.from_args(request.args), dt.date.today())
 
 
 # --- raising a problem -------------------------------------------------------------

@@ -11,10 +11,9 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import xlsx
 from app.db import db
 from app.lookups import department_choices, ref_choices
-from app.models import STAGE_LIBRARY, STAGE_ORDER, Library, Light, Project, RefKind, Role, Stage
+from app.models import STAGE_ORDER, Library, Light, Project, RefKind, Role, Stage
 from app.pagination import page_args
 from app.permissions import (
     can_create_project,
@@ -25,7 +24,7 @@ from app.permissions import (
     require,
     role_required,
 )
-from app.projects import bp, five_ones, services
+from app.projects import bp, exports, five_ones, services
 from app.projects.detail import render_detail
 from app.projects.forms import ProjectForm, StageMoveForm
 from app.projects.queries import (
@@ -33,16 +32,13 @@ from app.projects.queries import (
     ProjectFilters,
     kanban_cards,
     leader_choices,
-    list_statement,
     project_page,
-    rows_from,
     stage_counts,
 )
 from app.security import safe_next_url
 from app.views import attempt, form_error_message, wants_json
 
 KANBAN_PER_COLUMN = 30
-EXPORT_BATCH = 500
 
 
 def _filter_choices() -> dict:
@@ -114,74 +110,7 @@ def kanban():
 @login_required
 def export():
     """The current filter as a ledger (台账), all pages."""
-    today = dt.date.today()
-    filters = ProjectFilters.from_args(request.args)
-    stages = filters.stages()
-    conditions = [*filters.conditions(current_user, today), Project.stage.in_(stages) if stages else sa.false()]
-    stmt = list_statement(conditions, filters.sort, today)
-
-    def rows():
-        number = 0
-        offset = 0
-        while True:
-            batch = db.session.execute(stmt.limit(EXPORT_BATCH).offset(offset)).unique().all()
-            if not batch:
-                return
-            for row in rows_from(list(batch), today):
-                number += 1
-                p = row.project
-                library = STAGE_LIBRARY.get(p.stage)
-                yield [
-                    number,
-                    p.name,
-                    p.company.name if p.company else "",
-                    p.industry.name if p.industry else "",
-                    p.planned_investment,
-                    p.stage.label,
-                    library.label if library else "",
-                    p.lead_department.name if p.lead_department else "",
-                    p.responsible_leader.display if p.responsible_leader else "",
-                    _("是") if p.is_key else _("否"),
-                    row.light.light.label if row.light.light else "",
-                    row.light.reason,
-                    (_("完整") if row.five_ones_complete else "缺" + "、".join(row.five_ones_missing))
-                    if p.is_key
-                    else "",
-                    row.days_in_stage,
-                    p.last_progress_on,
-                    p.location or "",
-                ]
-            offset += EXPORT_BATCH
-
-    headers = [
-        _("序号"),
-        _("项目名称"),
-        _("投资方"),
-        _("产业类别"),
-        _("计划总投资（万元）"),
-        _("项目阶段"),
-        _("所属库"),
-        _("牵头部门"),
-        _("责任领导"),
-        _("是否重点项目"),
-        _("状态灯"),
-        _("灯号原因"),
-        _("五个一"),
-        _("本阶段天数"),
-        _("最近推进"),
-        _("项目地点"),
-    ]
-    caption = xlsx.export_caption(
-        _("项目库台账"),
-        {
-            _("库"): filters.library.label if filters.library else "",
-            _("阶段"): filters.stage.label if filters.stage else "",
-            _("重点项目"): _("是") if filters.key else "",
-            _("状态灯"): filters.light.label if filters.light else "",
-            _("关键词"): filters.q,
-        },
-    )
-    return xlsx.xlsx_response(f"项目库台账-{today.isoformat()}.xlsx", _("项目库"), headers, rows(), caption=caption)
+    return exports.project_export(current_user, ProjectFilters.from_args(request.args), dt.date.today())
 
 
 # --- create and edit -------------------------------------------------------------
