@@ -23,6 +23,7 @@ from app.agreements.funding import record_funding
 from app.api.tokens import issue_token
 from app.db import db
 from app.imports import service as import_service
+from app.leads import pipeline
 from app.leads import services as lead_services
 from app.leads.visits import log_visit
 from app.lookups import ref_id
@@ -119,7 +120,7 @@ def build(*, tokens: bool = False) -> World:
     spare_lead = _lead(staff, own.id, "可归档的线索", "宇通客车股份有限公司")
     archived_lead = _lead(staff, own.id, "已归档的线索", "海尔智家股份有限公司")
     delete_lead = _lead(staff, own.id, "刚录错的线索", "格力电器股份有限公司")
-    lead_services.archive_lead(archived_lead, staff, "录入重复")
+    pipeline.archive_lead(archived_lead, staff, "录入重复")
     # Another department reports the same company: a 撞单 conflict for admin.
     _lead(users["staff_other"], other.id, "西城的同一企业线索", "华润置业有限公司", company_id=lead.company_id)
     visit = log_visit(

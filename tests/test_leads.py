@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.db import db
-from app.leads import services
+from app.leads import pipeline, services
 from app.models import (
     AuditLog,
     Company,
@@ -231,8 +231,8 @@ def make(two_departments, **fields):
 
 def test_forward_moves_record_who_and_when(app, two_departments):
     lead, alice = make(two_departments)
-    services.advance(lead, LeadStatus.CONTACTED, alice, note="电话联系上")
-    services.advance(lead, LeadStatus.NEGOTIATING, alice)
+    pipeline.advance(lead, LeadStatus.CONTACTED, alice, note="电话联系上")
+    pipeline.advance(lead, LeadStatus.NEGOTIATING, alice)
     db.session.commit()
     assert lead.status is LeadStatus.NEGOTIATING
     assert lead.contacted_on == TODAY and lead.negotiating_on == TODAY
@@ -250,7 +250,7 @@ def test_forward_moves_record_who_and_when(app, two_departments):
 
 def test_skipping_to_negotiating_fills_the_earlier_step(app, two_departments):
     lead, alice = make(two_departments)
-    services.advance(lead, LeadStatus.NEGOTIATING, alice, on=TODAY - dt.timedelta(days=2))
+    pipeline.advance(lead, LeadStatus.NEGOTIATING, alice, on=TODAY - dt.timedelta(days=2))
     assert lead.contacted_on == lead.negotiating_on == TODAY - dt.timedelta(days=2)
 
 
@@ -266,7 +266,7 @@ def test_skipping_to_negotiating_fills_the_earlier_step(app, two_departments):
 def test_refused_moves(app, two_departments, status, to):
     lead, alice = make(two_departments, status=status)
     with pytest.raises(services.LeadError):
-        services.advance(lead, to, alice)
+        pipeline.advance(lead, to, alice)
 
 
 def test_shelving_needs_a_reason_and_other_needs_a_note(app, two_departments):
@@ -274,12 +274,12 @@ def test_shelving_needs_a_reason_and_other_needs_a_note(app, two_departments):
     other = fl.ref(RefKind.REASON, "其他")
     moved = fl.ref(RefKind.REASON, "选址他处")
     with pytest.raises(services.LeadError, match="搁置原因"):
-        services.shelve(lead, alice, reason_id=None)
+        pipeline.shelve(lead, alice, reason_id=None)
     with pytest.raises(services.LeadError, match="搁置原因"):
-        services.shelve(lead, alice, reason_id=fl.ref(RefKind.SOURCE).id)  # not a reason
+        pipeline.shelve(lead, alice, reason_id=fl.ref(RefKind.SOURCE).id)  # not a reason
     with pytest.raises(services.LeadError, match="须填写说明"):
-        services.shelve(lead, alice, reason_id=other.id)
-    services.shelve(lead, alice, reason_id=moved.id)
+        pipeline.shelve(lead, alice, reason_id=other.id)
+    pipeline.shelve(lead, alice, reason_id=moved.id)
     assert lead.status is LeadStatus.SHELVED and lead.status_before_shelve is LeadStatus.CONTACTED
     change = lead.status_changes[-1]
     assert change.reason_id == moved.id and change.changed_by_id == alice.id
@@ -287,8 +287,8 @@ def test_shelving_needs_a_reason_and_other_needs_a_note(app, two_departments):
 
 def test_unshelving_returns_to_the_previous_status(app, two_departments):
     lead, alice = make(two_departments, status=LeadStatus.NEGOTIATING)
-    services.shelve(lead, alice, reason_id=fl.ref(RefKind.REASON, "其他").id, note="企业暂停扩张")
-    services.unshelve(lead, alice, note="企业重启计划")
+    pipeline.shelve(lead, alice, reason_id=fl.ref(RefKind.REASON, "其他").id, note="企业暂停扩张")
+    pipeline.unshelve(lead, alice, note="企业重启计划")
     assert lead.status is LeadStatus.NEGOTIATING
     assert lead.shelve_reason_id is None and lead.status_before_shelve is None
     assert [c.to_status for c in lead.status_changes][-2:] == [LeadStatus.SHELVED, LeadStatus.NEGOTIATING]
@@ -296,15 +296,15 @@ def test_unshelving_returns_to_the_previous_status(app, two_departments):
 
 def test_shelving_keeps_the_furthest_step_reached(app, two_departments):
     lead, alice = make(two_departments, status=LeadStatus.CONTACTED)
-    services.advance(lead, LeadStatus.NEGOTIATING, alice)
-    services.shelve(lead, alice, reason_id=fl.ref(RefKind.REASON, "选址他处").id)
+    pipeline.advance(lead, LeadStatus.NEGOTIATING, alice)
+    pipeline.shelve(lead, alice, reason_id=fl.ref(RefKind.REASON, "选址他处").id)
     assert lead.negotiating_on == TODAY and lead.contacted_on is not None
 
 
 def test_status_changed_at_follows_every_change(app, two_departments):
     old = dt.datetime(2026, 1, 5, 2, 0)
     lead, alice = make(two_departments, status_changed_at=old)
-    services.advance(lead, LeadStatus.CONTACTED, alice)
+    pipeline.advance(lead, LeadStatus.CONTACTED, alice)
     assert lead.status_changed_at > old
 
 
@@ -355,7 +355,7 @@ def test_convert_lead_creates_a_project_in_the_attracting_library(app, two_depar
         intended_location="东城工业园",
     )
     visit = fl.visit(lead, by=alice)
-    project = services.convert_lead(lead, factories.user("admin"), {"is_key": True})
+    project = pipeline.convert_lead(lead, factories.user("admin"), {"is_key": True})
     db.session.commit()
     assert project.stage is Stage.ATTRACTING and project.lead_id == lead.id
     assert project.company_id == lead.company_id and project.industry_id == industry.id
@@ -369,15 +369,15 @@ def test_convert_lead_creates_a_project_in_the_attracting_library(app, two_depar
 
     assert visit in project_visits(project)
     with pytest.raises(services.LeadError):
-        services.convert_lead(lead, alice, {})
+        pipeline.convert_lead(lead, alice, {})
 
 
 def test_converted_on_is_kept_when_the_lead_is_shelved_later(app, two_departments):
     lead, alice = make(two_departments, status=LeadStatus.NEGOTIATING)
-    services.convert_lead(lead, alice, {})
-    services.shelve(lead, alice, reason_id=fl.ref(RefKind.REASON, "资金不到位").id)
+    pipeline.convert_lead(lead, alice, {})
+    pipeline.shelve(lead, alice, reason_id=fl.ref(RefKind.REASON, "资金不到位").id)
     assert lead.status is LeadStatus.SHELVED and lead.converted_on == TODAY
-    services.unshelve(lead, alice)
+    pipeline.unshelve(lead, alice)
     assert lead.status is LeadStatus.CONVERTED
 
 

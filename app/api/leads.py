@@ -20,10 +20,10 @@ from app.api.schemas import Page
 from app.companies.services import Follower, Match
 from app.concurrency import check_version
 from app.db import db
-from app.leads import choices, services
+from app.leads import choices, pipeline, services
 from app.leads.clocks import overdue_expr, stale_expr
 from app.leads.queries import OPEN, LeadFilters, lead_query
-from app.leads.services import DuplicateWarning
+from app.leads.refusals import DuplicateWarning
 from app.models import Lead, LeadStatus, RefKind, Role
 from app.pagination import paginate
 from app.permissions import get_editable_or_403, get_visible_or_404
@@ -263,9 +263,9 @@ def move_lead(lead_id: int, body: LeadStatusIn):
                 "reason_id",
                 "搁置线索须选择搁置原因。",
             )
-            services.shelve(lead, current_user, reason_id=body.reason_id, note=body.note)
+            pipeline.shelve(lead, current_user, reason_id=body.reason_id, note=body.note)
         else:
-            services.advance(lead, LeadStatus(body.to), current_user, note=body.note)
+            pipeline.advance(lead, LeadStatus(body.to), current_user, note=body.note)
     return lead_out(lead)
 
 
@@ -283,7 +283,7 @@ def unshelve_lead(lead_id: int, body: UnshelveIn):
     lead = get_editable_or_403(Lead, lead_id, message="您没有权限修改该线索。")
     with saving():
         check_version(lead, "lead", body.version)
-        services.unshelve(lead, current_user, note=body.note)
+        pipeline.unshelve(lead, current_user, note=body.note)
     return lead_out(lead)
 
 
@@ -314,5 +314,5 @@ def convert_lead(lead_id: int, body: ConvertIn):
     data = body.model_dump(exclude={"version"})
     with saving():
         check_version(lead, "lead", body.version)
-        project = services.convert_lead(lead, current_user, data)
+        project = pipeline.convert_lead(lead, current_user, data)
     return project_out(project), 201

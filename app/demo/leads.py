@@ -20,7 +20,7 @@ from app.companies.conflicts import rule_conflict
 from app.companies.services import create_company
 from app.db import db
 from app.demo import DemoContext
-from app.leads import services, visits
+from app.leads import pipeline, services, visits
 from app.models import (
     Company,
     CompanyConflict,
@@ -281,18 +281,18 @@ def _life(ctx: DemoContext, lead: Lead, actor: User, amount: Decimal, age: int, 
             ctx, lead, actor, on, refs, leaders, follow_up=last and recent and outcome in ("contacted", "negotiating")
         )
     if outcome in ("negotiating", "converted") and len(days) > 1:
-        services.advance(lead, LeadStatus.NEGOTIATING, actor, on=days[1])
+        pipeline.advance(lead, LeadStatus.NEGOTIATING, actor, on=days[1])
     if outcome == "converted":
         # Making a project key is the admin's call (as the convert form rules).
         key = amount >= 10000
         converter = (ctx.data.get("admin") or actor) if key else actor
-        services.convert_lead(lead, converter, {"on": end, "is_key": key})
+        pipeline.convert_lead(lead, converter, {"on": end, "is_key": key})
     elif outcome == "shelved":
         names = [n for n in refs[RefKind.REASON] if n != "其他"]
         reason = rng.choice(names)
-        services.shelve(lead, actor, reason_id=refs[RefKind.REASON][reason], note="经研判暂不具备落地条件。", on=end)
+        pipeline.shelve(lead, actor, reason_id=refs[RefKind.REASON][reason], note="经研判暂不具备落地条件。", on=end)
     elif outcome == "negotiating" and len(days) == 1:
-        services.advance(lead, LeadStatus.NEGOTIATING, actor, on=end)
+        pipeline.advance(lead, LeadStatus.NEGOTIATING, actor, on=end)
     return outcome
 
 

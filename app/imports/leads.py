@@ -19,9 +19,9 @@ from app.db import db
 from app.imports import cells
 from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, sheet_warnings
 from app.imports.sheets import header_key, read_table
+from app.leads.refusals import LeadError
 from app.leads.services import (
     TEXT_LIMITS,
-    LeadError,
     audit_lead_created,
     build_lead_with_new_company,
     create_lead,

@@ -7,8 +7,12 @@
 - queries.py — the lead list's query-string contract → SQL within the viewer's scope.
 - detail.py — everything the lead's page shows (one builder for the page and
   for a refused quick visit).
-- services.py — lead rules (create/edit with the company resolved, pipeline,
-  shelving, conversion); visits.py — visit rules; clocks.py — the clocks in SQL.
+- services.py — creating and editing a lead, recording a status change;
+  pipeline.py — the status moves, shelving, conversion to a project, archiving;
+  company_choice.py — which company a lead is about (the 撞单 question);
+  refusals.py — LeadError and DuplicateWarning; visits.py — visit rules;
+  clocks.py — the clocks in SQL.
+- exports.py — the lead list's .xlsx 台账.
 - forms.py — WTForms; choices.py — select lists shaped by the viewer's scope.
 - home_panels.py — 我的待跟进 and 逾期线索 on the home page.
 - project_panel.py — the 拜访/对接记录 panel of a project page.

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from app.companies.services import other_followers
 from app.db import db
-from app.leads import choices, clocks, services
+from app.leads import choices, clocks, pipeline, services
 from app.leads.forms import ShelveForm, StatusForm, UnshelveForm, VisitForm
 from app.leads.project_panel import editable_visits
 from app.leads.visits import lead_visits
@@ -54,7 +54,7 @@ def detail_context(lead: Lead, visit_form: VisitForm | None = None) -> dict[str,
         "visits": visits,
         "editable_visits": editable_visits(current_user, visits),
         "history": history,
-        "projects": services.lead_projects(lead),
+        "projects": pipeline.lead_projects(lead),
         "followers": other_followers(lead.company_id, lead.owner_department_id),
         "conflicts": conflicts,
         "ConflictStatus": ConflictStatus,
@@ -63,7 +63,7 @@ def detail_context(lead: Lead, visit_form: VisitForm | None = None) -> dict[str,
         "clock_label": clocks.label,
         "may_edit": may_edit,
         "may_log": can_log_on_lead(current_user, lead),
-        "moves": services.allowed_moves(lead) if may_edit else (),
+        "moves": pipeline.allowed_moves(lead) if may_edit else (),
     }
     if may_edit:
         status_form = StatusForm(version=lead.version)

@@ -14,10 +14,10 @@ from flask_login import current_user, login_required
 
 from app.concurrency import check_version
 from app.db import db
-from app.leads import bp, choices, clocks, exports, queries, services
+from app.leads import bp, choices, clocks, exports, pipeline, queries, services
 from app.leads.detail import detail_context
 from app.leads.forms import ConvertForm, LeadForm, ShelveForm, StatusForm, UnshelveForm
-from app.leads.services import DuplicateWarning, LeadError
+from app.leads.refusals import DuplicateWarning, LeadError
 from app.models import Lead, LeadStatus, RefKind, Role
 from app.pagination import page_args, paginate_keys
 from app.permissions import can_edit_lead, get_visible_or_404, require, role_required
@@ -221,7 +221,7 @@ def status(lead_id: int):
             to = LeadStatus(form.to.data)
         except ValueError:
             raise LeadError(_("线索状态无效。")) from None
-        services.advance(lead, to, current_user, note=form.note.data)
+        pipeline.advance(lead, to, current_user, note=form.note.data)
         return _("线索已改为「%(s)s」。", s=to.label)
 
     return _status_action(lead_id, action)
@@ -238,7 +238,7 @@ def shelve(lead_id: int):
             errors = [e for errs in form.errors.values() for e in errs]
             raise LeadError("；".join(map(str, errors)))
         check_version(lead, "lead", form.version.data)
-        services.shelve(lead, current_user, reason_id=form.reason_id.data, note=form.note.data)
+        pipeline.shelve(lead, current_user, reason_id=form.reason_id.data, note=form.note.data)
         return _("线索已搁置。")
 
     return _status_action(lead_id, action)
@@ -253,7 +253,7 @@ def unshelve(lead_id: int):
         if not form.validate():
             raise LeadError(_("提交的内容有误，请重试。"))
         check_version(lead, "lead", form.version.data)
-        change = services.unshelve(lead, current_user, note=form.note.data)
+        change = pipeline.unshelve(lead, current_user, note=form.note.data)
         return _("线索已恢复为「%(s)s」。", s=change.to_status.label)
 
     return _status_action(lead_id, action)
@@ -265,7 +265,7 @@ def archive(lead_id: int):
     lead = get_visible_or_404(Lead, lead_id)
     require(can_edit_lead(current_user, lead))
     reason = (request.form.get("reason") or "").strip()[:200] or None
-    if not attempt(lambda: services.archive_lead(lead, current_user, reason)):
+    if not attempt(lambda: pipeline.archive_lead(lead, current_user, reason)):
         return redirect(url_for("leads.detail", lead_id=lead_id))
     flash(_("线索已归档，管理员可在“系统管理 → 归档记录”中恢复。"), "success")
     return redirect(url_for("leads.index"))
@@ -308,7 +308,7 @@ def convert(lead_id: int):
             "is_key": "is_key" in form and form.is_key.data,
             "note": form.note.data,
         }
-        outcome = attempt(lambda: services.convert_lead(lead, current_user, data, version=form.version.data), form)
+        outcome = attempt(lambda: pipeline.convert_lead(lead, current_user, data, version=form.version.data), form)
         if outcome.stale:
             form.version.data = str(db.session.get(Lead, lead_id).version)
         if outcome:

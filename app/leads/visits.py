@@ -19,7 +19,8 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app import audit
 from app.db import db, utcnow
-from app.leads.services import LeadError, clean_texts, record_status, ref_item_id
+from app.leads.refusals import LeadError
+from app.leads.services import clean_texts, record_status, ref_item_id
 from app.models import Lead, LeadStatus, Project, RefKind, Role, User, Visit, visit_participant
 
 VISIT_FIELDS = (

@@ -182,7 +182,7 @@ class ArrangedProject:
 def arrange_key_project(server: LiveServer) -> ArrangedProject:
     """Journey 2's outcome: the lead converted by admin into a key project
     with leader, lead department, team, plan and two milestones."""
-    from app.leads import services
+    from app.leads import pipeline
     from app.models import Lead
     from app.projects import assignment, follow_through
 
@@ -193,7 +193,7 @@ def arrange_key_project(server: LiveServer) -> ArrangedProject:
         leader = _user(session, "leader")
         staff = _user(session, "staff")
         lead = session.get(Lead, lead_info.id)
-        project = services.convert_lead(
+        project = pipeline.convert_lead(
             lead,
             admin,
             {
