@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -36,6 +38,15 @@ class RuleForm(BaseForm):
         _l("新企业统一社会信用代码"), validators=[Optional(), Length(max=30), credit_code_check]
     )
     note = TextAreaField(_l("裁定说明"), validators=[Optional(), Length(max=2000)])
+
+    def ruling_data(self) -> dict[str, Any]:
+        """What `conflicts.rule_conflict` takes besides the ruling itself."""
+        names = ("department_id", "owner_user_id", "new_company_name", "new_credit_code", "note")
+        return {name: self[name].data for name in names}
+
+    def set_parties(self, departments: list[tuple[int, str]], users: list[tuple[int, str]]) -> None:
+        self.department_id.choices = [("", "—"), *departments]
+        self.owner_user_id.choices = [("", _l("暂不指定")), *users]
 
 
 class MergeForm(BaseForm):

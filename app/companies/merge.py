@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from app import audit
 from app.companies.conflicts import refresh_conflict_flags, sync_lead_conflicts
-from app.companies.services import CompanyError, refresh_names
+from app.companies.services import CompanyError, find_matches, refresh_names
 from app.db import db, utcnow
 from app.models import Company, CompanyConflict, Lead, Project, User, Visit
 
@@ -113,3 +113,27 @@ def merge_companies(survivor: Company, merged: Company, actor: User, note: str |
         user_id=actor.id,
     )
     return {"before": before, "after": after}
+
+
+def merged_message(result: dict[str, Any]) -> str:
+    after = result["after"]
+    return _(
+        "已合并：线索 %(l)d 条、项目 %(p)d 个、拜访记录 %(v)d 条均已归入本企业。",
+        l=after["leads"],
+        p=after["projects"],
+        v=after["visits"],
+    )
+
+
+def merge_page(survivor: Company, other: Company | None) -> dict[str, Any]:
+    """What the merge page shows: both records, what hangs on each, and
+    look-alike candidates to merge."""
+    return {
+        "survivor": survivor,
+        "other": other,
+        "candidates": find_matches(survivor.name, survivor.credit_code, exclude_id=survivor.id, limit=10),
+        "counts": {
+            "survivor": involvement([survivor.id]),
+            "other": involvement([other.id]) if other else None,
+        },
+    }

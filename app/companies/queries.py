@@ -21,6 +21,7 @@ from app.models import (
     Company,
     CompanyConflict,
     ConflictStatus,
+    Department,
     Lead,
     Project,
     Role,
@@ -187,3 +188,71 @@ def claimants(conflicts: list[CompanyConflict]) -> dict[int, Lead]:
     lead_ids = [c.lead_id for c in conflicts]
     rows = db.session.scalars(sa.select(Lead).where(Lead.id.in_(lead_ids)).options(joinedload(Lead.owner_user)))
     return {lead.id: lead for lead in rows}
+
+
+def conflict_parties(conflict: CompanyConflict) -> tuple[int | None, list[tuple[int, str]], list[tuple[int, str]]]:
+    """The holder department of a conflict's company, and the departments and
+    active people a ruling may assign the lead to (holder and claimant)."""
+    holder_id = conflict.company.first_department_id or conflict.holder_department_id
+    party_ids = [i for i in (holder_id, conflict.claimant_department_id) if i]
+    departments = db.session.execute(
+        sa.select(Department.id, Department.name).where(Department.id.in_(party_ids))
+    ).all()
+    users = db.session.execute(
+        sa.select(User.id, User.name, Department.name.label("dept"))
+        .join(Department, Department.id == User.department_id)
+        .where(User.department_id.in_(party_ids), User.active.is_(True))
+        .order_by(Department.name, User.name)
+    ).all()
+    return holder_id, [(d.id, d.name) for d in departments], [(u.id, f"{u.name} · {u.dept}") for u in users]
+
+
+def conflict_page(conflict: CompanyConflict, holder_id: int | None) -> dict[str, Any]:
+    """What the ruling page shows: the claiming lead, the holder's leads on the
+    company and the claimant's other open conflicts the ruling covers."""
+    company = conflict.company
+    holder_leads = db.session.scalars(
+        sa.select(Lead)
+        .where(Lead.company_id == company.id, Lead.owner_department_id == holder_id, Lead.archived_at.is_(None))
+        .options(joinedload(Lead.owner_user))
+        .order_by(Lead.received_on)
+    ).all()
+    covered = db.session.scalars(
+        sa.select(Lead)
+        .join(CompanyConflict, CompanyConflict.lead_id == Lead.id)
+        .where(
+            CompanyConflict.company_id == company.id,
+            CompanyConflict.claimant_department_id == conflict.claimant_department_id,
+            CompanyConflict.status == ConflictStatus.OPEN,
+        )
+        .options(joinedload(Lead.owner_user))
+    ).all()
+    return {
+        "company": company,
+        "lead": db.session.get(Lead, conflict.lead_id),
+        "holder_leads": holder_leads,
+        "covered": covered,
+    }
+
+
+def mergeable(survivor: Company, other_id: int | None) -> Company | None:
+    """The live record `other_id` that may be merged into `survivor`, or None."""
+    other = db.session.get(Company, other_id) if other_id else None
+    if other is None or other.merged_into_id is not None or other.archived_at is not None or other.id == survivor.id:
+        return None
+    return other
+
+
+def suggestions(query: str, exclude: set[int]) -> list[Company]:
+    """Up to 5 live companies whose name, pinyin or initials match `query`
+    (for picking a company on file while typing), none of `exclude`."""
+    query = " ".join(query.split())
+    if len(query) < 2:
+        return []
+    rows = db.session.scalars(
+        sa.select(Company)
+        .where(*company_conditions(CompanyFilters(q=query)))
+        .order_by(sa.func.length(Company.name), Company.id)
+        .limit(8)
+    )
+    return [c for c in rows if c.id not in exclude][:5]

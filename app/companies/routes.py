@@ -7,26 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
 from app.companies import bp, merge, queries, services
 from app.companies import conflicts as conflict_rules
 from app.companies import credit_code as cc
 from app.companies.forms import CompanyForm, MergeForm, RuleForm
-from app.db import db
 from app.models import (
     Company,
     CompanyConflict,
     ConflictStatus,
-    Department,
-    Lead,
     RefKind,
     Role,
-    User,
 )
 from app.pagination import page_args, paginate
 from app.params import Params, parse_id
@@ -39,7 +33,6 @@ from app.permissions import (
     get_visible_or_404,
     role_required,
 )
-from app.search import keyword_condition
 from app.views import attempt
 
 
@@ -178,24 +171,7 @@ def check():
     exclude_id = parse_id(request.args.get("exclude_id"))
     matches = services.find_matches(name, code, exclude_id=exclude_id)
     # Search by pinyin initials or part of the name too, to pick a company on file.
-    query = " ".join(name.split())
-    suggestions: list[Company] = []
-    if len(query) >= 2:
-        seen = {m.company.id for m in matches} | ({exclude_id} if exclude_id else set())
-        suggestions = [
-            c
-            for c in db.session.scalars(
-                sa.select(Company)
-                .where(
-                    Company.merged_into_id.is_(None),
-                    Company.archived_at.is_(None),
-                    keyword_condition(Company.search_text, query),
-                )
-                .order_by(sa.func.length(Company.name), Company.id)
-                .limit(8)
-            )
-            if c.id not in seen
-        ][:5]
+    suggestions = queries.suggestions(name, {m.company.id for m in matches} | ({exclude_id} if exclude_id else set()))
     followers = services.followers([*(m.company.id for m in matches), *(c.id for c in suggestions)])
     others = {cid: [f for f in items if f.department_id != department_id] for cid, items in followers.items()}
     return render_template(
@@ -231,70 +207,22 @@ def conflicts():
 @bp.route("/conflicts/<int:conflict_id>", methods=["GET", "POST"])
 @admin_required
 def conflict_rule(conflict_id: int):
-    conflict = db.session.get(CompanyConflict, conflict_id)
-    if conflict is None:
-        abort(404)
-    company = conflict.company
-    lead = db.session.get(Lead, conflict.lead_id)
-    holder_id = company.first_department_id or conflict.holder_department_id
-    party_ids = [i for i in (holder_id, conflict.claimant_department_id) if i]
-    depts = list(db.session.scalars(sa.select(Department).where(Department.id.in_(party_ids))))
+    conflict = get_visible_or_404(CompanyConflict, conflict_id)
+    holder_id, departments, users = queries.conflict_parties(conflict)
     form = RuleForm()
-    form.department_id.choices = [("", "—")] + [(d.id, d.name) for d in depts]
-    users = db.session.execute(
-        sa.select(User.id, User.name, Department.name.label("dept"))
-        .join(Department, Department.id == User.department_id)
-        .where(User.department_id.in_([d.id for d in depts]), User.active.is_(True))
-        .order_by(Department.name, User.name)
-    ).all()
-    form.owner_user_id.choices = [("", _("暂不指定"))] + [(u.id, f"{u.name} · {u.dept}") for u in users]
+    form.set_parties(departments, users)
     if request.method == "GET":
         form.department_id.data = holder_id
-        form.new_company_name.data = company.name
+        form.new_company_name.data = conflict.company.name
     if conflict.status is ConflictStatus.OPEN and form.validate_on_submit():
         outcome = attempt(
-            lambda: conflict_rules.rule_conflict(
-                conflict,
-                form.ruling.data,
-                current_user,
-                {
-                    "department_id": form.department_id.data,
-                    "owner_user_id": form.owner_user_id.data,
-                    "new_company_name": form.new_company_name.data,
-                    "new_credit_code": form.new_credit_code.data,
-                    "note": form.note.data,
-                },
-            ),
-            form,
+            lambda: conflict_rules.rule_conflict(conflict, form.ruling.data, current_user, form.ruling_data()), form
         )
         if outcome:
-            ruled = outcome.value
-            flash(_("已裁定（%(n)d 条撞单）。", n=len(ruled)), "success")
+            flash(_("已裁定（%(n)d 条撞单）。", n=len(outcome.value)), "success")
             return redirect(url_for("companies.conflicts"))
-    holder_leads = db.session.scalars(
-        sa.select(Lead)
-        .where(Lead.company_id == company.id, Lead.owner_department_id == holder_id, Lead.archived_at.is_(None))
-        .options(joinedload(Lead.owner_user))
-        .order_by(Lead.received_on)
-    ).all()
-    covered = db.session.scalars(
-        sa.select(Lead)
-        .join(CompanyConflict, CompanyConflict.lead_id == Lead.id)
-        .where(
-            CompanyConflict.company_id == company.id,
-            CompanyConflict.claimant_department_id == conflict.claimant_department_id,
-            CompanyConflict.status == ConflictStatus.OPEN,
-        )
-        .options(joinedload(Lead.owner_user))
-    ).all()
     return render_template(
-        "companies/conflict_rule.html",
-        conflict=conflict,
-        company=company,
-        lead=lead,
-        form=form,
-        holder_leads=holder_leads,
-        covered=covered,
+        "companies/conflict_rule.html", conflict=conflict, form=form, **queries.conflict_page(conflict, holder_id)
     )
 
 
@@ -309,43 +237,18 @@ def merge_into(company_id: int):
     if survivor.merged_into_id is not None:
         abort(404)
     form = MergeForm()
-    other = None
     other_id = parse_id(request.values.get("other_id"))
-    if other_id is not None:
-        other = db.session.get(Company, other_id)
-        if (
-            other is None
-            or other.merged_into_id is not None
-            or other.archived_at is not None
-            or other.id == survivor.id
-        ):
-            other = None
-            if request.method == "GET":
-                flash(_("所选企业不存在、已合并或就是本企业。"), "warning")
+    other = queries.mergeable(survivor, other_id)
+    if other_id is not None and other is None:
+        if request.method == "GET":
+            flash(_("所选企业不存在、已合并或就是本企业。"), "warning")
+        else:
+            form.other_id.errors = [_("所选企业不存在、已合并或就是本企业。")]
     if request.method == "POST" and form.validate() and other is not None:
         outcome = attempt(lambda: merge.merge_companies(survivor, other, current_user, form.note.data), form)
         if outcome:
-            result = outcome.value
-            after = result["after"]
-            flash(
-                _(
-                    "已合并：线索 %(l)d 条、项目 %(p)d 个、拜访记录 %(v)d 条均已归入本企业。",
-                    l=after["leads"],
-                    p=after["projects"],
-                    v=after["visits"],
-                ),
-                "success",
-            )
+            flash(merge.merged_message(outcome.value), "success")
             return redirect(url_for("companies.detail", company_id=survivor.id))
-    elif request.method == "POST" and other is None:
-        form.other_id.errors = [*form.other_id.errors, _("所选企业不存在、已合并或就是本企业。")]
-    candidates = services.find_matches(survivor.name, survivor.credit_code, exclude_id=survivor.id, limit=10)
-    counts = {
-        "survivor": merge.involvement([survivor.id]),
-        "other": merge.involvement([other.id]) if other else None,
-    }
     if other is not None and request.method == "GET":
         form.other_id.data = other.id
-    return render_template(
-        "companies/merge.html", survivor=survivor, other=other, form=form, candidates=candidates, counts=counts
-    )
+    return render_template("companies/merge.html", form=form, **merge.merge_page(survivor, other))

@@ -23,6 +23,7 @@ from app.permissions.companies import (  # noqa: F401
     can_create_company,
     can_edit_company,
     can_merge_companies,
+    can_rule_conflict,
     can_view_company,
     company_filter,
 )

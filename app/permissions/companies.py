@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.db import db
-from app.models import Company, Lead, Project, Role, User
+from app.models import Company, CompanyConflict, Lead, Project, Role, User
 from app.permissions.leads import lead_filter
 from app.permissions.loading import register
 from app.permissions.projects import project_filter
@@ -58,4 +58,10 @@ def can_merge_companies(user: User) -> bool:
     return user.role is Role.ADMIN
 
 
+def can_rule_conflict(user: User, conflict: CompanyConflict) -> bool:
+    """A 撞单 conflict is the admin's to see and rule on."""
+    return can_merge_companies(user)
+
+
 register(Company, view=can_view_company, edit=can_edit_company, hide_archived=False)
+register(CompanyConflict, view=can_rule_conflict, edit=can_rule_conflict, hide_archived=False)
