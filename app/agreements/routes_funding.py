@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,9 +12,8 @@ from app.agreements import bp
 from app.agreements.forms import ConfirmForm, FundingForm
 from app.agreements.funding import delete_funding, fundings_of, record_funding
 from app.agreements.project_panel import project_panel
-from app.db import db
 from app.models import Funding, Project
-from app.permissions import can_edit_project, get_visible_or_404, require
+from app.permissions import can_edit_project, get_editable_or_403, get_visible_or_404, require
 from app.views import attempt
 
 # --- funds received -----------------------------------------------------------------------
@@ -60,9 +59,8 @@ def funding(project_id: int):
 @bp.route("/funding/<int:funding_id>/delete", methods=["POST"])
 @login_required
 def funding_delete(funding_id: int):
-    row = db.session.get(Funding, funding_id) or abort(404)
+    row = get_editable_or_403(Funding, funding_id)
     project = get_visible_or_404(Project, row.project_id)
-    require(can_edit_project(current_user, project))
     if ConfirmForm().validate_on_submit():
         month = row.month.strftime("%Y-%m")
         if attempt(lambda: delete_funding(row, current_user)):

@@ -24,7 +24,7 @@ from app.counting import (
     signed_amount_subquery,
 )
 from app.db import db
-from app.models import STAGE_ORDER, Agreement, AgreementKind, Project, Role, SigningEvent, Stage, User
+from app.models import STAGE_ORDER, Agreement, AgreementKind, Project, SigningEvent, Stage, User
 from app.projects.services import StageError, move_stage
 from app.refusals import Refusal
 
@@ -238,12 +238,3 @@ def update_event(event: SigningEvent, data: dict[str, Any], actor: User, *, toda
     changes = audit.diff(before, audit.snapshot(event, EVENT_FIELDS))
     if changes:
         audit.record("update", "signing_event", event.id, changes=changes, summary=event.name, user_id=actor.id)
-
-
-def can_manage_event(user: User, event: SigningEvent | None = None) -> bool:
-    """Admin manages every event; staff create events and edit their own."""
-    if user.role is Role.ADMIN:
-        return True
-    if user.role is not Role.STAFF:
-        return False
-    return event is None or event.created_by_id == user.id

@@ -17,6 +17,7 @@ Import from this package (`from app.permissions import can_edit_lead`).
 
 from app.permissions.agreements import (  # noqa: F401
     can_edit_agreement,
+    can_manage_signing_event,
     can_view_agreement,
 )
 from app.permissions.companies import (  # noqa: F401
