@@ -27,6 +27,7 @@ from app.params import Params, parse_id
 from app.permissions import (
     admin_required,
     can_create_company,
+    can_create_lead,
     can_edit_company,
     can_merge_companies,
     get_editable_or_403,
@@ -78,7 +79,7 @@ def detail(company_id: int):
         **queries.company_page(company, current_user),
         can_merge=can_merge_companies(current_user),
         may_edit=can_edit_company(current_user, company),
-        may_add_lead=can_create_company(current_user),
+        may_add_lead=can_create_lead(current_user),
     )
 
 

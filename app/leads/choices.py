@@ -7,11 +7,12 @@ from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
+from flask import request
 from flask_babel import gettext as _
 
 from app.db import db
 from app.leads.services import owner_department_ids
-from app.models import Department, RefItem, RefKind, Role, User, Visit
+from app.models import Department, Lead, RefItem, RefKind, Role, User, Visit
 from app.permissions import department_ids_in_scope
 
 Choice = tuple[Any, str]
@@ -141,3 +142,37 @@ def setup_visit_form(form: Any, visit: Visit | None, user: User) -> None:
     form.kind_id.choices = with_blank(kinds)
     form.participant_ids.choices = participant_choices(user, {u.id for u in visit.participants} if visit else set())
     form.leader_present_id.choices = with_blank(leader_choices(visit.leader_present_id if visit else None), _("无"))
+
+
+def list_filter_options(user: User, department_id: int | None, owner_id: int | None) -> dict[str, Any]:
+    """The lead list's filter selects, shaped by the viewer's scope."""
+    refs = ref_lists(RefKind.SOURCE, RefKind.INDUSTRY, RefKind.TIER)
+    owners, owners_narrowed = filter_owner_choices(user, department_id, owner_id)
+    return {
+        "ref_options": {
+            "industry_id": refs[RefKind.INDUSTRY],
+            "source_id": refs[RefKind.SOURCE],
+            "tier_id": refs[RefKind.TIER],
+        },
+        "departments": filter_department_choices(user),
+        "owners": owners,
+        "owners_narrowed": owners_narrowed,
+    }
+
+
+def setup_convert_form(form: Any, lead: Lead, user: User) -> None:
+    """The conversion form's select lists, and its fields filled from the lead
+    on first display (only an admin may make the project a key project)."""
+    refs = ref_lists(RefKind.INDUSTRY, include={lead.industry_id} if lead.industry_id else set())
+    form.industry_id.choices = with_blank(refs[RefKind.INDUSTRY])
+    form.lead_department_id.choices = with_blank(owner_department_choices(user, lead.owner_department_id), _("请选择"))
+    form.responsible_leader_id.choices = with_blank(leader_choices())
+    if user.role is not Role.ADMIN:
+        del form.is_key
+    if request.method == "GET":
+        form.name.data = lead.title
+        form.planned_investment.data = lead.intended_investment
+        form.industry_id.data = lead.industry_id
+        form.location.data = lead.intended_location
+        form.lead_department_id.data = lead.owner_department_id
+        form.version.data = str(lead.version)

@@ -103,3 +103,11 @@ class ConvertForm(BaseForm):
     is_key = BooleanField(_l("重点项目"))
     note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
     version = HiddenField()
+
+    def project_data(self) -> dict[str, Any]:
+        """What `pipeline.convert_lead` takes (is_key only when the form has it)."""
+        names = ("name", "planned_investment", "industry_id", "location", "lead_department_id", "note")
+        data = {name: self[name].data for name in names}
+        data["responsible_leader_id"] = self.responsible_leader_id.data
+        data["is_key"] = "is_key" in self and self.is_key.data
+        return data

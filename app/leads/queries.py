@@ -28,6 +28,7 @@ from werkzeug.datastructures import MultiDict
 from app.db import db
 from app.leads.clocks import overdue_condition, overdue_expr, stale_condition, stale_expr
 from app.models import Company, Lead, LeadStatus, User, company_tier
+from app.pagination import Page, paginate_keys
 from app.params import parse_id
 from app.permissions import lead_filter
 from app.search import keyword_condition
@@ -83,6 +84,13 @@ class LeadFilters:
             [self.statuses, self.q, self.overdue, self.stale, self.conflict, self.reached, self.no_visit_days]
             + [getattr(self, name) is not None for name in (*ID_PARAMS, "received_from", "received_to")]
         )
+
+    @property
+    def status_choice(self) -> str:
+        """The status select's value: `open`, one status, or all."""
+        if set(self.statuses) == set(OPEN) and len(self.statuses) == len(OPEN):
+            return "open"
+        return self.statuses[0].value if len(self.statuses) == 1 else ""
 
 
 def _date(raw: str, label: str, errors: list[str]) -> dt.date | None:
@@ -260,6 +268,19 @@ def lead_conditions(user: User, filters: LeadFilters, today: dt.date) -> list[sa
 
 # Past this many matches the keyword stays a sub-select in the list's queries.
 KEYWORD_IDS_MAX = 2000
+
+
+def lead_page(user: User, filters: LeadFilters, today: dt.date, page: int, per_page: int) -> Page:
+    """One page of the list: ids picked on the lead table, then joined."""
+    matched = match_keyword(user, filters, today)
+    return paginate_keys(
+        lead_keys(user, filters, today),
+        lambda ids: lead_rows(ids, filters.sort, today),
+        page,
+        per_page,
+        scalars=False,
+        count=lead_count(user, filters, today) if matched is None else matched,
+    )
 
 
 def match_keyword(user: User, filters: LeadFilters, today: dt.date) -> int | None:

@@ -19,8 +19,15 @@ from app.leads.detail import detail_context
 from app.leads.forms import ConvertForm, LeadForm, ShelveForm, StatusForm, UnshelveForm
 from app.leads.refusals import DuplicateWarning, LeadError
 from app.models import Lead, LeadStatus, RefKind, Role
-from app.pagination import page_args, paginate_keys
-from app.permissions import can_edit_lead, get_visible_or_404, require, role_required
+from app.pagination import page_args
+from app.permissions import (
+    can_create_lead,
+    can_edit_lead,
+    get_editable_or_403,
+    get_visible_or_404,
+    require,
+    role_required,
+)
 from app.views import attempt
 
 EDITORS = (Role.ADMIN, Role.STAFF)
@@ -41,41 +48,17 @@ def index():
         return render_template(
             "leads/_owner_filter.html", owners=owners, owners_narrowed=owners_narrowed, filters=filters
         )
-    today = dt.date.today()
-    matched = queries.match_keyword(current_user, filters, today)
-    page = paginate_keys(
-        queries.lead_keys(current_user, filters, today),
-        lambda ids: queries.lead_rows(ids, filters.sort, today),
-        *page_args(),
-        scalars=False,
-        count=queries.lead_count(current_user, filters, today) if matched is None else matched,
-    )
-    refs = choices.ref_lists(RefKind.SOURCE, RefKind.INDUSTRY, RefKind.TIER)
-    departments = choices.filter_department_choices(current_user)
-    owners, owners_narrowed = choices.filter_owner_choices(current_user, filters.department_id, filters.owner_id)
-    if filters.statuses and set(filters.statuses) == set(queries.OPEN) and len(filters.statuses) == len(queries.OPEN):
-        status_value = "open"
-    elif len(filters.statuses) == 1:
-        status_value = filters.statuses[0].value
-    else:
-        status_value = ""
+    page = queries.lead_page(current_user, filters, dt.date.today(), *page_args())
     return render_template(
         "leads/list.html",
         page=page,
         filters=filters,
-        status_value=status_value,
-        ref_options={
-            "industry_id": refs[RefKind.INDUSTRY],
-            "source_id": refs[RefKind.SOURCE],
-            "tier_id": refs[RefKind.TIER],
-        },
-        departments=departments,
-        owners=owners,
-        owners_narrowed=owners_narrowed,
+        status_value=filters.status_choice,
+        **choices.list_filter_options(current_user, filters.department_id, filters.owner_id),
         statuses=list(LeadStatus),
         sorts=queries.SORTS,
         clock_label=clocks.label,
-        may_create=current_user.role in EDITORS,
+        may_create=can_create_lead(current_user),
     )
 
 
@@ -274,45 +257,18 @@ def archive(lead_id: int):
 @bp.route("/<int:lead_id>/convert", methods=["GET", "POST"])
 @login_required
 def convert(lead_id: int):
-    from app.leads.choices import leader_choices
-
-    lead = get_visible_or_404(Lead, lead_id)
-    require(can_edit_lead(current_user, lead))
+    lead = get_editable_or_403(Lead, lead_id)
     if lead.status not in services.OPEN_STATUSES:
         flash(_("线索当前为「%(s)s」，不能转为项目。", s=lead.status.label), "warning")
         return redirect(url_for("leads.detail", lead_id=lead.id))
     form = ConvertForm()
-    refs = choices.ref_lists(RefKind.INDUSTRY, include={lead.industry_id} if lead.industry_id else set())
-    form.industry_id.choices = choices.with_blank(refs[RefKind.INDUSTRY])
-    form.lead_department_id.choices = choices.with_blank(
-        choices.owner_department_choices(current_user, lead.owner_department_id), _("请选择")
-    )
-    form.responsible_leader_id.choices = choices.with_blank(leader_choices())
-    if current_user.role is not Role.ADMIN:
-        del form.is_key
-    if request.method == "GET":
-        form.name.data = lead.title
-        form.planned_investment.data = lead.intended_investment
-        form.industry_id.data = lead.industry_id
-        form.location.data = lead.intended_location
-        form.lead_department_id.data = lead.owner_department_id
-        form.version.data = str(lead.version)
+    choices.setup_convert_form(form, lead, current_user)
     if form.validate_on_submit():
-        data = {
-            "name": form.name.data,
-            "planned_investment": form.planned_investment.data,
-            "industry_id": form.industry_id.data,
-            "location": form.location.data,
-            "lead_department_id": form.lead_department_id.data,
-            "responsible_leader_id": form.responsible_leader_id.data,
-            "is_key": "is_key" in form and form.is_key.data,
-            "note": form.note.data,
-        }
+        data = form.project_data()
         outcome = attempt(lambda: pipeline.convert_lead(lead, current_user, data, version=form.version.data), form)
         if outcome.stale:
             form.version.data = str(db.session.get(Lead, lead_id).version)
         if outcome:
-            project = outcome.value
-            flash(_("已转为项目「%(name)s」，进入招引库。", name=project.name), "success")
-            return redirect(url_for("projects.detail", project_id=project.id))
+            flash(_("已转为项目「%(name)s」，进入招引库。", name=outcome.value.name), "success")
+            return redirect(url_for("projects.detail", project_id=outcome.value.id))
     return render_template("leads/convert.html", form=form, lead=lead)

@@ -29,6 +29,7 @@ from app.permissions.companies import (  # noqa: F401
     company_filter,
 )
 from app.permissions.leads import (  # noqa: F401
+    can_create_lead,
     can_edit_lead,
     can_edit_visit,
     can_log_on_lead,

@@ -59,6 +59,12 @@ def visit_filter(user: User) -> sa.ColumnElement[bool]:
     )
 
 
+def can_create_lead(user: User) -> bool:
+    """Register a lead: admin and staff (the owner department is then limited
+    to the user's scope by the form)."""
+    return user.role in (Role.ADMIN, Role.STAFF)
+
+
 def can_log_on_lead(user: User, lead: Lead) -> bool:
     """Log a visit on the lead: its editors, while it is not archived."""
     return lead.archived_at is None and can_edit_lead(user, lead)
