@@ -32,14 +32,9 @@ def funding(project_id: int):
                 lambda: record_funding(project, form.month.data, form.amount.data, current_user, form.note.data), form
             )
             if outcome:
-                _row, created = outcome.value
-                month = form.month.data.strftime("%Y-%m")
-                flash(
-                    _("已录入 %(month)s 到位资金。", month=month)
-                    if created
-                    else _("已更新 %(month)s 到位资金。", month=month),
-                    "success",
-                )
+                month, created = form.month.data.strftime("%Y-%m"), outcome.value[1]
+                done = _("已录入 %(month)s 到位资金。") if created else _("已更新 %(month)s 到位资金。")
+                flash(done % {"month": month}, "success")
                 return redirect(url_for("agreements.funding", project_id=project.id))
     elif request.args.get("month"):
         wanted = next((r for r in fundings_of(project.id) if r.month.strftime("%Y-%m") == request.args["month"]), None)

@@ -7,25 +7,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload, selectinload
 
-from app.leads import bp, choices, visits
+from app.leads import bp, choices, queries_visits, visits
 from app.leads.detail import detail_context
 from app.leads.forms import VisitForm
 from app.models import Lead, Project, RefKind, Visit
 from app.pagination import page_args, paginate
-from app.params import parse_id
+from app.params import Params
 from app.permissions import (
     can_edit_visit,
     can_log_on_lead,
     can_log_on_project,
     get_visible_or_404,
     require,
-    visit_filter,
 )
 from app.security import safe_next_url
 from app.views import attempt
@@ -127,48 +124,13 @@ def visit_done(visit_id: int):
 @bp.route("/visits")
 @login_required
 def visits_list():
-    """Visits within the viewer's scope; filters: mine=1, department_id,
-    kind_id, visited_from / visited_to, due=1 (follow-up due)."""
-    today = dt.date.today()
-    stmt = (
-        sa.select(Visit)
-        .where(Visit.archived_at.is_(None), visit_filter(current_user))
-        .options(
-            joinedload(Visit.lead).joinedload(Lead.company),
-            joinedload(Visit.project),
-            joinedload(Visit.kind),
-            joinedload(Visit.department),
-            joinedload(Visit.created_by),
-            joinedload(Visit.leader_present),
-            selectinload(Visit.participants),
-        )
-        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+    """Visits within the viewer's scope (filters: see leads/queries_visits.py)."""
+    params = Params(request.args)
+    stmt = queries_visits.visit_list(current_user, queries_visits.parse_filters(params), dt.date.today())
+    params.flash_errors()
+    return render_template(
+        "leads/visits.html",
+        page=paginate(stmt, *page_args()),
+        kinds=choices.ref_lists(RefKind.VISIT_KIND)[RefKind.VISIT_KIND],
+        departments=choices.filter_department_choices(current_user),
     )
-    problems: list[str] = []
-    args = request.args
-    if args.get("mine") == "1":
-        stmt = stmt.where(visits.mine_condition(current_user))
-    if args.get("due") == "1":
-        stmt = stmt.where(visits.follow_ups_condition(current_user, today))
-    for name, column in (("department_id", Visit.department_id), ("kind_id", Visit.kind_id)):
-        raw = (args.get(name) or "").strip()
-        if raw:
-            if (ident := parse_id(raw)) is not None:
-                stmt = stmt.where(column == ident)
-            else:
-                problems.append(_("筛选条件「%(v)s」无效，已忽略。", v=raw[:20]))
-    for name, op in (("visited_from", "ge"), ("visited_to", "le")):
-        raw = (args.get(name) or "").strip()
-        if raw:
-            try:
-                day = dt.date.fromisoformat(raw)
-            except ValueError:
-                problems.append(_("日期「%(v)s」无效（格式：2026-01-31），已忽略。", v=raw[:20]))
-                continue
-            stmt = stmt.where(Visit.visited_on >= day if op == "ge" else Visit.visited_on <= day)
-    for message in problems:
-        flash(message, "warning")
-    page = paginate(stmt, *page_args())
-    kinds = choices.ref_lists(RefKind.VISIT_KIND)[RefKind.VISIT_KIND]
-    departments = choices.filter_department_choices(current_user)
-    return render_template("leads/visits.html", page=page, kinds=kinds, departments=departments)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from app import xlsx
 from app.db import db
 from app.models import STAGE_LIBRARY, Project, User
+from app.projects.desk import ServiceSheet
 from app.projects.queries import ProjectFilters, list_statement, rows_from
 
 EXPORT_BATCH = 500
@@ -85,3 +86,51 @@ def project_export(user: User, filters: ProjectFilters, today: dt.date) -> Respo
         },
     )
     return xlsx.xlsx_response(f"项目库台账-{today.isoformat()}.xlsx", _("项目库"), headers, rows(), caption=caption)
+
+
+def service_day_export(sheet: ServiceSheet) -> Response:
+    """项目服务日-YYYY-MM-DD.xlsx: the week's sheet, leader by leader."""
+
+    def rows():
+        for group in sheet.groups:
+            leader = group.leader.display if group.leader else _("未明确责任领导")
+            for row in group.rows:
+                p = row.project
+                updates = "\n".join(
+                    f"{u.happened_on.isoformat()} {u.author.name if u.author else ''}：{u.text}" for u in row.updates
+                )
+                yield [
+                    leader,
+                    p.name,
+                    p.stage.label,
+                    p.lead_department.name if p.lead_department else "",
+                    row.light.light.label if row.light.light else "",
+                    row.light.reason,
+                    updates or _("本周无推进记录"),
+                    (
+                        f"{row.next_milestone.name}（{row.next_milestone.due_on.isoformat()}）"
+                        if row.next_milestone
+                        else ""
+                    ),
+                    row.open_problems,
+                    row.unacknowledged,
+                ]
+
+    headers = [
+        _("责任领导"),
+        _("项目名称"),
+        _("阶段"),
+        _("牵头部门"),
+        _("状态灯"),
+        _("灯号原因"),
+        _("本周推进情况"),
+        _("下一节点"),
+        _("未销号问题"),
+        _("待签收批示"),
+    ]
+    caption = xlsx.export_caption(
+        _("项目服务日工作表（%(a)s 至 %(b)s）", a=sheet.start.isoformat(), b=sheet.end.isoformat())
+    )
+    return xlsx.xlsx_response(
+        f"项目服务日-{sheet.start.isoformat()}.xlsx", _("项目服务日"), headers, rows(), caption=caption
+    )

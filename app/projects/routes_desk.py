@@ -6,15 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import xlsx
 from app.db import db
 from app.models import Project, Role, User
 from app.params import parse_id
 from app.permissions import project_filter, role_required
-from app.projects import bp
+from app.projects import bp, exports
 from app.projects.desk import default_week, leader_desk, service_sheet, week_of
 from app.projects.queries import leader_choices
 
@@ -83,47 +81,4 @@ def service_day():
 @role_required(Role.ADMIN, Role.LEADER, Role.VIEWER, Role.STAFF)
 def service_day_export():
     sheet, _today = _sheet()
-
-    def rows():
-        for group in sheet.groups:
-            leader = group.leader.display if group.leader else _("未明确责任领导")
-            for row in group.rows:
-                p = row.project
-                updates = "\n".join(
-                    f"{u.happened_on.isoformat()} {u.author.name if u.author else ''}：{u.text}" for u in row.updates
-                )
-                yield [
-                    leader,
-                    p.name,
-                    p.stage.label,
-                    p.lead_department.name if p.lead_department else "",
-                    row.light.light.label if row.light.light else "",
-                    row.light.reason,
-                    updates or _("本周无推进记录"),
-                    (
-                        f"{row.next_milestone.name}（{row.next_milestone.due_on.isoformat()}）"
-                        if row.next_milestone
-                        else ""
-                    ),
-                    row.open_problems,
-                    row.unacknowledged,
-                ]
-
-    headers = [
-        _("责任领导"),
-        _("项目名称"),
-        _("阶段"),
-        _("牵头部门"),
-        _("状态灯"),
-        _("灯号原因"),
-        _("本周推进情况"),
-        _("下一节点"),
-        _("未销号问题"),
-        _("待签收批示"),
-    ]
-    caption = xlsx.export_caption(
-        _("项目服务日工作表（%(a)s 至 %(b)s）", a=sheet.start.isoformat(), b=sheet.end.isoformat())
-    )
-    return xlsx.xlsx_response(
-        f"项目服务日-{sheet.start.isoformat()}.xlsx", _("项目服务日"), headers, rows(), caption=caption
-    )
+    return exports.service_day_export(sheet)

@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,7 +15,7 @@ from flask_login import current_user, login_required
 
 from app.db import db
 from app.lookups import department_choices, ref_choices, user_choices
-from app.models import Department, RefKind, Role, TargetMetric
+from app.models import RefKind, Role, TargetMetric
 from app.pagination import page_args
 from app.permissions import admin_required, sees_everything
 from app.reports import activity, bp, drill, funnel, keyprojects, library, pack, render, speed, targets
@@ -184,46 +183,24 @@ def targets_edit():
     except ReportInputError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("reports.targets_edit"))
-    departments = db.session.scalars(
-        sa.select(Department).where(Department.active.is_(True)).order_by(Department.sort_order, Department.id)
-    ).all()
+    departments = targets.active_departments()
     form = TargetsForm()
     errors: dict[str, str] = {}
-    current = targets.targets_for(year)
     raw: dict[str, str] = {}
     if form.validate_on_submit():
         values, errors, raw = form.parse_grid(request.form, [None, *[d.id for d in departments]])
         if not errors:
             outcome = attempt(lambda: targets.save_targets(year, values))
             if outcome:
-                changed = outcome.value
-                flash(_("已保存 %(year)d 年目标任务（%(n)d 项变更）。", year=year, n=changed), "success")
+                flash(_("已保存 %(year)d 年目标任务（%(n)d 项变更）。", year=year, n=outcome.value), "success")
                 return redirect(url_for("reports.targets_edit", year=year))
         else:
             flash(_("有 %(n)d 项目标值有误，请根据提示修改。", n=len(errors)), "danger")
     elif request.method == "POST":
         flash(_("页面已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。"), "danger")
-    rows = [(None, _("全区")), *[(d.id, d.name) for d in departments]]
-    shown = {
-        TargetsForm.cell_name(dept_id, metric): _plain_number(value) for (dept_id, metric), value in current.items()
-    }
-    return render_template(
-        "reports/targets_edit.html",
-        form=form,
-        year=year,
-        rows=rows,
-        metrics=list(TargetMetric),
-        current=shown,
-        errors=errors,
-        raw=raw,
-        cell_name=TargetsForm.cell_name,
-    ), (400 if errors else 200)
-
-
-def _plain_number(value: Any) -> str:
-    """12000.0000 → 12000, 1.5000 → 1.5 for the entry grid."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    grid = targets.entry_grid(year, departments, TargetsForm.cell_name)
+    page = render_template("reports/targets_edit.html", form=form, year=year, errors=errors, raw=raw, **grid)
+    return page, (400 if errors else 200)
 
 
 @bp.route("/key-projects")
