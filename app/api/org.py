@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.admin import services as admin_services
 from app.api import bp
+from app.api.common import saving
 from app.api.core import ApiError, not_found, operation
 from app.api.schemas import DepartmentIn, DepartmentOut, ListQuery, Page, UserIn, UserOut, UserUpdate
 from app.db import db
@@ -35,10 +36,6 @@ def _user_out(u: User) -> UserOut:
         department_id=u.department_id,
         active=u.active,
     )
-
-
-def _admin_error(exc: admin_services.AdminError) -> ApiError:
-    return ApiError(422, str(exc), {exc.field: str(exc)} if exc.field else {})
 
 
 def _check_department(department_id: int | None) -> None:
@@ -81,12 +78,8 @@ def get_department(department_id: int):
 )
 def create_department(body: DepartmentIn):
     _check_department(body.parent_id)
-    try:
+    with saving():
         department = admin_services.save_department(None, body.model_dump())
-    except admin_services.AdminError as exc:
-        db.session.rollback()
-        raise _admin_error(exc) from None
-    db.session.commit()
     return _department_out(department)
 
 
@@ -106,12 +99,8 @@ def update_department(department_id: int, body: DepartmentIn):
     if department is None:
         raise not_found()
     _check_department(body.parent_id)
-    try:
+    with saving():
         admin_services.save_department(department, body.model_dump())
-    except admin_services.AdminError as exc:
-        db.session.rollback()
-        raise _admin_error(exc) from None
-    db.session.commit()
     return _department_out(department)
 
 
@@ -156,12 +145,8 @@ def get_user(user_id: int):
 )
 def create_user(body: UserIn):
     _check_department(body.department_id)
-    try:
+    with saving():
         user = admin_services.create_user(body.model_dump(exclude={"password"}), body.password)
-    except admin_services.AdminError as exc:
-        db.session.rollback()
-        raise _admin_error(exc) from None
-    db.session.commit()
     return _user_out(user)
 
 
@@ -195,12 +180,8 @@ def update_user(user_id: int, body: UserUpdate):
         "department_id": user.department_id,
     }
     data.update({k: v for k, v in changes.items() if k != "active"})
-    try:
+    with saving():
         admin_services.update_user(user, data, current_user)
         if "active" in changes and changes["active"] is not None:
             admin_services.set_active(user, changes["active"], current_user)
-    except admin_services.AdminError as exc:
-        db.session.rollback()
-        raise _admin_error(exc) from None
-    db.session.commit()
     return _user_out(user)

@@ -7,10 +7,11 @@ from flask import request
 from flask_login import current_user
 
 from app.api import bp
+from app.api.common import saving
 from app.api.core import ApiError, not_found, operation
 from app.api.schemas import Page, PageQuery, TokenInfo, TokenOut, TokenRequest
 from app.api.tokens import current_token_id, issue_token, revoke, visible_tokens_filter
-from app.auth.services import AuthError, RateLimitedError, authenticate
+from app.auth.services import RateLimitedError, sign_in
 from app.db import db
 from app.models import ApiToken
 from app.pagination import paginate
@@ -41,16 +42,12 @@ def _info(row: ApiToken) -> TokenInfo:
     errors=(401, 429),
 )
 def create_token(body: TokenRequest):
-    try:
-        user = authenticate(body.username, body.password, request.remote_addr)
-    except RateLimitedError as exc:
-        db.session.commit()
-        raise ApiError(429, str(exc)) from None
-    except AuthError as exc:
-        db.session.commit()  # keep the failed-attempt audit row and rate-limit count
-        raise ApiError(401, str(exc)) from None
-    clear, row = issue_token(user, body.name)
-    db.session.commit()
+    with saving():  # a refused sign-in is committed too: its audit row and rate-limit count stay
+        result = sign_in(body.username, body.password, request.remote_addr)
+        if result.user is not None:
+            clear, row = issue_token(result.user, body.name)
+    if result.refusal is not None:
+        raise ApiError(429 if isinstance(result.refusal, RateLimitedError) else 401, result.refusal.message)
     return TokenOut(token=clear, expires_at=row.expires_at)
 
 
@@ -68,8 +65,8 @@ def list_tokens(query: PageQuery):
 @operation(bp, "DELETE", "/tokens/current", summary="注销当前令牌", tag="令牌", status=204, endpoint="revoke_current")
 def revoke_current():
     row = db.session.get(ApiToken, current_token_id())
-    revoke(row, current_user)
-    db.session.commit()
+    with saving():
+        revoke(row, current_user)
 
 
 @operation(
@@ -79,5 +76,5 @@ def revoke_token(token_id: int):
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, visible_tokens_filter()))
     if row is None:
         raise not_found()
-    revoke(row, current_user)
-    db.session.commit()
+    with saving():
+        revoke(row, current_user)
