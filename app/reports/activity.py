@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from app.models import Company, Lead, Project, RefKind, Visit, visit_participant
 from app.reports import measures as m
 from app.reports.common import department_names, name_of, ordered_keys, ref_names, user_names
-from app.reports.filters import ReportQuery, in_period, lead_conditions, visit_conditions
+from app.reports.filters import ReportQuery, in_period, report_lead_conditions, visit_conditions
 
 
 def _visit_people() -> Any:
@@ -46,7 +46,7 @@ def _visit_dims() -> dict[str, m.Dim]:
 
 @m.register("activity.leads")
 def _leads(q: ReportQuery) -> m.Measure:
-    conds = [*lead_conditions(q.filters), in_period(Lead.received_on, q.period)]
+    conds = [*report_lead_conditions(q.filters), in_period(Lead.received_on, q.period)]
     return m.Measure(
         Lead,
         tuple(conds),

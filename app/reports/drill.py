@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.db import db
 from app.models import Company, Lead, Problem, Project, User, Visit
 from app.pagination import Page, paginate
+from app.params import parse_id
 from app.permissions import company_filter, lead_filter, problem_filter, project_filter, visit_filter
 from app.reports import measures as m
 from app.reports.filters import ReportQuery
@@ -88,8 +89,8 @@ def parse_dims(args: Mapping[str, str]) -> dict[str, int | str | None]:
             dims[name] = None
         elif name in ("level", "light") and raw.isalpha() and len(raw) <= 20:
             dims[name] = raw
-        elif raw.isdecimal() and len(raw) <= 10 and int(raw) < 2**31:
-            dims[name] = int(raw)
+        elif (ident := parse_id(raw)) is not None:
+            dims[name] = ident
         else:
             raise ReportInputError(_("下钻条件「%(name)s」的取值无效。", name=name))
     return dims

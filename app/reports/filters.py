@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from app.db import db
 from app.models import Department, Lead, Project, RefItem, RefKind, Role, User, Visit, company_tier
+from app.params import parse_id
 from app.reports.periods import Period, ReportInputError, parse_period
 
 # query argument → (reference kind or model, label for captions)
@@ -64,12 +65,14 @@ class ReportQuery:
 
 
 def _parse_id(raw: Any, what: str) -> int | None:
+    """A filter's id (`app.params.parse_id`); a report refuses a bad one
+    rather than ignoring it, since its numbers would silently mean more."""
     if raw in (None, ""):
         return None
-    text = str(raw).strip()
-    if not text.isdecimal() or len(text) > 10 or int(text) >= 2**31:
+    ident = parse_id(raw)
+    if ident is None:
         raise ReportInputError(_("筛选条件「%(what)s」的取值无效。", what=what))
-    return int(text)
+    return ident
 
 
 def parse_filters(args: Mapping[str, str]) -> Filters:
@@ -130,7 +133,7 @@ def _has_tier(company_id: Any, tier_id: int) -> sa.ColumnElement[bool]:
     return sa.exists().where(company_tier.c.company_id == company_id, company_tier.c.tier_id == tier_id)
 
 
-def lead_conditions(f: Filters) -> list[sa.ColumnElement[bool]]:
+def report_lead_conditions(f: Filters) -> list[sa.ColumnElement[bool]]:
     """Leads matching the filters. A leader "has" a lead when they took part
     in one of its visits or lead the project it became."""
     conds: list[sa.ColumnElement[bool]] = [Lead.archived_at.is_(None)]

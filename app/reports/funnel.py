@@ -27,7 +27,7 @@ from app.models import Lead, Project
 from app.reports import measures as m
 from app.reports import sql
 from app.reports.common import department_names, name_of, ordered_keys, rate
-from app.reports.filters import ReportQuery, in_period, lead_conditions, project_conditions
+from app.reports.filters import ReportQuery, in_period, project_conditions, report_lead_conditions
 
 VIEWS = {"cohort": _l("批次视图（期间收到的线索走到了哪一步）"), "flow": _l("流量视图（期间内到达各步的数量）")}
 
@@ -53,7 +53,7 @@ def _lead_dims() -> dict[str, m.Dim]:
 
 def _cohort(step: str, kind: str, reached: Any):
     def builder(q: ReportQuery) -> m.Measure:
-        cohort = [*lead_conditions(q.filters), in_period(Lead.received_on, q.period)]
+        cohort = [*report_lead_conditions(q.filters), in_period(Lead.received_on, q.period)]
         if kind == "lead":
             conds = cohort + ([reached().is_not(None)] if reached else [])
             return m.Measure(Lead, tuple(conds), Lead, amount=_lead_amount(), dims=_lead_dims())
@@ -75,7 +75,7 @@ def _flow(step: str, kind: str, reached: Any):
     def builder(q: ReportQuery) -> m.Measure:
         if kind == "lead":
             on = reached() if reached else Lead.received_on
-            conds = [*lead_conditions(q.filters), in_period(on, q.period)]
+            conds = [*report_lead_conditions(q.filters), in_period(on, q.period)]
             return m.Measure(Lead, tuple(conds), Lead, amount=_lead_amount(), dims=_lead_dims())
         conds = [*project_conditions(q.filters), in_period(reached(), q.period)]
         signed = sql.signed_amount(q.period.end)  # as it stood at the end of the period

@@ -29,7 +29,7 @@ from app.db import db
 from app.models import Lead, LeadStatus, LeadStatusChange, Project, RefKind, Stage, StageChange
 from app.reports import sql
 from app.reports.common import department_names, name_of, ordered_keys, ref_names
-from app.reports.filters import ReportQuery, in_period, lead_conditions, project_conditions
+from app.reports.filters import ReportQuery, in_period, project_conditions, report_lead_conditions
 
 DIMENSIONS = {"department": _l("按部门"), "industry": _l("按产业类别")}
 LEAD_STEPS = [LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.NEGOTIATING]
@@ -101,7 +101,7 @@ def _spells(q: ReportQuery, dim: str) -> Any:
             sql.as_date(lead_next).label("finish"),
         )
         .join(Lead, lsc.lead_id == Lead.id)
-        .where(*lead_conditions(q.filters))
+        .where(*report_lead_conditions(q.filters))
         .subquery("lead_stays")
     )
     sc = StageChange
