@@ -1,6 +1,5 @@
 """Archive and (early) delete any business record: one pair of routes for
-every kind, loaded through the permissions loader with the kind's own edit
-rule (`app.archive.KINDS`)."""
+every kind, with the kind's own edit rule (`app.archive.KINDS`)."""
 
 from __future__ import annotations
 
@@ -11,8 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import archive
+from app.db import db
 from app.main import bp
-from app.permissions import get_visible_or_404, require
+from app.permissions import can_view_lead, can_view_project, require
 from app.security import safe_next_url
 from app.views import attempt
 
@@ -20,13 +20,30 @@ from app.views import attempt
 def _load_editable(entity: str, record_id: int) -> tuple[archive.Kind, Any]:
     """The kind and the record, 404 unless one may see it, then 403 unless
     one may change it (archiving and deleting are edits: refused before any
-    other check)."""
+    other check). Archived records stay reachable here, so that archiving
+    one twice is answered "already archived" rather than 404."""
     kind = archive.KINDS.get(entity)
     if kind is None:
         abort(404)
-    record = get_visible_or_404(kind.model, record_id)
+    record = db.session.get(kind.model, record_id)
+    if record is None or not _may_see(entity, record):
+        abort(404)
     require(kind.may_edit(current_user, record))
     return kind, record
+
+
+def _may_see(entity: str, record: Any) -> bool:
+    if entity == "lead":
+        return can_view_lead(current_user, record)
+    if entity == "project":
+        return can_view_project(current_user, record)
+    if entity in ("agreement", "problem"):
+        return can_view_project(current_user, record.project)
+    if entity == "visit":
+        if record.lead is not None and can_view_lead(current_user, record.lead):
+            return True
+        return record.project is not None and can_view_project(current_user, record.project)
+    return True  # companies are shared records: the company page filters what hangs on them
 
 
 def _back() -> str:
