@@ -1,9 +1,11 @@
-"""Template helpers: money in 万元/亿元, dates, enum labels, the navigation
-per role and a query-string helper for filters and pagination."""
+"""Template helpers: money in 万元/亿元, dates, enum labels, the main menu
+(who sees an item is decided by app.permissions) and a query-string helper for filters and pagination."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -14,22 +16,34 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import audit
-from app.models import Role
+from app.models import User
+from app.permissions import can_administer_system, can_import_ledgers
 
 TEN_THOUSAND = Decimal(10000)
 
-# (endpoint, label, roles that see it); items whose endpoint does not exist
-# yet are hidden, so features appear in the menu as they land.
-NAV_ITEMS: list[tuple[str, Any, frozenset[Role]]] = [
-    ("main.index", _l("工作台"), frozenset(Role)),
-    ("leads.index", _l("招商线索"), frozenset({Role.ADMIN, Role.STAFF, Role.LEADER, Role.VIEWER})),
-    ("companies.index", _l("企业库"), frozenset({Role.ADMIN, Role.STAFF, Role.LEADER, Role.VIEWER})),
-    ("projects.index", _l("项目库"), frozenset(Role)),
-    ("problems.index", _l("问题台账"), frozenset(Role)),
-    ("agreements.index", _l("签约履约"), frozenset(Role)),
-    ("reports.index", _l("统计报表"), frozenset(Role)),
-    ("imports.index", _l("数据导入"), frozenset({Role.ADMIN, Role.STAFF})),
-    ("admin.index", _l("系统管理"), frozenset({Role.ADMIN})),
+
+def _everyone(_user: User) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    text: Any
+    shown_to: Callable[[User], bool]
+
+
+# The main menu, in order; who sees an item is decided by app.permissions.
+NAV_ITEMS: list[NavItem] = [
+    NavItem("main.index", _l("工作台"), _everyone),
+    NavItem("leads.index", _l("招商线索"), _everyone),
+    NavItem("companies.index", _l("企业库"), _everyone),
+    NavItem("projects.index", _l("项目库"), _everyone),
+    NavItem("problems.index", _l("问题台账"), _everyone),
+    NavItem("agreements.index", _l("签约履约"), _everyone),
+    NavItem("reports.index", _l("统计报表"), _everyone),
+    NavItem("imports.index", _l("数据导入"), can_import_ledgers),
+    NavItem("admin.index", _l("系统管理"), can_administer_system),
 ]
 
 
@@ -70,14 +84,15 @@ def label(value: Any) -> str:
 
 
 def nav_items() -> list[tuple[str, Any, bool]]:
+    """The menu for the signed-in user: (href, text, active) per item."""
     if not current_user.is_authenticated:
         return []
-    items = []
-    for endpoint, text, roles in NAV_ITEMS:
-        if current_user.role in roles:
-            active = request.endpoint is not None and request.endpoint.split(".")[0] == endpoint.split(".")[0]
-            items.append((url_for(endpoint), text, active))
-    return items
+    section = (request.endpoint or "").split(".")[0]
+    return [
+        (url_for(item.endpoint), item.text, bool(request.endpoint) and section == item.endpoint.split(".")[0])
+        for item in NAV_ITEMS
+        if item.shown_to(current_user)
+    ]
 
 
 def url_with(**changes: Any) -> str:

@@ -11,10 +11,9 @@ from pydantic import BaseModel, Field
 
 from app.api import bp
 from app.api.common import saving
-from app.api.core import CODES, ApiError, operation
+from app.api.core import CODES, operation
 from app.api.schemas import ErrorBody, Query
 from app.imports import service
-from app.imports.sheets import SheetError
 from app.models import Role
 
 IMPORTERS = (Role.ADMIN, Role.STAFF)
@@ -43,13 +42,9 @@ class ImportOut(BaseModel):
 
 
 def _run(kind: str, commit: bool):
-    try:
+    with saving():  # an unreadable upload or sheet is a refusal: its status and message
         data, filename = service.read_upload(request.files.get("file"))
         preview = service.preview_upload(kind, data, current_user)
-    except service.UploadError as exc:
-        raise ApiError(exc.status, str(exc)) from None
-    except SheetError as exc:
-        raise ApiError(422, str(exc)) from None
     if preview.errors:
         message = f"文件有 {len(preview.errors)} 处错误，未导入任何数据。请修改后重新上传。"
         problems = [ImportProblem(**p.as_dict()) for p in preview.errors]

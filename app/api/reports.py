@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
 from app.api import bp
+from app.api.common import saving
 from app.api.core import ApiError, operation
 from app.api.schemas import Day, Id, Query
 from app.db import db
@@ -21,7 +22,6 @@ from app.reports.filters import ReportQuery, parse_query
 from app.reports.funnel import funnel_report
 from app.reports.library import library_report
 from app.reports.measures import Cell
-from app.reports.periods import ReportInputError
 from app.reports.render import yi_number
 
 TAG = "报表"
@@ -113,11 +113,8 @@ def _query(params: ReportParams, options: dict[str, str] | None = None) -> Repor
         value = _ref_id(getattr(params, name), kind, name)
         if value is not None:
             args[arg] = value
-    try:
+    with saving():  # a ReportInputError is a refusal: 422 with its message
         return parse_query(args, dt.date.today(), options=options)
-    except ReportInputError as exc:
-        db.session.rollback()
-        raise ApiError(422, str(exc)) from None
 
 
 def _money(cell: Cell) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from flask import Flask, current_app, request
 from flask_login import LoginManager, current_user
 
 from app import audit
+from app.api.common import saving
 from app.db import db, utcnow
 from app.models import ApiToken, Role, User
 
@@ -56,8 +57,8 @@ def user_from_bearer() -> User | None:
         return None
     # Refresh "last used" at most once a minute to keep reads cheap.
     if row.last_used_at is None or utcnow() - row.last_used_at > timedelta(minutes=1):
-        row.last_used_at = utcnow()
-        db.session.commit()
+        with saving():
+            row.last_used_at = utcnow()
     request.environ["zs.api_token_id"] = row.id
     return user
 

@@ -11,7 +11,7 @@ from app.api.common import saving
 from app.api.core import ApiError, not_found, operation
 from app.api.schemas import Page, PageQuery, TokenInfo, TokenOut, TokenRequest
 from app.api.tokens import current_token_id, issue_token, revoke, visible_tokens_filter
-from app.auth.services import AuthError, RateLimitedError, authenticate
+from app.auth.services import RateLimitedError, sign_in
 from app.db import db
 from app.models import ApiToken
 from app.pagination import paginate
@@ -42,16 +42,12 @@ def _info(row: ApiToken) -> TokenInfo:
     errors=(401, 429),
 )
 def create_token(body: TokenRequest):
-    try:
-        user = authenticate(body.username, body.password, request.remote_addr)
-    except RateLimitedError as exc:
-        db.session.commit()
-        raise ApiError(429, str(exc)) from None
-    except AuthError as exc:
-        db.session.commit()  # keep the failed-attempt audit row and rate-limit count
-        raise ApiError(401, str(exc)) from None
-    with saving():
-        clear, row = issue_token(user, body.name)
+    with saving():  # a refused sign-in is committed too: its audit row and rate-limit count stay
+        result = sign_in(body.username, body.password, request.remote_addr)
+        if result.user is not None:
+            clear, row = issue_token(result.user, body.name)
+    if result.refusal is not None:
+        raise ApiError(429 if isinstance(result.refusal, RateLimitedError) else 401, result.refusal.message)
     return TokenOut(token=clear, expires_at=row.expires_at)
 
 

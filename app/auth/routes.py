@@ -8,10 +8,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, LoginForm
-from app.auth.services import AuthError, RateLimitedError, authenticate, change_password
+from app.auth.services import RateLimitedError, change_password, sign_in
 from app.auth.sessions import invalidate_sessions
-from app.db import db
 from app.security import safe_next_url
+from app.views import attempt
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -20,27 +20,24 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = authenticate(form.username.data, form.password.data, request.remote_addr)
-        except AuthError as exc:
-            db.session.commit()  # keep the audit row of the failed attempt
-            form[exc.field].errors.append(str(exc))
-            status = 429 if isinstance(exc, RateLimitedError) else 200
-            return render_template("auth/login.html", form=form), status
-        else:
-            session.clear()  # a fresh session at sign-in: no fixation
-            login_user(user, remember=form.remember.data)
-            db.session.commit()
-            flash(_("欢迎，%(name)s。", name=user.name), "success")
-            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+        # A refused sign-in is committed too: its audit row and rate-limit count stay.
+        result = attempt(lambda: sign_in(form.username.data, form.password.data, request.remote_addr)).value
+        if result.refusal is not None:
+            form[result.refusal.field].errors.append(result.refusal.message)
+            return render_template("auth/login.html", form=form), (
+                429 if isinstance(result.refusal, RateLimitedError) else 200
+            )
+        session.clear()  # a fresh session at sign-in: no fixation
+        login_user(result.user, remember=form.remember.data)
+        flash(_("欢迎，%(name)s。", name=result.user.name), "success")
+        return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    invalidate_sessions(current_user)
-    db.session.commit()
+    attempt(lambda: invalidate_sessions(current_user))
     logout_user()
     session.clear()
     flash(_("您已退出登录。"), "info")
@@ -51,15 +48,11 @@ def logout():
 @login_required
 def password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            change_password(current_user, form.current_password.data, form.new_password.data)
-        except AuthError as exc:
-            form[exc.field].errors.append(str(exc))
-        else:
-            db.session.commit()
-            logout_user()
-            session.clear()
-            flash(_("密码已修改，请用新密码重新登录。"), "success")
-            return redirect(url_for("auth.login"))
+    if form.validate_on_submit() and attempt(
+        lambda: change_password(current_user, form.current_password.data, form.new_password.data), form
+    ):
+        logout_user()
+        session.clear()
+        flash(_("密码已修改，请用新密码重新登录。"), "success")
+        return redirect(url_for("auth.login"))
     return render_template("auth/password.html", form=form)

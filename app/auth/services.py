@@ -3,6 +3,7 @@ change a password. Used by the HTML views and later the API."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
@@ -84,6 +85,25 @@ def authenticate(username: str, password: str, ip: str | None = None) -> User:
     user.last_login_at = utcnow()
     audit.record("login", "user", user.id, user_id=user.id)
     return user
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What a sign-in came to: the user, or the refusal to show."""
+
+    user: User | None
+    refusal: AuthError | None = None
+
+
+def sign_in(username: str, password: str, ip: str | None = None) -> SignIn:
+    """`authenticate`, with a refused sign-in as an answer rather than an
+    exception: the audit row of the failed attempt and its rate-limit count
+    are kept, so the caller commits in both cases (the one unit of work that
+    is not rolled back on a refusal)."""
+    try:
+        return SignIn(authenticate(username, password, ip))
+    except AuthError as exc:
+        return SignIn(None, exc)
 
 
 def set_password(user: User, new_password: str) -> None:

@@ -1,6 +1,22 @@
 """Excel 台账 import: read a ledger as districts keep it (title rows, merged
 cells, a 合计 row, footnotes), validate every row with the same rules as the
-forms, preview, then commit all-or-nothing."""
+forms, preview, then commit all-or-nothing.
+
+- `routes.py` — the pages: template download, upload → preview, the commit
+  page that streams progress;
+- `service.py` — the workflow shared by pages, API and CLI: read and store an
+  upload, preview it (with the data-scope check), write a stored batch;
+- `streaming.py` — the commit page's unit of work (`commit_streaming`): one
+  transaction committed after the last row, progress yielded meanwhile (the
+  one commit that cannot go through `app.views.attempt`; it says why);
+- `sheets.py` — finding the header and data rows of a ledger; `cells.py` —
+  reading one cell (money, dates, yes/no …); `rows.py` — row results and the
+  preview;
+- `projects.py` / `leads.py` — the two kinds: columns, row validation and, for
+  leads, the commit; `commit.py` — the project import's commit;
+- `workbook_templates.py` — the blank .xlsx templates offered for download
+  (Excel workbooks, not Jinja templates).
+"""
 
 from flask import Blueprint
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import abort, current_app
 from werkzeug.datastructures import FileStorage
 
 from app.db import db, utcnow
@@ -16,7 +16,7 @@ from app.imports import projects as project_import
 from app.imports.commit import ImportRefusedError, commit_projects
 from app.imports.rows import CellProblem, Preview
 from app.imports.sheets import SheetError
-from app.models import ImportBatch, Lead, Project, User
+from app.models import ImportBatch, Lead, Project, Role, User
 from app.permissions import department_ids_in_scope, lead_filter, project_filter
 from app.refusals import Refusal
 
@@ -90,6 +90,21 @@ def store(kind: str, data: bytes, filename: str, actor: User, preview: Preview) 
     )
     db.session.add(batch)
     db.session.flush()
+    return batch
+
+
+def upload(kind: str, file: FileStorage | None, actor: User) -> tuple[Preview, ImportBatch]:
+    """Read, preview and store an upload (the preview page's unit of work)."""
+    data, filename = read_upload(file)
+    preview = preview_upload(kind, data, actor)
+    return preview, store(kind, data, filename, actor, preview)
+
+
+def own_batch_or_404(batch_id: int, actor: User) -> ImportBatch:
+    """A stored upload: the uploader's own (an admin's: any), else 404."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or (batch.uploaded_by_id != actor.id and actor.role is not Role.ADMIN):
+        abort(404)
     return batch
 
 

@@ -72,8 +72,11 @@ from app.permissions.projects import (  # noqa: F401
     project_filter,
 )
 from app.permissions.scope import (  # noqa: F401
+    IMPORTER_ROLES,
     SEE_ALL_ROLES,
     admin_required,
+    can_administer_system,
+    can_import_ledgers,
     can_restore_records,
     can_see_history,
     department_ids_in_scope,

@@ -37,6 +37,18 @@ def role_required(*roles: Role) -> Callable[[F], F]:
 
 admin_required = role_required(Role.ADMIN)
 
+# 台账导入: admin and investment staff (leaders and viewers only read).
+IMPORTER_ROLES = (Role.ADMIN, Role.STAFF)
+
+
+def can_import_ledgers(user: User) -> bool:
+    return user.role in IMPORTER_ROLES
+
+
+def can_administer_system(user: User) -> bool:
+    """系统管理 (users, departments, reference lists, audit log)."""
+    return user.role is Role.ADMIN
+
 
 def _department_tree(root_id: int) -> set[int]:
     """`root_id` and all departments below it (one query, cached per request)."""

@@ -65,6 +65,8 @@ class ReportQuery:
 
 
 def _parse_id(raw: Any, what: str) -> int | None:
+    """A filter's id (`app.params.parse_id`); a report refuses a bad one
+    rather than ignoring it, since its numbers would silently mean more."""
     if raw in (None, ""):
         return None
     ident = parse_id(raw)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.db import db
 from app.forms import BaseForm
-from app.models import TargetMetric
-from app.reports.targets import TargetError, parse_value
+from app.models import Department, TargetMetric
+from app.reports.targets import TargetError, parse_value, targets_for
 
 
 class TargetsForm(BaseForm):
@@ -37,3 +42,28 @@ class TargetsForm(BaseForm):
                 except TargetError as exc:
                     errors[name] = str(exc)
         return values, errors, raw
+
+
+def entry_grid(year: int) -> dict[str, Any]:
+    """What the entry page shows for `year`: a row for the district then one
+    per active department, a column per metric, and the stored values."""
+    departments = db.session.scalars(
+        sa.select(Department).where(Department.active.is_(True)).order_by(Department.sort_order, Department.id)
+    ).all()
+    current = {
+        TargetsForm.cell_name(dept_id, metric): _plain_number(value)
+        for (dept_id, metric), value in targets_for(year).items()
+    }
+    return {
+        "department_ids": [None, *[d.id for d in departments]],
+        "rows": [(None, _("全区")), *[(d.id, d.name) for d in departments]],
+        "metrics": list(TargetMetric),
+        "current": current,
+        "cell_name": TargetsForm.cell_name,
+    }
+
+
+def _plain_number(value: Any) -> str:
+    """12000.0000 → 12000, 1.5000 → 1.5 for the entry grid."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,6 +1,7 @@
 """Report pages: parse the query string, call one report function, render
 it as a page or export it as .xlsx (`?format=xlsx`). Bad input (dates, years,
-ids, anything else) is shown as a message on the page with status 400."""
+ids, anything else) is refused: the page shows the message with status 400
+(`ReportInputError`, a `Refusal`, raised while parsing or building)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,17 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.db import db
 from app.lookups import department_choices, ref_choices, user_choices
-from app.models import RefKind, Role, TargetMetric
+from app.models import RefKind, Role
 from app.pagination import page_args
-from app.permissions import admin_required, sees_everything
-from app.reports import activity, bp, drill, funnel, keyprojects, library, pack, render, speed, targets
+from app.reports import activity, bp, drill, funnel, keyprojects, library, pack, render, speed
 from app.reports.filters import ReportQuery, choice, parse_query
-from app.reports.forms import TargetsForm
-from app.reports.periods import PRESETS, ReportInputError, parse_year
+from app.reports.periods import PRESETS, ReportInputError
 from app.views import attempt
 
 REPORTS = [
@@ -35,7 +33,7 @@ REPORTS = [
 ]
 
 
-def _today() -> dt.date:
+def today() -> dt.date:
     return dt.date.today()
 
 
@@ -50,7 +48,7 @@ def _filter_choices() -> dict[str, Any]:
     }
 
 
-def _run(
+def run_report(
     template: str,
     parse: Callable[[], ReportQuery],
     build: Callable[[ReportQuery], Any],
@@ -59,24 +57,23 @@ def _run(
     filename: str,
     **extra: Any,
 ):
-    """Parse, build, then render or export; bad input → the page with a
-    message (400), never a 500."""
-    try:
+    """Parse, build, then render or export; bad input → the page with the
+    refusal's message (400), never a 500."""
+
+    def parse_and_build() -> tuple[ReportQuery, Any]:
         query = parse()
-        report = build(query)
-    except ReportInputError as exc:
-        db.session.rollback()
-        return render_template(template, report=None, error=str(exc), title=title, **_filter_choices(), **extra), 400
+        return query, build(query)
+
+    outcome = attempt(parse_and_build, flash_refusal=False)
+    if not outcome:
+        page = render_template(template, report=None, error=outcome.message, title=title, **_filter_choices(), **extra)
+        return page, 400
+    query, report = outcome.value
     if request.args.get("format") == "xlsx":
         return render.export(filename, title, query, sheets(report))
-    # What the filter form shows as chosen: the values actually used,
-    # defaults included.
-    selected = {
-        **request.args.to_dict(),
-        **query.options,
-        "period": query.period.preset,
-        "year": str(query.period.year),
-    }
+    # What the filter form shows as chosen: the values actually used, defaults included.
+    period = {"period": query.period.preset, "year": str(query.period.year)}
+    selected = {**request.args.to_dict(), **query.options, **period}
     return render_template(
         template,
         report=report,
@@ -104,7 +101,7 @@ def _report_helpers() -> dict[str, Any]:
 @login_required
 def index():
     # Staff see district totals, but the lists behind them only within their scope.
-    return render_template("reports/index.html", reports=REPORTS, scoped_lists=not sees_everything(current_user))
+    return render_template("reports/index.html", reports=REPORTS, scoped_lists=current_user.role is Role.STAFF)
 
 
 @bp.route("/funnel", endpoint="funnel")
@@ -112,25 +109,20 @@ def index():
 def funnel_view():
     def parse() -> ReportQuery:
         view = choice(request.args, "view", funnel.VIEWS, "cohort")
-        return parse_query(request.args, _today(), options={"view": view})
+        return parse_query(request.args, today(), options={"view": view})
 
-    return _run(
-        "reports/funnel.html",
-        parse,
-        funnel.funnel_report,
-        funnel.sheets,
-        _("招商漏斗"),
-        "招商漏斗",
-        views=list(funnel.VIEWS.items()),
+    views = list(funnel.VIEWS.items())
+    return run_report(
+        "reports/funnel.html", parse, funnel.funnel_report, funnel.sheets, _("招商漏斗"), "招商漏斗", views=views
     )
 
 
 @bp.route("/library", endpoint="library")
 @login_required
 def library_view():
-    return _run(
+    return run_report(
         "reports/library.html",
-        lambda: parse_query(request.args, _today()),
+        lambda: parse_query(request.args, today()),
         library.library_report,
         library.sheets,
         _("项目库统计"),
@@ -142,9 +134,9 @@ def library_view():
 @bp.route("/activity", endpoint="activity")
 @login_required
 def activity_view():
-    return _run(
+    return run_report(
         "reports/activity.html",
-        lambda: parse_query(request.args, _today(), default_period="month"),
+        lambda: parse_query(request.args, today(), default_period="month"),
         activity.activity_report,
         activity.sheets,
         _("招商活动统计"),
@@ -152,63 +144,12 @@ def activity_view():
     )
 
 
-def _targets_query() -> ReportQuery:
-    year = parse_year(request.args.get("year"), _today())
-    metric = choice(request.args, "metric", [mt.value for mt in TargetMetric], TargetMetric.SIGNED_AMOUNT.value)
-    # Targets are yearly and per department: the only inputs are year and metric.
-    args = {"period": "year", "year": str(year)}
-    return parse_query(args, _today(), options={"metric": metric})
-
-
-@bp.route("/targets", endpoint="targets")
-@login_required
-def targets_view():
-    return _run(
-        "reports/targets.html",
-        _targets_query,
-        targets.targets_report,
-        targets.sheets,
-        _("目标考核"),
-        "目标考核",
-        metric_choices=[(mt.value, mt.label) for mt in TargetMetric],
-        amount_metrics=targets.AMOUNT_METRICS,
-    )
-
-
-@bp.route("/targets/edit", methods=["GET", "POST"])
-@admin_required
-def targets_edit():
-    try:
-        year = parse_year(request.values.get("year"), _today())
-    except ReportInputError as exc:
-        flash(str(exc), "danger")
-        return redirect(url_for("reports.targets_edit"))
-    departments = targets.active_departments()
-    form = TargetsForm()
-    errors: dict[str, str] = {}
-    raw: dict[str, str] = {}
-    if form.validate_on_submit():
-        values, errors, raw = form.parse_grid(request.form, [None, *[d.id for d in departments]])
-        if not errors:
-            outcome = attempt(lambda: targets.save_targets(year, values))
-            if outcome:
-                flash(_("已保存 %(year)d 年目标任务（%(n)d 项变更）。", year=year, n=outcome.value), "success")
-                return redirect(url_for("reports.targets_edit", year=year))
-        else:
-            flash(_("有 %(n)d 项目标值有误，请根据提示修改。", n=len(errors)), "danger")
-    elif request.method == "POST":
-        flash(_("页面已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。"), "danger")
-    grid = targets.entry_grid(year, departments, TargetsForm.cell_name)
-    page = render_template("reports/targets_edit.html", form=form, year=year, errors=errors, raw=raw, **grid)
-    return page, (400 if errors else 200)
-
-
 @bp.route("/key-projects")
 @login_required
 def key_projects():
-    return _run(
+    return run_report(
         "reports/key_projects.html",
-        lambda: parse_query(request.args, _today()),
+        lambda: parse_query(request.args, today()),
         keyprojects.key_projects_report,
         keyprojects.sheets,
         _("重点项目"),
@@ -221,9 +162,9 @@ def key_projects():
 def speed_view():
     def parse() -> ReportQuery:
         dim = choice(request.args, "by", speed.DIMENSIONS, "department")
-        return parse_query(request.args, _today(), options={"by": dim})
+        return parse_query(request.args, today(), options={"by": dim})
 
-    return _run(
+    return run_report(
         "reports/speed.html",
         parse,
         speed.speed_report,
@@ -243,9 +184,9 @@ def pack_view():
         args = request.args.to_dict()
         if "period" not in args:
             args["period"] = pack.MEETINGS[meeting][1]
-        return parse_query(args, _today(), options={"meeting": meeting})
+        return parse_query(args, today(), options={"meeting": meeting})
 
-    return _run(
+    return run_report(
         "reports/pack.html",
         parse,
         lambda q: pack.meeting_pack(q, current_user),
@@ -260,13 +201,16 @@ def pack_view():
 @login_required
 def drill_view(entity: str):
     page, per_page = page_args()
-    try:
-        key = request.args.get("m") or ""
-        query = parse_query(request.args, _today(), options={})
+
+    def build() -> tuple[ReportQuery, drill.Drill]:
+        query = parse_query(request.args, today(), options={})
         if entity not in drill.ENTITIES:
             raise ReportInputError(_("记录类型不存在。"))
-        result = drill.drill(entity, key, query, drill.parse_dims(request.args), current_user, page, per_page)
-    except ReportInputError as exc:
-        db.session.rollback()
-        return render_template("reports/drill.html", result=None, error=str(exc)), 400
+        dims = drill.parse_dims(request.args)
+        return query, drill.drill(entity, request.args.get("m") or "", query, dims, current_user, page, per_page)
+
+    outcome = attempt(build, flash_refusal=False)
+    if not outcome:
+        return render_template("reports/drill.html", result=None, error=outcome.message), 400
+    query, result = outcome.value
     return render_template("reports/drill.html", result=result, error=None, query=query)

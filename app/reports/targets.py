@@ -284,30 +284,3 @@ def sheets(report: TargetsReport) -> list[tuple[str, list[str], list[list[Any]]]
         ("全区目标完成", ["指标", "完成值", "全区目标", "部门目标合计", "完成率（%）"], district),
         ("各部门完成率", ["部门", *[f"{met.label}（%）" for met in METRIC_MEASURES]], matrix),
     ]
-
-
-def active_departments() -> list[Department]:
-    """The departments the targets grid has a row for (after the district's)."""
-    return list(
-        db.session.scalars(
-            sa.select(Department).where(Department.active.is_(True)).order_by(Department.sort_order, Department.id)
-        )
-    )
-
-
-def _plain_number(value: Any) -> str:
-    """12000.0000 → 12000, 1.5000 → 1.5 for the entry grid."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def entry_grid(year: int, departments: list[Department], cell_name: Any) -> dict[str, Any]:
-    """The targets entry page's rows (全区, then each department), metrics and
-    the values saved for `year`, keyed by the grid's cell names."""
-    current = targets_for(year)
-    return {
-        "rows": [(None, _("全区")), *[(d.id, d.name) for d in departments]],
-        "metrics": list(TargetMetric),
-        "current": {cell_name(dept_id, metric): _plain_number(value) for (dept_id, metric), value in current.items()},
-        "cell_name": cell_name,
-    }
