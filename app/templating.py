@@ -108,11 +108,17 @@ def url_with(**changes: Any) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def options(members: Any) -> list[tuple[Any, str]]:
+    """Enum members as a select's (value, text) pairs."""
+    return [(m.value, m.label) for m in members]
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(wan, "wan")
     app.add_template_filter(yi, "yi")
     app.add_template_filter(fmt_date, "date")
     app.add_template_filter(label, "label")
+    app.add_template_filter(options, "options")
     app.add_template_global(nav_items)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)

@@ -56,6 +56,7 @@ def index():
         summary=summary,
         statuses=list(ProblemStatus),
         levels=[level for level in Escalation if level is not Escalation.NONE],
+        level_options=[(level.key, level.label) for level in Escalation if level is not Escalation.NONE],
         as_of=today,
         Escalation=Escalation,
         export_args={k: v for k, v in request.args.items() if k not in ("page", "per_page")},
