@@ -51,7 +51,9 @@ class Config:
 
     # Language: Chinese first, English through Babel.
     BABEL_DEFAULT_LOCALE = "zh_CN"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    # The one clock's zone (app/clock.py): every "today" and "now" shown or checked.
+    APP_TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Shanghai")
+    BABEL_DEFAULT_TIMEZONE = APP_TIMEZONE
     LANGUAGES = {"zh_CN": "中文", "en": "English"}
 
     # Uploads.

@@ -6,13 +6,15 @@ from __future__ import annotations
 import enum
 import logging
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
+
+from app import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -40,8 +42,8 @@ ZERO = Decimal("0")
 
 
 def utcnow() -> datetime:
-    """Timezone-aware now in UTC (stored naive-UTC on SQLite)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now as stored: naive UTC, from the one clock (app/clock.py)."""
+    return clock.utcnow()
 
 
 def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> sa.Enum:

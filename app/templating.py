@@ -11,11 +11,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
-from flask_babel import get_locale, to_user_timezone
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import audit
+from app import audit, clock
 from app.models import User
 from app.permissions import can_administer_system, can_import_ledgers
 
@@ -64,7 +64,7 @@ def yi(value: Any) -> str:
 
 def local_time(value: dt.datetime) -> dt.datetime:
     """A stored naive-UTC datetime in the configured local timezone."""
-    return to_user_timezone(value.replace(tzinfo=dt.UTC))
+    return clock.local(value)
 
 
 def fmt_date(value: Any) -> str:
@@ -125,4 +125,4 @@ def register(app: Flask) -> None:
     app.add_template_global(audit.history, "record_history")
     app.add_template_global(audit.ENTITY_LABELS, "ENTITY_LABELS")
     app.add_template_global(audit.ACTION_LABELS, "ACTION_LABELS")
-    app.add_template_global(lambda: dt.date.today(), "today")
+    app.add_template_global(lambda: clock.today(), "today")

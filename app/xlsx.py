@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from app import clock
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -102,5 +104,5 @@ def export_caption(title: str, filters: dict[str, str] | None = None) -> str:
         shown = "；".join(f"{k}：{v}" for k, v in filters.items() if v)
         if shown:
             parts.append(f"筛选：{shown}")
-    parts.append("导出时间：" + dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+    parts.append("导出时间：" + clock.now().strftime("%Y-%m-%d %H:%M"))
     return "｜".join(parts)

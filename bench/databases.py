@@ -28,6 +28,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from app import clock
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/zs_bench"
 MARKER = "bench_seed"
@@ -133,7 +135,7 @@ def seed(target: Target) -> dict[str, int]:
         conn.exec_driver_sql(f"CREATE TABLE {MARKER} (size VARCHAR(2), fingerprint VARCHAR(32), seeded_on DATE)")
         conn.execute(
             sa.text(f"INSERT INTO {MARKER} VALUES (:s, :f, :d)"),
-            {"s": target.size, "f": fingerprint(), "d": dt.date.today()},
+            {"s": target.size, "f": fingerprint(), "d": clock.today()},
         )
         conn.commit()
     if target.dialect == "postgresql":

@@ -22,6 +22,7 @@ from flask import Flask
 from openpyxl import Workbook
 from sqlalchemy.engine import make_url
 
+from app import clock
 from app.db import db
 from app.imports.leads import HEADERS
 from app.models import Company, Department, ImportBatch, Lead, RefItem, RefKind
@@ -42,7 +43,7 @@ def ledger(rows: int = IMPORT_ROWS) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("线索台账")
     sheet.append([header for header, _field, _required in HEADERS])
-    today = dt.date.today()
+    today = clock.today()
     for i in range(rows):
         company = existing[i // 3] if i % 3 == 0 and i // 3 < len(existing) else f"导入测试企业{i:05d}有限公司"
         record = {

@@ -203,7 +203,7 @@ def prepare(database_url: str) -> dict[str, Any]:
             conn.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
     admin_engine.dispose()
 
-    from app import create_app
+    from app import clock, create_app
     from config import Config
 
     class LoadConfig(Config):
@@ -224,7 +224,7 @@ def prepare(database_url: str) -> dict[str, Any]:
         ensure_reference_data()
         password = hash_password(PASSWORD)
         plan: dict[str, Any] = {"staff": []}
-        today = dt.date.today()
+        today = clock.today()
         for i in range(STAFF):
             department = Department(name=f"负载测试街道{i + 1:02d}", kind=DepartmentKind.TOWN, sort_order=i)
             db.session.add(department)

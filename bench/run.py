@@ -27,6 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from app import clock
 from bench import cases as bench_cases
 from bench import databases, excel, floors, report
 from bench.client import repeat, signed_in, time_page
@@ -79,7 +80,7 @@ def measure_size(app: Flask, size: str, wanted: list[bench_cases.Case], budget: 
     extra: dict[str, Any] = {"export_rows": ctx.export_rows, "users": ctx.users, "floors": {}}
     rows: list[dict] = []
     floor_ms: dict[str, float] = {}
-    today = dt.date.today()
+    today = clock.today()
     for case in wanted:
         if case.floor and case.floor not in floor_ms:
             key = case.floor

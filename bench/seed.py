@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app import clock
 from app.auth.passwords import hash_password
 from app.companies.names import normalize_company_name
 from app.db import db
@@ -94,7 +95,7 @@ def seed(size_name: str | Size, *, today: dt.date | None = None, rng_seed: int =
     """Fill an empty, migrated database (a size name of SIZES, or a Size);
     returns row counts per table."""
     size = SIZES[size_name] if isinstance(size_name, str) else size_name
-    today = today or dt.date.today()
+    today = today or clock.today()
     rng = random.Random(rng_seed)
     extra = random.Random(rng_seed + 1)  # the extras' own stream
     started = time.perf_counter()

@@ -6,6 +6,7 @@ query counter."""
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator
@@ -18,13 +19,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
-from app import create_app
+from app import clock, create_app
 from app.db import db
 from app.reference import ensure_reference_data
 from config import TestingConfig
 from tests import factories
 
 PASSWORD = "Correct-Horse-42"
+
+# The one clock (app/clock.py) starts the run at 10:00 Beijing time of today's
+# date and ticks from there: a run that crosses midnight keeps one "today", and
+# a test module's TODAY (read at import, after this) is the app's today.
+clock.set_to(dt.datetime.combine(clock.today(), dt.time(10, 0), tzinfo=clock.zone()))
 
 
 def _database_url(tmp_dir: str) -> str:

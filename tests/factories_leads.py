@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app import clock
 from app.companies.conflicts import sync_lead_conflicts
 from app.companies.services import refresh_names
 from app.db import db, utcnow
@@ -60,7 +61,7 @@ def lead(
     if department is None:
         department = owner.department if owner is not None and owner.department else factories.department()
     company = company or globals()["company"]()
-    received_on = received_on or dt.date.today()
+    received_on = received_on or clock.today()
     item = Lead(
         company_id=company.id,
         title=fields.pop("title", f"投资意向{next(_seq)}"),
@@ -90,7 +91,7 @@ def visit(lead: Lead, *, by: User | None = None, visited_on: dt.date | None = No
     item = Visit(
         lead_id=lead.id,
         department_id=lead.owner_department_id,
-        visited_on=visited_on or dt.date.today(),
+        visited_on=visited_on or clock.today(),
         summary=fields.pop("summary", "介绍我区营商环境，对方有意考察。"),
         created_by_id=by.id if by else None,
         **fields,

@@ -10,6 +10,7 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
+from app import clock
 from app.db import db
 from app.lookups import ref_id
 from app.models import (
@@ -50,7 +51,7 @@ def project(
 ) -> Project:
     """A project row written directly (no StageChange), for rule tests."""
     name = name or f"测试项目{next(_seq)}"
-    created = dt.datetime.combine(created_on or dt.date.today(), dt.time(9, 0))
+    created = dt.datetime.combine(created_on or clock.today(), dt.time(9, 0))
     record = Project(
         name=name,
         search_text=search_text(name),
@@ -73,7 +74,7 @@ def project(
 
 def complete_project(today: dt.date | None = None, **fields: Any) -> Project:
     """A key project meeting all five ones on `today`."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     department = fields.pop("department", None) or factories.department()
     leader = fields.pop("leader", None) or factories.user(Role.LEADER)
     team = fields.pop("team", None) or [factories.user(Role.STAFF, department=department)]
@@ -112,7 +113,7 @@ def progress(
 def instruction(project: Project, leader: User, *, acknowledged: bool = False, text: str = "加快推进") -> Instruction:
     record = Instruction(project_id=project.id, leader_id=leader.id, text=text)
     if acknowledged:
-        record.acknowledged_at = dt.datetime.now()
+        record.acknowledged_at = clock.utcnow()
     db.session.add(record)
     db.session.flush()
     return record
@@ -134,7 +135,7 @@ def problem(
         category_id=ref_id(RefKind.PROBLEM_CATEGORY, category),
         description=description,
         raised_by_id=raised_by.id if raised_by else None,
-        raised_on=raised_on or dt.date.today() - dt.timedelta(days=30),
+        raised_on=raised_on or clock.today() - dt.timedelta(days=30),
         responsible_department_id=department.id if department else None,
         deadline=deadline,
         status=status,

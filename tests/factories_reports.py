@@ -34,6 +34,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app import clock
 from app.db import db
 from app.lookups import ref_id
 from app.models import (
@@ -222,7 +223,7 @@ class District:
 def district(today: dt.date | None = None, suffix: str = "") -> District:
     """The district of the module docstring, committed (`suffix` makes a
     second copy with departments of other names)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     a = factories.department(f"东城街道{suffix}")
     b = factories.department(f"西城街道{suffix}")
     admin = factories.user("admin")

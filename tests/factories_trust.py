@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
-from app import attachments
+from app import attachments, clock
 from app.agreements import services as agreement_services
 from app.agreements.funding import record_funding
 from app.api.tokens import issue_token
@@ -76,7 +76,7 @@ def _lead(actor: User, department_id: int, title: str, company_name: str, **extr
         "owner_department_id": department_id,
         "owner_user_id": actor.id if actor.department_id == department_id else None,
         "intended_investment": Decimal("20000"),
-        "received_on": dt.date.today() - dt.timedelta(days=5),
+        "received_on": clock.today() - dt.timedelta(days=5),
         **extra,
     }
     return lead_services.create_lead(data, actor, confirm_duplicate=True)
@@ -124,11 +124,11 @@ def build(*, tokens: bool = False) -> World:
     # Another department reports the same company: a 撞单 conflict for admin.
     _lead(users["staff_other"], other.id, "西城的同一企业线索", "华润置业有限公司", company_id=lead.company_id)
     visit = log_visit(
-        {"visited_on": dt.date.today(), "summary": "介绍营商环境", "participant_ids": [staff.id]},
+        {"visited_on": clock.today(), "summary": "介绍营商环境", "participant_ids": [staff.id]},
         staff,
         lead=lead,
     )
-    spare_visit = log_visit({"visited_on": dt.date.today(), "summary": "可撤回的拜访"}, staff, lead=lead)
+    spare_visit = log_visit({"visited_on": clock.today(), "summary": "可撤回的拜访"}, staff, lead=lead)
     ids.update(
         lead=lead.id,
         spare_lead=spare_lead.id,
@@ -158,22 +158,22 @@ def build(*, tokens: bool = False) -> World:
         {"name": "可归档的项目", "planned_investment": Decimal("100"), "lead_department_id": own.id}, staff
     )
     db.session.flush()
-    milestone = follow_through.add_milestone(project, "土地挂牌", dt.date.today() + dt.timedelta(days=40), staff)
+    milestone = follow_through.add_milestone(project, "土地挂牌", clock.today() + dt.timedelta(days=40), staff)
     spare_milestone = follow_through.add_milestone(
-        project, "可删除的节点", dt.date.today() + dt.timedelta(days=90), staff
+        project, "可删除的节点", clock.today() + dt.timedelta(days=90), staff
     )
     instruction = follow_through.post_instruction(project, "加快推进", users["leader_assigned"])
     follow_through.add_progress(project, "召开推进会", staff)
     category = ref_id(RefKind.PROBLEM_CATEGORY, "土地")
     problem = problem_services.raise_problem(project, category, "用地指标未落实", staff)
     problem_services.assign_problem(
-        problem, own.id, dt.date.today() + dt.timedelta(days=10), admin, version=problem.version
+        problem, own.id, clock.today() + dt.timedelta(days=10), admin, version=problem.version
     )
     agreement = agreement_services.record_agreement(
         project,
         {
             "kind": AgreementKind.INVESTMENT,
-            "signed_on": dt.date.today() - dt.timedelta(days=3),
+            "signed_on": clock.today() - dt.timedelta(days=3),
             "agreed_investment": Decimal("50000"),
             "is_capital_increase": False,
             "our_signatory": "王建国",
@@ -183,7 +183,7 @@ def build(*, tokens: bool = False) -> World:
     )
     agreement_data = {
         "kind": AgreementKind.SUPPLEMENTARY,
-        "signed_on": dt.date.today() - dt.timedelta(days=2),
+        "signed_on": clock.today() - dt.timedelta(days=2),
         "agreed_investment": Decimal("100"),
         "is_capital_increase": False,
     }
@@ -192,12 +192,12 @@ def build(*, tokens: bool = False) -> World:
     agreement_services.archive_agreement(archived_agreement, staff, "录入重复")
     scan = attachments.store("agreement", agreement.id, FileStorage(io.BytesIO(PDF), "协议.pdf"), staff)
     spare_scan = attachments.store("agreement", agreement.id, FileStorage(io.BytesIO(PDF), "副本.pdf"), staff)
-    funding, _created = record_funding(project, dt.date.today().replace(day=1), Decimal("1000"), staff)
+    funding, _created = record_funding(project, clock.today().replace(day=1), Decimal("1000"), staff)
     spare_funding, _created = record_funding(
-        project, (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1), Decimal("500"), staff
+        project, (clock.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1), Decimal("500"), staff
     )
     event = agreement_services.create_event(
-        {"name": "春季签约大会", "held_on": dt.date.today() - dt.timedelta(days=3), "place": "区行政中心"}, staff
+        {"name": "春季签约大会", "held_on": clock.today() - dt.timedelta(days=3), "place": "区行政中心"}, staff
     )
     data = ledger_bytes()
     preview = import_service.preview_upload("leads", data, staff)

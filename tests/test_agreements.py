@@ -13,7 +13,7 @@ from flask import render_template_string
 from flask_login import login_user
 from werkzeug.datastructures import FileStorage
 
-from app import attachments
+from app import attachments, clock
 from app.agreements import services
 from app.agreements.project_panel import project_panel
 from app.db import db
@@ -97,7 +97,7 @@ def test_an_exited_project_takes_no_agreement():
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"signed_on": dt.date.today() + dt.timedelta(days=1)}, "signed_on"),
+        ({"signed_on": clock.today() + dt.timedelta(days=1)}, "signed_on"),
         (
             {"committed_construction_on": dt.date(2027, 1, 1), "committed_production_on": dt.date(2026, 12, 31)},
             "committed_production_on",
@@ -168,7 +168,7 @@ def test_choosing_an_existing_event(client, login_as):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"signed_on": (dt.date.today() + dt.timedelta(days=3)).isoformat()}, "签约日期不能晚于今天"),
+        ({"signed_on": (clock.today() + dt.timedelta(days=3)).isoformat()}, "签约日期不能晚于今天"),
         (
             {"committed_construction_on": "2027-05-01", "committed_production_on": "2027-04-30"},
             "承诺投产日期不能早于承诺开工日期",

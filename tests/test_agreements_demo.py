@@ -8,6 +8,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from app import clock
 from app.agreements.fulfilment import FulfilmentFilters, fulfilment_query
 from app.db import db
 from app.demo import DemoContext
@@ -34,7 +35,7 @@ def test_without_signed_projects_it_creates_nothing_and_says_so():
 
 
 def test_demo_step_creates_events_agreements_funding_and_overdue_commitments_once():
-    today = dt.date.today()
+    today = clock.today()
     ctx = DemoContext(today=today)
     demo_org.seed(ctx)
     admin = db.session.scalar(sa.select(User).where(User.username == "admin"))

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from app import clock
 from app.agreements.fulfilment import FulfilmentFilters, days_late, fulfilment_query, is_overdue, to_rows
 from app.db import db, utcnow
 from app.models import AgreementKind, AuditLog, SigningEvent, Stage
@@ -16,7 +17,7 @@ from app.projects.services import move_stage
 from tests import factories
 from tests import factories_agreements as fa
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def ago(days: int) -> dt.date:

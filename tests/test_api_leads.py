@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.db import db
 from app.lookups import ref_id
 from app.models import AuditLog, CompanyConflict, Lead, LeadStatus, Project, RefKind, Role, Stage
@@ -18,7 +19,7 @@ from tests import factories
 from tests import factories_leads as fl
 from tests.factories_api import bearer
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

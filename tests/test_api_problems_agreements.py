@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.db import db
 from app.lookups import ref_id
 from app.models import Agreement, ProblemEvent, ProblemStatus, RefKind, Stage, StageChange
@@ -17,7 +18,7 @@ from tests import factories
 from tests import factories_projects as fp
 from tests.factories_api import bearer
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.db import db
 from app.lookups import ref_id
 from app.models import AuditLog, LeaderHandover, Project, RefKind, Role, Stage, StageChange
@@ -19,7 +20,7 @@ from tests import factories
 from tests import factories_projects as fp
 from tests.factories_api import bearer
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from app import clock
 from app.db import db, utcnow
 from app.models import AuditLog, Company, Lead, LeadStatus, Project
 from app.projects.services import create_project
@@ -19,7 +20,7 @@ def make_lead(owner, **fields) -> Lead:
     db.session.flush()
     lead = Lead(
         company_id=company.id, title=fields.pop("title", "测试线索"), owner_department_id=owner.department_id,
-        owner_user_id=owner.id, received_on=dt.date.today(), status=LeadStatus.NEW, created_by_id=owner.id, **fields,
+        owner_user_id=owner.id, received_on=clock.today(), status=LeadStatus.NEW, created_by_id=owner.id, **fields,
     )
     db.session.add(lead)
     db.session.commit()
@@ -86,7 +87,7 @@ def test_project_with_agreement_cannot_be_hard_deleted(client, login_as):
     project = create_project({"name": "有协议的项目", "lead_department_id": staff.department_id}, staff)
     from app.models import Agreement, AgreementKind
 
-    db.session.add(Agreement(project_id=project.id, kind=AgreementKind.FRAMEWORK, signed_on=dt.date.today(),
+    db.session.add(Agreement(project_id=project.id, kind=AgreementKind.FRAMEWORK, signed_on=clock.today(),
                              agreed_investment=1000))
     db.session.commit()
     client.post(f"/records/project/{project.id}/delete")
@@ -105,7 +106,7 @@ def test_agreements_are_archived_never_deleted(client, login_as):
     project = create_project({"name": "签约项目", "lead_department_id": staff.department_id}, staff)
     from app.models import Agreement, AgreementKind
 
-    agreement = Agreement(project_id=project.id, kind=AgreementKind.INVESTMENT, signed_on=dt.date.today(),
+    agreement = Agreement(project_id=project.id, kind=AgreementKind.INVESTMENT, signed_on=clock.today(),
                           agreed_investment=5000, created_by_id=staff.id)
     db.session.add(agreement)
     db.session.commit()

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.companies import conflicts, merge, services
 from app.db import db
 from app.models import AuditLog, Company, CompanyConflict, ConflictStatus, Lead, LeadStatus, Project, RefKind, Visit
@@ -16,7 +17,7 @@ from app.projects.services import create_project
 from tests import factories
 from tests import factories_leads as fl
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

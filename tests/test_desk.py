@@ -11,13 +11,14 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from app import clock
 from app.db import db
 from app.models import ProblemStatus, Role, Stage
 from app.projects.desk import default_week, leader_desk, service_sheet, week_of
 from tests import factories
 from tests import factories_projects as fp
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def days(n: int) -> dt.date:

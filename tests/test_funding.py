@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.agreements.funding import FundingError, fmt_rate, funding_rate, parse_month, record_funding
 from app.db import db
 from app.models import AgreementKind, AuditLog, Funding
@@ -119,7 +120,7 @@ def test_staff_enters_and_corrects_funding_on_the_page(client, login_as):
     project = fa.project(department=dept)
     fa.agreement(project, agreed_investment=Decimal("30000"))
     db.session.commit()
-    month = dt.date.today().replace(day=1).strftime("%Y-%m")
+    month = clock.today().replace(day=1).strftime("%Y-%m")
 
     response = client.post(f"/agreements/project/{project.id}/funding", data={"month": month, "amount": "10000"})
     assert response.status_code == 302

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.db import db
 from app.leads import pipeline, services
 from app.models import (
@@ -27,7 +28,7 @@ from app.models import (
 from tests import factories
 from tests import factories_leads as fl
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def form(dept, owner=None, **overrides):

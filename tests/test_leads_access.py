@@ -4,11 +4,10 @@ and viewers see everything, viewers change nothing, admin everything."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.db import db
 from app.models import DataScope, Lead, Visit
 from tests import factories
@@ -28,7 +27,7 @@ def world():
     west_lead = fl.lead(company=company, department=west, owner=bob, title="西城机密意向")
     sub_lead = fl.lead(company=fl.company("宇通客车股份有限公司"), department=east_sub, title="分队的线索")
     east_visit = fl.visit(east_lead, by=alice, summary="东城拜访纪要")
-    west_visit = fl.visit(west_lead, by=bob, summary="西城拜访纪要", follow_up_on=dt.date.today())
+    west_visit = fl.visit(west_lead, by=bob, summary="西城拜访纪要", follow_up_on=clock.today())
     conflict_id = db.session.scalar(sa.text("SELECT id FROM company_conflict"))
     db.session.commit()
     return {
@@ -171,6 +170,6 @@ def test_viewer_posts_change_nothing(client, login_as, world):
     login_as(factories.user("viewer"))
     lead = world["lead"]
     assert client.post(f"/leads/{lead.id}/status", data={"to": "contacted", "version": lead.version}).status_code == 403
-    response = client.post(f"/leads/{lead.id}/visits", data={"visited_on": dt.date.today().isoformat(), "summary": "x"})
+    response = client.post(f"/leads/{lead.id}/visits", data={"visited_on": clock.today().isoformat(), "summary": "x"})
     assert response.status_code == 403
     assert client.post("/leads/new", data={"company_name": "x", "title": "y"}).status_code == 403

@@ -12,13 +12,14 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from app import clock
 from app.db import db
 from app.leads import clocks
 from app.models import Lead, LeadStatus, RefKind, User
 from tests import factories
 from tests import factories_leads as fl
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def days_ago(n: int) -> dt.date:

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from app import clock
 from app.db import db
 from app.lookups import ref_id
 from app.models import Problem, ProblemEvent, ProblemStatus, RefKind, Role
@@ -20,7 +21,7 @@ from app.problems.services import ProblemError
 from tests import factories
 from tests import factories_projects as fp
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 S = ProblemStatus
 
 

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from app import clock
 from app.db import db
 from app.lookups import ref_id
 from app.models import AuditLog, Company, Project, RefKind, Role, Stage, StageChange
@@ -20,7 +21,7 @@ from app.projects.services import StageError, create_project, move_stage
 from tests import factories
 from tests import factories_projects as fp
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def _project(stage: Stage = Stage.PLANNING, **data) -> tuple[Project, object]:

@@ -3,10 +3,9 @@ mix of lights, problems in every state, and seeding twice adds nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 
+from app import clock
 from app.db import db
 from app.demo import DemoContext
 from app.demo import org as org_step
@@ -18,7 +17,7 @@ from app.projects.lights import light_expression
 
 
 def test_demo_projects_are_believable_and_idempotent():
-    today = dt.date.today()
+    today = clock.today()
     ctx = DemoContext(today=today)
     org_step.seed(ctx)
     summary = projects_step.seed(ctx)

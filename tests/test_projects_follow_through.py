@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.db import db
 from app.models import Instruction, Milestone, ProgressUpdate, Project, Role
 from app.projects import follow_through
@@ -16,7 +17,7 @@ from app.projects.services import ProjectError
 from tests import factories
 from tests import factories_projects as fp
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def test_progress_update_maintains_last_progress_on():

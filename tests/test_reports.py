@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from app import clock
 from app.db import db
 from app.models import Target, TargetMetric
 from app.reports import activity, funnel, keyprojects, library, speed, targets
@@ -25,7 +26,7 @@ H1_2025 = {"period": "h1", "year": "2025"}
 
 
 def q(args=None, **options):
-    return parse_query({**H1_2025, **(args or {})}, dt.date.today(), options=options)
+    return parse_query({**H1_2025, **(args or {})}, clock.today(), options=options)
 
 
 def counts(cells):
@@ -183,7 +184,7 @@ def _targets(district):
 def test_targets_ranking_and_district_summary(district):
     _targets(district)
     report = targets.targets_report(
-        parse_query({"period": "year", "year": "2025"}, dt.date.today(), options={"metric": "signed_amount"})
+        parse_query({"period": "year", "year": "2025"}, clock.today(), options={"metric": "signed_amount"})
     )
     ranked = [(r.rank, r.name, r.value, r.target, r.completion) for r in report.ranking]
     # Signed in 2025 (valued at 2025-12-31): A = P1 12000 + P2 9000, B = P4 5000.
@@ -308,7 +309,7 @@ def test_meeting_pack_is_one_page_and_one_workbook(district, client, login_as):
 
 def test_every_report_function_raises_clear_errors_on_bad_input(app):
     with pytest.raises(ReportInputError, match="早于开始日期"):
-        parse_query({"period": "custom", "start": "2025-03-01", "end": "2025-02-01"}, dt.date.today())
+        parse_query({"period": "custom", "start": "2025-03-01", "end": "2025-02-01"}, clock.today())
 
 
 def _ref(kind: str, name: str) -> str:

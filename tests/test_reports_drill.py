@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.db import db
 from app.models import Target, TargetMetric
 from app.reports import activity, funnel, keyprojects, library, speed, targets
@@ -143,12 +144,12 @@ def test_query_count_does_not_grow_with_data(app, count_queries):
 
     def run():
         with count_queries() as n:
-            funnel.funnel_report(parse_query(args, dt.date.today(), options={"view": "flow"}))
-            library.library_report(parse_query(args, dt.date.today()))
-            activity.activity_report(parse_query(args, dt.date.today()))
-            targets.targets_report(parse_query({"period": "year", "year": "2025"}, dt.date.today()))
-            speed.speed_report(parse_query(args, dt.date.today(), options={"by": "industry"}))
-            keyprojects.key_projects_report(parse_query(args, dt.date.today()))
+            funnel.funnel_report(parse_query(args, clock.today(), options={"view": "flow"}))
+            library.library_report(parse_query(args, clock.today()))
+            activity.activity_report(parse_query(args, clock.today()))
+            targets.targets_report(parse_query({"period": "year", "year": "2025"}, clock.today()))
+            speed.speed_report(parse_query(args, clock.today(), options={"by": "industry"}))
+            keyprojects.key_projects_report(parse_query(args, clock.today()))
         return n()
 
     before = run()

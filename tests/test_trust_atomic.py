@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from app import audit
+from app import audit, clock
 from app.db import db
 from app.models import Lead, LeadStatus, Project, Role, Stage
 from tests import factories
@@ -20,7 +20,7 @@ from tests import factories_agreements as fa
 from tests import factories_leads as fl
 from tests import factories_projects as fp
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def row_counts() -> dict[str, int]:

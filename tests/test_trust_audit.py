@@ -12,6 +12,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.db import db
 from app.models import AuditLog, ImportBatch, Lead, Role, Stage
 from tests import factories
@@ -21,7 +22,7 @@ from tests import factories_trust as ft
 from tests.conftest import PASSWORD
 from tests.test_imports_leads import workbook
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def entries(**where) -> list[AuditLog]:
@@ -36,7 +37,7 @@ def one_entry(**where) -> AuditLog:
     assert len(found) == 1, (where, [(e.action, e.entity, e.entity_id) for e in entries()])
     entry = found[0]
     assert entry.ip == "127.0.0.1"
-    assert entry.at is not None and abs(dt.datetime.now(dt.UTC).replace(tzinfo=None) - entry.at) < dt.timedelta(
+    assert entry.at is not None and abs(clock.utcnow() - entry.at) < dt.timedelta(
         minutes=5
     )
     return entry

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app import clock
 from app.db import db
 from app.models import Agreement, AuditLog, Lead, Problem, ProblemStatus, Project, Role, Stage
 from app.templating import fmt_date
@@ -23,7 +24,7 @@ from tests import factories_leads as fl
 from tests import factories_projects as fp
 from tests.conftest import PASSWORD
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 class _Inputs(HTMLParser):

@@ -11,12 +11,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app import clock
 from app.api.tokens import issue_token
 from app.db import db
 from app.models import Agreement, Company, Lead, Problem, Project, User, Visit
 from tests import factories_trust as ft
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 SMUGGLED = {
     "role": "admin",

@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 
+from app import clock
 from app.db import db
 from app.models import Role, Stage
 from tests import factories
@@ -148,7 +149,7 @@ def test_forms_with_a_next_field_never_redirect_off_site(client, login_as, targe
     department = factories.department()
     staff = factories.user(Role.STAFF, department=department)
     lead = fl.lead(department=department, owner=staff)
-    visit = fl.visit(lead, by=staff, follow_up_on=dt.date.today())
+    visit = fl.visit(lead, by=staff, follow_up_on=clock.today())
     project = fp.project(stage=Stage.PLANNING, department=department, is_key=False)
     db.session.commit()
     login_as(staff)

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import render_template_string
 
+from app import clock
 from app.db import db
 from app.leads import visits
 from app.leads.project_panel import project_panel
@@ -18,7 +19,7 @@ from app.projects.services import create_project
 from tests import factories
 from tests import factories_leads as fl
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def days_ago(n: int) -> dt.date:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, clock
 from app.db import db
 from app.models import Funding, Project, User
 from app.refusals import Refusal
@@ -87,7 +87,7 @@ def record_funding(
 ) -> tuple[Funding, bool]:
     """Enter the funds received by `project` in `month`; a month already
     entered is updated (one row per project and month). Returns (row, created)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     month = first_of_month(month)
     if month > first_of_month(today):
         raise FundingError(_("到位月份不能晚于本月。"), "month")

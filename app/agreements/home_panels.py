@@ -5,10 +5,9 @@ admin: all). Three queries, whatever the number of rows."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import lazy_gettext as _l
 
+from app import clock
 from app.agreements.fulfilment import FulfilmentFilters, fulfilment_page, to_rows
 from app.main.home import Panel, home_panel
 from app.models import Role, User
@@ -20,7 +19,7 @@ PANEL_SIZE = 5
 def overdue_commitments_panel(user: User) -> Panel | None:
     if user.role is Role.VIEWER:
         return None
-    today = dt.date.today()
+    today = clock.today()
     leader_id = user.id if user.role is Role.LEADER else None
     page = fulfilment_page(user, FulfilmentFilters(overdue_only=True, leader_id=leader_id), today, 1, PANEL_SIZE)
     if not page.total:

@@ -12,7 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from app import attachments
+from app import attachments, clock
 from app.agreements.fulfilment import days_late, is_overdue
 from app.agreements.funding import funding_rate, fundings_of, with_cumulative
 from app.counting import counted_amount, signed_amount
@@ -98,5 +98,5 @@ def project_panel(project: Project, user: User, *, today: dt.date | None = None)
         committed_production_on=_latest_stated(live, "committed_production_on"),
         can_edit=user.is_authenticated and can_edit_project(user, project),
         is_admin=is_admin,
-        today=today or dt.date.today(),
+        today=today or clock.today(),
     )

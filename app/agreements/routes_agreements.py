@@ -4,13 +4,11 @@ restore; attachments: upload, download, delete."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import attachments
+from app import attachments, clock
 from app.agreements import bp, services
 from app.agreements.forms import AgreementForm, ArchiveForm, ConfirmForm, UploadForm
 from app.agreements.project_panel import project_panel
@@ -22,7 +20,14 @@ from app.agreements.view_helpers import (
 )
 from app.errors import render_error
 from app.models import Agreement, Project, Role
-from app.permissions import can_edit_agreement, can_edit_project, can_restore_records, get_visible_or_404, require
+from app.permissions import (
+    can_edit_agreement,
+    can_edit_project,
+    can_restore_records,
+    get_editable_or_403,
+    get_visible_or_404,
+    require,
+)
 from app.views import attempt
 
 # --- agreements on a project ---------------------------------------------------------
@@ -46,12 +51,11 @@ def _record(project: Project, form: AgreementForm) -> Agreement:
 @bp.route("/project/<int:project_id>/new", methods=["GET", "POST"])
 @login_required
 def agreement_new(project_id: int):
-    project = get_visible_or_404(Project, project_id)
-    require(can_edit_project(current_user, project))
+    project = get_editable_or_403(Project, project_id)
     form = AgreementForm()
     form.signing_event.choices = event_choices()
     if request.method == "GET":
-        form.signed_on.data = dt.date.today()
+        form.signed_on.data = clock.today()
         if project.agreements:
             form.kind.data = "investment"
     if form.validate_on_submit():

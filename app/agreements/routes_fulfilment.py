@@ -3,11 +3,10 @@ what happened, with its .xlsx export."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import render_template, request
 from flask_login import current_user, login_required
 
+from app import clock
 from app.agreements import bp, exports, fulfilment
 from app.agreements.view_helpers import event_choices
 from app.lookups import department_choices
@@ -30,7 +29,7 @@ def _filters() -> fulfilment.FulfilmentFilters:
 @login_required
 def index():
     filters = _filters()
-    today = dt.date.today()
+    today = clock.today()
     page = fulfilment.fulfilment_page(current_user, filters, today, *page_args())
     return render_template(
         "agreements/index.html",
@@ -45,4 +44,4 @@ def index():
 @bp.route("/export.xlsx")
 @login_required
 def export():
-    return exports.fulfilment_export(current_user, _filters(), dt.date.today())
+    return exports.fulfilment_export(current_user, _filters(), clock.today())

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import clock
 from app.agreements import bp
 from app.agreements.forms import ConfirmForm, FundingForm
 from app.agreements.funding import delete_funding, fundings_of, record_funding
@@ -46,7 +45,7 @@ def funding(project_id: int):
         form=form,
         may_edit=may_edit,
         confirm_form=ConfirmForm(),
-        this_month=dt.date.today().strftime("%Y-%m"),
+        this_month=clock.today().strftime("%Y-%m"),
         panel=project_panel(project, current_user),
     )
 

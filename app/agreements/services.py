@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import archive, audit
+from app import archive, audit, clock
 from app.concurrency import check_version
 from app.counting import (
     counted_amount,
@@ -119,7 +119,7 @@ def record_agreement(project: Project, data: dict[str, Any], actor: User, *, tod
     """Record an agreement on `project`. A project before `signed` moves to
     `signed` on the signing date (one StageChange); one already signed or
     further along is left where it is."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     data = _clean(data)
     _validate(data, today)
     if project.stage is Stage.EXITED:
@@ -151,7 +151,7 @@ def update_agreement(
     """Save an edit made on version `version`; StaleEdit when someone
     saved in between. Returns the audited {field: [old, new]}."""
     check_version(agreement, "agreement", version)
-    today = today or dt.date.today()
+    today = today or clock.today()
     data = _clean(data)
     _validate(data, today)
     before = audit.snapshot(agreement, AGREEMENT_FIELDS)
@@ -210,7 +210,7 @@ def _clean_event(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
 def create_event(data: dict[str, Any], actor: User, *, today: dt.date | None = None) -> SigningEvent:
     """A signing event (it may be planned ahead; agreements at it cannot be
     dated in the future)."""
-    data = _clean_event(data, today or dt.date.today())
+    data = _clean_event(data, today or clock.today())
     duplicate = db.session.scalar(
         sa.select(SigningEvent.id).where(SigningEvent.name == data["name"], SigningEvent.held_on == data["held_on"])
     )
@@ -231,7 +231,7 @@ def create_event(data: dict[str, Any], actor: User, *, today: dt.date | None = N
 
 
 def update_event(event: SigningEvent, data: dict[str, Any], actor: User, *, today: dt.date | None = None) -> None:
-    data = _clean_event(data, today or dt.date.today())
+    data = _clean_event(data, today or clock.today())
     before = audit.snapshot(event, EVENT_FIELDS)
     for field, value in data.items():
         setattr(event, field, value)

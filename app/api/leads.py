@@ -5,12 +5,12 @@ services and permission checks as the lead pages."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
 from flask_login import current_user
 
+from app import clock
 from app.api import bp
 from app.api.common import check_choice, check_choices, saving
 from app.api.core import ApiError, operation
@@ -35,7 +35,7 @@ NOT_ALLOWED = "所选项不存在或不可选，请重新选择。"
 
 def lead_out(lead: Lead, overdue: str | None = None, stale: bool | None = None) -> LeadOut:
     if stale is None:  # one lead: its clocks in one query
-        today = dt.date.today()
+        today = clock.today()
         overdue, stale = db.session.execute(
             sa.select(overdue_expr(today), stale_expr(today)).where(Lead.id == lead.id)
         ).one()
@@ -105,7 +105,7 @@ def list_leads(query: LeadQuery):
         q=" ".join((query.q or "").split())[:100],
         sort=query.sort,
     )
-    stmt = lead_query(current_user, filters, dt.date.today())
+    stmt = lead_query(current_user, filters, clock.today())
     page = paginate(stmt, query.page, query.per_page, scalars=False)
     return Page[LeadOut](
         items=[lead_out(lead, overdue, stale) for lead, overdue, stale in page.items],

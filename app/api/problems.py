@@ -11,6 +11,7 @@ from typing import Any, Literal
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
+from app import clock
 from app.api import bp
 from app.api.common import Version, check_choice, forbid_unless, saving
 from app.api.core import ApiError, operation
@@ -89,7 +90,7 @@ class ProblemStepIn(Strict):
 
 
 def problem_out(problem: Problem, today: dt.date | None = None) -> ProblemOut:
-    days = days_overdue(problem, today or dt.date.today())
+    days = days_overdue(problem, today or clock.today())
     level = escalation_for_days(days)
     return ProblemOut(
         id=problem.id,
@@ -112,7 +113,7 @@ def problem_out(problem: Problem, today: dt.date | None = None) -> ProblemOut:
 
 
 def _page(conditions: list[Any], page_no: int, per_page: int) -> Page[ProblemOut]:
-    today = dt.date.today()
+    today = clock.today()
     page = paginate(ledger_statement(conditions, today), page_no, per_page, scalars=False)
     return Page[ProblemOut](
         items=[problem_out(problem, today) for problem, _level in page.items],
@@ -135,7 +136,7 @@ def list_problems(query: ProblemQuery):
         q=(query.q or "").strip()[:50],
         open_only=query.open,
     )
-    return _page(filters.conditions(current_user, dt.date.today()), query.page, query.per_page)
+    return _page(filters.conditions(current_user, clock.today()), query.page, query.per_page)
 
 
 @operation(
@@ -155,7 +156,7 @@ def list_project_problems(project_id: int, query: ProjectProblemQuery):
         status=ProblemStatus(query.status) if query.status else None,
         open_only=query.open,
     )
-    return _page(filters.conditions(current_user, dt.date.today()), query.page, query.per_page)
+    return _page(filters.conditions(current_user, clock.today()), query.page, query.per_page)
 
 
 @operation(

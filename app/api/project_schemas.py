@@ -13,6 +13,7 @@ from typing import Literal
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
+from app import clock
 from app.api.common import AreaIn, MoneyIn, Version
 from app.api.schemas import DateTimeOut, Day, Id, PageQuery, Strict
 from app.db import db
@@ -130,7 +131,7 @@ def project_outs(
 ) -> list[ProjectOut]:
     """`ProjectOut` for each project: two queries (lights unless given,
     teams) in all."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     ids = [p.id for p in projects]
     if lights is None:
         lights = light_details([p.id for p in projects if p.is_key], today)

@@ -5,12 +5,12 @@ services and permission checks as the project pages."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
 from flask_login import current_user
 
+from app import clock
 from app.api import bp
 from app.api.common import check_choice, check_choices, forbid_unless, saving
 from app.api.core import operation
@@ -48,7 +48,7 @@ FIVE_ONES = ("responsible_leader_id", "handover_reason", "lead_department_id", "
 
 @operation(bp, "GET", "/projects", summary="项目列表（四库）", tag=TAG, query=ProjectQuery, response=Page[ProjectOut])
 def list_projects(query: ProjectQuery):
-    today = dt.date.today()
+    today = clock.today()
     filters = ProjectFilters(
         library=Library(query.library) if query.library else None,
         stage=Stage(query.stage) if query.stage else None,

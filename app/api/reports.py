@@ -12,6 +12,7 @@ from typing import Literal
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
+from app import clock
 from app.api import bp
 from app.api.common import saving
 from app.api.core import ApiError, operation
@@ -114,7 +115,7 @@ def _query(params: ReportParams, options: dict[str, str] | None = None) -> Repor
         if value is not None:
             args[arg] = value
     with saving():  # a ReportInputError is a refusal: 422 with its message
-        return parse_query(args, dt.date.today(), options=options)
+        return parse_query(args, clock.today(), options=options)
 
 
 def _money(cell: Cell) -> tuple[str, str]:

@@ -4,7 +4,7 @@ they hold; idle sessions expire."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
@@ -49,7 +49,7 @@ def invalidate_sessions(user: User) -> None:
 def _enforce_idle_timeout() -> None:
     if request.path.startswith(("/api/", "/static/")):
         return
-    now = datetime.now(UTC).timestamp()
+    now = time.time()  # elapsed time, not a calendar date: the real clock
     last = session.get("_seen")
     limit = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
     if last is not None and now - last > limit and current_user.is_authenticated:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from app import clock
+
 # Step modules, each with `seed(ctx: DemoContext) -> str` (a one-line summary).
 STEPS = (
     "app.demo.org",
@@ -37,7 +39,7 @@ class DemoContext:
 
 def run_all(today: date | None = None) -> list[str]:
     """Run every available step; returns their summaries."""
-    ctx = DemoContext(today=today or date.today())
+    ctx = DemoContext(today=today or clock.today())
     summaries = []
     for name in STEPS:
         try:

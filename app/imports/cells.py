@@ -10,6 +10,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from app import clock
 from app.models import Stage
 from app.refusals import Refusal
 
@@ -124,7 +125,7 @@ def date(value: Any) -> dt.date | None:
             parsed = dt.datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
-        if parsed.year < 1990 or parsed > dt.date.today():
+        if parsed.year < 1990 or parsed > clock.today():
             raise CellError("日期超出合理范围。")
         return parsed
     raise CellError("日期格式应为 2026-03-15 或 2026年3月15日。")

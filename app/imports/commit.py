@@ -4,10 +4,9 @@ Companies are found or created once per name; re-imports update."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
-from app import audit
+from app import audit, clock
 from app.companies.names import normalize_company_name
 from app.companies.services import CompanyError, create_company
 from app.db import db
@@ -108,6 +107,6 @@ def _company(row: RowResult, actor: User, cache: dict[str, Company]) -> Company 
         raise ImportRefusedError(f"第 {row.row} 行：{exc}") from None
     if company.first_department_id is None:  # 首报: the importing department reports it first
         company.first_department_id = row.data.get("lead_department_id") or actor.department_id
-        company.first_reported_on = dt.date.today()
+        company.first_reported_on = clock.today()
     cache[key] = company
     return company

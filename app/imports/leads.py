@@ -5,13 +5,12 @@ company, and the all-or-nothing commit through the leads service."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 
-from app import audit
+from app import audit, clock
 from app.companies import credit_code as cc
 from app.companies.names import normalize_company_name
 from app.companies.services import audit_created, followers
@@ -213,7 +212,7 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, int]
         return {
             **row.data,
             "owner_department_id": row.data.get("owner_department_id") or actor.department_id,
-            "received_on": row.data.get("received_on") or dt.date.today(),
+            "received_on": row.data.get("received_on") or clock.today(),
         }
 
     done = 0

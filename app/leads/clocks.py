@@ -21,12 +21,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app import clock
 from app.models import Lead, LeadStatus
 
 OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.NEGOTIATING)
@@ -70,12 +70,6 @@ def _settings(config: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return config if config is not None else current_app.config
 
 
-def _start_of(day: dt.date, cfg: Mapping[str, Any]) -> dt.datetime:
-    """Local midnight of `day` as the naive UTC stored in DateTime columns."""
-    local = dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(cfg.get("BABEL_DEFAULT_TIMEZONE") or "UTC"))
-    return local.astimezone(dt.UTC).replace(tzinfo=None)
-
-
 def clock_conditions(today: dt.date, config: Mapping[str, Any] | None = None) -> dict[str, sa.ColumnElement[bool]]:
     """{clock: SQL condition that the lead is overdue on it}."""
     cfg = _settings(config)
@@ -90,7 +84,7 @@ def clock_conditions(today: dt.date, config: Mapping[str, Any] | None = None) ->
             is_open,
             Lead.received_on < follow_cutoff,
             sa.or_(Lead.last_visit_on.is_(None), Lead.last_visit_on < follow_cutoff),
-            Lead.status_changed_at < _start_of(follow_cutoff, cfg),
+            Lead.status_changed_at < clock.start_of(follow_cutoff),
         ),
     }
 
@@ -127,6 +121,4 @@ def label(clock: str | None) -> str:
 
 def days_in_status(lead: Lead, today: dt.date | None = None) -> int:
     """Whole days since the lead's last status change (local dates)."""
-    from app.templating import local_time  # presentation helper, imported late
-
-    return max(0, ((today or dt.date.today()) - local_time(lead.status_changed_at).date()).days)
+    return max(0, ((today or clock.today()) - clock.local(lead.status_changed_at).date()).days)

@@ -4,7 +4,6 @@ page view and for a refused quick visit that shows the page again."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.companies.services import other_followers
 from app.db import db
 from app.leads import choices, clocks, pipeline, services
@@ -25,7 +25,7 @@ from app.permissions import can_edit_lead, can_log_on_lead
 def detail_context(lead: Lead, visit_form: VisitForm | None = None) -> dict[str, Any]:
     """Everything the lead's page shows (also when a visit posted from it is
     refused and the page is shown again with `visit_form`)."""
-    today = dt.date.today()
+    today = clock.today()
     overdue, stale = db.session.execute(
         sa.select(clocks.overdue_expr(today), clocks.stale_expr(today)).where(Lead.id == lead.id)
     ).one()

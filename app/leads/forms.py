@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from app import clock
 from app.companies.fields import IdMultiField, credit_code_check
 from app.forms import BaseForm, IdSelectField, MoneyField
 from app.params import parse_id
@@ -18,7 +19,7 @@ PHONE = Regexp(r"^[0-9０-９+\-－()（）\s转,，/]{3,30}$", message=_l("请�
 
 
 def not_future(form: Any, field: Any) -> None:
-    if field.data and field.data > dt.date.today():
+    if field.data and field.data > clock.today():
         raise ValidationError(_l("日期不能晚于今天。"))
 
 

@@ -4,12 +4,11 @@ both computed in SQL."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.db import db
 from app.leads import clocks
 from app.leads.visits import due_follow_ups
@@ -23,7 +22,7 @@ PANEL_SIZE = 10
 def follow_ups_panel(user: User) -> Panel | None:
     if user.role is Role.VIEWER:
         return None
-    today = dt.date.today()
+    today = clock.today()
     visits, total = due_follow_ups(user, today, PANEL_SIZE)
     if not total:
         return None
@@ -34,7 +33,7 @@ def follow_ups_panel(user: User) -> Panel | None:
 def overdue_leads_panel(user: User) -> Panel | None:
     if user.role not in (Role.STAFF, Role.ADMIN):
         return None
-    today = dt.date.today()
+    today = clock.today()
     condition = sa.and_(Lead.owner_user_id == user.id, Lead.archived_at.is_(None), clocks.overdue_condition(today))
     total = db.session.scalar(sa.select(sa.func.count(Lead.id)).where(condition)) or 0
     if not total:

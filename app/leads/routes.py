@@ -5,13 +5,13 @@ permission check, call one service, then commit and redirect."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import clock
 from app.concurrency import check_version
 from app.db import db
 from app.leads import bp, choices, clocks, exports, pipeline, queries, services
@@ -22,10 +22,8 @@ from app.models import Lead, LeadStatus, RefKind, Role
 from app.pagination import page_args
 from app.permissions import (
     can_create_lead,
-    can_edit_lead,
     get_editable_or_403,
     get_visible_or_404,
-    require,
     role_required,
 )
 from app.views import attempt
@@ -48,7 +46,7 @@ def index():
         return render_template(
             "leads/_owner_filter.html", owners=owners, owners_narrowed=owners_narrowed, filters=filters
         )
-    page = queries.lead_page(current_user, filters, dt.date.today(), *page_args())
+    page = queries.lead_page(current_user, filters, clock.today(), *page_args())
     return render_template(
         "leads/list.html",
         page=page,
@@ -68,7 +66,7 @@ def export():
     filters, errors = queries.parse_filters(request.args, current_user)
     if errors:
         abort(400, "；".join(errors) + _("请修正筛选条件后再导出。"))
-    return exports.lead_export(current_user, filters, dt.date.today())
+    return exports.lead_export(current_user, filters, clock.today())
 
 
 bp.add_app_template_global(clocks.days_in_status, "lead_days_in_status")
@@ -140,8 +138,7 @@ def new():
 @bp.route("/<int:lead_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(lead_id: int):
-    lead = get_visible_or_404(Lead, lead_id)
-    require(can_edit_lead(current_user, lead))
+    lead = get_editable_or_403(Lead, lead_id)
     form = LeadForm(obj=lead if request.method == "GET" else None)
     _setup_lead_form(form, lead)
     if request.method == "GET":
@@ -183,8 +180,7 @@ def detail(lead_id: int):
 
 
 def _status_action(lead_id: int, action) -> Any:
-    lead = get_visible_or_404(Lead, lead_id)
-    require(can_edit_lead(current_user, lead))
+    lead = get_editable_or_403(Lead, lead_id)
     outcome = attempt(lambda: action(lead))
     if outcome:
         flash(outcome.value, "success")
@@ -245,8 +241,7 @@ def unshelve(lead_id: int):
 @bp.route("/<int:lead_id>/archive", methods=["POST"])
 @login_required
 def archive(lead_id: int):
-    lead = get_visible_or_404(Lead, lead_id)
-    require(can_edit_lead(current_user, lead))
+    lead = get_editable_or_403(Lead, lead_id)
     reason = (request.form.get("reason") or "").strip()[:200] or None
     if not attempt(lambda: pipeline.archive_lead(lead, current_user, reason)):
         return redirect(url_for("leads.detail", lead_id=lead_id))

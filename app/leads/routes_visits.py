@@ -4,13 +4,13 @@ template globals the project page uses for its visit panel."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import clock
 from app.leads import bp, choices, queries_visits, visits
 from app.leads.detail import detail_context
 from app.leads.forms import VisitForm
@@ -21,6 +21,7 @@ from app.permissions import (
     can_edit_visit,
     can_log_on_lead,
     can_log_on_project,
+    get_editable_or_403,
     get_visible_or_404,
     require,
 )
@@ -86,8 +87,7 @@ def visit_new():
 @bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
 @login_required
 def visit_edit(visit_id: int):
-    visit = get_visible_or_404(Visit, visit_id)
-    require(can_edit_visit(current_user, visit))
+    visit = get_editable_or_403(Visit, visit_id)
     form = VisitForm(obj=visit if request.method == "GET" else None)
     choices.setup_visit_form(form, visit, current_user)
     if request.method == "GET":
@@ -103,8 +103,7 @@ def visit_edit(visit_id: int):
 @bp.route("/visits/<int:visit_id>/delete", methods=["POST"])
 @login_required
 def visit_delete(visit_id: int):
-    visit = get_visible_or_404(Visit, visit_id)
-    require(can_edit_visit(current_user, visit))
+    visit = get_editable_or_403(Visit, visit_id)
     lead, project = visit.lead, visit.project
     if attempt(lambda: visits.withdraw_visit(visit, current_user)):
         flash(_("拜访记录已删除。"), "success")
@@ -126,7 +125,7 @@ def visit_done(visit_id: int):
 def visits_list():
     """Visits within the viewer's scope (filters: see leads/queries_visits.py)."""
     params = Params(request.args)
-    stmt = queries_visits.visit_list(current_user, queries_visits.parse_filters(params), dt.date.today())
+    stmt = queries_visits.visit_list(current_user, queries_visits.parse_filters(params), clock.today())
     params.flash_errors()
     return render_template(
         "leads/visits.html",

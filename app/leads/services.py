@@ -16,7 +16,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from app import audit
+from app import audit, clock
 from app.companies.conflicts import sync_lead_conflicts
 from app.companies.services import (
     CompanyError,
@@ -161,8 +161,8 @@ def _clean_fields(data: dict[str, Any], actor: User, lead: Lead | None) -> dict[
             raise LeadError(_("您的数据范围为本人，责任人只能是您自己。"), "owner_user_id")
     values["owner_user_id"] = owner_id
 
-    received = data.get("received_on") or dt.date.today()
-    if received > dt.date.today():
+    received = data.get("received_on") or clock.today()
+    if received > clock.today():
         raise LeadError(_("收到日期不能晚于今天。"), "received_on")
     if received < dt.date(2000, 1, 1):
         raise LeadError(_("收到日期有误，请核对。"), "received_on")
@@ -176,7 +176,7 @@ def _clean_fields(data: dict[str, Any], actor: User, lead: Lead | None) -> dict[
 def _status_time(on: dt.date | None) -> tuple[dt.date, dt.datetime]:
     """(business date, stored timestamp) of a change; a back-dated change
     (demo data, a late entry) is stamped on its own day."""
-    today = dt.date.today()
+    today = clock.today()
     if on is None or on >= today:
         return today, utcnow()
     return on, dt.datetime.combine(on, dt.time(2, 0))  # 10:00 in China

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from app import audit
+from app import audit, clock
 from app.db import db, utcnow
 from app.leads.refusals import LeadError
 from app.leads.services import clean_texts, record_status, ref_item_id
@@ -44,7 +44,7 @@ def _clean(data: dict[str, Any], visit: Visit | None = None) -> dict[str, Any]:
     visited_on = data.get("visited_on")
     if visited_on is None:
         raise LeadError(_("请填写拜访日期。"), "visited_on")
-    if visited_on > dt.date.today():
+    if visited_on > clock.today():
         raise LeadError(_("拜访日期不能晚于今天（计划中的拜访请填在上次记录的“下次跟进日期”）。"), "visited_on")
     if visited_on < dt.date(2000, 1, 1):
         raise LeadError(_("拜访日期有误，请核对。"), "visited_on")

@@ -4,13 +4,13 @@ admins, the problems reported but not yet assigned (待交办)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
+from app import clock
 from app.db import db
 from app.main.home import Panel, home_panel
 from app.models import Problem, ProblemStatus, Project, Role, User
@@ -20,7 +20,7 @@ PANEL_LIMIT = 10
 
 
 def _panel(condition: sa.ColumnElement[bool], title: Any, link_args: dict) -> Panel | None:
-    today = dt.date.today()
+    today = clock.today()
     total = db.session.scalar(sa.select(sa.func.count(Problem.id)).where(condition)) or 0
     if not total:
         return None

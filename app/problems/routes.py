@@ -3,14 +3,13 @@ on a project, the problem page and one action per life-cycle step."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import orm
 
+from app import clock
 from app.db import db
 from app.lookups import department_choices, ref_choices
 from app.models import Problem, ProblemEvent, ProblemStatus, Project, RefKind
@@ -44,7 +43,7 @@ def _choices() -> dict:
 @bp.route("/")
 @login_required
 def index():
-    today = dt.date.today()
+    today = clock.today()
     filters = ProblemFilters.from_args(request.args)
     conditions = filters.conditions(current_user, today)
     summary = ledger_summary(conditions, today)
@@ -67,7 +66,7 @@ def index():
 @bp.route("/export.xlsx")
 @login_required
 def export():
-    return exports.ledger_export(current_user, ProblemFilters.from_args(request.args), dt.date.today())
+    return exports.ledger_export(current_user, ProblemFilters.from_args(request.args), clock.today())
 
 
 # --- raising a problem -------------------------------------------------------------
@@ -99,7 +98,7 @@ def new():
 
 
 def _page(problem: Problem, status: int = 200, **forms):
-    today = dt.date.today()
+    today = clock.today()
     problem = db.session.scalars(
         sa.select(Problem)
         .where(Problem.id == problem.id)

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from app import audit
+from app import audit, clock
 from app.concurrency import check_version
 from app.db import db
 from app.models import Department, Problem, ProblemEvent, ProblemStatus, Project, RefItem, RefKind, User
@@ -76,8 +76,8 @@ def raise_problem(
     if category is None or category.kind is not RefKind.PROBLEM_CATEGORY:
         raise ProblemError(_("请选择问题类别。"), "category_id")
     description = _text(description, "description", _("请描述需要协调解决的问题。"))
-    raised_on = raised_on or dt.date.today()
-    if raised_on > dt.date.today():
+    raised_on = raised_on or clock.today()
+    if raised_on > clock.today():
         raise ProblemError(_("上报日期不能晚于今天。"), "raised_on")
     problem = Problem(
         project_id=project.id,
@@ -123,7 +123,7 @@ def assign_problem(
         raise ProblemError(_("请选择责任部门。"), "department_id")
     if deadline is None:
         raise ProblemError(_("请填写办理时限。"), "deadline")
-    if deadline < dt.date.today() and deadline != problem.deadline:
+    if deadline < clock.today() and deadline != problem.deadline:
         raise ProblemError(_("办理时限不能早于今天。"), "deadline")
     note = (note or "").strip() or None
     detail = _("交办 %(dept)s，时限 %(date)s", dept=department.name, date=deadline.isoformat())
@@ -170,7 +170,7 @@ def answer_problem(problem: Problem, resolution: str | None, actor: User, *, ver
     _expect(problem, ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS)
     resolution = _text(resolution, "resolution", _("请填写办理结果。"))
     problem.resolution = resolution
-    problem.answered_on = dt.date.today()
+    problem.answered_on = clock.today()
     _event(problem, ProblemStatus.ANSWERED, actor, resolution)
     db.session.flush()
     return problem
@@ -180,7 +180,7 @@ def accept_problem(problem: Problem, actor: User, *, note: str | None = None, ve
     """已销号: the reporter or the leader accepts the answer."""
     check_version(problem, "problem", version)
     _expect(problem, ProblemStatus.ANSWERED)
-    problem.resolved_on = dt.date.today()
+    problem.resolved_on = clock.today()
     _event(problem, ProblemStatus.CLOSED, actor, (note or "").strip() or None)
     db.session.flush()
     return problem

@@ -5,7 +5,6 @@ failing form, by the actions that post from it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +12,7 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import orm
 
+from app import clock
 from app.agreements.project_panel import project_panel as agreements_panel
 from app.db import db
 from app.leads.project_panel import project_panel as visits_panel
@@ -81,7 +81,7 @@ def detail_statement(project_id: int) -> sa.Select:
 
 
 def render_detail(project_id: int, status: int = 200, **forms: Any):
-    today = dt.date.today()
+    today = clock.today()
     project = db.session.execute(detail_statement(project_id)).unique().scalar_one()
     stage_form = forms.get("stage_form") or StageMoveForm(formdata=None)
     stage_form.reason_id.choices = ref_choices(RefKind.REASON)

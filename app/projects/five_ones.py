@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from app import clock
 from app.db import db
 from app.models import Milestone, Project, Role, Stage, User, project_team
 
@@ -58,7 +59,7 @@ def plan_condition() -> sa.ColumnElement[bool]:
 
 
 def follow_through_condition(today: dt.date | None = None) -> sa.ColumnElement[bool]:
-    today = today or dt.date.today()
+    today = today or clock.today()
     cutoff = today - dt.timedelta(days=_follow_through_days())
     return sa.or_(
         Project.stage.in_(FOLLOW_THROUGH_DONE),
@@ -105,7 +106,7 @@ class Checklist:
 def checklist(project: Project, today: dt.date | None = None) -> Checklist:
     """The five ones of `project` (relationships loaded), each with what is
     missing; the same rules as `complete_expression`."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     items = [ChecklistItem(1, _("一个项目"), True, project.name)]
 
     leader = project.responsible_leader

@@ -12,7 +12,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import audit
+from app import audit, clock
 from app.db import db, utcnow
 from app.models import Instruction, Milestone, ProgressUpdate, Project, User
 from app.permissions import can_acknowledge_instruction, can_post_instruction
@@ -31,7 +31,7 @@ def _text(value: str | None, field: str, message: str) -> str:
 
 
 def _not_future(day: dt.date | None, field: str, message: str) -> None:
-    if day is not None and day > dt.date.today():
+    if day is not None and day > clock.today():
         raise ProjectError(message, field)
 
 
@@ -84,7 +84,7 @@ def update_milestone(
 
 def complete_milestone(milestone: Milestone, done_on: dt.date | None, actor: User) -> Milestone:
     """Mark a milestone met on `done_on` (default today)."""
-    return update_milestone(milestone, milestone.name, milestone.due_on, done_on or dt.date.today(), actor)
+    return update_milestone(milestone, milestone.name, milestone.due_on, done_on or clock.today(), actor)
 
 
 def delete_milestone(milestone: Milestone, actor: User) -> None:
@@ -106,7 +106,7 @@ def delete_milestone(milestone: Milestone, actor: User) -> None:
 def add_progress(project: Project, text: str | None, actor: User, happened_on: dt.date | None = None) -> ProgressUpdate:
     """Record one step of progress and move `last_progress_on` forward."""
     text = _text(text, "text", _("请填写推进情况。"))
-    happened_on = happened_on or dt.date.today()
+    happened_on = happened_on or clock.today()
     _not_future(happened_on, "happened_on", _("推进日期不能晚于今天。"))
     update = ProgressUpdate(project_id=project.id, happened_on=happened_on, author_id=actor.id, text=text)
     db.session.add(update)

@@ -4,11 +4,10 @@ acknowledge."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from app import clock
 from app.db import db
 from app.main.home import Panel, home_panel
 from app.models import Instruction, Project, Role, User, project_team
@@ -22,7 +21,7 @@ PANEL_LIMIT = 10
 def leader_desk_panel(user: User) -> Panel | None:
     if user.role is not Role.LEADER:
         return None
-    return Panel("projects/_desk_panel.html", {"desk": leader_desk(user, dt.date.today()), "on_home": True})
+    return Panel("projects/_desk_panel.html", {"desk": leader_desk(user, clock.today()), "on_home": True})
 
 
 def _team_projects(user: User) -> sa.ColumnElement[bool]:

@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from app import clock
 from app.counting import latest_committed_date
 from app.db import db
 from app.models import Light, Milestone, Problem, Project, RefItem, Stage
@@ -55,10 +56,6 @@ class Thresholds:
         )
 
 
-def _start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min)
-
-
 def _lit_condition() -> sa.ColumnElement[bool]:
     """Projects that carry a light: key and not exited."""
     return sa.and_(Project.is_key.is_(True), Project.stage != Stage.EXITED)
@@ -72,7 +69,7 @@ def stale_condition(today: dt.date, days: int) -> sa.ColumnElement[bool]:
         Project.stage != Stage.PRODUCTION,
         sa.or_(
             Project.last_progress_on < cutoff,
-            sa.and_(Project.last_progress_on.is_(None), Project.created_at < _start_of(cutoff)),
+            sa.and_(Project.last_progress_on.is_(None), Project.created_at < clock.start_of(cutoff)),
         ),
     )
 

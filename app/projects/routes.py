@@ -4,13 +4,12 @@ parse, load with the permission check, call one service, commit, redirect."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import clock
 from app.db import db
 from app.lookups import department_choices, ref_choices
 from app.models import STAGE_ORDER, Library, Light, Project, RefKind, Role, Stage
@@ -19,9 +18,9 @@ from app.permissions import (
     can_create_project,
     can_edit_project,
     department_ids_in_scope,
+    get_editable_or_403,
     get_visible_or_404,
     project_edit_filter,
-    require,
     role_required,
 )
 from app.projects import bp, exports, five_ones, services
@@ -55,7 +54,7 @@ def _filter_choices() -> dict:
 @bp.route("/")
 @login_required
 def index():
-    today = dt.date.today()
+    today = clock.today()
     filters = ProjectFilters.from_args(request.args)
     page_no, per_page = page_args()
     page, counts = project_page(filters, current_user, today, page_no, per_page)
@@ -79,7 +78,7 @@ def index():
 @bp.route("/kanban")
 @login_required
 def kanban():
-    today = dt.date.today()
+    today = clock.today()
     filters = ProjectFilters.from_args(request.args)
     conditions = filters.conditions(current_user, today)
     counts = stage_counts(conditions)
@@ -110,7 +109,7 @@ def kanban():
 @login_required
 def export():
     """The current filter as a ledger (台账), all pages."""
-    return exports.project_export(current_user, ProjectFilters.from_args(request.args), dt.date.today())
+    return exports.project_export(current_user, ProjectFilters.from_args(request.args), clock.today())
 
 
 # --- create and edit -------------------------------------------------------------
@@ -185,8 +184,7 @@ def new():
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(project_id: int):
-    project = get_visible_or_404(Project, project_id)
-    require(can_edit_project(current_user, project))
+    project = get_editable_or_403(Project, project_id)
     form = ProjectForm(obj=project)
     _project_form_choices(form, project)
     for name in ("stage", "stage_note", "lead_department_id"):

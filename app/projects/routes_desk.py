@@ -8,6 +8,7 @@ import datetime as dt
 from flask import abort, render_template, request
 from flask_login import current_user
 
+from app import clock
 from app.db import db
 from app.models import Project, Role, User
 from app.params import parse_id
@@ -30,13 +31,13 @@ def desk():
         if chosen is None or chosen.role is not Role.LEADER:
             abort(404)
         leader = chosen
-    today = dt.date.today()
+    today = clock.today()
     board = leader_desk(leader, today) if leader is not None else None
     return render_template("projects/desk.html", desk=board, leader=leader, leaders=leader_choices(), as_of=today)
 
 
 def _week_start() -> dt.date:
-    today = dt.date.today()
+    today = clock.today()
     raw = request.args.get("week")
     if raw:
         try:
@@ -53,7 +54,7 @@ def _leader_id() -> int | None:
 def _sheet():
     """The sheet for the week asked for (default: last week), optionally one
     leader's projects only, within the user's data scope."""
-    today = dt.date.today()
+    today = clock.today()
     conditions = [project_filter(current_user)]
     leader_id = _leader_id()
     if leader_id:

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import audit
+from app import audit, clock
 from app.concurrency import check_version
 from app.db import db, utcnow
 from app.models import STAGE_ORDER, Company, LeaderHandover, Project, RefItem, RefKind, Role, Stage, StageChange, User
@@ -69,8 +69,8 @@ def create_project(
     """A new project in `stage` with its opening StageChange."""
     if stage is Stage.EXITED:
         raise StageError(_("新项目不能直接处于退出状态。"), "stage")
-    when = on or dt.date.today()
-    if when > dt.date.today():
+    when = on or clock.today()
+    if when > clock.today():
         raise StageError(_("变更日期不能晚于今天。"), "on")
     _validate_facts(data)
     project = Project(stage=stage, stage_changed_at=_moment(when), created_by_id=actor.id, lead_id=lead_id)
@@ -134,8 +134,8 @@ def move_stage(
     exit needs a reason (and a note when the reason asks for one); only an
     admin reopens an exited project."""
     note = (note or "").strip() or None
-    when = on or dt.date.today()
-    if when > dt.date.today():
+    when = on or clock.today()
+    if when > clock.today():
         raise StageError(_("变更日期不能晚于今天。"), "on")
     current = project.stage
     if to is current:
@@ -208,7 +208,7 @@ MONEY_FIELDS = ("planned_investment", "land_area", "expected_output", "expected_
 
 def _moment(when: dt.date) -> dt.datetime:
     """When the stage changed: now for today's moves, else the business date."""
-    if when >= dt.date.today():
+    if when >= clock.today():
         return utcnow()
     return dt.datetime.combine(when, dt.time.min)
 
@@ -226,14 +226,12 @@ def _validate_facts(data: dict[str, Any]) -> None:
 
 def stage_entered_on(project: Project) -> dt.date:
     """The (local) date the project entered its current stage."""
-    from app.templating import local_time
-
-    return local_time(project.stage_changed_at).date()
+    return clock.local(project.stage_changed_at).date()
 
 
 def days_in_stage(project: Project, today: dt.date | None = None) -> int:
     """Whole days since the project entered its current stage."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     return max(0, (today - stage_entered_on(project)).days)
 
 
@@ -262,7 +260,7 @@ def resolve_company(name: str | None, actor: User, department_id: int | None) ->
         raise ProjectError(str(exc), "company_name") from None
     if company.first_department_id is None:
         company.first_department_id = department_id
-        company.first_reported_on = dt.date.today()
+        company.first_reported_on = clock.today()
     return company
 
 

@@ -5,7 +5,6 @@ their numbers from the report functions through these helpers."""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,7 +14,7 @@ from urllib.parse import quote_plus
 from flask import Response, g, url_for
 from markupsafe import Markup, escape
 
-from app import templating, xlsx
+from app import clock, templating, xlsx
 from app.reports.filters import ReportQuery
 from app.reports.measures import Cell, build
 
@@ -122,7 +121,7 @@ def export(filename: str, title: str, query: ReportQuery, sheets: list[Sheet]) -
     for sheet_title, headers, rows in sheets:
         rows_out = ([DASH if v is None else v for v in row] for row in rows)
         xlsx.add_sheet(workbook, sheet_title_safe(sheet_title), headers, rows_out, caption=caption)
-    stamp = dt.date.today().strftime("%Y%m%d")
+    stamp = clock.today().strftime("%Y%m%d")
     return xlsx.workbook_response(workbook, f"{filename}-{stamp}.xlsx")
 
 

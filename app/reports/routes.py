@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app import clock
 from app.lookups import department_choices, ref_choices, user_choices
 from app.models import RefKind, Role
 from app.pagination import page_args
@@ -34,7 +35,7 @@ REPORTS = [
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 def _filter_choices() -> dict[str, Any]:
@@ -79,7 +80,7 @@ def run_report(
         report=report,
         error=None,
         title=title,
-        generated=dt.datetime.now(),
+        generated=clock.now(),
         selected=selected,
         **_filter_choices(),
         **extra,

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app import clock
 from tests.browser.conftest import LiveServer
 
 # --- the console ----------------------------------------------------------------------
@@ -126,7 +127,7 @@ def arrange_lead_with_visit(server: LiveServer) -> ArrangedLead:
     from app.models import Company, Role, User
 
     company_name, _department = company_followed_elsewhere(server)
-    today = dt.date.today()
+    today = clock.today()
     with app_session(server) as session:
         staff = _user(session, "staff")
         leader = _user(session, "leader")
@@ -187,7 +188,7 @@ def arrange_key_project(server: LiveServer) -> ArrangedProject:
     from app.projects import assignment, follow_through
 
     lead_info = arrange_lead_with_visit(server)
-    today = dt.date.today()
+    today = clock.today()
     with app_session(server) as session:
         admin = _user(session, "admin")
         leader = _user(session, "leader")
@@ -290,7 +291,7 @@ def arrange_agreement_and_problem(server: LiveServer, project_id: int) -> Arrang
             project,
             {
                 "kind": AgreementKind.INVESTMENT,
-                "signed_on": dt.date.today(),
+                "signed_on": clock.today(),
                 "agreed_investment": Decimal("12000"),
                 "our_signatory": "王建国",
                 "their_signatory": "企业董事长",

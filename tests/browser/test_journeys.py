@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from app import clock
 from tests.browser.conftest import has_horizontal_scroll, sign_in, sign_out
 from tests.browser.journey_setup import (
     Console,
@@ -54,7 +55,7 @@ def flash(page: Any) -> str:
 def test_staff_registers_a_lead_sees_the_conflict_logs_a_visit_and_finds_the_follow_up(page, live_server):
     console = Console(page)
     company, other_department = company_followed_elsewhere(live_server)
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
 
     sign_in(page, live_server, "staff")
     nav_to(page, "招商线索")
@@ -117,8 +118,8 @@ def test_staff_registers_a_lead_sees_the_conflict_logs_a_visit_and_finds_the_fol
 def test_admin_converts_the_lead_to_a_key_project_and_completes_the_five_ones(page, live_server):
     console = Console(page)
     lead = arrange_lead_with_visit(live_server)
-    in_a_month = (dt.date.today() + dt.timedelta(days=30)).isoformat()
-    in_three_months = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    in_a_month = (clock.today() + dt.timedelta(days=30)).isoformat()
+    in_three_months = (clock.today() + dt.timedelta(days=90)).isoformat()
 
     sign_in(page, live_server, "admin")
     page.goto(live_server.path(f"/leads/{lead.id}"))
@@ -196,7 +197,7 @@ def test_leader_instructs_team_acknowledges_problem_is_raised_and_closed_light_f
     leader, staff = page, colleague
     consoles = [Console(leader), Console(staff)]
     project = arrange_key_project(live_server)
-    in_ten_days = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    in_ten_days = (clock.today() + dt.timedelta(days=10)).isoformat()
     sign_in(leader, live_server, "leader")
     sign_in(staff, live_server, "staff")
 
