@@ -54,6 +54,8 @@ class Config:
     # The one clock's zone (app/clock.py): every "today" and "now" shown or checked.
     APP_TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Shanghai")
     BABEL_DEFAULT_TIMEZONE = APP_TIMEZONE
+    # How long one app process keeps the working-day overrides (app/workdays.py).
+    WORKDAY_CACHE_SECONDS = int(os.environ.get("WORKDAY_CACHE_SECONDS", "300"))
     LANGUAGES = {"zh_CN": "中文", "en": "English"}
 
     # Uploads.
@@ -109,6 +111,7 @@ class TestingConfig(Config):
 
     TESTING = True
     SECRET_KEY = "testing-secret"
+    WORKDAY_CACHE_SECONDS = None  # kept until workdays.forget(): no expiry between a test's two requests
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     PASSWORD_MIN_LENGTH = 10
 

@@ -97,6 +97,7 @@ ENTITY_LABELS = {
     "attachment": "附件",
     "target": "目标任务",
     "import": "导入",
+    "workday": "工作日调整",
 }
 
 ACTION_LABELS = {

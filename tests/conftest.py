@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
-from app import clock, create_app
+from app import clock, create_app, workdays
 from app.db import db
 from app.reference import ensure_reference_data
 from config import TestingConfig
@@ -72,6 +72,9 @@ def _clean_state(app: Flask) -> Iterator[None]:
     with app.app_context():
         factories.wipe_database()
         ensure_reference_data()
+        db.session.commit()
+        workdays.forget()  # the overrides a previous test added are gone with its rows
+        workdays.calendar()
         db.session.commit()
         yield
         db.session.remove()

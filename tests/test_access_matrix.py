@@ -108,6 +108,9 @@ TABLE: list[Row] = [
     Row("POST", "/admin/lists/<kind>", "LAFFFFFF", path="/admin/lists/source", data={}),
     Row("GET", "/admin/lists/<kind>/<int:item_id>", "LAFFFFFF", path="/admin/lists/source/{ref_item}"),
     Row("POST", "/admin/lists/<kind>/<int:item_id>", "LAFFFFFF", path="/admin/lists/source/{ref_item}", data={}),
+    Row("GET", "/admin/workdays", "LAFFFFFF"),
+    Row("POST", "/admin/workdays", "LAFFFFFF", data={}),
+    Row("POST", "/admin/workdays/<day>/delete", "LAFFFFFF", path="/admin/workdays/2026-10-09/delete", data={}),
     Row("GET", "/admin/audit", "LAFFFFFF"),
     Row("GET", "/admin/archive", "LAFFFFFF"),
     Row(

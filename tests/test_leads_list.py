@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from app import clock
+from app import clock, workdays
 from app.db import db
 from app.leads import clocks
 from app.models import Lead, LeadStatus, RefKind, User
@@ -215,8 +215,8 @@ def test_list_runs_the_same_number_of_queries_whatever_the_page_size(client, log
 
 def test_working_days_skip_the_weekend():
     friday = dt.date(2026, 11, 20)
-    assert clocks.add_workdays(friday, 1) == dt.date(2026, 11, 23)  # Monday
-    assert clocks.add_workdays(dt.date(2026, 11, 21), 1) == dt.date(2026, 11, 23)  # Saturday → Monday
+    assert workdays.calendar().add_workdays(friday, 1) == dt.date(2026, 11, 23)  # Monday
+    assert workdays.calendar().add_workdays(dt.date(2026, 11, 21), 1) == dt.date(2026, 11, 23)  # Saturday → Monday
     # Received Friday, one working day: overdue from Tuesday, not on Monday.
     assert clocks.first_contact_cutoff(dt.date(2026, 11, 23), 1) < friday
     assert clocks.first_contact_cutoff(dt.date(2026, 11, 24), 1) >= friday

@@ -1,4 +1,4 @@
-"""Admin forms: users, departments, reference list entries."""
+"""Admin forms: users, departments, reference list entries, working-day overrides."""
 
 from __future__ import annotations
 
@@ -62,3 +62,11 @@ class AuditFilterForm(BaseForm):
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("截止日期不能早于起始日期。"))
+
+
+class WorkdayOverrideForm(BaseForm):
+    day = DateField(_l("日期"), validators=[DataRequired(message=_l("请选择日期。"))])
+    is_workday = SelectField(
+        _l("本区安排"), choices=[("0", _l("休息")), ("1", _l("上班"))], validators=[DataRequired()]
+    )
+    note = StringField(_l("说明"), validators=[DataRequired(message=_l("请填写说明。")), Length(max=100)])

@@ -1,15 +1,18 @@
 """Reads of the admin pages: the user list with its filters, the department
-tree with member counts, a reference list, and the audit log's filters."""
+tree with member counts, a reference list, the audit log's filters and the
+working-day calendar of a year."""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from app import workdays
 from app.db import db
-from app.models import AuditLog, Department, RefItem, RefKind, Role, User
+from app.models import AuditLog, Department, RefItem, RefKind, Role, User, WorkdayOverride
 
 
 def counts() -> dict[str, int]:
@@ -75,3 +78,22 @@ def audit_query(data: dict[str, Any] | None) -> sa.Select:
     if data["date_to"]:
         stmt = stmt.where(AuditLog.at < datetime.combine(data["date_to"] + timedelta(days=1), time.min))
     return stmt
+
+
+def workday_year(year: int) -> dict[str, Any]:
+    """The admin's calendar page for `year`: the State Council's holidays and
+    调休 days, and the district's own overrides, one row per date."""
+    overrides = {
+        row.day: row
+        for row in db.session.scalars(
+            sa.select(WorkdayOverride).where(
+                WorkdayOverride.day >= dt.date(year, 1, 1), WorkdayOverride.day <= dt.date(year, 12, 31)
+            )
+        )
+    }
+    official = {day.day: day for day in workdays.official_exceptions(year)}
+    rows = [
+        {"day": day, "official": official.get(day), "override": overrides.get(day)}
+        for day in sorted(official.keys() | overrides.keys())
+    ]
+    return {"year": year, "known": workdays.knows_year(year), "rows": rows}

@@ -1,8 +1,9 @@
-"""Admin rules: user accounts, departments and reference lists, each change
-audited in the same transaction."""
+"""Admin rules: user accounts, departments, reference lists and the district's
+working-day overrides, each change audited in the same transaction."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,12 +13,13 @@ from app import audit
 from app.auth.passwords import hash_password, password_problem
 from app.auth.sessions import invalidate_sessions
 from app.db import db
-from app.models import DataScope, Department, DepartmentKind, RefItem, RefKind, Role, User
+from app.models import DataScope, Department, DepartmentKind, RefItem, RefKind, Role, User, WorkdayOverride
 from app.refusals import Refusal
 
 USER_FIELDS = ("username", "name", "title", "phone", "role", "scope", "department_id", "active")
 DEPARTMENT_FIELDS = ("name", "short_name", "kind", "parent_id", "sort_order", "active")
 REF_FIELDS = ("name", "sort_order", "needs_note", "active")
+WORKDAY_FIELDS = ("day", "is_workday", "note")
 
 
 class AdminError(Refusal):
@@ -163,3 +165,33 @@ def save_ref_item(item: RefItem | None, kind: RefKind, data: dict[str, Any]) -> 
             "create" if created else "update", "ref_item", item.id, changes=changes, summary=f"{kind.label}:{name}"
         )
     return item
+
+
+def save_workday_override(day: dt.date, is_workday: bool, note: str) -> WorkdayOverride:
+    """Set the district's own answer for `day` (上班 or 休息), replacing one it had."""
+    note = (note or "").strip()
+    if not note:
+        raise AdminError(_("请填写说明（如：区属单位调休）。"), "note")
+    row = db.session.scalar(sa.select(WorkdayOverride).where(WorkdayOverride.day == day))
+    created = row is None
+    row = row or WorkdayOverride(day=day)
+    before = {} if created else audit.snapshot(row, WORKDAY_FIELDS)
+    row.is_workday, row.note = is_workday, note
+    if created:
+        db.session.add(row)
+    db.session.flush()
+    changes = audit.diff(before, audit.snapshot(row, WORKDAY_FIELDS))
+    if changes:
+        kind = _("上班") if is_workday else _("休息")
+        audit.record("create" if created else "update", "workday", row.id, changes=changes, summary=f"{day} {kind}")
+    return row
+
+
+def remove_workday_override(day: dt.date) -> None:
+    """Give `day` back to the State Council's calendar."""
+    row = db.session.scalar(sa.select(WorkdayOverride).where(WorkdayOverride.day == day))
+    if row is None:
+        raise AdminError(_("%(day)s 没有本区的调整。", day=day.isoformat()))
+    audit.record("delete", "workday", row.id, changes=audit.snapshot(row, WORKDAY_FIELDS), summary=str(day))
+    db.session.delete(row)
+    db.session.flush()

@@ -11,9 +11,8 @@ While a lead is open (new / contacted / negotiating):
 and, as a separate marker, *stale* (久未拜访): no visit (or, never visited,
 no receipt) in LEAD_STALE_DAYS days.
 
-Working days are Monday to Friday: statutory holidays and the weekend
-working days that swap with them (调休) are not known to the app, so around
-them the first-contact clock is a day early or late.
+Working days follow the State Council's calendar with 调休 and the
+district's own overrides (app/workdays.py).
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import clock
 from app.models import Lead, LeadStatus
+from app.workdays import WorkCalendar, calendar
 
 OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.NEGOTIATING)
 
@@ -41,27 +41,13 @@ LABELS = {
 }
 
 
-def is_workday(day: dt.date) -> bool:
-    return day.weekday() < 5
-
-
-def add_workdays(day: dt.date, count: int) -> dt.date:
-    """The date `count` working days after `day` (a lead received on a
-    Saturday with one working day is due on Monday)."""
-    current = day
-    while count > 0:
-        current += dt.timedelta(days=1)
-        if is_workday(current):
-            count -= 1
-    return current
-
-
-def first_contact_cutoff(today: dt.date, workdays: int) -> dt.date:
+def first_contact_cutoff(today: dt.date, workdays: int, days: WorkCalendar | None = None) -> dt.date:
     """The latest receipt date whose first-contact deadline is before today:
     deadlines grow with the receipt date, so `received_on <= cutoff` is the
     whole overdue set."""
+    days = days or calendar()
     day = today - dt.timedelta(days=1)
-    while add_workdays(day, workdays) >= today:
+    while days.add_workdays(day, workdays) >= today:
         day -= dt.timedelta(days=1)
     return day
 

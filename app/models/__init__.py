@@ -2,6 +2,7 @@
 
 from app.models.agreement import Agreement, Funding, SigningEvent
 from app.models.audit import ApiToken, Attachment, AuditLog, ImportBatch, LoginAttempt
+from app.models.calendar import WorkdayOverride
 from app.models.company import Company, CompanyConflict, company_tier
 from app.models.enums import (
     STAGE_LIBRARY,
@@ -73,6 +74,7 @@ __all__ = [
     "TargetMetric",
     "User",
     "Visit",
+    "WorkdayOverride",
     "company_tier",
     "project_team",
     "visit_participant",
