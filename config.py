@@ -54,6 +54,9 @@ class Config:
     # The one clock's zone (app/clock.py): every "today" and "now" shown or checked.
     APP_TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Shanghai")
     BABEL_DEFAULT_TIMEZONE = APP_TIMEZONE
+    # One lead's or project's amount above this (万元; default 1,000 亿元) is
+    # saved only after the person confirms it (app/forms.MoneyField guard).
+    MONEY_CONFIRM_ABOVE = int(os.environ.get("MONEY_CONFIRM_ABOVE", "10000000"))
     # How long one app process keeps the working-day overrides (app/workdays.py).
     WORKDAY_CACHE_SECONDS = int(os.environ.get("WORKDAY_CACHE_SECONDS", "300"))
     LANGUAGES = {"zh_CN": "中文", "en": "English"}

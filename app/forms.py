@@ -6,14 +6,23 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import DecimalField, SelectField
 from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
+
+from app.money import CNY, MAX_AMOUNT, USD, MoneyError, describe, parse_money
 
 
 class BaseForm(FlaskForm):
     """Every form: CSRF on, WTForms messages translated, text fields stripped."""
+
+    # Set by a guarded MoneyField above the plausibility limit: the template
+    # then shows the form's `confirm_amount` checkbox.
+    asks_confirmation = False
 
     class Meta:
         locales = ["zh_CN", "zh"]
@@ -76,15 +85,70 @@ class QuantityField(DecimalField):
             raise ValidationError(self.too_precise)
 
 
-class MoneyField(QuantityField):
-    """万元 amount: Decimal, ≥ 0, exact to the 元 (4 decimals)."""
+class MoneyInput(TextInput):
+    """A text input (a number input would swallow 亿 and 万) that asks the
+    server's one parser what it reads as the person types (htmx), shown
+    under the field."""
 
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs.setdefault("inputmode", "decimal")
+        kwargs.setdefault("autocomplete", "off")
+        kwargs["hx-get"] = url_for("main.money_preview", currency="usd" if field.currency == USD else "cny")
+        kwargs["hx-trigger"] = "input changed delay:300ms"
+        kwargs["hx-target"] = f"#{field.id}-preview"
+        kwargs["aria-describedby"] = f"{field.id}-preview"
+        return super().__call__(field, **kwargs)
+
+
+class MoneyField(QuantityField):
+    """An amount in 万元 (or 万美元: `currency=USD`), read by the one money
+    parser (app/money.py): `3.5亿`, `3500万`, `12,000`, full-width digits.
+    What cannot be read is refused with a message naming the field.
+
+    `guard=True` (one lead's or project's investment) asks for confirmation
+    above MONEY_CONFIRM_ABOVE (万元): the form needs a `confirm_amount`
+    checkbox, which the template shows once the question is asked."""
+
+    widget = MoneyInput()
     places = 4
-    maximum = Decimal("100000000000000")
-    not_a_number = _l("请输入数字金额（万元）。")
-    negative = _l("金额不能为负数。")
+    maximum = MAX_AMOUNT
     too_large = _l("金额过大，请核对单位（万元）。")
-    too_precise = _l("金额最多保留 4 位小数（精确到元）。")
+
+    def __init__(self, *args: Any, currency: str = CNY, guard: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.guard = guard
+
+    @property
+    def preview(self) -> str:
+        """What the current value means ('35,000 万元（3.5 亿元）'), or ''."""
+        return describe(self.data, self.currency) if isinstance(self.data, Decimal) else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        try:
+            self.data = parse_money(valuelist[0], self.currency)
+        except MoneyError as error:
+            self.data = None
+            raise ValueError(f"{self.label.text}：{error.message}") from None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None:
+            return
+        if self.data >= self.maximum:
+            raise ValidationError(self.too_large)
+        limit = Decimal(str(current_app.config["MONEY_CONFIRM_ABOVE"]))
+        confirm = getattr(form, "confirm_amount", None)
+        if self.guard and self.data > limit and not (confirm is not None and confirm.data):
+            form.asks_confirmation = True
+            raise ValidationError(
+                _l(
+                    "%(amount)s，超过 %(limit)s，请核对单位；确认无误请勾选「金额核对无误」后再保存。",
+                    amount=describe(self.data, self.currency),
+                    limit=describe(limit, self.currency),
+                )
+            )
 
 
 class AreaField(QuantityField):

@@ -79,6 +79,7 @@ TABLE: list[Row] = [
     # --- public -----------------------------------------------------------------------
     Row("GET", "/static/<path:filename>", "AAAAAAAA", path="/static/css/app.css"),
     Row("GET", "/healthz", "AAAAAAAA"),
+    Row("GET", "/money/preview/<currency>", "LAAAAAAA", path="/money/preview/cny?v=3.5亿"),
     Row("GET", "/favicon.ico", "AAAAAAAA"),
     Row("GET", "/auth/login", "AAAAAAAA"),
     Row("POST", "/auth/login", "AAAAAAAA", data={"username": "", "password": ""}),

@@ -176,7 +176,7 @@ def test_choosing_an_existing_event(client, login_as):
         ({"agreed_investment": "-100"}, "金额不能为负数"),
         ({"committed_tax": "-1"}, "金额不能为负数"),
         ({"land_area": "-3"}, "面积不能为负数"),
-        ({"agreed_investment": "五千万"}, "请输入数字金额"),
+        ({"agreed_investment": "五千万"}, "金额格式无法识别"),
         ({"agreed_investment": ""}, "请填写协议投资额"),
         ({"signing_event": "new", "new_event_name": ""}, "新建签约活动须填写名称"),
         ({"signing_event": "99999"}, "所选签约活动不存在"),

@@ -140,7 +140,7 @@ def test_staff_enters_and_corrects_funding_on_the_page(client, login_as):
     [
         ({"month": "2999-01", "amount": "1"}, "到位月份不能晚于本月"),
         ({"month": "2026-01", "amount": "-5"}, "金额不能为负数"),
-        ({"month": "2026-01", "amount": "abc"}, "请输入数字金额"),
+        ({"month": "2026-01", "amount": "abc"}, "当月到位资金（万元）：金额格式无法识别"),
         ({"month": "2026-01", "amount": ""}, "请填写到位金额"),
         ({"month": "一月", "amount": "5"}, "请按“年-月”填写月份"),
         ({"month": "", "amount": "5"}, "请选择到位月份"),

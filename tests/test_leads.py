@@ -177,7 +177,7 @@ def test_same_department_second_lead_is_no_conflict(client, login_as, two_depart
         ("credit_code", "91110000600037341M", "校验位不正确"),
         ("credit_code", "123", "18 位"),
         ("intended_investment", "-5", "不能为负数"),
-        ("intended_investment", "很多", "请输入数字金额"),
+        ("intended_investment", "很多", "意向投资额（万元）：金额格式无法识别"),
         ("owner_department_id", "999999", "所选项不存在"),
         ("owner_user_id", "999999", "所选项不存在"),
         ("title", "意" * 10000, "200"),

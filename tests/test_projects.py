@@ -183,8 +183,8 @@ def test_staff_cannot_set_key_or_another_department(client, login_as):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("planned_investment", "-5", "计划总投资不能为负数"),
-        ("planned_investment", "abc", "请输入数字金额"),
+        ("planned_investment", "-5", "计划总投资（万元）：金额不能为负数"),
+        ("planned_investment", "abc", "计划总投资（万元）：金额格式无法识别"),
         ("land_area", "-1", "用地面积不能为负数"),
         ("name", "", "请填写项目名称"),
     ],

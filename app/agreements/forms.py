@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from app.agreements.funding import parse_month
 from app.forms import AreaField, BaseForm, IdSelectField, MoneyField
 from app.models import AgreementKind
+from app.money import USD
 
 NEW_EVENT = "new"
 
@@ -29,7 +30,7 @@ class AgreementForm(BaseForm):
         _l("协议投资额（万元）"), validators=[InputRequired(message=_l("请填写协议投资额（万元）。"))]
     )
     is_capital_increase = BooleanField(_l("增资（补充协议，金额只填增资部分）"))
-    foreign_investment = MoneyField(_l("外资额（万美元）"), validators=[Optional()])
+    foreign_investment = MoneyField(_l("外资额（万美元）"), validators=[Optional()], currency=USD)
     our_signatory = StringField(_l("我方签约人"), validators=[Optional(), Length(max=100)])
     their_signatory = StringField(_l("企业签约人"), validators=[Optional(), Length(max=100)])
     land_area = AreaField(_l("用地（亩）"), validators=[Optional()])

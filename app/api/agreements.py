@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from app.agreements import services
 from app.api import bp
-from app.api.common import AreaIn, MoneyIn, Version, forbid_unless, saving
+from app.api.common import AreaIn, MoneyIn, UsdMoneyIn, Version, forbid_unless, saving
 from app.api.core import operation
 from app.api.schemas import Day, Id, Page, PageQuery, Strict
 from app.models import Agreement, AgreementKind, Project
@@ -49,7 +49,7 @@ class AgreementOut(BaseModel):
 class _AgreementFields(Strict):
     signing_event_id: Id | None = Field(None, description="签约活动")
     is_capital_increase: bool = Field(False, description="增资（仅补充协议；金额只填增资部分）")
-    foreign_investment: MoneyIn | None = None
+    foreign_investment: UsdMoneyIn | None = None
     our_signatory: str | None = Field(None, max_length=100)
     their_signatory: str | None = Field(None, max_length=100)
     land_area: AreaIn | None = None

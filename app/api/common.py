@@ -12,15 +12,30 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.api.core import MAX_ID, ApiError
 from app.db import db
+from app.money import CNY, MAX_AMOUNT, USD, parse_money
 from app.refusals import Refusal, StaleEdit
 
+
+def _money_reader(currency: str) -> BeforeValidator:
+    """A string amount goes through the one money parser (app/money.py):
+    "3.5亿", "3500万", "12,000" as on the forms; a number is in the unit."""
+
+    def read(value: Any) -> Any:
+        return parse_money(value, currency) if isinstance(value, str) else value
+
+    return BeforeValidator(read)
+
+
+_AMOUNT = Field(ge=0, lt=MAX_AMOUNT, decimal_places=4, allow_inf_nan=False)
 # 万元 amounts as the forms accept them: ≥ 0, at most 4 decimals (to the 元).
-MoneyIn = Annotated[Decimal, Field(ge=0, lt=Decimal("100000000000000"), decimal_places=4, allow_inf_nan=False)]
+MoneyIn = Annotated[Decimal, _money_reader(CNY), _AMOUNT]
+# 万美元 amounts (foreign investment).
+UsdMoneyIn = Annotated[Decimal, _money_reader(USD), _AMOUNT]
 # 亩: ≥ 0, at most 2 decimals.
 AreaIn = Annotated[Decimal, Field(ge=0, lt=Decimal("1000000000000"), decimal_places=2, allow_inf_nan=False)]
 Version = Annotated[int, Field(ge=1, le=MAX_ID, description="读取记录时的 version（乐观锁）。")]

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from app.errors import CODES, error_response  # noqa: F401 - the API's error body
 from app.models import Role
 from app.params import MAX_ID
+from app.refusals import Refusal
 
 
 class ApiError(Exception):
@@ -44,6 +45,8 @@ def _zh(err: dict[str, Any]) -> str:
     ctx = err.get("ctx") or {}
     if kind == "missing":
         return "必填项。"
+    if kind == "value_error" and isinstance(ctx.get("error"), Refusal):
+        return ctx["error"].message  # e.g. the money parser's own words
     if kind.startswith("string_too_long"):
         return f"不能超过 {ctx.get('max_length')} 个字符。"
     if kind.startswith("string_too_short"):

@@ -5,21 +5,14 @@ returns the value or raises CellError with a Chinese message — never a guess."
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from app import clock
 from app.models import Stage
+from app.money import CNY, MoneyError, parse_money
 from app.refusals import Refusal
-
-TEN_THOUSAND = Decimal(10000)
-MAX_AMOUNT_WAN = Decimal("100000000000000")
-
-_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
-_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-_UNIT = re.compile(r"^(?P<number>.+?)(?P<unit>亿元|亿|万元|万)?$")
 
 STAGE_NAMES = {
     "谋划": Stage.PLANNING,
@@ -54,40 +47,12 @@ def _norm(value: Any) -> str:
 
 
 def amount_wan(value: Any) -> Decimal | None:
-    """An amount in 万元 (None for an empty cell). 亿 is converted to 万元."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise CellError("金额格式无法识别。")
-    if isinstance(value, (int, float, Decimal)):
-        number = Decimal(str(value))
-        unit = None
-    else:
-        raw = unicodedata.normalize("NFKC", str(value)).replace(" ", "").replace("，", ",")
-        negative = raw.startswith("-")
-        match = _UNIT.match(raw.lstrip("-"))
-        if not match:
-            raise CellError("金额格式无法识别。")
-        digits, unit = match.group("number"), match.group("unit")
-        if not (_PLAIN.match(digits) or _GROUPED.match(digits)):
-            raise CellError("金额格式无法识别（示例：3500、3,500、3500万、3.5亿）。")
-        try:
-            number = Decimal(digits.replace(",", ""))
-        except InvalidOperation:
-            raise CellError("金额格式无法识别。") from None
-        if negative:
-            number = -number
-    if not number.is_finite():
-        raise CellError("金额格式无法识别。")
-    if number < 0:
-        raise CellError("金额不能为负数。")
-    if unit in ("亿", "亿元"):
-        number *= TEN_THOUSAND
-    if number >= MAX_AMOUNT_WAN:
-        raise CellError("金额过大，请核对单位（万元）。")
-    if number.as_tuple().exponent < -4:  # type: ignore[operator]
-        raise CellError("金额最多精确到元（4 位小数的万元）。")
-    return number
+    """An amount in 万元 (None for an empty cell), read by the one money
+    parser (app/money.py): 亿 is converted, a foreign unit refused."""
+    try:
+        return parse_money(value, CNY)
+    except MoneyError as error:
+        raise CellError(error.message) from None
 
 
 def stage(value: Any) -> Stage:

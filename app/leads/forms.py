@@ -38,7 +38,8 @@ class LeadForm(BaseForm):
     title = StringField(_l("投资意向"), validators=[DataRequired(message=_l("请填写投资意向。")), Length(max=200)])
     source_id = IdSelectField(_l("招商方式"))
     industry_id = IdSelectField(_l("产业类别"))
-    intended_investment = MoneyField(_l("意向投资额（万元）"), validators=[Optional()])
+    intended_investment = MoneyField(_l("意向投资额（万元）"), validators=[Optional()], guard=True)
+    confirm_amount = BooleanField(_l("金额核对无误"))
     contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=50)])
     contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=30), PHONE])
     intended_location = StringField(_l("意向落地区域"), validators=[Optional(), Length(max=200)])
@@ -96,7 +97,8 @@ class UnshelveForm(BaseForm):
 
 class ConvertForm(BaseForm):
     name = StringField(_l("项目名称"), validators=[DataRequired(message=_l("请填写项目名称。")), Length(max=200)])
-    planned_investment = MoneyField(_l("计划总投资（万元）"), validators=[Optional()])
+    planned_investment = MoneyField(_l("计划总投资（万元）"), validators=[Optional()], guard=True)
+    confirm_amount = BooleanField(_l("金额核对无误"))
     industry_id = IdSelectField(_l("产业类别"))
     location = StringField(_l("项目地点"), validators=[Optional(), Length(max=200)])
     lead_department_id = IdSelectField(_l("牵头部门"), validators=[DataRequired(message=_l("请选择牵头部门。"))])

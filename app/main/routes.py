@@ -1,13 +1,15 @@
 """Home page: a greeting and the panels the features contribute for the
-signed-in user's role."""
+signed-in user's role; the health check; the money fields' live preview."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app.main import bp
 from app.main.home import panels_for
+from app.money import CNY, USD, MoneyError, describe, parse_money
 
 
 @bp.route("/")
@@ -33,3 +35,19 @@ def favicon():
     from flask import redirect, url_for
 
     return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
+@bp.route("/money/preview/<currency>")
+@login_required
+def money_preview(currency: str):
+    """What the one money parser reads in a field as it is typed (htmx): the
+    amount with its unit and in 亿, or why it cannot be read."""
+    unit = {"cny": CNY, "usd": USD}.get(currency)
+    if unit is None:
+        abort(404)
+    raw = next(iter(request.args.values()), "")
+    try:
+        amount = parse_money(raw[:100], unit)
+    except MoneyError as error:
+        return Markup('<span class="text-danger">{}</span>').format(error.message)
+    return Markup("= {}").format(describe(amount, unit)) if amount is not None else ""

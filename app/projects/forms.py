@@ -4,8 +4,6 @@ which stage, which leader) are the services' and return errors by field."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -16,17 +14,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import AreaField, BaseForm, IdSelectField, MoneyField
 from app.models import STAGE_ORDER, Stage
-
-
-class PlannedInvestmentField(MoneyField):
-    def pre_validate(self, form: Any) -> None:
-        if self.data is not None and self.data < 0:
-            raise ValidationError(_l("计划总投资不能为负数。"))
-        super().pre_validate(form)
 
 
 def stage_choices(include_exited: bool = False) -> list[tuple[str, str]]:
@@ -39,7 +30,8 @@ class ProjectForm(BaseForm):
     company_name = StringField(_l("投资方（企业名称）"), validators=[Optional(), Length(max=200)])
     industry_id = IdSelectField(_l("产业类别"))
     is_key = BooleanField(_l("重点项目"))
-    planned_investment = PlannedInvestmentField(_l("计划总投资（万元）"))
+    planned_investment = MoneyField(_l("计划总投资（万元）"), guard=True)
+    confirm_amount = BooleanField(_l("金额核对无误"))
     land_area = AreaField(_l("用地面积（亩）"))
     expected_output = MoneyField(_l("预计年产值（万元）"))
     expected_tax = MoneyField(_l("预计年税收（万元）"))
