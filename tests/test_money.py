@@ -153,3 +153,14 @@ def test_a_project_amount_is_guarded_too(client, login_as):
     assert "请核对单位" in page
     db.session.expire_all()
     assert db.session.get(Project, project.id).planned_investment == Decimal("50000")
+
+
+def test_the_api_guards_the_same_amount(client, alice):
+    body = {"company_name": "华润置业有限公司", "title": "华中总部", "intended_investment": "1200亿"}
+    refused = client.post("/api/v1/leads", json=body, headers=bearer(alice))
+    assert refused.status_code == 422
+    assert "请核对单位" in refused.get_json()["error"]["fields"]["intended_investment"]
+    assert db.session.scalar(sa.select(sa.func.count(Lead.id))) == 0
+    confirmed = client.post("/api/v1/leads", json={**body, "confirm_amount": True}, headers=bearer(alice))
+    assert confirmed.status_code == 201
+    assert db.session.scalar(sa.select(Lead.intended_investment)) == Decimal("12000000")

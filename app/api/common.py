@@ -12,12 +12,13 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from flask import current_app
+from pydantic import BeforeValidator, Field, ValidationInfo
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.api.core import MAX_ID, ApiError
 from app.db import db
-from app.money import CNY, MAX_AMOUNT, USD, parse_money
+from app.money import CNY, MAX_AMOUNT, USD, MoneyError, describe, parse_money
 from app.refusals import Refusal, StaleEdit
 
 
@@ -36,6 +37,23 @@ _AMOUNT = Field(ge=0, lt=MAX_AMOUNT, decimal_places=4, allow_inf_nan=False)
 MoneyIn = Annotated[Decimal, _money_reader(CNY), _AMOUNT]
 # 万美元 amounts (foreign investment).
 UsdMoneyIn = Annotated[Decimal, _money_reader(USD), _AMOUNT]
+# Put first in a body that has a guarded amount, so the amount's check sees it.
+ConfirmAmount = Annotated[
+    bool, Field(False, exclude=True, description="金额超过合理上限（默认 1,000 亿元）时，核对无误后置为 true")
+]
+
+
+def check_plausible(value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+    """One lead's or project's amount above MONEY_CONFIRM_ABOVE (万元) needs
+    `confirm_amount: true`, as the form needs its 金额核对无误 box."""
+    limit = Decimal(str(current_app.config["MONEY_CONFIRM_ABOVE"]))
+    if value is not None and value > limit and not info.data.get("confirm_amount"):
+        raise MoneyError(
+            f"{describe(value)}，超过 {describe(limit)}，请核对单位；确认无误请同时提交 confirm_amount: true。"
+        )
+    return value
+
+
 # 亩: ≥ 0, at most 2 decimals.
 AreaIn = Annotated[Decimal, Field(ge=0, lt=Decimal("1000000000000"), decimal_places=2, allow_inf_nan=False)]
 Version = Annotated[int, Field(ge=1, le=MAX_ID, description="读取记录时的 version（乐观锁）。")]

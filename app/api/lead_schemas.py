@@ -7,9 +7,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from app.api.common import MoneyIn, Version
+from app.api.common import ConfirmAmount, MoneyIn, Version, check_plausible
 from app.api.schemas import DateTimeOut, Day, Id, PageQuery, Strict
 from app.leads.forms import PHONE
 
@@ -74,6 +74,7 @@ class LeadOut(BaseModel):
 class _LeadFields(Strict):
     """The lead form's fields (company look-up included)."""
 
+    confirm_amount: ConfirmAmount = False
     company_id: Id | None = Field(None, description="从企业库选中的企业")
     credit_code: str | None = Field(None, max_length=30)
     company_choice: str | None = Field(
@@ -91,6 +92,8 @@ class _LeadFields(Strict):
     owner_user_id: Id | None = None
     received_on: Day | None = None
     confirm_duplicate: bool = Field(False, description="已知悉其他部门正在跟进，仍然保存（标记撞单）")
+
+    _plausible = field_validator("intended_investment")(check_plausible)
 
 
 class LeadIn(_LeadFields):
@@ -123,6 +126,7 @@ class UnshelveIn(Strict):
 class ConvertIn(Strict):
     """Defaults come from the lead (name = 投资意向, amount, industry …)."""
 
+    confirm_amount: ConfirmAmount = False
     version: Version
     name: str | None = Field(None, min_length=1, max_length=200)
     planned_investment: MoneyIn | None = None
@@ -132,6 +136,8 @@ class ConvertIn(Strict):
     responsible_leader_id: Id | None = None
     is_key: bool = Field(False, description="重点项目（仅管理员可设，其他人提交的值被忽略，同页面表单）")
     note: str | None = Field(None, max_length=2000)
+
+    _plausible = field_validator("planned_investment")(check_plausible)
 
 
 class VisitOut(BaseModel):

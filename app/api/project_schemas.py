@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Literal
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from app import clock
-from app.api.common import AreaIn, MoneyIn, Version
+from app.api.common import AreaIn, ConfirmAmount, MoneyIn, Version, check_plausible
 from app.api.schemas import DateTimeOut, Day, Id, PageQuery, Strict
 from app.db import db
 from app.models import STAGE_LIBRARY, Project, project_team
@@ -72,6 +72,7 @@ class ProjectOut(BaseModel):
 
 
 class _ProjectFacts(Strict):
+    confirm_amount: ConfirmAmount = False
     company_name: str | None = Field(None, max_length=200, description="投资方；企业库中没有时新建")
     industry_id: Id | None = None
     is_key: bool | None = Field(None, description="重点项目（仅管理员可设，其他人提交的值被忽略，同页面表单）")
@@ -81,6 +82,8 @@ class _ProjectFacts(Strict):
     expected_tax: MoneyIn | None = None
     location: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=5000)
+
+    _plausible = field_validator("planned_investment")(check_plausible)
 
 
 class ProjectIn(_ProjectFacts):
