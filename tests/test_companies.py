@@ -115,16 +115,25 @@ def test_check_fragment_names_department_and_date_only(client, login_as, parties
 
 def test_find_matches_by_code_name_and_fuzzy(app):
     exact = fl.company("华润置业有限公司", credit_code="91110000600037341L")
-    fl.company("华润置业股份有限公司")  # joint-stock: another company
-    fl.company("华润置业集团有限公司")  # group: another entity
+    jsc = fl.company("华润置业股份有限公司")  # joint-stock: another company, a look-alike
+    group = fl.company("华润置业集团有限公司")  # group: another entity, a look-alike
     fl.company("宇通客车股份有限公司")
     assert [(m.company.id, m.reason) for m in services.find_matches("随便", "91110000600037341L")] == [
         (exact.id, "credit_code")
     ]
-    assert [(m.company.id, m.reason) for m in services.find_matches("郑州华润置业有限责任公司")] == [(exact.id, "name")]
-    assert [(m.company.id, m.reason) for m in services.find_matches("华润至业有限公司")] == [(exact.id, "fuzzy")]
+    found = services.find_matches("郑州华润置业有限责任公司")
+    assert [(m.company.id, m.reason) for m in found] == [(exact.id, "name"), (jsc.id, "fuzzy"), (group.id, "fuzzy")]
+    assert [m.reason_label for m in found] == [
+        "名称相近：仅地区、括号、空格或标点不同",
+        "名称相近：公司类型不同（有限公司 / 股份有限公司）",
+        "名称相近：一为集团",
+    ]
+    assert services.find_matches("华润置业有限公司")[0].reason_label == "名称相同"
+    slip = services.find_matches("华润至业有限公司")
+    assert (slip[0].company.id, slip[0].reason) == (exact.id, "fuzzy")
     # A different credit code means a different registered entity.
-    assert services.find_matches("华润置业有限公司", "91310115MA1K3BTP2B") == []
+    other_code = services.find_matches("华润置业有限公司", "91310115MA1K3BTP2B")
+    assert exact.id not in {m.company.id for m in other_code}
 
 
 # --- 首报 and conflicts -----------------------------------------------------------------

@@ -67,14 +67,27 @@ def test_names_of_the_same_company_normalise_alike(a, b):
 
 
 @pytest.mark.parametrize(
-    ("a", "b"),
+    ("a", "b", "note"),
     [
-        ("华润置业有限公司", "华润置业股份有限公司"),  # LLC is not a joint-stock company
-        ("华润置业有限公司", "华润置业集团有限公司"),  # 集团 is another entity
-        ("华润置业有限公司", "华润置业有限公司郑州分公司"),  # so is a branch
+        ("华润置业有限公司", "华润置业股份有限公司", "公司类型不同（有限公司 / 股份有限公司）"),  # 股改
+        ("河南翔宇医疗设备有限公司", "河南翔宇医疗设备股份有限公司", "公司类型不同（有限公司 / 股份有限公司）"),
+        ("华润置业有限公司", "华润置业集团有限公司", "一为集团"),
+        ("华润置业(筹)", "华润置业有限公司", ""),
     ],
 )
-def test_different_entities_stay_apart(a, b):
+def test_other_legal_entities_are_look_alikes_never_the_same_name(a, b, note):
+    """Different legal forms are different entities (never the same name),
+    but people convert (股改) and drop forms: shown as look-alikes, with why."""
+    from app.companies.names import FUZZY_THRESHOLD, lookalike_note
+
+    if note:
+        assert normalize_company_name(a) != normalize_company_name(b)
+    assert similarity(NameKey.of(a), NameKey.of(b)) >= FUZZY_THRESHOLD
+    assert lookalike_note(NameKey.of(a), NameKey.of(b)) == note
+
+
+def test_a_branch_stays_apart():
+    a, b = "华润置业有限公司", "华润置业有限公司郑州分公司"
     assert normalize_company_name(a) != normalize_company_name(b)
     assert similarity(NameKey.of(a), NameKey.of(b)) == 0
 

@@ -92,6 +92,9 @@ class _LeadFields(Strict):
     owner_user_id: Id | None = None
     received_on: Day | None = None
     confirm_duplicate: bool = Field(False, description="已知悉其他部门正在跟进，仍然保存（标记撞单）")
+    confirm_new_company: bool = Field(
+        False, description="company_choice=new 而企业库中已有同名企业时：已核实是另一家企业，仍要新建"
+    )
 
     _plausible = field_validator("intended_investment")(check_plausible)
 

@@ -152,7 +152,8 @@ def _duplicate(warning: DuplicateWarning) -> ApiError:
     (other departments by name and date only, never their records)."""
     if warning.kind == "choose":
         found = "；".join(_match_text(m, warning.followers.get(m.company.id, [])) for m in warning.matches)
-        message = f"{warning}{found}。请以 company_choice 指定企业 id，或 company_choice=new 确认新建。"
+        confirm = "（同名企业还须 confirm_new_company=true）" if any(m.identical for m in warning.matches) else ""
+        message = f"{warning}{found}。请以 company_choice 指定企业 id，或 company_choice=new 确认新建{confirm}。"
     else:
         followers = warning.followers.get(warning.company.id, []) if warning.company else []
         message = f"{warning}跟进部门：{_followed_by(followers)}。确认后请以 confirm_duplicate=true 重新提交。"

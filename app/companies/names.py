@@ -8,10 +8,17 @@ Normalization (issue 3):
 - a leading region (郑州 / 郑州市 / 河南省郑州市) and a parenthesized one
   ((河南) / (中国) / (郑州市)) set aside; other parentheses keep their content
   ("华润(集团)" → "华润集团");
+- a parenthesized note of state ((筹), (筹建)) set aside;
 - 股份有限公司 ≡ 股份公司 and 有限责任公司 ≡ 有限公司 collapsed, but an LLC
-  stays apart from a joint-stock company;
-- 集团 / 分公司 / 分行 … mark different entities: they stay in the name and
-  a fuzzy match never pairs names whose markers differ.
+  stays apart from a joint-stock company: never the *same* name;
+- 分公司 / 分行 … mark different entities: they stay in the name and a fuzzy
+  match never pairs names whose markers differ.
+
+Look-alikes (issue 15): the fuzzy score compares the *core* — the name without
+its legal form (有限公司, 有限责任公司, 股份有限公司, 集团有限公司, 集团, 公司) —
+so 河南翔宇医疗设备有限公司 and 河南翔宇医疗设备股份有限公司 (a 股改, or a
+dropped form) are shown as look-alikes: different legal entities, a person
+decides.
 
 A leading 中国 is *kept*: it is usually part of the brand (中国建筑, 中国石化),
 while "(中国)" is the registration's region note.
@@ -64,8 +71,11 @@ _DROP = re.compile(r"[\s·・•.,，、。;；:：'\"‘’“”\-—_/&+]")
 
 # Legal forms, longest first; (written form, collapsed form).
 _LEGAL_COLLAPSE = (("股份有限公司", "股份公司"), ("有限责任公司", "有限公司"))
-ENTITY_MARKERS = ("集团", "分公司", "分行", "支行", "办事处", "分厂", "分店", "分部", "分所")
-_LEGAL_WORDS = re.compile(r"(股份公司|有限公司|有限合伙|普通合伙|合伙企业|公司)")
+ENTITY_MARKERS = ("分公司", "分行", "支行", "办事处", "分厂", "分店", "分部", "分所")
+_LEGAL_WORDS = re.compile(r"(集团|股份公司|有限公司|有限合伙|普通合伙|合伙企业|公司)")
+# Parenthesized notes of a company's state, not part of its name.
+PAREN_NOTES = ("筹", "筹建", "筹备", "筹备组")
+FORM_LABELS = {"jsc": "股份有限公司", "llc": "有限公司", "partnership": "合伙企业"}
 
 # Bigrams too common in company names to narrow a search on their own.
 _GENERIC_BIGRAMS_TEXT = """
@@ -88,7 +98,7 @@ def normalize_company_name(name: str) -> str:
 
     def _paren(match: re.Match[str]) -> str:
         inner = match.group(1)
-        return "" if _REGION_ONLY.match(inner) else inner
+        return "" if _REGION_ONLY.match(inner) or inner in PAREN_NOTES else inner
 
     # Innermost first, until no parentheses remain (nested ones are rare).
     for _ in range(5):
@@ -160,15 +170,10 @@ class NameKey:
 
 
 def similarity(a: NameKey, b: NameKey) -> int:
-    """0–100: how likely two names are the same company.
-
-    Different legal forms (LLC vs joint-stock) or different entity markers
-    (集团, 分公司 …) are different entities: 0. An unstated form matches any.
-    """
+    """0–100: how alike two names are, on their cores (legal form and 集团
+    set aside). Different entity markers (分公司 …): 0."""
     if a.normalized == b.normalized:
         return 100
-    if a.form and b.form and a.form != b.form:
-        return 0
     if a.markers != b.markers:
         return 0
     shorter, longer = sorted((a.core, b.core), key=len)
@@ -179,3 +184,13 @@ def similarity(a: NameKey, b: NameKey) -> int:
     if len(shorter) < FUZZY_MIN_CORE:
         return 0
     return round(fuzz.ratio(a.core, b.core))
+
+
+def lookalike_note(a: NameKey, b: NameKey) -> str:
+    """Why two alike names differ, in words people use: the legal form
+    (有限公司 / 股份有限公司), 集团, or '' when it is the spelling."""
+    if a.form and b.form and a.form != b.form:
+        return f"公司类型不同（{FORM_LABELS[a.form]} / {FORM_LABELS[b.form]}）"
+    if ("集团" in a.normalized) != ("集团" in b.normalized) and a.core == b.core:
+        return "一为集团"
+    return ""

@@ -7,6 +7,7 @@ staff member is told about another department's work on it."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,14 @@ from flask_babel import gettext as _
 
 from app import audit
 from app.companies import credit_code as cc
-from app.companies.names import FUZZY_THRESHOLD, NameKey, normalize_company_name, search_bigrams, similarity
+from app.companies.names import (
+    FUZZY_THRESHOLD,
+    NameKey,
+    lookalike_note,
+    normalize_company_name,
+    search_bigrams,
+    similarity,
+)
 from app.db import db
 from app.models import Company, Department, Lead, RefItem, RefKind, User
 from app.refusals import Refusal
@@ -169,14 +177,29 @@ class Match:
     company: Company
     reason: str  # 'credit_code' | 'name' | 'fuzzy'
     score: int
+    identical: bool = False  # the very name typed (spacing and full-width aside)
+    note: str = ""  # how an alike name differs: the legal form, 集团
 
     @property
     def reason_label(self) -> str:
-        return {
-            "credit_code": _("统一社会信用代码相同"),
-            "name": _("规范化名称相同"),
-            "fuzzy": _("名称相近（相似度 %(s)d%%）", s=self.score),
-        }[self.reason]
+        if self.reason == "credit_code":
+            return _("统一社会信用代码相同")
+        if self.identical:
+            return _("名称相同")
+        if self.reason == "name":
+            return _("名称相近：仅地区、括号、空格或标点不同")
+        if self.note:
+            return _("名称相近：%(note)s", note=self.note)
+        return _("名称相近：相似度 %(s)d%%", s=self.score)
+
+
+def same_text(a: str, b: str) -> bool:
+    """The same name as written, full-width forms and spacing aside."""
+    return _written(a) == _written(b)
+
+
+def _written(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name or "").split())
 
 
 def _live_companies() -> sa.ColumnElement[bool]:
@@ -222,11 +245,12 @@ def find_matches(
             if valid_code and company.credit_code and company.credit_code != valid_code:
                 continue  # two different registered entities
             if company.normalized_name == key.normalized:
-                matches[company.id] = Match(company, "name", 100)
+                matches[company.id] = Match(company, "name", 100, identical=same_text(name, company.name))
                 continue
-            score = similarity(key, NameKey.of(company.name, company.normalized_name))
+            other = NameKey.of(company.name, company.normalized_name)
+            score = similarity(key, other)
             if score >= FUZZY_THRESHOLD:
-                matches[company.id] = Match(company, "fuzzy", score)
+                matches[company.id] = Match(company, "fuzzy", score, note=lookalike_note(key, other))
     order = {"credit_code": 0, "name": 1, "fuzzy": 2}
     return sorted(matches.values(), key=lambda m: (order[m.reason], -m.score, m.company.id))[:limit]
 

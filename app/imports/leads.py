@@ -16,7 +16,7 @@ from app.companies.names import normalize_company_name
 from app.companies.services import audit_created, followers
 from app.db import db
 from app.imports import cells
-from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, sheet_warnings
+from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, flag_lookalikes, sheet_warnings
 from app.imports.sheets import header_key, read_table
 from app.leads.refusals import LeadError
 from app.leads.services import (
@@ -126,7 +126,8 @@ def _validate(number: int, record: dict[str, Any], lookups: Lookups) -> tuple[Ro
 
 def _match_existing(results: list[RowResult], session: Any) -> None:
     """Exact company matches (credit code, else normalized name), 撞单 notes,
-    and existing leads (same title + company): a handful of queries per file."""
+    look-alikes of the rest (flagged, not matched), and existing leads (same
+    title + company): a handful of queries per file."""
     codes = {r.data["credit_code"] for r in results if r.data.get("credit_code")}
     names = {normalize_company_name(r.data["company_name"]) for r in results if r.data.get("company_name")} - {""}
     companies = list(
@@ -143,11 +144,13 @@ def _match_existing(results: list[RowResult], session: Any) -> None:
     for company in sorted(companies, key=lambda c: c.id):
         by_name.setdefault(company.normalized_name, company)
     follow = followers([c.id for c in companies])
+    unmatched = []
     for result in results:
         company = by_code.get(result.data.get("credit_code") or "") or by_name.get(
             normalize_company_name(result.data.get("company_name") or "")
         )
         if company is None:
+            unmatched.append(result)
             continue
         result.company_id = company.id
         others = [f for f in follow.get(company.id, []) if f.department_id != result.data.get("owner_department_id")]
@@ -155,6 +158,7 @@ def _match_existing(results: list[RowResult], session: Any) -> None:
         if others:
             note += "；撞单：" + "、".join(f"{f.department_name}（{f.since or '—'} 起）" for f in others[:3])
         result.company_note = note
+    flag_lookalikes(unmatched, session)
     titles = {r.data["title"] for r in results if r.data.get("title")}
     existing = session.execute(
         sa.select(Lead.id, Lead.title, Lead.company_id).where(

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.companies import credit_code as cc
 from app.companies.names import normalize_company_name
 from app.imports import cells
-from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, sheet_warnings
+from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, flag_lookalikes, sheet_warnings
 from app.imports.sheets import header_key, read_table
 from app.models import Company, Project, RefKind
 
@@ -163,6 +163,7 @@ def _match_existing(results: list[RowResult], session: Any) -> None:
         if company is not None:
             result.company_id = company.id
             result.company_note = f"企业库已有：{company.name}"
+    flag_lookalikes([r for r in results if r.company_id is None], session)
     project_names = {r.data["name"] for r in results if r.data.get("name")}
     existing = session.execute(
         sa.select(Project.id, Project.name, Project.company_id).where(

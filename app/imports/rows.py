@@ -1,6 +1,7 @@
 """What an import produces: per-row results with (row, column, value,
-message) errors, a preview summary, and the lookups every row shares
-(reference lists, departments, leaders) loaded once per file."""
+message) errors, a preview summary, the lookups every row shares
+(reference lists, departments, leaders) loaded once per file, and the
+look-alike flag on rows that would create a company like one on file."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.companies.lookalikes import LookalikeIndex
 from app.db import db
 from app.imports.sheets import Sheet
 from app.models import Department, RefItem, RefKind, Role, User
@@ -33,6 +35,7 @@ class RowResult:
     existing_id: int | None = None
     company_id: int | None = None  # an existing company the row names
     company_note: str | None = None  # e.g. "企业库已有：华润置地（郑州）有限公司"
+    lookalike: bool = False  # a new company whose name looks like one on file (flagged, not matched)
 
 
 @dataclass
@@ -57,6 +60,10 @@ class Preview:
     @property
     def updated(self) -> int:
         return sum(1 for r in self.rows if r.action == "update")
+
+    @property
+    def lookalikes(self) -> int:
+        return sum(1 for r in self.rows if r.lookalike)
 
 
 class Lookups:
@@ -98,3 +105,18 @@ def sheet_warnings(sheet: Sheet) -> list[CellProblem]:
         CellProblem(sheet.header_row, header, header, "未识别的列，该列内容不会导入（请核对表头）")
         for header in sheet.unknown_headers
     ]
+
+
+def flag_lookalikes(results: list[RowResult], session: Any) -> None:
+    """Rows that would create a company whose name looks like one on file
+    (有限公司 vs 股份有限公司, a slip of one character …) get a note saying
+    which: the person checks before committing. One query for the file."""
+    named = [r for r in results if r.data.get("company_name")]
+    if not named:
+        return
+    index = LookalikeIndex.load(session)
+    for result in named:
+        found = index.find(result.data["company_name"], limit=1)
+        if found:
+            result.lookalike = True
+            result.company_note = found[0].text

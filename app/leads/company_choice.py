@@ -43,7 +43,8 @@ def resolve_company(
     person must choose among look-alikes or confirm a 撞单 first.
 
     `data`: company_id (picked from the lookup), company_name, credit_code,
-    company_choice ('new' or an id from a previous warning), tier_ids and
+    company_choice ('new' or an id from a previous warning; 'new' for a name
+    identical to one on file also needs confirm_new_company), tier_ids and
     hq_region (for a new company)."""
     name = " ".join((data.get("company_name") or "").split())
     code_raw = data.get("credit_code")
@@ -83,6 +84,13 @@ def resolve_company(
             company = current  # renamed spelling of the same record
         elif matches:
             raise DuplicateWarning("choose", matches=matches, followers=followers(m.company.id for m in matches))
+    if company is None and choice == "new" and not data.get("confirm_new_company"):
+        matches = find_matches(name, code)
+        if any(m.identical for m in matches):
+            # 都不是 for the very name on file: asked a second time.
+            raise DuplicateWarning(
+                "choose", matches=matches, followers=followers(m.company.id for m in matches), same_name=True
+            )
     if company is None:
         if not name:
             raise LeadError(_("请填写企业名称。"), "company_name")

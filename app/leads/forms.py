@@ -31,6 +31,7 @@ class LeadForm(BaseForm):
     credit_code = StringField(_l("统一社会信用代码"), validators=[Optional(), Length(max=30), credit_code_check])
     # 'new', or a company id picked from the look-alikes the warning listed.
     company_choice = HiddenField()
+    confirm_new_company = BooleanField(_l("确认新建同名企业：我已核实这是另一家企业"))
     confirm_duplicate = BooleanField(_l("我已知悉其他部门正在跟进，仍然保存（将标记撞单，由管理员裁定）"))
     hq_region = StringField(_l("企业总部所在地"), validators=[Optional(), Length(max=100)])
     tier_ids = IdMultiField(_l("企业类型"))

@@ -29,14 +29,17 @@ class DuplicateWarning(LeadError):  # noqa: N818 - a request to confirm, not a f
         matches: list[Match] | None = None,
         company: Company | None = None,
         followers: dict[int, list[Follower]] | None = None,
+        same_name: bool = False,
     ) -> None:
-        message = (
-            _("企业库中可能已有该企业，请选择或确认新建。")
-            if kind == "choose"
-            else _("该企业已有其他部门跟进（撞单），请确认后再保存。")
-        )
+        if same_name:
+            message = _("企业库中已有同名企业。确属另一家企业，请勾选「确认新建同名企业」后再保存。")
+        elif kind == "choose":
+            message = _("企业库中可能已有该企业，请选择或确认新建。")
+        else:
+            message = _("该企业已有其他部门跟进（撞单），请确认后再保存。")
         super().__init__(message, "company_name")
         self.kind = kind
         self.matches = matches or []
         self.company = company
         self.followers = followers or {}
+        self.same_name = same_name  # 'new' was chosen for a name identical to one on file
