@@ -210,7 +210,7 @@ def test_every_error_kind_is_listed_with_row_column_value_message(client, login_
         "金额不能为负数",
         "产业类别不在基础数据列表中",
         "校验位不正确",
-        "责任单位不在系统部门列表中",
+        "不在系统部门列表中",
         "分包领导不是系统中的领导账号",
         "有重名领导",
         "请填写“是”或“否”",

@@ -73,7 +73,7 @@ def test_lead_row_errors(client, login_as):
         ["", "", "123", "飞鸽传书", "未知产业", "很多", "", "", "火星街道", "2026-02-30", ""],
     ])).get_data(as_text=True)
     for message in ("投资意向不能为空", "企业名称不能为空", "统一社会信用代码应为 18 位", "招商方式不在基础数据列表中",
-                    "产业类别不在基础数据列表中", "金额格式无法识别", "责任单位不在系统部门列表中", "日期格式"):
+                    "产业类别不在基础数据列表中", "金额格式无法识别", "不在系统部门列表中", "日期格式"):
         assert message in html, message
     commit(client)
     assert db.session.scalar(sa.select(sa.func.count(Lead.id))) == 0

@@ -13,7 +13,16 @@ from app import audit
 from app.auth.passwords import hash_password, password_problem
 from app.auth.sessions import invalidate_sessions
 from app.db import db
-from app.models import DataScope, Department, DepartmentKind, RefItem, RefKind, Role, User, WorkdayOverride
+from app.models import (
+    DataScope,
+    Department,
+    DepartmentKind,
+    RefItem,
+    RefKind,
+    Role,
+    User,
+    WorkdayOverride,
+)
 from app.refusals import Refusal
 
 USER_FIELDS = ("username", "name", "title", "phone", "role", "scope", "department_id", "active")
@@ -195,3 +204,4 @@ def remove_workday_override(day: dt.date) -> None:
     audit.record("delete", "workday", row.id, changes=audit.snapshot(row, WORKDAY_FIELDS), summary=str(day))
     db.session.delete(row)
     db.session.flush()
+

@@ -71,7 +71,14 @@ def preview(data: bytes, *, max_rows: int, db_session: Any) -> Preview:
         results.append(result)
     _match_existing(results, db_session)
     return Preview(
-        "leads", sheet.header_row, results, errors, sheet.unknown_headers, sheet.skipped, sheet_warnings(sheet)
+        "leads",
+        sheet.header_row,
+        results,
+        errors,
+        sheet.unknown_headers,
+        sheet.skipped,
+        sheet_warnings(sheet),
+        unknown_departments=lookups.unknown_departments,
     )
 
 
@@ -112,7 +119,7 @@ def _validate(number: int, record: dict[str, Any], lookups: Lookups) -> tuple[Ro
     if department:
         data["owner_department_id"] = lookups.departments.get(department)
         if data["owner_department_id"] is None:
-            fail("department", "责任单位不在系统部门列表中。")
+            fail("department", lookups.department_problem(department))
     try:
         data["received_on"] = cells.date(record.get("received_on"))
     except cells.CellError as exc:

@@ -65,7 +65,14 @@ def preview(data: bytes, *, max_rows: int, db_session: Any) -> Preview:
     _match_existing(results, db_session)
     _duplicates_within_file(results, errors)
     return Preview(
-        "projects", sheet.header_row, results, errors, sheet.unknown_headers, sheet.skipped, sheet_warnings(sheet)
+        "projects",
+        sheet.header_row,
+        results,
+        errors,
+        sheet.unknown_headers,
+        sheet.skipped,
+        sheet_warnings(sheet),
+        unknown_departments=lookups.unknown_departments,
     )
 
 
@@ -114,7 +121,7 @@ def _validate(number: int, record: dict[str, Any], lookups: Lookups) -> tuple[Ro
     if department:
         data["lead_department_id"] = lookups.departments.get(department)
         if data["lead_department_id"] is None:
-            fail("department", "责任单位不在系统部门列表中。")
+            fail("department", lookups.department_problem(department))
     # "王建国（常务副区长）" as lists and exports show a leader: the name counts.
     leader = cells.text(record.get("leader")).replace("(", "（").split("（", 1)[0].strip()
     if leader:

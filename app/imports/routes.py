@@ -1,10 +1,12 @@
-"""Import pages: template download, upload → preview, commit."""
+"""Import pages: template download, upload → preview (with the mapping step
+for unknown 责任单位 names), commit."""
 
 from __future__ import annotations
 
 from flask import (
     Response,
     abort,
+    flash,
     get_template_attribute,
     render_template,
     request,
@@ -18,8 +20,9 @@ from app.db import db
 from app.imports import bp, service
 from app.imports.streaming import commit_streaming
 from app.imports.workbook_templates import template_workbook
+from app.lookups import department_choices
 from app.models import ImportBatch, User
-from app.permissions import IMPORTER_ROLES, role_required
+from app.permissions import IMPORTER_ROLES, admin_required, can_administer_system, role_required
 from app.views import Outcome, attempt
 from app.xlsx import workbook_response
 
@@ -56,7 +59,32 @@ def upload(kind: str):
         page = render_template("imports/upload.html", kind=kind, title=TITLES[kind], error=outcome.message)
         return page, outcome.refusal.status
     preview, batch = outcome.value
-    return render_template("imports/preview.html", kind=kind, title=TITLES[kind], preview=preview, batch=batch)
+    return _preview_page(preview, batch)
+
+
+def _preview_page(preview: service.Preview, batch: ImportBatch) -> str:
+    return render_template(
+        "imports/preview.html",
+        kind=batch.kind,
+        title=TITLES[batch.kind],
+        preview=preview,
+        batch=batch,
+        departments=department_choices(blank=_("— 暂不对应 —")) if can_administer_system(current_user) else [],
+    )
+
+
+@bp.route("/batches/<int:batch_id>/departments", methods=["POST"])
+@admin_required
+def map_departments(batch_id: int):
+    """The preview's mapping step: remember what the ledger's unknown
+    责任单位 names mean, then check the same file again."""
+    batch = service.own_batch_or_404(batch_id, current_user)
+    pairs = list(zip(request.form.getlist("name"), request.form.getlist("department_id"), strict=False))
+    outcome = attempt(lambda: service.map_departments(batch, pairs, current_user))
+    if outcome:
+        flash(_("已记住 %(n)d 个部门名称的对应关系，并重新校验了文件。", n=outcome.value[1]), "success")
+        return _preview_page(outcome.value[0], batch)
+    return _preview_page(service.preview_upload(batch.kind, batch.content, current_user), batch), 400
 
 
 @bp.route("/batches/<int:batch_id>/commit", methods=["POST"])

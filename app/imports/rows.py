@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 from app.companies.lookalikes import LookalikeIndex
 from app.db import db
+from app.departments import DepartmentNames
 from app.imports.sheets import Sheet
-from app.models import Department, RefItem, RefKind, Role, User
+from app.models import RefItem, RefKind, Role, User
 
 
 @dataclass
@@ -48,6 +49,8 @@ class Preview:
     skipped: list[tuple[int, str]]
     # Findings that do not block the import (e.g. columns we do not read).
     warnings: list[CellProblem] = field(default_factory=list)
+    # 责任单位 names no department answers to → suggestions (the mapping step).
+    unknown_departments: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -74,13 +77,9 @@ class Lookups:
         self.ref: dict[RefKind, dict[str, int]] = {}
         for kind, name, item_id, _active in items:
             self.ref.setdefault(kind, {})[name] = item_id
-        self.departments: dict[str, int] = {}
-        for dept_id, name, short in db.session.execute(
-            sa.select(Department.id, Department.name, Department.short_name).where(Department.active.is_(True))
-        ):
-            self.departments[name] = dept_id
-            if short:
-                self.departments.setdefault(short, dept_id)
+        self.departments = DepartmentNames()
+        # Names no department answers to: name → the closest departments.
+        self.unknown_departments: dict[str, list[str]] = {}
         self.leaders: dict[str, list[int]] = {}
         for user_id, name in db.session.execute(
             sa.select(User.id, User.name).where(User.role == Role.LEADER, User.active.is_(True))
@@ -89,6 +88,15 @@ class Lookups:
 
     def ref_id(self, kind: RefKind, name: str) -> int | None:
         return self.ref.get(kind, {}).get(name)
+
+    def department_problem(self, name: str) -> str:
+        """The message for a 责任单位 no department answers to, with the
+        closest names; the preview lists the names for the mapping step."""
+        if name not in self.unknown_departments:
+            self.unknown_departments[name] = self.departments.suggest(name)
+        close = self.unknown_departments[name]
+        hint = f"是否为：{'、'.join(close)}？" if close else "系统中没有相近的部门。"
+        return f"责任单位「{name}」不在系统部门列表中。{hint}管理员可在本页把它对应到系统部门，下次自动识别。"
 
 
 def cell_text(value: Any) -> str:

@@ -11,12 +11,14 @@ from flask import abort, current_app
 from werkzeug.datastructures import FileStorage
 
 from app.db import db, utcnow
+from app.departments import save_department_alias
 from app.imports import leads as lead_import
 from app.imports import projects as project_import
 from app.imports.commit import ImportRefusedError, commit_projects
 from app.imports.rows import CellProblem, Preview
 from app.imports.sheets import SheetError
 from app.models import ImportBatch, Lead, Project, Role, User
+from app.params import parse_id
 from app.permissions import department_ids_in_scope, lead_filter, project_filter
 from app.refusals import Refusal
 
@@ -106,6 +108,21 @@ def own_batch_or_404(batch_id: int, actor: User) -> ImportBatch:
     if batch is None or (batch.uploaded_by_id != actor.id and actor.role is not Role.ADMIN):
         abort(404)
     return batch
+
+
+def map_departments(
+    batch: ImportBatch, pairs: list[tuple[str, str]], actor: User
+) -> tuple[Preview, int]:
+    """Record (ledger name → department id) pairs as department aliases, then
+    preview the stored file again; pairs left blank are skipped."""
+    saved = 0
+    for name, department in pairs:
+        if name.strip() and department.strip():
+            save_department_alias(name.strip(), parse_id(department))
+            saved += 1
+    preview = preview_upload(batch.kind, batch.content, actor)
+    batch.error_count = len(preview.errors)
+    return preview, saved
 
 
 def iter_commit_batch(batch: ImportBatch, actor: User, counts: dict[str, int]) -> Iterator[tuple[int, int]]:

@@ -21,7 +21,7 @@ from app.models.enums import (
     TargetMetric,
 )
 from app.models.lead import Lead, LeadStatusChange, Visit, visit_participant
-from app.models.org import Department, RefItem, User
+from app.models.org import Department, DepartmentAlias, RefItem, User
 from app.models.problem import Problem, ProblemEvent
 from app.models.project import (
     Instruction,
@@ -47,6 +47,7 @@ __all__ = [
     "ConflictStatus",
     "DataScope",
     "Department",
+    "DepartmentAlias",
     "DepartmentKind",
     "Funding",
     "ImportBatch",

@@ -36,6 +36,25 @@ class Department(TimestampMixin, db.Model):
         return f"<Department {self.id} {self.name}>"
 
 
+class DepartmentAlias(TimestampMixin, db.Model):
+    """Another name a ledger uses for a department (区发改委 for
+    区发展和改革委员会, a unit's old name), kept by the admin; matched after
+    the name and the abbreviation rules of app/departments.py."""
+
+    __tablename__ = "department_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alias: Mapped[str] = mapped_column(sa.String(100), unique=True, nullable=False)  # normalized
+    department_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("department.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+    department: Mapped[Department] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<DepartmentAlias {self.alias} → {self.department_id}>"
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "user"
 

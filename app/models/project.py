@@ -60,6 +60,7 @@ class Project(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.M
     expected_tax: Mapped[Optional[Decimal]] = mapped_column(Money)
     location: Mapped[Optional[str]] = mapped_column(sa.String(200))
     description: Mapped[Optional[str]] = mapped_column(sa.Text)
+    notes: Mapped[Optional[str]] = mapped_column(sa.Text)  # 备注: the ledger's remarks, not the description
 
     # 五个一: one leader, one team (lead department + members), one plan.
     responsible_leader_id: Mapped[Optional[int]] = mapped_column(
