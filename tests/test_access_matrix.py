@@ -237,6 +237,7 @@ TABLE: list[Row] = [
     Row("POST", "/imports/<kind>", "LAFFAAAF", path="/imports/leads", data={}),
     Row("GET", "/imports/<kind>/template.xlsx", "LAFFAAAF", path="/imports/leads/template.xlsx"),
     Row("POST", "/imports/batches/<int:batch_id>/commit", "LAFFANNF"),
+    Row("GET", "/imports/batches/<int:batch_id>", "LAFFANNF"),
     Row("POST", "/imports/batches/<int:batch_id>/departments", "LAFFFFFF", data={}),
     # --- reports ------------------------------------------------------------------------
     Row("GET", "/reports/", "LAAAAAAA"),

@@ -42,7 +42,16 @@ def test_dry_run_then_commit_then_reimport_updates(client):
     )
     dry = post(client, "projects", data, admin)
     assert dry.status_code == 200, dry.get_json()
-    assert dry.get_json() == {"committed": False, "rows": 2, "created": 2, "updated": 0, "errors": [], "error": None}
+    assert dry.get_json() == {
+        "committed": False,
+        "rows": 2,
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "to_confirm": [],
+        "errors": [],
+        "error": None,
+    }
     assert count(Project) == 0
     committed = post(client, "projects", data, admin, commit=True)
     assert committed.status_code == 200 and committed.get_json()["committed"] is True
@@ -51,7 +60,7 @@ def test_dry_run_then_commit_then_reimport_updates(client):
     assert entry.changes["created"] == 2 and entry.user_id == admin.id
     assert db.session.scalar(sa.select(ImportBatch.status)) == "committed"
     again = post(client, "projects", data, admin, commit=True).get_json()
-    assert again["created"] == 0 and again["updated"] == 2 and count(Project) == 2
+    assert again["created"] == 0 and again["updated"] == 0 and again["unchanged"] == 2 and count(Project) == 2
 
 
 def test_one_bad_row_refuses_the_whole_file_with_row_and_column(client):

@@ -38,7 +38,7 @@ def test_uploads_are_multipart_and_errors_are_documented(client):
     form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert form["properties"]["file"] == {"type": "string", "format": "binary"} and form["required"] == ["file"]
     assert {"200", "401", "403", "413", "422"} <= set(upload["responses"])
-    assert [p["name"] for p in upload["parameters"]] == ["commit"]
+    assert [p["name"] for p in upload["parameters"]] == ["commit", "confirm_changes"]
     for path, methods in spec["paths"].items():
         for method, op in methods.items():
             if "{" in path:

@@ -88,8 +88,9 @@ def test_project_export_reimports_as_updates(client, login_as):
     exported = client.get("/projects/export.xlsx")
     assert exported.status_code == 200
     html = _reimport(client, "projects", exported.data)
-    assert "将新增 0 条、更新 2 条" in html
-    assert "导入完成：新增 0 条，更新 2 条" in html
+    # An export re-imported changes nothing, and says so.
+    assert "将新增 0 条、更新 0 条、不变 2 条" in html
+    assert "导入完成：新增 0 条，更新 0 条。另有 2 条与系统一致，未改动。" in html
     assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 2
     park = db.session.scalar(sa.select(Project).where(Project.name == "新能源汽车零部件产业园"))
     assert park.stage is Stage.SIGNED and park.planned_investment == Decimal("350000")

@@ -22,6 +22,7 @@ TAG = "导入"
 
 class ImportQuery(Query):
     commit: bool = Field(False, description="1：校验无误后导入（全部成功或全部不导入）；否则只校验")
+    confirm_changes: bool = Field(False, description="1：已核对计划总投资变化 10 倍以上的行（否则这样的文件不导入）")
 
 
 class ImportProblem(BaseModel):
@@ -36,12 +37,14 @@ class ImportOut(BaseModel):
     rows: int
     created: int = Field(description="新增条数（未导入时为将新增的条数）")
     updated: int = Field(description="更新条数（未导入时为将更新的条数）")
+    unchanged: int = Field(0, description="与系统一致、不改动的条数")
+    to_confirm: list[int] = Field(default_factory=list, description="金额变化 10 倍以上、须 confirm_changes=1 的行号")
     errors: list[ImportProblem]
     # With errors (422) the usual error object rides along.
     error: ErrorBody | None = None
 
 
-def _run(kind: str, commit: bool):
+def _run(kind: str, commit: bool, confirmed: bool = False):
     with saving():  # an unreadable upload or sheet is a refusal: its status and message
         data, filename = service.read_upload(request.files.get("file"))
         preview = service.preview_upload(kind, data, current_user)
@@ -59,13 +62,24 @@ def _run(kind: str, commit: bool):
         return body, 422
     if not commit:
         return ImportOut(
-            committed=False, rows=len(preview.rows), created=preview.created, updated=preview.updated, errors=[]
+            committed=False,
+            rows=len(preview.rows),
+            created=preview.created,
+            updated=preview.updated,
+            unchanged=preview.unchanged,
+            to_confirm=[r.row for r in preview.to_confirm],
+            errors=[],
         )
     with saving():
         batch = service.store(kind, data, filename, current_user, preview)
-        counts = service.commit_batch(batch, current_user)
+        counts = service.commit_batch(batch, current_user, confirmed=confirmed)
     return ImportOut(
-        committed=True, rows=len(preview.rows), created=counts["created"], updated=counts["updated"], errors=[]
+        committed=True,
+        rows=len(preview.rows),
+        created=counts["created"],
+        updated=counts["updated"],
+        unchanged=counts.get("unchanged", 0),
+        errors=[],
     )
 
 
@@ -82,7 +96,7 @@ def _run(kind: str, commit: bool):
     files=("file",),
 )
 def import_projects(query: ImportQuery):
-    return _run("projects", query.commit)
+    return _run("projects", query.commit, query.confirm_changes)
 
 
 @operation(
@@ -98,4 +112,4 @@ def import_projects(query: ImportQuery):
     files=("file",),
 )
 def import_leads(query: ImportQuery):
-    return _run("leads", query.commit)
+    return _run("leads", query.commit, query.confirm_changes)

@@ -57,6 +57,7 @@ class ProjectOut(BaseModel):
     expected_tax: Decimal | None
     location: str | None
     description: str | None
+    notes: str | None = Field(description="备注")
     lead_department_id: int | None
     responsible_leader_id: int | None
     team_ids: list[int]
@@ -82,6 +83,7 @@ class _ProjectFacts(Strict):
     expected_tax: MoneyIn | None = None
     location: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=5000)
+    notes: str | None = Field(None, max_length=5000, description="备注")
 
     _plausible = field_validator("planned_investment")(check_plausible)
 
@@ -174,6 +176,7 @@ def _out(p: Project, light: LightInfo, team: list[int], today: dt.date) -> Proje
         expected_tax=p.expected_tax,
         location=p.location,
         description=p.description,
+        notes=p.notes,
         lead_department_id=p.lead_department_id,
         responsible_leader_id=p.responsible_leader_id,
         team_ids=team,

@@ -103,6 +103,7 @@ def _facts(body: ProjectIn | ProjectUpdate) -> dict[str, Any]:
             "expected_tax",
             "location",
             "description",
+            "notes",
         },
     )
     if current_user.role is not Role.ADMIN or facts.get("is_key") is None:

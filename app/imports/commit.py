@@ -5,11 +5,13 @@ Companies are found or created once per name; re-imports update."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from app import audit, clock
 from app.companies.names import normalize_company_name
 from app.companies.services import CompanyError, create_company
 from app.db import db
+from app.imports.project_changes import FACT_FIELDS
 from app.imports.rows import Preview, RowResult
 from app.lookups import ref_id
 from app.models import Company, Project, RefKind, Stage, User
@@ -27,48 +29,51 @@ class ImportRefusedError(Refusal):
 PROGRESS_EVERY = 250
 
 
-def commit_projects(preview: Preview, actor: User, filename: str, counts: dict[str, int]) -> Iterator[int]:
+def commit_projects(preview: Preview, actor: User, filename: str, counts: dict[str, Any]) -> Iterator[int]:
     """Write every row (a generator: yields rows done every PROGRESS_EVERY
     rows, so a page can show progress); fills `counts` when complete."""
     if not preview.ok:
         raise ImportRefusedError("文件仍有错误，未导入任何数据。请修改后重新上传。")
     companies: dict[str, Company] = {}
     exit_reason = ref_id(RefKind.REASON, "其他")
-    created = updated = 0
+    created = updated = unchanged = 0
+    records: dict[str, list[list[Any]]] = {"created": [], "updated": [], "unchanged": []}
     for done, row in enumerate(preview.rows, start=1):
         if done % PROGRESS_EVERY == 0:
             yield done
-        company = _company(row, actor, companies)
-        data = {
-            "name": row.data["name"],
-            "planned_investment": row.data["planned_investment"],
-            "industry_id": row.data.get("industry_id"),
-            "lead_department_id": row.data.get("lead_department_id") or actor.department_id,
-            "is_key": row.data.get("is_key", False),
-            "location": row.data.get("location"),
-            "description": row.data.get("description"),
-            "company_id": company.id if company else None,
-        }
-        stage: Stage = row.data["stage"]
+        note = f"{IMPORT_NOTE}（第 {row.row} 行）"
         try:
+            if row.action == "unchanged":
+                unchanged += 1
+                remember(records["unchanged"], [row.existing_id, row.data["name"]])
+                continue
             if row.action == "update" and row.existing_id is not None:
-                project = db.session.get(Project, row.existing_id)
-                update_project(project, data, actor, version=project.version)
+                _update(row, actor, companies, note)
                 updated += 1
-            else:
-                opening = Stage.PLANNING if stage is Stage.EXITED else stage
-                project = create_project(
-                    {**data, "responsible_leader_id": None}, actor, stage=opening, note=IMPORT_NOTE
-                )
-                created += 1
-            if (
-                row.data.get("responsible_leader_id")
-                and row.data["responsible_leader_id"] != project.responsible_leader_id
-            ):
+                fields = [c.label for c in row.changes if c.applied]
+                remember(records["updated"], [row.existing_id, row.data["name"], fields])
+                continue
+            company = _company(row, actor, companies)
+            stage: Stage = row.data["stage"]
+            data = {
+                "name": row.data["name"],
+                "planned_investment": row.data["planned_investment"],
+                "industry_id": row.data.get("industry_id"),
+                "lead_department_id": row.data.get("lead_department_id") or actor.department_id,
+                "is_key": bool(row.data.get("is_key")),
+                "location": row.data.get("location"),
+                "notes": row.data.get("notes"),
+                "company_id": company.id if company else None,
+            }
+            opening = Stage.PLANNING if stage is Stage.EXITED else stage
+            project = create_project({**data, "responsible_leader_id": None}, actor, stage=opening, note=IMPORT_NOTE)
+            created += 1
+            remember(records["created"], [project.id, project.name])
+            if row.data.get("responsible_leader_id"):
                 change_leader(project, row.data["responsible_leader_id"], IMPORT_NOTE, actor)
             if project.stage is not stage:
                 reason = exit_reason if stage is Stage.EXITED else None
-                move_stage(project, stage, actor, note=f"{IMPORT_NOTE}（第 {row.row} 行）", reason_id=reason)
+                move_stage(project, stage, actor, note=note, reason_id=reason)
         except ProjectError as exc:
             raise ImportRefusedError(f"第 {row.row} 行：{exc}") from None
     audit.record(
@@ -80,13 +85,37 @@ def commit_projects(preview: Preview, actor: User, filename: str, counts: dict[s
             "file": filename,
             "created": created,
             "updated": updated,
+            "unchanged": unchanged,
             "rows": len(preview.rows),
         },
-        summary=f"项目台账导入 {filename}：新增 {created}，更新 {updated}",
+        summary=f"项目台账导入 {filename}：新增 {created}，更新 {updated}，未变 {unchanged}",
         user_id=actor.id,
     )
-    counts.update(created=created, updated=updated)
+    counts.update(created=created, updated=updated, unchanged=unchanged, records=records)
     yield len(preview.rows)
+
+
+RECORDS_KEPT = 2000  # per list on the result page; the counts are always whole
+
+
+def remember(items: list[list[Any]], item: list[Any]) -> None:
+    if len(items) < RECORDS_KEPT:
+        items.append(item)
+
+
+def _update(row: RowResult, actor: User, companies: dict[str, Company], note: str) -> None:
+    """Write what the preview showed as applied, nothing else."""
+    project = db.session.get(Project, row.existing_id)
+    facts = {field: value for field, value in row.updates.items() if field in FACT_FIELDS}
+    if row.updates.get("company"):
+        company = _company(row, actor, companies)
+        facts["company_id"] = company.id if company else None
+    if facts:
+        update_project(project, facts, actor, version=project.version)
+    if "responsible_leader_id" in row.updates:
+        change_leader(project, row.updates["responsible_leader_id"], IMPORT_NOTE, actor)
+    if "stage" in row.updates:
+        move_stage(project, row.updates["stage"], actor, note=note)
 
 
 def _company(row: RowResult, actor: User, cache: dict[str, Company]) -> Company | None:

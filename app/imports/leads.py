@@ -60,7 +60,7 @@ ALIASES = {header_key(header): field for header, field, _required in HEADERS} | 
 REQUIRED = ("title", "company")
 
 
-def preview(data: bytes, *, max_rows: int, db_session: Any) -> Preview:
+def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None = None) -> Preview:
     sheet = read_table(data, ALIASES, REQUIRED, max_rows=max_rows)
     lookups = Lookups()
     errors: list[CellProblem] = []
@@ -180,9 +180,9 @@ def _match_existing(results: list[RowResult], session: Any) -> None:
             result.existing_id = lead_id
 
 
-def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, int]) -> Iterator[int]:
+def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, Any]) -> Iterator[int]:
     """Write every row; yields progress like `commit_projects`."""
-    from app.imports.commit import PROGRESS_EVERY, ImportRefusedError
+    from app.imports.commit import PROGRESS_EVERY, ImportRefusedError, remember
 
     if not preview_.ok:
         raise ImportRefusedError("文件仍有错误，未导入任何数据。请修改后重新上传。")
@@ -197,6 +197,7 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, int]
     for start in range(0, len(matched), 1000):
         held += db.session.scalars(sa.select(Company).where(Company.id.in_(matched[start : start + 1000]))).all()
     created = updated = 0
+    records: dict[str, list[list[Any]]] = {"created": [], "updated": [], "unchanged": []}
     new_companies: dict[str, Company] = {}
     # Two passes. First the rows that create a lead on a company new to the
     # platform (most of a first import): built without a flush and inserted
@@ -217,6 +218,7 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, int]
         for new_lead in pending:
             audit_created(new_lead.company, actor)
             audit_lead_created(new_lead, actor)
+            remember(records["created"], [new_lead.id, new_lead.title])
         pending.clear()
 
     def prepared(row: RowResult) -> dict[str, Any]:
@@ -264,9 +266,11 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, int]
                 )
                 update_lead(lead, data, actor, version=lead.version, confirm_duplicate=True)
                 updated += 1
+                remember(records["updated"], [lead.id, lead.title, []])
             else:
                 lead = create_lead(data, actor, confirm_duplicate=True)
                 created += 1
+                remember(records["created"], [lead.id, lead.title])
         except LeadError as exc:
             raise ImportRefusedError(f"第 {row.row} 行：{exc}") from None
         new_companies.setdefault(key, lead.company)
@@ -279,5 +283,5 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, int]
         summary=f"线索台账导入 {filename}：新增 {created}，更新 {updated}",
         user_id=actor.id,
     )
-    counts.update(created=created, updated=updated)
+    counts.update(created=created, updated=updated, records=records)
     yield len(preview_.rows)

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from app.companies import credit_code as cc
 from app.companies.names import normalize_company_name
 from app.imports import cells
+from app.imports.project_changes import describe_changes
 from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, flag_lookalikes, sheet_warnings
 from app.imports.sheets import header_key, read_table
-from app.models import Company, Project, RefKind
+from app.models import Company, Project, RefKind, User
 
 HEADERS = [
     ("项目名称", "name", True),
@@ -52,8 +53,9 @@ REQUIRED = ("name", "stage", "planned_investment")
 NAME_MAX = 200
 
 
-def preview(data: bytes, *, max_rows: int, db_session: Any) -> Preview:
-    """Parse and validate every row; nothing is written."""
+def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None = None) -> Preview:
+    """Parse and validate every row, and say what each update changes
+    (app/imports/project_changes.py); nothing is written."""
     sheet = read_table(data, ALIASES, REQUIRED, max_rows=max_rows)
     lookups = Lookups()
     errors: list[CellProblem] = []
@@ -64,6 +66,7 @@ def preview(data: bytes, *, max_rows: int, db_session: Any) -> Preview:
         results.append(result)
     _match_existing(results, db_session)
     _duplicates_within_file(results, errors)
+    describe_changes(results, db_session, lookups, actor)
     return Preview(
         "projects",
         sheet.header_row,
@@ -131,14 +134,14 @@ def _validate(number: int, record: dict[str, Any], lookups: Lookups) -> tuple[Ro
         else:
             data["responsible_leader_id"] = ids[0]
     try:
-        data["is_key"] = bool(cells.yes_no(record.get("is_key")))
+        data["is_key"] = cells.yes_no(record.get("is_key"))  # None: blank, keep what the project has
     except cells.CellError as exc:
         fail("is_key", str(exc))
     location = cells.text(record.get("location"))
     if len(location) > 200:
         fail("location", "项目地点不能超过 200 个字符。")
     data["location"] = location or None
-    data["description"] = cells.text(record.get("note")) or None
+    data["notes"] = cells.text(record.get("note")) or None  # 备注: never over the description
     return RowResult(row=number, data=data), problems
 
 

@@ -73,6 +73,14 @@ def _preview_page(preview: service.Preview, batch: ImportBatch) -> str:
     )
 
 
+@bp.route("/batches/<int:batch_id>")
+@role_required(*IMPORTER_ROLES)
+def batch(batch_id: int):
+    """What a committed import did: counts and the records, with links."""
+    stored = service.own_batch_or_404(batch_id, current_user)
+    return render_template("imports/result.html", batch=stored, title=TITLES[stored.kind])
+
+
 @bp.route("/batches/<int:batch_id>/departments", methods=["POST"])
 @admin_required
 def map_departments(batch_id: int):
@@ -95,7 +103,8 @@ def commit(batch_id: int):
     whole file is one transaction, committed only at the end."""
     batch = service.own_batch_or_404(batch_id, current_user)
     actor_id, kind, filename, rows = current_user.id, batch.kind, batch.filename, batch.rows
-    done_url = url_for("projects.index" if kind == "projects" else "leads.index")
+    confirmed = request.form.get("confirm_changes") == "1"
+    done_url = url_for("imports.batch", batch_id=batch_id)
     again_url = url_for("imports.upload", kind=kind)
     page, step, finish = (get_template_attribute("imports/_progress.html", name) for name in ("page", "step", "finish"))
 
@@ -104,7 +113,7 @@ def commit(batch_id: int):
         # database session): load what it writes through that session.
         yield page(TITLES[kind], filename, rows)
         stored, actor = db.session.get(ImportBatch, batch_id), db.session.get(User, actor_id)
-        for item in commit_streaming(stored, actor):
+        for item in commit_streaming(stored, actor, confirmed=confirmed):
             if isinstance(item, Outcome):
                 yield finish(item.ok, _finish_text(item), done_url if item else again_url)
             else:
@@ -117,7 +126,11 @@ def commit(batch_id: int):
 
 def _finish_text(outcome: Outcome) -> str:
     if outcome:
-        return _("导入完成：新增 %(c)d 条，更新 %(u)d 条。", c=outcome.value["created"], u=outcome.value["updated"])
+        counts = outcome.value
+        text = _("导入完成：新增 %(c)d 条，更新 %(u)d 条。", c=counts["created"], u=counts["updated"])
+        if counts.get("unchanged"):
+            text += _("另有 %(n)d 条与系统一致，未改动。", n=counts["unchanged"])
+        return text
     if outcome.refusal is not None:
         return _("未导入任何数据：%(msg)s", msg=outcome.message)
     return _("导入失败，未导入任何数据（已全部撤销）。请稍后重试或联系管理员。")

@@ -29,14 +29,32 @@ class CellProblem:
 
 
 @dataclass
+class Change:
+    """One field of an existing record as the row would change it."""
+
+    label: str
+    before: str
+    after: str
+    note: str = ""  # why it is flagged: "变化 10 倍以上…", "阶段不后退…"
+    applied: bool = True  # False: shown but not written (the page's rules refuse it)
+    confirm: bool = False  # written only after the person confirms the file
+
+
+@dataclass
 class RowResult:
     row: int
     data: dict[str, Any] = field(default_factory=dict)
-    action: str = "create"  # create | update
+    action: str = "create"  # create | update | unchanged
     existing_id: int | None = None
     company_id: int | None = None  # an existing company the row names
     company_note: str | None = None  # e.g. "企业库已有：华润置地（郑州）有限公司"
     lookalike: bool = False  # a new company whose name looks like one on file (flagged, not matched)
+    changes: list[Change] = field(default_factory=list)  # an update's fields, before → after
+    updates: dict[str, Any] = field(default_factory=dict)  # what an update writes (applied changes only)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return any(change.confirm for change in self.changes)
 
 
 @dataclass
@@ -63,6 +81,15 @@ class Preview:
     @property
     def updated(self) -> int:
         return sum(1 for r in self.rows if r.action == "update")
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for r in self.rows if r.action == "unchanged")
+
+    @property
+    def to_confirm(self) -> list[RowResult]:
+        """Rows with a change the person must confirm (an amount ×10 …)."""
+        return [r for r in self.rows if r.needs_confirmation]
 
     @property
     def lookalikes(self) -> int:

@@ -5,6 +5,7 @@ against the database as it is at that moment."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, current_app
@@ -50,7 +51,7 @@ def read_upload(upload: FileStorage | None) -> tuple[bytes, str]:
 
 def preview_upload(kind: str, data: bytes, actor: User) -> Preview:
     parse, _commit = KINDS[kind]
-    preview = parse(data, max_rows=current_app.config["IMPORT_MAX_ROWS"], db_session=db.session)
+    preview = parse(data, max_rows=current_app.config["IMPORT_MAX_ROWS"], db_session=db.session, actor=actor)
     _check_scope(preview, actor)
     return preview
 
@@ -125,13 +126,21 @@ def map_departments(
     return preview, saved
 
 
-def iter_commit_batch(batch: ImportBatch, actor: User, counts: dict[str, int]) -> Iterator[tuple[int, int]]:
+def iter_commit_batch(
+    batch: ImportBatch, actor: User, counts: dict[str, Any], *, confirmed: bool = False
+) -> Iterator[tuple[int, int]]:
     """Validate the stored file again and write it, yielding (done, total)
-    as it goes; raises ImportRefusedError or SheetError. The caller commits
-    the transaction once this is exhausted (or rolls back on an error)."""
+    as it goes; raises ImportRefusedError or SheetError. A file with changes
+    to confirm (an amount ×10 …) is written only when `confirmed`. The
+    caller commits the transaction once this is exhausted (or rolls back)."""
     if batch.status == "committed":
         raise ImportRefusedError("该文件已经导入，请勿重复提交。")
     preview = preview_upload(batch.kind, batch.content, actor)
+    if preview.to_confirm and not confirmed:
+        rows = "、".join(str(r.row) for r in preview.to_confirm[:10])
+        raise ImportRefusedError(
+            f"第 {rows} 行的金额变化 10 倍以上，请在预览页核对后勾选「已核对」再导入。未导入任何数据。"
+        )
     _preview, commit = KINDS[batch.kind]
     total = len(preview.rows)
     for done in commit(preview, actor, batch.filename, counts):
@@ -139,13 +148,14 @@ def iter_commit_batch(batch: ImportBatch, actor: User, counts: dict[str, int]) -
     batch.status = "committed"
     batch.created_count = counts["created"]
     batch.updated_count = counts["updated"]
+    batch.summary = counts.pop("records", None)
     batch.committed_at = utcnow()
 
 
-def commit_batch(batch: ImportBatch, actor: User) -> dict[str, int]:
+def commit_batch(batch: ImportBatch, actor: User, *, confirmed: bool = False) -> dict[str, int]:
     """Validate and write in one go (API, CLI)."""
-    counts: dict[str, int] = {}
-    for _progress in iter_commit_batch(batch, actor, counts):
+    counts: dict[str, Any] = {}
+    for _progress in iter_commit_batch(batch, actor, counts, confirmed=confirmed):
         pass
     return counts
 

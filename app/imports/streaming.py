@@ -13,6 +13,7 @@ logged and rolled back, and the page says nothing was imported."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from flask import current_app
 
@@ -23,13 +24,15 @@ from app.refusals import Refusal
 from app.views import Outcome
 
 
-def commit_streaming(batch: ImportBatch, actor: User) -> Iterator[tuple[int, int] | Outcome]:
+def commit_streaming(
+    batch: ImportBatch, actor: User, *, confirmed: bool = False
+) -> Iterator[tuple[int, int] | Outcome]:
     """Yield (rows done, total) while writing `batch`, then one Outcome:
     ok with the counts ({"created", "updated"}) after the commit, or failed
     (with the refusal, or none for an unexpected error) after the rollback."""
-    counts: dict[str, int] = {}
+    counts: dict[str, Any] = {}
     try:
-        yield from iter_commit_batch(batch, actor, counts)
+        yield from iter_commit_batch(batch, actor, counts, confirmed=confirmed)
         db.session.commit()
     except Refusal as exc:
         db.session.rollback()

@@ -121,6 +121,9 @@ class ImportBatch(db.Model):
     created_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     updated_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     committed_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime)
+    # What the commit did, for the result page: {"created": [[id, name], …],
+    # "updated": [[id, name, [field labels]], …], "unchanged": [[id, name], …]}.
+    summary: Mapped[Optional[dict]] = mapped_column(sa.JSON)
 
     def __repr__(self) -> str:
         return f"<ImportBatch {self.id} {self.kind} {self.status}>"

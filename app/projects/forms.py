@@ -37,6 +37,7 @@ class ProjectForm(BaseForm):
     expected_tax = MoneyField(_l("预计年税收（万元）"))
     location = StringField(_l("项目地点"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("项目简介"), validators=[Optional(), Length(max=5000)])
+    notes = TextAreaField(_l("备注"), validators=[Optional(), Length(max=5000)])
     # Only when creating:
     stage = SelectField(_l("所处阶段"), choices=stage_choices(), default=Stage.PLANNING.value)
     stage_note = StringField(_l("阶段说明"), validators=[Optional(), Length(max=1000)])

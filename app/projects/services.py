@@ -36,6 +36,7 @@ PROJECT_FIELDS = (
     "expected_tax",
     "location",
     "description",
+    "notes",
     "lead_department_id",
     "responsible_leader_id",
 )
@@ -202,6 +203,7 @@ EDIT_FIELDS = (
     "expected_tax",
     "location",
     "description",
+    "notes",
 )
 MONEY_FIELDS = ("planned_investment", "land_area", "expected_output", "expected_tax")
 

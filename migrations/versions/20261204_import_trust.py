@@ -1,5 +1,6 @@
 """imports that show what they change: project notes (备注) apart from the
-description, and department aliases for ledger names
+description, department aliases for ledger names, and what a committed
+import did (import_batch.summary)
 
 Revision ID: 0003
 Revises: 0002
@@ -19,6 +20,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("project") as batch:
         batch.add_column(sa.Column("notes", sa.Text(), nullable=True))
+    with op.batch_alter_table("import_batch") as batch:
+        batch.add_column(sa.Column("summary", sa.JSON(), nullable=True))
     op.create_table(
         "department_alias",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -41,5 +44,7 @@ def upgrade():
 def downgrade():
     op.drop_index(op.f("ix_department_alias_department_id"), table_name="department_alias")
     op.drop_table("department_alias")
+    with op.batch_alter_table("import_batch") as batch:
+        batch.drop_column("summary")
     with op.batch_alter_table("project") as batch:
         batch.drop_column("notes")
