@@ -184,3 +184,33 @@ def test_staff_see_the_unknown_names_but_cannot_map_them(client, login_as):
     )
     assert refused.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(DepartmentAlias.id))) == 0
+
+
+def test_a_lead_ledger_shows_its_changes_too(client, login_as):
+    from app.models import Lead
+    from tests import factories_leads as fl
+    from tests.test_imports_leads import upload as upload_leads
+    from tests.test_imports_leads import workbook
+
+    staff = login_as("staff")
+    lead = fl.lead(
+        company=fl.company("华润置地（郑州）有限公司"),
+        department=staff.department,
+        owner=staff,
+        title="商业综合体",
+        intended_investment=Decimal("50000"),
+        contact_name="张经理",
+    )
+    db.session.commit()
+    dept = staff.department.name
+    html = upload_leads(
+        client, workbook([["商业综合体", "华润置地（郑州）有限公司", "", "", "", "5000", "", "", dept, "", "已回访"]])
+    ).get_data(as_text=True)
+    assert "意向投资额（万元）：50,000 → <strong>5,000</strong>" in html and "变化 10 倍以上" in html
+    assert "备注：— → <strong>已回访</strong>" in html
+    assert "联系人" not in html.split("行号")[-1]  # the blank 联系人 cell changes nothing
+    batch_id = db.session.scalar(sa.select(sa.func.max(ImportBatch.id)))
+    client.post(f"/imports/batches/{batch_id}/commit", data={"confirm_changes": "1"})
+    db.session.expire_all()
+    lead = db.session.get(Lead, lead.id)
+    assert (lead.intended_investment, lead.contact_name, lead.description) == (Decimal("5000"), "张经理", "已回访")

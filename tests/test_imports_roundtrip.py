@@ -52,7 +52,8 @@ def test_lead_export_reimports_as_updates(client, login_as):
     exported = client.get("/leads/export.xlsx")
     assert exported.status_code == 200
     html = _reimport(client, "leads", exported.data)
-    assert "将新增 0 条、更新 2 条" in html and "导入完成：新增 0 条，更新 2 条" in html
+    # An export re-imported changes nothing, and says so.
+    assert "将新增 0 条、更新 0 条、不变 2 条" in html and "另有 2 条与系统一致，未改动" in html
     assert "未识别的列" in html  # e.g. 状态: reported, not silently dropped, and not blocking
     assert db.session.scalar(sa.select(sa.func.count(Lead.id))) == 2
     assert db.session.scalar(sa.select(sa.func.count(Company.id))) == 2

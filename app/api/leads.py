@@ -191,26 +191,6 @@ def create_lead(body: LeadIn):
     return lead_out(lead), 201
 
 
-def _current_data(lead: Lead) -> dict[str, Any]:
-    """The lead as its edit form shows it."""
-    return {
-        "company_id": lead.company_id,
-        "company_name": lead.company.name,
-        "credit_code": lead.company.credit_code,
-        "title": lead.title,
-        "source_id": lead.source_id,
-        "industry_id": lead.industry_id,
-        "intended_investment": lead.intended_investment,
-        "contact_name": lead.contact_name,
-        "contact_phone": lead.contact_phone,
-        "intended_location": lead.intended_location,
-        "description": lead.description,
-        "owner_department_id": lead.owner_department_id,
-        "owner_user_id": lead.owner_user_id,
-        "received_on": lead.received_on,
-    }
-
-
 @operation(
     bp,
     "PATCH",
@@ -224,7 +204,7 @@ def _current_data(lead: Lead) -> dict[str, Any]:
 def update_lead(lead_id: int, body: LeadUpdate):
     lead = get_editable_or_403(Lead, lead_id, message="您没有权限修改该线索。")
     changes = body.model_dump(exclude_unset=True, exclude={"version", "confirm_duplicate"})
-    data = {**_current_data(lead), **changes}
+    data = {**services.edit_data(lead), **changes}
     if {"company_id", "company_name", "company_choice"} & set(changes):
         # Another company: its own credit code, and the pick wins over the
         # old name.

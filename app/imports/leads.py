@@ -16,6 +16,7 @@ from app.companies.names import normalize_company_name
 from app.companies.services import audit_created, followers
 from app.db import db
 from app.imports import cells
+from app.imports.lead_changes import describe_changes
 from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, flag_lookalikes, sheet_warnings
 from app.imports.sheets import header_key, read_table
 from app.leads.refusals import LeadError
@@ -24,6 +25,7 @@ from app.leads.services import (
     audit_lead_created,
     build_lead_with_new_company,
     create_lead,
+    edit_data,
     update_lead,
 )
 from app.models import Company, Department, Lead, RefItem, RefKind, User
@@ -70,6 +72,7 @@ def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None =
         errors.extend(problems)
         results.append(result)
     _match_existing(results, db_session)
+    describe_changes(results, db_session, lookups)
     return Preview(
         "leads",
         sheet.header_row,
@@ -196,7 +199,7 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, Any]
     matched = sorted({row.company_id for row in preview_.rows if row.company_id})
     for start in range(0, len(matched), 1000):
         held += db.session.scalars(sa.select(Company).where(Company.id.in_(matched[start : start + 1000]))).all()
-    created = updated = 0
+    created = updated = unchanged = 0
     records: dict[str, list[list[Any]]] = {"created": [], "updated": [], "unchanged": []}
     new_companies: dict[str, Company] = {}
     # Two passes. First the rows that create a lead on a company new to the
@@ -232,7 +235,8 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, Any]
     for row in preview_.rows:
         key = normalize_company_name(row.data["company_name"])
         code = cc.clean(row.data.get("credit_code"))
-        if row.action == "update" or row.company_id or key in new_companies or (code and code in pending_codes):
+        known = row.company_id or key in new_companies or (code and code in pending_codes)
+        if row.action in ("update", "unchanged") or known:
             later.append(row)
             continue
         try:
@@ -259,14 +263,18 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, Any]
         company_id = row.company_id or (known.id if known else None)
         data = {**prepared(row), "company_choice": str(company_id) if company_id else "new"}
         try:
+            if row.action == "unchanged":
+                unchanged += 1
+                remember(records["unchanged"], [row.existing_id, row.data["title"]])
+                continue
             if row.action == "update" and row.existing_id:
                 lead = db.session.get(Lead, row.existing_id)
-                data["owner_user_id"] = (
-                    lead.owner_user_id if lead.owner_department_id == data["owner_department_id"] else None
-                )
+                data = {**edit_data(lead), **row.updates, "company_choice": str(lead.company_id)}
+                if data["owner_department_id"] != lead.owner_department_id:
+                    data["owner_user_id"] = None
                 update_lead(lead, data, actor, version=lead.version, confirm_duplicate=True)
                 updated += 1
-                remember(records["updated"], [lead.id, lead.title, []])
+                remember(records["updated"], [lead.id, lead.title, [c.label for c in row.changes]])
             else:
                 lead = create_lead(data, actor, confirm_duplicate=True)
                 created += 1
@@ -279,9 +287,16 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, Any]
         "import",
         "import",
         None,
-        changes={"kind": "leads", "file": filename, "created": created, "updated": updated, "rows": len(preview_.rows)},
-        summary=f"线索台账导入 {filename}：新增 {created}，更新 {updated}",
+        changes={
+            "kind": "leads",
+            "file": filename,
+            "created": created,
+            "updated": updated,
+            "unchanged": unchanged,
+            "rows": len(preview_.rows),
+        },
+        summary=f"线索台账导入 {filename}：新增 {created}，更新 {updated}，未变 {unchanged}",
         user_id=actor.id,
     )
-    counts.update(created=created, updated=updated, records=records)
+    counts.update(created=created, updated=updated, unchanged=unchanged, records=records)
     yield len(preview_.rows)

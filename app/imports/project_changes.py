@@ -12,17 +12,15 @@ person confirms the file. A row that changes nothing is `unchanged`.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.companies.names import normalize_company_name
-from app.imports.rows import Change, Lookups, RowResult
+from app.imports.rows import Change, Lookups, RowResult, money_change, shown
 from app.models import STAGE_ORDER, Project, RefKind, Role, Stage, User
 
-AMOUNT_JUMP = 10
 # The project's own facts an update writes through update_project.
 FACT_FIELDS = ("name", "planned_investment", "industry_id", "lead_department_id", "is_key", "location", "notes")
 
@@ -62,15 +60,15 @@ def _compare(
 ) -> None:
     data = row.data
 
-    def differs(field: str, label: str, before: Any, shown: dict[int, str] | None = None) -> None:
+    def differs(field: str, label: str, before: Any, names: dict[int, str] | None = None) -> None:
         after = data.get(field)
         if after in (None, "") or after == before:
             return
-        row.changes.append(Change(label, _shown(before, shown), _shown(after, shown)))
+        row.changes.append(Change(label, shown(before, names), shown(after, names)))
         row.updates[field] = after
 
     differs("name", "项目名称", project.name)
-    _amount(row, project.planned_investment)
+    money_change(row, "planned_investment", "计划总投资（万元）", project.planned_investment)
     differs("industry_id", "产业类别", project.industry_id, industries)
     _company(row, project)
     differs("lead_department_id", "责任单位", project.lead_department_id, departments)
@@ -97,33 +95,6 @@ def _compare(
     differs("location", "项目地点", project.location)
     differs("notes", "备注", project.notes)
     _stage(row, project)
-
-
-def _shown(value: Any, names: dict[int, str] | None) -> str:
-    if value in (None, ""):
-        return "—"
-    if names is not None:
-        return names.get(value, str(value))
-    if isinstance(value, Decimal):
-        return f"{value:,.4f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def _amount(row: RowResult, before: Decimal | None) -> None:
-    after = row.data.get("planned_investment")
-    if after is None or before == after:
-        return
-    jump = bool(before) and bool(after) and max(before, after) / min(before, after) >= AMOUNT_JUMP  # type: ignore[type-var, operator]
-    row.changes.append(
-        Change(
-            "计划总投资（万元）",
-            _shown(before, None),
-            _shown(after, None),
-            note=f"变化 {AMOUNT_JUMP} 倍以上，请核对单位（万元 / 亿元）" if jump else "",
-            confirm=jump,
-        )
-    )
-    row.updates["planned_investment"] = after
 
 
 def _company(row: RowResult, project: Project) -> None:

@@ -6,6 +6,7 @@ look-alike flag on rows that would create a company like one on file."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -155,3 +156,35 @@ def flag_lookalikes(results: list[RowResult], session: Any) -> None:
         if found:
             result.lookalike = True
             result.company_note = found[0].text
+
+
+AMOUNT_JUMP = 10
+
+
+def shown(value: Any, names: dict[int, str] | None) -> str:
+    if value in (None, ""):
+        return "—"
+    if names is not None:
+        return names.get(value, str(value))
+    if isinstance(value, Decimal):
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def money_change(row: RowResult, field: str, label: str, before: Decimal | None) -> None:
+    """An amount's change; tenfold or more (80 亿 → 8 亿: a unit slip) waits
+    for the person's confirmation."""
+    after = row.data.get(field)
+    if after is None or before == after:
+        return
+    jump = bool(before) and bool(after) and max(before, after) / min(before, after) >= AMOUNT_JUMP  # type: ignore[type-var, operator]
+    row.changes.append(
+        Change(
+            label,
+            shown(before, None),
+            shown(after, None),
+            note=f"变化 {AMOUNT_JUMP} 倍以上，请核对单位（万元 / 亿元）" if jump else "",
+            confirm=jump,
+        )
+    )
+    row.updates[field] = after

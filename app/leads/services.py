@@ -291,3 +291,24 @@ def update_lead(
             sync_lead_conflicts(lead, actor)
         audit.record("update", "lead", lead.id, changes=changes, summary=lead.title, user_id=actor.id)
     return lead
+
+
+def edit_data(lead: Lead) -> dict[str, Any]:
+    """The lead as its edit form shows it (what an API patch or a ledger
+    row changes part of)."""
+    return {
+        "company_id": lead.company_id,
+        "company_name": lead.company.name,
+        "credit_code": lead.company.credit_code,
+        "title": lead.title,
+        "source_id": lead.source_id,
+        "industry_id": lead.industry_id,
+        "intended_investment": lead.intended_investment,
+        "contact_name": lead.contact_name,
+        "contact_phone": lead.contact_phone,
+        "intended_location": lead.intended_location,
+        "description": lead.description,
+        "owner_department_id": lead.owner_department_id,
+        "owner_user_id": lead.owner_user_id,
+        "received_on": lead.received_on,
+    }
