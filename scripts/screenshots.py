@@ -197,7 +197,8 @@ def take(browser: Any, base: str, app: Any, shot: Shot, out: Path) -> Path:
 
 
 def write_index(out: Path) -> Path:
-    """docs/screenshots/README.md: one line per picture, from SHOTS."""
+    """docs/screenshots/README.md: one line per picture, from SHOTS (a
+    "Taken by hand" section already there is kept as it is)."""
     lines = [
         "# Screenshots",
         "",
@@ -211,7 +212,10 @@ def write_index(out: Path) -> Path:
         size = "手机 390×844" if shot.phone else "桌面 1366 宽"
         lines.append(f"- [`{shot.filename}`]({shot.filename}) — {shot.caption}（{who}，{size}）")
     target = out / "README.md"
-    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    old = target.read_text(encoding="utf-8") if target.exists() else ""
+    marker = old.find("\nTaken by hand")
+    manual = old[marker:] if marker >= 0 else ""
+    target.write_text("\n".join(lines) + "\n" + manual, encoding="utf-8")
     return target
 
 
