@@ -72,6 +72,10 @@ class Config:
     # Excel imports.
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
     IMPORT_MAX_ROWS = 20000
+    # Bounds on what one ledger may make the server read (app/imports/sheets.py).
+    IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024)))
+    IMPORT_MAX_COLUMNS = 200
+    IMPORT_MAX_CELL_CHARS = 32767
 
     # Lists.
     PER_PAGE = 20

@@ -17,7 +17,16 @@ from app.companies.services import audit_created, followers
 from app.db import db
 from app.imports import cells
 from app.imports.lead_changes import describe_changes
-from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, flag_lookalikes, sheet_warnings
+from app.imports.rows import (
+    CellProblem,
+    Lookups,
+    Preview,
+    RowResult,
+    cell_text,
+    flag_lookalikes,
+    sheet_errors,
+    sheet_warnings,
+)
 from app.imports.sheets import header_key, read_table
 from app.leads.refusals import LeadError
 from app.leads.services import (
@@ -71,6 +80,7 @@ def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None =
         result, problems = _validate(number, record, lookups)
         errors.extend(problems)
         results.append(result)
+    errors.extend(sheet_errors(sheet))
     _match_existing(results, db_session)
     describe_changes(results, db_session, lookups)
     return Preview(

@@ -13,7 +13,16 @@ from app.companies import credit_code as cc
 from app.companies.names import normalize_company_name
 from app.imports import cells
 from app.imports.project_changes import describe_changes
-from app.imports.rows import CellProblem, Lookups, Preview, RowResult, cell_text, flag_lookalikes, sheet_warnings
+from app.imports.rows import (
+    CellProblem,
+    Lookups,
+    Preview,
+    RowResult,
+    cell_text,
+    flag_lookalikes,
+    sheet_errors,
+    sheet_warnings,
+)
 from app.imports.sheets import header_key, read_table
 from app.models import Company, Project, RefKind, User
 
@@ -64,6 +73,7 @@ def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None =
         result, problems = _validate(number, record, lookups)
         errors.extend(problems)
         results.append(result)
+    errors.extend(sheet_errors(sheet))
     _match_existing(results, db_session)
     _duplicates_within_file(results, errors)
     describe_changes(results, db_session, lookups, actor)

@@ -137,10 +137,17 @@ def sheet_warnings(sheet: Sheet) -> list[CellProblem]:
     """File-level findings: unknown columns are reported, never silently
     dropped — but they do not block the import (an export of a list carries
     extra columns such as 状态 or 本阶段天数, and must re-import cleanly)."""
-    return [
+    unknown = [
         CellProblem(sheet.header_row, header, header, "未识别的列，该列内容不会导入（请核对表头）")
         for header in sheet.unknown_headers
     ]
+    return unknown + [CellProblem(sheet.header_row, "文件", "", notice) for notice in sheet.notices]
+
+
+def sheet_errors(sheet: Sheet) -> list[CellProblem]:
+    """Cells the sheet itself makes unreadable: formulas without a result."""
+    advice = "是公式，没有计算结果；请在 Excel 中复制后「选择性粘贴 → 数值」再导入。"
+    return [CellProblem(row, header, reference, f"{reference} {advice}") for row, header, reference in sheet.formulas]
 
 
 def flag_lookalikes(results: list[RowResult], session: Any) -> None:

@@ -1,8 +1,17 @@
 """Finding the table in a ledger: the header row (below any title rows),
 which columns we know, which we do not, and the data rows — skipping empty
-rows, 合计/小计 rows and footnotes. Works on an openpyxl read-only sheet, so
-memory stays bounded; openpyxl parses with defusedxml when it is installed
-(it is a requirement), which defuses XML bombs."""
+rows, 合计/小计 rows and footnotes.
+
+A ledger is also an attack surface, so reading is bounded before and while
+parsing: every part of the .xlsx zip is checked for its uncompressed size
+and ratio before anything is parsed (a zip bomb is refused unread); the
+sheet is read in openpyxl's read-only (streaming) mode with its declared
+dimension ignored and rows and columns capped (a one-cell sheet declaring
+A1:XFD1048576 is not walked); a cell longer than Excel's own limit is
+refused; a damaged sheet is a clear refusal, never a 500. openpyxl parses
+with defusedxml (a requirement), which defuses entity expansion and XXE.
+A formula cell without a cached result is an error naming the cell, never
+a silent blank."""
 
 from __future__ import annotations
 
@@ -14,12 +23,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from defusedxml.ElementTree import iterparse
+from flask import current_app, has_app_context
 from openpyxl import load_workbook
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
 
 from app.refusals import Refusal
 
 HEADER_SEARCH_ROWS = 20
+ROW_SLACK = 1000  # blank, 合计 and note rows read beyond the data-row limit
+MAX_RATIO = 100  # a part inflating more than this (and past RATIO_FLOOR) is a bomb
+RATIO_FLOOR = 10 * 1024 * 1024
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 TOTAL_PREFIXES = ("合计", "总计", "小计", "累计")
 NOTE_PREFIXES = ("注", "备注：", "说明", "填报说明", "填表说明")
 IGNORED_HEADERS = frozenset({"序号", "编号", "No", "NO", "no"})
@@ -52,16 +68,59 @@ class Sheet:
     columns: list[Column]
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    # (row, column header, cell reference) of formula cells with no result.
+    formulas: list[tuple[int, str, str]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what was not read, and why
 
     @property
     def unknown_headers(self) -> list[str]:
         return [c.header for c in self.columns if c.field is None and header_key(c.header) not in IGNORED_HEADERS]
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one import may read (config IMPORT_MAX_*)."""
+
+    uncompressed: int = 100 * 1024 * 1024
+    columns: int = 200
+    cell_chars: int = 32767
+
+    @classmethod
+    def from_config(cls) -> Limits:
+        if not has_app_context():
+            return cls()
+        config = current_app.config
+        return cls(
+            uncompressed=int(config.get("IMPORT_MAX_UNCOMPRESSED_BYTES", cls.uncompressed)),
+            columns=int(config.get("IMPORT_MAX_COLUMNS", cls.columns)),
+            cell_chars=int(config.get("IMPORT_MAX_CELL_CHARS", cls.cell_chars)),
+        )
+
+
+def check_archive(data: bytes, limits: Limits) -> None:
+    """Refuse a zip whose parts inflate beyond the limits, before parsing.
+    (zipfile never inflates a part past the size its header declares.)"""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SheetError("无法读取该 Excel 文件：文件已损坏或不是 .xlsx 格式。") from None
+    total = 0
+    for part in parts:
+        total += part.file_size
+        inflated = part.file_size > RATIO_FLOOR and part.file_size > MAX_RATIO * max(part.compress_size, 1)
+        if inflated or total > limits.uncompressed:
+            raise SheetError(
+                f"文件解压后超过 {limits.uncompressed // (1024 * 1024)} MB 或压缩比异常（疑似压缩炸弹），已拒绝。"
+                "请确认是正常的台账文件，或拆分后导入。"
+            )
+
+
 def open_workbook(data: bytes) -> Any:
     """The workbook in `data`, read-only; SheetError for anything not .xlsx."""
     if not data.startswith(b"PK"):
         raise SheetError("文件不是 Excel .xlsx 格式（如为 .xls 或 .csv，请在 Excel 中另存为 .xlsx）。")
+    check_archive(data, Limits.from_config())
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -78,21 +137,42 @@ def read_table(
     max_rows: int,
 ) -> Sheet:
     """Locate the table on the first sheet that has one; map headers through
-    `aliases` (header key → field); collect data rows as {field: value}."""
+    `aliases` (header key → field; the first key of a field is its name in
+    messages); collect data rows as {field: value}."""
+    limits = Limits.from_config()
     workbook = open_workbook(data)
     try:
         for worksheet in workbook.worksheets:
-            sheet = _read_sheet(worksheet, aliases, required, max_rows)
+            try:
+                sheet = _read_sheet(worksheet, aliases, required, max_rows, limits)
+                if sheet is not None:
+                    sheet.formulas = _uncached_formulas(data, worksheet, sheet)
+            except SheetError:
+                raise
+            except Exception as exc:  # a truncated or malformed sheet part
+                raise SheetError(
+                    f"文件内容已损坏，无法读取（{type(exc).__name__}）。请在 Excel 中打开并另存后重新上传。"
+                ) from None
             if sheet is not None:
                 return sheet
     finally:
         workbook.close()
-    names = "、".join(required)
-    raise SheetError(f"未找到表头行：前 {HEADER_SEARCH_ROWS} 行中没有同时包含 {names} 的一行。")
+    names = "、".join(_header_name(aliases, name) for name in required)
+    raise SheetError(f"未找到表头行：前 {HEADER_SEARCH_ROWS} 行中没有同时包含「{names}」这几列的一行。请核对表头。")
 
 
-def _read_sheet(worksheet: Any, aliases: dict[str, str], required: tuple[str, ...], max_rows: int) -> Sheet | None:
-    rows = worksheet.iter_rows(values_only=True)
+def _header_name(aliases: dict[str, str], field_name: str) -> str:
+    """The column header a field is known by (the first alias of it)."""
+    return next((header for header, name in aliases.items() if name == field_name), field_name)
+
+
+def _read_sheet(
+    worksheet: Any, aliases: dict[str, str], required: tuple[str, ...], max_rows: int, limits: Limits
+) -> Sheet | None:
+    declared_rows, declared_columns = worksheet.max_row, worksheet.max_column
+    worksheet.reset_dimensions()  # read the cells that exist, not the range the file declares
+    last_row = max_rows + HEADER_SEARCH_ROWS + ROW_SLACK
+    rows = worksheet.iter_rows(max_row=last_row, max_col=limits.columns, values_only=True)
     sheet: Sheet | None = None
     for number, values in enumerate(rows, start=1):
         if sheet is None:
@@ -101,6 +181,9 @@ def _read_sheet(worksheet: Any, aliases: dict[str, str], required: tuple[str, ..
             sheet = _header(number, values, aliases, required)
             continue
         cells = [_plain(v) for v in values]
+        too_long = next((i for i, v in enumerate(cells) if isinstance(v, str) and len(v) > limits.cell_chars), None)
+        if too_long is not None:
+            raise SheetError(f"第 {number} 行第 {too_long + 1} 列的文字超过 {limits.cell_chars:,} 个字符，已拒绝。")
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
             continue
         first = next((str(v).strip() for v in cells if v is not None and str(v).strip()), "")
@@ -114,7 +197,34 @@ def _read_sheet(worksheet: Any, aliases: dict[str, str], required: tuple[str, ..
         sheet.rows.append((number, record))
         if len(sheet.rows) > max_rows:
             raise SheetError(f"数据行超过上限 {max_rows:,} 行，请拆分文件后分批导入。")
+    if sheet is not None:
+        if (declared_rows or 0) > last_row:
+            sheet.notices.append(f"表格声明的范围超过 {last_row:,} 行，超出部分未读取。")
+        if (declared_columns or 0) > limits.columns:
+            sheet.notices.append(f"表格超过 {limits.columns} 列，超出部分未读取。")
     return sheet
+
+
+def _uncached_formulas(data: bytes, worksheet: Any, sheet: Sheet) -> list[tuple[int, str, str]]:
+    """Data cells of the table holding a formula with no cached result (a
+    file saved by a program that does not calculate): read from the sheet's
+    XML, streaming, in a second light pass."""
+    wanted = {number for number, _record in sheet.rows}
+    headers = {column.index + 1: column.header for column in sheet.columns if column.field}
+    found: list[tuple[int, str, str]] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(worksheet._worksheet_path) as part:
+        for _event, element in iterparse(part, events=("end",)):
+            if element.tag != MAIN_NS + "c":
+                continue
+            formula, value = element.find(MAIN_NS + "f"), element.find(MAIN_NS + "v")
+            if formula is not None and (value is None or not (value.text or "").strip()):
+                reference = element.get("r") or ""
+                if reference:
+                    row, column = coordinate_to_tuple(reference)
+                    if row in wanted and column in headers:
+                        found.append((row, headers[column], reference))
+            element.clear()
+    return found
 
 
 def _header(number: int, values: tuple[Any, ...], aliases: dict[str, str], required: tuple[str, ...]) -> Sheet | None:
@@ -138,9 +248,7 @@ def _header(number: int, values: tuple[Any, ...], aliases: dict[str, str], requi
 
 def _plain(value: Any) -> Any:
     if isinstance(value, str):
-        value = value.replace("\x00", "")
-        if value.startswith("="):  # a formula we could not evaluate
-            return value
+        return value.replace("\x00", "")
     return value
 
 
