@@ -126,6 +126,35 @@ def map_departments(
     return preview, saved
 
 
+# One key for every import commit: they run one at a time (PostgreSQL).
+IMPORT_LOCK_KEY = 7_204_401
+
+
+def claim(batch: ImportBatch) -> None:
+    """Make this request the one that commits `batch`, or refuse.
+
+    Import commits run one at a time — PostgreSQL: a transaction-level
+    advisory lock; SQLite: the database's single writer, taken by the UPDATE
+    below — so a commit re-checks the file against everything committed
+    before it (two files naming the same new company find one company).
+    The batch moves from 'previewed' to 'committing' in one conditional
+    UPDATE: a second click, tab or colleague finds it taken. The whole
+    commit is one transaction, so a failure puts it back to 'previewed'."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
+    taken = db.session.execute(
+        sa.update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.status == "previewed")
+        .values(status="committing")
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        status = db.session.scalar(sa.select(ImportBatch.status).where(ImportBatch.id == batch.id))
+        if status == "committed":
+            raise ImportRefusedError("该文件已经导入，请勿重复提交。")
+        raise ImportRefusedError("该文件正在由另一个请求导入，请勿重复提交；稍后可在导入结果中查看。")
+
+
 def iter_commit_batch(
     batch: ImportBatch, actor: User, counts: dict[str, Any], *, confirmed: bool = False
 ) -> Iterator[tuple[int, int]]:
@@ -133,8 +162,7 @@ def iter_commit_batch(
     as it goes; raises ImportRefusedError or SheetError. A file with changes
     to confirm (an amount ×10 …) is written only when `confirmed`. The
     caller commits the transaction once this is exhausted (or rolls back)."""
-    if batch.status == "committed":
-        raise ImportRefusedError("该文件已经导入，请勿重复提交。")
+    claim(batch)
     preview = preview_upload(batch.kind, batch.content, actor)
     if preview.to_confirm and not confirmed:
         rows = "、".join(str(r.row) for r in preview.to_confirm[:10])
