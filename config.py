@@ -75,6 +75,10 @@ class Config:
     # Bounds on what one ledger may make the server read (app/imports/sheets.py).
     IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024)))
     IMPORT_MAX_COLUMNS = 200
+    # A preview can be committed for this long; then it is purged with its file.
+    IMPORT_PREVIEW_HOURS = int(os.environ.get("IMPORT_PREVIEW_HOURS", "24"))
+    # Keep a committed ledger's file in the database (default: only the result).
+    IMPORT_KEEP_FILES = os.environ.get("IMPORT_KEEP_FILES", "") == "1"
     IMPORT_MAX_CELL_CHARS = 32767
 
     # Lists.

@@ -142,3 +142,26 @@ def test_columns_beyond_the_cap_are_not_read_and_said(client, login_as, columns)
     wb.save(out)
     html = upload(client, out.getvalue()).get_data(as_text=True)
     assert "表格超过 200 列，超出部分未读取" in html and "校验通过" in html
+
+
+def test_previews_expire_and_committed_files_are_not_kept(client, login_as, app):
+    import datetime as dt
+
+    from app import clock
+    from app.models import ImportBatch
+    from tests.test_imports import commit
+
+    login_as("admin")
+    upload(client, sample())
+    old = db.session.scalar(sa.select(ImportBatch))
+    old.created_at = clock.utcnow() - dt.timedelta(hours=app.config["IMPORT_PREVIEW_HOURS"] + 1)
+    db.session.commit()
+    refused = client.post(f"/imports/batches/{old.id}/commit").get_data(as_text=True)
+    assert "文件已过期，请重新上传" in refused
+    upload(client, sample())  # the next upload purges the expired preview and its file
+    stale = sa.select(sa.func.count(ImportBatch.id)).where(ImportBatch.created_at < clock.utcnow() - dt.timedelta(hours=1))
+    assert db.session.scalar(stale) == 0 and db.session.scalar(sa.select(sa.func.count(ImportBatch.id))) == 1
+    commit(client)
+    db.session.expire_all()
+    done = db.session.scalar(sa.select(ImportBatch))
+    assert done.status == "committed" and done.content == b"" and done.summary["created"]

@@ -8,6 +8,7 @@ from flask import (
     abort,
     flash,
     get_template_attribute,
+    redirect,
     render_template,
     request,
     stream_with_context,
@@ -92,7 +93,7 @@ def map_departments(batch_id: int):
     if outcome:
         flash(_("已记住 %(n)d 个部门名称的对应关系，并重新校验了文件。", n=outcome.value[1]), "success")
         return _preview_page(outcome.value[0], batch)
-    return _preview_page(service.preview_upload(batch.kind, batch.content, current_user), batch), 400
+    return redirect(url_for("imports.upload", kind=batch.kind))
 
 
 @bp.route("/batches/<int:batch_id>/commit", methods=["POST"])

@@ -1,10 +1,14 @@
 """The import workflow shared by pages and API: store an upload, preview it,
 commit it. Each step re-reads the stored file, so a commit validates again
-against the database as it is at that moment."""
+against the database as it is at that moment. A preview lives
+IMPORT_PREVIEW_HOURS (24 by default): older ones are purged on the next
+upload and cannot be committed; a committed batch keeps its result, not the
+file (unless IMPORT_KEEP_FILES)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -82,7 +86,20 @@ def _check_scope(preview: Preview, actor: User) -> None:
                 )
 
 
+def purge_expired() -> int:
+    """Delete previews older than IMPORT_PREVIEW_HOURS (their files with
+    them); returns how many. Run on every upload."""
+    cutoff = utcnow() - timedelta(hours=current_app.config["IMPORT_PREVIEW_HOURS"])
+    gone = db.session.execute(
+        sa.delete(ImportBatch)
+        .where(ImportBatch.status == "previewed", ImportBatch.created_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return gone.rowcount or 0
+
+
 def store(kind: str, data: bytes, filename: str, actor: User, preview: Preview) -> ImportBatch:
+    purge_expired()
     batch = ImportBatch(
         kind=kind,
         filename=filename,
@@ -116,6 +133,8 @@ def map_departments(
 ) -> tuple[Preview, int]:
     """Record (ledger name → department id) pairs as department aliases, then
     preview the stored file again; pairs left blank are skipped."""
+    if batch.status != "previewed":
+        raise ImportRefusedError("该文件已经导入或已过期，请重新上传后再对应部门。")
     saved = 0
     for name, department in pairs:
         if name.strip() and department.strip():
@@ -163,6 +182,9 @@ def iter_commit_batch(
     to confirm (an amount ×10 …) is written only when `confirmed`. The
     caller commits the transaction once this is exhausted (or rolls back)."""
     claim(batch)
+    if batch.created_at < utcnow() - timedelta(hours=current_app.config["IMPORT_PREVIEW_HOURS"]):
+        hours = current_app.config["IMPORT_PREVIEW_HOURS"]
+        raise ImportRefusedError(f"预览已超过 {hours} 小时，文件已过期，请重新上传。")
     preview = preview_upload(batch.kind, batch.content, actor)
     if preview.to_confirm and not confirmed:
         rows = "、".join(str(r.row) for r in preview.to_confirm[:10])
@@ -177,6 +199,8 @@ def iter_commit_batch(
     batch.created_count = counts["created"]
     batch.updated_count = counts["updated"]
     batch.summary = counts.pop("records", None)
+    if not current_app.config["IMPORT_KEEP_FILES"]:
+        batch.content = b""  # the result stays; the file itself is not kept
     batch.committed_at = utcnow()
 
 
