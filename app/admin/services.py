@@ -52,7 +52,7 @@ def create_user(data: dict[str, Any], password: str) -> User:
     role = Role(data["role"])
     _check_username_free(data["username"])
     _check_staff_department(role, data.get("department_id"))
-    problem = password_problem(password or "")
+    problem = password_problem(password or "", data.get("username"))
     if problem:
         raise AdminError(problem, "password")
     user = User(
@@ -106,7 +106,7 @@ def set_active(user: User, active: bool, actor: User) -> None:
 
 
 def reset_password(user: User, password: str) -> None:
-    problem = password_problem(password)
+    problem = password_problem(password, user.username)
     if problem:
         raise AdminError(problem, "password")
     user.password_hash = hash_password(password)

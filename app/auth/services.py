@@ -108,7 +108,7 @@ def sign_in(username: str, password: str, ip: str | None = None) -> SignIn:
 
 def set_password(user: User, new_password: str) -> None:
     """Set a new password (policy checked) and end every existing session."""
-    problem = password_problem(new_password)
+    problem = password_problem(new_password, user.username)
     if problem:
         raise AuthError(problem, "new_password")
     user.password_hash = hash_password(new_password)

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from app import clock
+from app.auth.passwords import DEMO_PASSWORD as DEMO_PASSWORD
 
 # Step modules, each with `seed(ctx: DemoContext) -> str` (a one-line summary).
 STEPS = (
@@ -21,7 +22,6 @@ STEPS = (
     "app.demo.reports",
 )
 
-DEMO_PASSWORD = "zhaoshang-demo"
 DEMO_SIGN_INS = (
     ("admin", "管理员"),
     ("leader", "领导（常务副区长）"),
