@@ -48,6 +48,8 @@ class Row:
     files: dict[str, Any] | None = None
     # Send last (sign-out, revoking the token in use).
     last: bool = False
+    # Sign the actor in again first (after an earlier row signed them out).
+    relogin: bool = False
 
 
 # URL argument → the world record it points at, unless a row says otherwise.
@@ -318,6 +320,8 @@ TABLE: list[Row] = [
     Row("GET", "/api/v1/tokens", "LAAAAAAA"),
     Row("DELETE", "/api/v1/tokens/<int:token_id>", "LANNNNNN"),
     Row("DELETE", "/api/v1/tokens/current", "LAAAAAAA", last=True),
+    # Signs out every device and revokes every token: the very last, signed in again first.
+    Row("POST", "/auth/logout-all", "LAAAAAAA", last=True, relogin=True),
 ]
 
 
@@ -370,6 +374,8 @@ def test_access_matrix(client, login_as, actor):
     mismatches = []
     for row in sorted(TABLE, key=lambda r: (r.last, r.method != "GET")):
         path = _path(row, world.ids)
+        if row.relogin and user is not None:
+            login_as(user)
         response = _send(client, row, path, token)
         got = _outcome(response)
         if got != row.expect[column]:

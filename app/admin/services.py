@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from app import audit
 from app.auth.passwords import hash_password, password_problem
-from app.auth.sessions import invalidate_sessions
+from app.auth.sessions import end_everything, invalidate_sessions
 from app.db import db
 from app.models import (
     DataScope,
@@ -101,7 +101,7 @@ def set_active(user: User, active: bool, actor: User) -> None:
         return
     user.active = active
     if not active:
-        invalidate_sessions(user)
+        end_everything(user)
     audit.record("activate" if active else "deactivate", "user", user.id, summary=user.username)
 
 
@@ -110,7 +110,7 @@ def reset_password(user: User, password: str) -> None:
     if problem:
         raise AdminError(problem, "password")
     user.password_hash = hash_password(password)
-    invalidate_sessions(user)
+    end_everything(user)
     audit.record("reset_password", "user", user.id, summary=user.username)
 
 

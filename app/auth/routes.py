@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.services import RateLimitedError, change_password, sign_in
-from app.auth.sessions import invalidate_sessions
+from app.auth.sessions import end_everything, end_session, is_this_device, open_sessions
 from app.security import safe_next_url
 from app.views import attempt
 
@@ -21,7 +21,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         # A refused sign-in is committed too: its audit row and rate-limit count stay.
-        result = attempt(lambda: sign_in(form.username.data, form.password.data, request.remote_addr)).value
+        agent = request.headers.get("User-Agent")
+        result = attempt(lambda: sign_in(form.username.data, form.password.data, request.remote_addr, agent)).value
         if result.refusal is not None:
             form[result.refusal.field].errors.append(result.refusal.message)
             return render_template("auth/login.html", form=form), (
@@ -37,10 +38,22 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    attempt(lambda: invalidate_sessions(current_user))
+    """Sign this device out; the user's other devices stay signed in."""
+    attempt(lambda: end_session(current_user))
     logout_user()
     session.clear()
     flash(_("您已退出登录。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/logout-all", methods=["POST"])
+@login_required
+def logout_all():
+    """退出所有设备: every session, remember-me cookie and API token."""
+    attempt(lambda: end_everything(current_user))
+    logout_user()
+    session.clear()
+    flash(_("已退出所有设备（含 API 令牌），请重新登录。"), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -55,4 +68,5 @@ def password():
         session.clear()
         flash(_("密码已修改，请用新密码重新登录。"), "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/password.html", form=form)
+    devices = [(row, is_this_device(current_user, row)) for row in open_sessions(current_user)]
+    return render_template("auth/password.html", form=form, devices=devices)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from app import audit
 from app.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
-from app.auth.sessions import invalidate_sessions
+from app.auth.sessions import end_everything, start_session
 from app.db import db, utcnow
 from app.models import LoginAttempt, User
 from app.refusals import Refusal
@@ -95,15 +95,17 @@ class SignIn:
     refusal: AuthError | None = None
 
 
-def sign_in(username: str, password: str, ip: str | None = None) -> SignIn:
-    """`authenticate`, with a refused sign-in as an answer rather than an
-    exception: the audit row of the failed attempt and its rate-limit count
-    are kept, so the caller commits in both cases (the one unit of work that
-    is not rolled back on a refusal)."""
+def sign_in(username: str, password: str, ip: str | None = None, user_agent: str | None = None) -> SignIn:
+    """`authenticate` and open this device's session, with a refused sign-in
+    as an answer rather than an exception: the audit row of the failed
+    attempt and its rate-limit count are kept, so the caller commits in both
+    cases (the one unit of work that is not rolled back on a refusal)."""
     try:
-        return SignIn(authenticate(username, password, ip))
+        user = authenticate(username, password, ip)
     except AuthError as exc:
         return SignIn(None, exc)
+    start_session(user, ip, user_agent)
+    return SignIn(user)
 
 
 def set_password(user: User, new_password: str) -> None:
@@ -113,7 +115,7 @@ def set_password(user: User, new_password: str) -> None:
         raise AuthError(problem, "new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
-    invalidate_sessions(user)
+    end_everything(user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:

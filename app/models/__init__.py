@@ -21,7 +21,7 @@ from app.models.enums import (
     TargetMetric,
 )
 from app.models.lead import Lead, LeadStatusChange, Visit, visit_participant
-from app.models.org import Department, DepartmentAlias, RefItem, User
+from app.models.org import Department, DepartmentAlias, RefItem, User, UserSession
 from app.models.problem import Problem, ProblemEvent
 from app.models.project import (
     Instruction,
@@ -74,6 +74,7 @@ __all__ = [
     "Target",
     "TargetMetric",
     "User",
+    "UserSession",
     "Visit",
     "WorkdayOverride",
     "company_tier",

@@ -79,8 +79,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     department: Mapped[Optional[Department]] = relationship(back_populates="users")
 
     # Flask-Login: the session stores "id:session_version".
+    # The signed-in device's session (a UserSession's secret), set at sign-in
+    # and by the loader; part of the id Flask-Login keeps in the cookies.
+    login_sid = None  # str | None; not a column
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_version}:{self.login_sid or ''}"
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -115,3 +119,22 @@ class RefItem(db.Model):
 
     def __repr__(self) -> str:
         return f"<RefItem {self.kind.value}:{self.name}>"
+
+
+class UserSession(db.Model):
+    """One signed-in device: its cookie carries a secret whose SHA-256 is
+    stored here. Signing out ends this row only; 退出所有设备 ends them all."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    ip: Mapped[Optional[str]] = mapped_column(sa.String(45))
+    user_agent: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    ended_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime)
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"
