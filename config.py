@@ -99,8 +99,15 @@ class Config:
 
     # Sign-in rate limits (failures within the window), shared via the database.
     LOGIN_WINDOW_MINUTES = 15
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_IP = 30
+    # Sign-in limits (app/auth/services.check_rate_limit): one account from one
+    # address; growing delays for one account from new addresses; a ceiling
+    # per address fit for an office behind one NAT.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS = 5
+    LOGIN_ACCOUNT_DELAY_AFTER = 10
+    LOGIN_MAX_FAILURES_PER_IP = 300
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to
+    # trust (Werkzeug's ProxyFix); 0: none (the default; see the README).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     # JSON API bearer tokens.
     API_TOKEN_HOURS = 12

@@ -102,6 +102,7 @@ TABLE: list[Row] = [
     Row("POST", "/admin/users/<int:user_id>", "LAFFFFFF", data={}),
     Row("POST", "/admin/users/<int:user_id>/active", "LAFFFFFF", data={}),
     Row("POST", "/admin/users/<int:user_id>/password", "LAFFFFFF", data={}),
+    Row("POST", "/admin/users/<int:user_id>/unlock", "LAFFFFFF", data={}),
     Row("GET", "/admin/departments", "LAFFFFFF"),
     Row("GET", "/admin/departments/new", "LAFFFFFF"),
     Row("POST", "/admin/departments/new", "LAFFFFFF", data={}),

@@ -58,7 +58,7 @@ def test_wrong_password_and_rate_limit(client, app):
     bad = client.post("/api/v1/tokens", json={"username": user.username, "password": "nope-nope-1"})
     assert bad.status_code == 401
     assert bad.get_json()["error"]["message"] == "用户名或密码错误。"
-    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS"]):
         client.post("/api/v1/tokens", json={"username": user.username, "password": "nope-nope-1"})
     limited = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD})
     assert limited.status_code == 429

@@ -182,7 +182,7 @@ def test_role_change_invalidates_session(client):
 def test_sign_in_is_rate_limited_per_account(client, app):
     user = factories.user("staff")
     db.session.commit()
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS"]
     for _ in range(limit):
         assert _login(client, user.username, "wrong-password-1").status_code == 200
     blocked = _login(client, user.username)  # even the right password now waits
@@ -209,4 +209,4 @@ def test_sign_in_is_rate_limited_per_address(client, app):
         db.session.commit()
         assert _login(client, user.username).status_code == 429
     finally:
-        app.config["LOGIN_MAX_FAILURES_PER_IP"] = 30
+        app.config["LOGIN_MAX_FAILURES_PER_IP"] = 300

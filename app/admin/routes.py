@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.admin import bp, queries, services
 from app.admin.forms import ResetPasswordForm, UserForm
+from app.auth.services import clear_rate_limit, failed_since
 from app.db import db
 from app.lookups import department_choices
 from app.models import RefKind, Role, User
@@ -68,7 +69,10 @@ def user_edit(user_id: int):
     if form.validate_on_submit() and attempt(lambda: services.update_user(user, form.data, current_user), form):
         flash(_("已保存用户 %(name)s。", name=user.username), "success")
         return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm())
+    failures = failed_since(user.username.lower(), user.last_login_at)
+    return render_template(
+        "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(), failures=failures
+    )
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -79,6 +83,17 @@ def user_active(user_id: int):
     if attempt(lambda: services.set_active(user, active, current_user)):
         name = user.username
         flash(_("已启用 %(name)s。", name=name) if active else _("已停用 %(name)s。", name=name), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@admin_required
+def user_unlock(user_id: int):
+    """Forget the account's failed sign-ins (the limits start afresh)."""
+    user = _get_user(user_id)
+    outcome = attempt(lambda: clear_rate_limit(user))
+    if outcome:
+        flash(_("已清除 %(name)s 的 %(n)d 条登录失败记录。", name=user.username, n=outcome.value), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 

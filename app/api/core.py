@@ -24,11 +24,14 @@ from app.refusals import Refusal
 class ApiError(Exception):
     """Raise from an API view or service adapter to answer a JSON error."""
 
-    def __init__(self, status: int, message: str, fields: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, message: str, fields: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.fields = fields or {}
+        self.headers = headers or {}
 
 
 def _field_errors(exc: ValidationError) -> dict[str, str]:
@@ -141,7 +144,9 @@ def operation(
             try:
                 result = view(**kwargs)
             except ApiError as exc:
-                return error_response(exc.status, exc.message, exc.fields)
+                answer, code = error_response(exc.status, exc.message, exc.fields)
+                answer.headers.update(exc.headers)
+                return answer, code
             if isinstance(result, Response):
                 return result
             code = status

@@ -43,11 +43,13 @@ def _info(row: ApiToken) -> TokenInfo:
 )
 def create_token(body: TokenRequest):
     with saving():  # a refused sign-in is committed too: its audit row and rate-limit count stay
-        result = sign_in(body.username, body.password, request.remote_addr)
+        result = sign_in(body.username, body.password, request.remote_addr, device=False)
         if result.user is not None:
             clear, row = issue_token(result.user, body.name)
+    if isinstance(result.refusal, RateLimitedError):
+        raise ApiError(429, result.refusal.message, headers={"Retry-After": str(result.refusal.retry_after)})
     if result.refusal is not None:
-        raise ApiError(429 if isinstance(result.refusal, RateLimitedError) else 401, result.refusal.message)
+        raise ApiError(401, result.refusal.message)
     return TokenOut(token=clear, expires_at=row.expires_at)
 
 

@@ -23,14 +23,26 @@ def login():
         # A refused sign-in is committed too: its audit row and rate-limit count stay.
         agent = request.headers.get("User-Agent")
         result = attempt(lambda: sign_in(form.username.data, form.password.data, request.remote_addr, agent)).value
+        if isinstance(result.refusal, RateLimitedError):
+            form.password.errors.append(result.refusal.message)
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(result.refusal.retry_after)}
         if result.refusal is not None:
             form[result.refusal.field].errors.append(result.refusal.message)
-            return render_template("auth/login.html", form=form), (
-                429 if isinstance(result.refusal, RateLimitedError) else 200
-            )
+            return render_template("auth/login.html", form=form)
         session.clear()  # a fresh session at sign-in: no fixation
         login_user(result.user, remember=form.remember.data)
         flash(_("欢迎，%(name)s。", name=result.user.name), "success")
+        if result.failed_before:
+            failures, addresses = result.failed_before
+            flash(
+                _(
+                    "自您上次登录以来，该账号有 %(n)d 次失败的登录尝试（来自 %(m)d 个地址）。"
+                    "如非本人操作，请修改密码。",
+                    n=failures,
+                    m=addresses,
+                ),
+                "warning",
+            )
         return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
 

@@ -4,14 +4,14 @@ change a password. Used by the HTML views and later the API."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from app import audit
+from app import audit, clock
 from app.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from app.auth.sessions import end_everything, start_session
 from app.db import db, utcnow
@@ -33,30 +33,93 @@ def _dummy_hash() -> str:
 
 
 class RateLimitedError(AuthError):
-    """Too many failed sign-ins for this account or address."""
+    """Too many failed sign-ins: `retry_after` seconds until the next try."""
+
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = max(1, retry_after)
+        minutes = -(-self.retry_after // 60)
+        when = (clock.now() + timedelta(seconds=self.retry_after)).strftime("%H:%M")
+        super().__init__(_("登录失败次数过多，请在 %(when)s 之后（约 %(n)d 分钟后）再试。", when=when, n=minutes))
 
 
-def _recent_failures(condition: sa.ColumnElement[bool]) -> int:
-    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(LoginAttempt.id)).where(
-                condition, LoginAttempt.success.is_(False), LoginAttempt.at >= utcnow() - window
-            )
-        )
-        or 0
+def _failures(condition: sa.ColumnElement[bool], since: datetime) -> list[datetime]:
+    """When the failed attempts matching `condition` since `since` were, newest first."""
+    stmt = (
+        sa.select(LoginAttempt.at)
+        .where(condition, LoginAttempt.success.is_(False), LoginAttempt.at >= since)
+        .order_by(LoginAttempt.at.desc())
     )
+    return list(db.session.scalars(stmt))
+
+
+def _known_address(username: str, ip: str) -> bool:
+    """Whether this account signed in from this address in the last 90 days."""
+    since = utcnow() - timedelta(days=90)
+    found = sa.select(LoginAttempt.id).where(
+        LoginAttempt.username == username,
+        LoginAttempt.ip == ip,
+        LoginAttempt.success.is_(True),
+        LoginAttempt.at >= since,
+    )
+    return db.session.scalar(found.limit(1)) is not None
 
 
 def check_rate_limit(username: str, ip: str | None) -> None:
-    """Refuse before verifying anything when the account or the address has
-    failed too often within the window."""
-    minutes = current_app.config["LOGIN_WINDOW_MINUTES"]
-    message = _("登录失败次数过多，请 %(n)d 分钟后再试。", n=minutes)
-    if _recent_failures(LoginAttempt.username == username) >= current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
-        raise RateLimitedError(message)
-    if ip and _recent_failures(LoginAttempt.ip == ip) >= current_app.config["LOGIN_MAX_FAILURES_PER_IP"]:
-        raise RateLimitedError(message)
+    """Refuse (429, with when to try again) before verifying anything:
+
+    - one account from one address: LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS
+      failures in the window lock that pair until the oldest of them ages out;
+    - one account from everywhere: past LOGIN_ACCOUNT_DELAY_AFTER failures,
+      each further try waits a growing delay (15 s, 30 s … at most 15 min)
+      after the latest failure — except from an address the account signed
+      in from before, so an attacker cannot keep the owner out;
+    - one address for every account: LOGIN_MAX_FAILURES_PER_IP, a ceiling
+      fit for a whole office behind one NAT."""
+    config = current_app.config
+    window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
+    now = utcnow()
+    since = now - window
+    if ip:
+        pair = _failures(sa.and_(LoginAttempt.username == username, LoginAttempt.ip == ip), since)
+        limit = config["LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS"]
+        if len(pair) >= limit:
+            raise RateLimitedError(int((pair[limit - 1] + window - now).total_seconds()))
+    account = _failures(LoginAttempt.username == username, since)
+    extra = len(account) - config["LOGIN_ACCOUNT_DELAY_AFTER"]
+    if extra >= 0 and not (ip and _known_address(username, ip)):
+        delay = timedelta(seconds=min(15 * 2 ** min(extra, 10), 900))
+        if account[0] + delay > now:
+            raise RateLimitedError(int((account[0] + delay - now).total_seconds()))
+    if ip:
+        limit = config["LOGIN_MAX_FAILURES_PER_IP"]
+        address = _failures(LoginAttempt.ip == ip, since)
+        if len(address) >= limit:
+            raise RateLimitedError(int((address[limit - 1] + window - now).total_seconds()))
+
+
+def failed_since(username: str, since: datetime | None) -> tuple[int, int]:
+    """(failed attempts, distinct addresses) on an account since `since`
+    (the last sign-in): the owner and the admin see it was targeted."""
+    condition = sa.and_(LoginAttempt.username == username, LoginAttempt.success.is_(False))
+    if since is not None:
+        condition = sa.and_(condition, LoginAttempt.at > since)
+    row = db.session.execute(
+        sa.select(sa.func.count(LoginAttempt.id), sa.func.count(sa.distinct(LoginAttempt.ip))).where(condition)
+    ).one()
+    return row[0] or 0, row[1] or 0
+
+
+def clear_rate_limit(user: User) -> int:
+    """Admin: forget the failed sign-ins of `user` (audited); how many."""
+    gone = db.session.execute(
+        sa.delete(LoginAttempt)
+        .where(sa.func.lower(LoginAttempt.username) == user.username.lower(), LoginAttempt.success.is_(False))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    audit.record("clear_login_limit", "user", user.id, summary=f"清除登录失败记录 {gone} 条")
+    return gone or 0
 
 
 def authenticate(username: str, password: str, ip: str | None = None) -> User:
@@ -93,19 +156,28 @@ class SignIn:
 
     user: User | None
     refusal: AuthError | None = None
+    # (failed attempts, addresses) on the account since its previous sign-in.
+    failed_before: tuple[int, int] | None = None
 
 
-def sign_in(username: str, password: str, ip: str | None = None, user_agent: str | None = None) -> SignIn:
+def sign_in(
+    username: str, password: str, ip: str | None = None, user_agent: str | None = None, *, device: bool = True
+) -> SignIn:
     """`authenticate` and open this device's session, with a refused sign-in
     as an answer rather than an exception: the audit row of the failed
     attempt and its rate-limit count are kept, so the caller commits in both
     cases (the one unit of work that is not rolled back on a refusal)."""
+    previous = db.session.scalar(
+        sa.select(User.last_login_at).where(sa.func.lower(User.username) == username.strip().lower()[:50])
+    )
     try:
         user = authenticate(username, password, ip)
     except AuthError as exc:
         return SignIn(None, exc)
-    start_session(user, ip, user_agent)
-    return SignIn(user)
+    failures = failed_since(user.username.lower(), previous)
+    if device:  # (an API token's sign-in opens no device session)
+        start_session(user, ip, user_agent)
+    return SignIn(user, failed_before=failures if failures[0] else None)
 
 
 def set_password(user: User, new_password: str) -> None:
