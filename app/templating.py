@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -105,7 +105,12 @@ def url_with(**changes: Any) -> str:
             args[key] = [str(value)]
     if request.endpoint is None:  # error pages for unknown URLs
         return request.path + ("?" + urlencode(args, doseq=True) if args else "")
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    view_args = request.view_args or {}
+    # A query argument named like a path argument of the endpoint
+    # (?department_id=abc on /admin/departments/new) never becomes the path.
+    path_args = {name for rule in current_app.url_map.iter_rules(request.endpoint) for name in rule.arguments}
+    query = {key: value for key, value in args.items() if key not in path_args}
+    return url_for(request.endpoint, **view_args, **query)
 
 
 def options(members: Any) -> list[tuple[Any, str]]:

@@ -1,6 +1,9 @@
 """Excel export: a streamed .xlsx (openpyxl write-only, memory bounded) with
 a title row stating what was exported, and every text cell neutralised
-against formula injection."""
+against formula injection: text starting with = + - @ (or a tab) is written
+as text with the cell's quote-prefix style — Excel shows it as typed and
+never runs it, and the value re-imports unchanged (an apostrophe would not).
+Control characters no worksheet may hold are dropped."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from urllib.parse import quote
 from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from app import clock
@@ -22,12 +26,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
-    """A value Excel will not execute: text starting with = + - @ or a tab is
-    prefixed with an apostrophe. Numbers and dates pass through."""
+    """A value a worksheet can hold: text without illegal control characters,
+    Decimals as numbers, enum members as their labels."""
     if isinstance(value, str):
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     if isinstance(value, Decimal):
         return float(value) if value == value.to_integral() or abs(value) < Decimal("1e15") else str(value)
     if hasattr(value, "label") and not isinstance(value, (dt.date, int, float)):
@@ -57,7 +59,19 @@ def add_sheet(
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([_cell(sheet, v) for v in row])
+
+
+def _cell(sheet: Any, value: Any) -> Any:
+    """The value, or for text that would read as a formula a text cell with
+    the quote-prefix style."""
+    value = safe_cell(value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value
 
 
 def new_workbook() -> Workbook:

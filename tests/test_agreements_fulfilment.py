@@ -178,7 +178,9 @@ def test_export_has_a_caption_header_and_the_filtered_rows(client, login_as):
     assert rows[1][:4] == ("序号", "项目名称", "牵头部门", "当前阶段")
     assert len(rows) == 3
     data = rows[2]
-    assert data[1] == '\'=HYPERLINK("x")项目'  # formula injection neutralised
+    assert data[1] == '=HYPERLINK("x")项目'  # as typed: a text cell with the quote-prefix style …
+    cell = load_workbook(io.BytesIO(response.data)).active["B3"]
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)  # … which Excel never runs
     assert data[8] == 12 and data[12] == 5000 and data[13] == 10 and data[14] == "逾期"
 
 

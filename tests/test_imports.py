@@ -319,12 +319,28 @@ def test_another_users_batch_is_not_found(client, login_as):
     assert client.post(f"/imports/batches/{batch.id}/commit").status_code == 404
 
 
-def test_formula_text_in_cells_is_not_executed_on_template_export(client, login_as):
-    from app.xlsx import safe_cell
+def test_formula_text_is_exported_as_quoted_text_and_reimports_unchanged(client, login_as):
+    """Text starting with = + - @ is a text cell with the quote-prefix style:
+    never run by Excel, and the same value on the way back."""
+    from app.companies.services import create_company
+    from app.projects.services import create_project
 
-    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
-    assert safe_cell("+1") == "'+1" and safe_cell("@x") == "'@x" and safe_cell("\tx") == "'\tx"
-    assert safe_cell(5) == 5 and safe_cell("普通文本") == "普通文本"
+    admin = login_as("admin")
+    company = create_company({"name": "+86科技有限公司"}, admin)
+    create_project(
+        {"name": '=HYPERLINK("http://x")产业园', "company_id": company.id, "planned_investment": Decimal("3500")},
+        admin,
+        stage=Stage.ATTRACTING,
+    )
+    db.session.commit()
+    exported = client.get("/projects/export.xlsx")
+    sheet = load_workbook(io.BytesIO(exported.data)).active
+    cells = {cell.value: cell for line in sheet.iter_rows() for cell in line if isinstance(cell.value, str)}
+    name = cells['=HYPERLINK("http://x")产业园']
+    assert (name.data_type, name.quotePrefix) == ("s", True)
+    assert cells["+86科技有限公司"].quotePrefix
+    again = upload(client, exported.data).get_data(as_text=True)
+    assert "不变 1 条" in again  # the value came back as it left
 
 
 def test_commit_streams_progress_and_cannot_run_twice(client, login_as):

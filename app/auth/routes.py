@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -30,6 +32,7 @@ def login():
             form[result.refusal.field].errors.append(result.refusal.message)
             return render_template("auth/login.html", form=form)
         session.clear()  # a fresh session at sign-in: no fixation
+        session["_seen"] = time.time()  # the device's last activity is its sign-in
         login_user(result.user, remember=form.remember.data)
         flash(_("欢迎，%(name)s。", name=result.user.name), "success")
         if result.failed_before:

@@ -138,10 +138,11 @@ def _enforce_idle_timeout() -> None:
     if last is None or now - last > 60:
         session["_seen"] = now
         if current_user.is_authenticated and current_user.login_sid:
-            db.session.execute(
-                sa.update(UserSession)
-                .where(UserSession.token_hash == _hash(current_user.login_sid))
-                .values(last_seen_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
-            db.session.commit()
+            # On a connection of its own: the request's session (and the
+            # user it loaded) is not touched.
+            with db.engine.begin() as connection:
+                connection.execute(
+                    sa.update(UserSession)
+                    .where(UserSession.token_hash == _hash(current_user.login_sid))
+                    .values(last_seen_at=utcnow())
+                )
