@@ -17,8 +17,8 @@ from app import audit
 from app.db import db, utcnow
 from app.models import Agreement, Company, Lead, Problem, Project, Role, User, Visit
 from app.permissions import (
+    can_archive_company,
     can_edit_agreement,
-    can_edit_company,
     can_edit_lead,
     can_edit_problem,
     can_edit_project,
@@ -46,7 +46,7 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "lead": Kind(Lead, "线索", can_edit_lead, lambda r: r.title, ("visits", "projects")),
-    "company": Kind(Company, "企业", can_edit_company, lambda r: r.name),
+    "company": Kind(Company, "企业", can_archive_company, lambda r: r.name),
     "visit": Kind(Visit, "拜访记录", can_edit_visit, lambda r: f"{r.visited_on} {r.summary[:30]}"),
     "project": Kind(Project, "项目", can_edit_project, lambda r: r.name, ("agreements", "problems", "visits")),
     "agreement": Kind(

@@ -23,10 +23,20 @@ class UserForm(BaseForm):
     name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=50)])
     title = StringField(_l("职务"), validators=[Optional(), Length(max=50)])
     phone = StringField(_l("电话"), validators=[Optional(), Length(max=30)])
-    role = SelectField(_l("角色"), choices=Role.choices(), validators=[DataRequired()])
+    role = SelectField(
+        _l("角色"),
+        choices=[("", _l("— 请选择 —")), *Role.choices()],  # nothing preselected: least privilege is a choice
+        validators=[DataRequired(message=_l("请选择角色。"))],
+    )
+    confirm_admin = BooleanField(_l("确认授予管理员权限（可管理全部数据、用户和系统设置）"))
+    already_admin = False  # set by the view when editing an administrator
     scope = SelectField(_l("数据范围"), choices=DataScope.choices(), default=DataScope.DEPARTMENT.value)
     department_id = IdSelectField(_l("所属部门"))
     password = PasswordField(_l("初始密码"), validators=[Optional(), Length(max=128)])
+
+    def validate_role(self, field: SelectField) -> None:
+        if field.data == Role.ADMIN.value and not self.already_admin and not self.confirm_admin.data:
+            raise ValidationError(_l("将授予管理员权限：请确认后勾选下方「确认授予管理员权限」再保存。"))
 
 
 class ResetPasswordForm(BaseForm):

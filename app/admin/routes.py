@@ -62,6 +62,7 @@ def _get_user(user_id: int) -> User:
 def user_edit(user_id: int):
     user = _get_user(user_id)
     form = UserForm(obj=user)
+    form.already_admin = user.role is Role.ADMIN
     form.department_id.choices = department_choices()
     if request.method == "GET":
         form.role.data = user.role.value

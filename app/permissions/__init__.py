@@ -21,6 +21,7 @@ from app.permissions.agreements import (  # noqa: F401
     can_view_agreement,
 )
 from app.permissions.companies import (  # noqa: F401
+    can_archive_company,
     can_create_company,
     can_edit_company,
     can_merge_companies,

@@ -31,21 +31,30 @@ def can_view_company(user: User, company: Company) -> bool:
 
 
 def can_edit_company(user: User, company: Company) -> bool:
-    """Admin; staff when the company is unheld, held within their scope, was
-    entered by them, or has a lead they may see."""
+    """Admin; staff of the company's 首报 department (or, while nobody holds
+    it, of the department that entered it), and its followers — staff with a
+    lead on it they may see. Not any department's staff."""
     if user.role is Role.ADMIN:
         return True
     if user.role is not Role.STAFF or company.merged_into_id is not None:
         return False
     depts = department_ids_in_scope(user)
-    if depts is None or company.created_by_id == user.id or company.first_department_id is None:
+    if depts is None or company.created_by_id == user.id:
         return True
-    if company.first_department_id in depts:
+    holder = company.first_department_id
+    if holder is None and company.created_by_id is not None:
+        holder = db.session.scalar(sa.select(User.department_id).where(User.id == company.created_by_id))
+    if holder is not None and holder in depts:
         return True
     return (
         db.session.scalar(sa.select(Lead.id).where(Lead.company_id == company.id, lead_filter(user)).limit(1))
         is not None
     )
+
+
+def can_archive_company(user: User, company: Company) -> bool:
+    """Archiving a company (it disappears from every look-up): admin only."""
+    return user.role is Role.ADMIN
 
 
 def can_create_company(user: User) -> bool:
