@@ -268,7 +268,7 @@ TABLE: list[Row] = [
     Row("POST", "/api/v1/companies", "LAFFAAAF", json={"name": "矩阵测试企业有限公司"}),
     Row("GET", "/api/v1/companies/duplicates", "LAFFAAAF", path="/api/v1/companies/duplicates?name=华润"),
     Row("GET", "/api/v1/companies/<int:company_id>", "LAAAAAAA"),
-    Row("PATCH", "/api/v1/companies/<int:company_id>", "LAFFAAFF", json={}),
+    Row("PATCH", "/api/v1/companies/<int:company_id>", "LAFFAAFF", json=STALE),
     Row("GET", "/api/v1/projects", "LAAAAAAA"),
     Row("POST", "/api/v1/projects", "LAFFAAAF", json={"name": "矩阵测试项目"}),
     Row("GET", "/api/v1/projects/<int:project_id>", "LAAAANAA"),

@@ -93,14 +93,25 @@ def test_only_those_who_follow_a_company_edit_it(client, towns):
     east, _west, alice, bob = towns
     company = fl.company("华润置业有限公司", first_department_id=east.id)
     db.session.commit()
-    refused = client.patch(f"/api/v1/companies/{company.id}", json={"hq_region": "深圳"}, headers=bearer(bob))
+    refused = client.patch(
+        f"/api/v1/companies/{company.id}", json={"hq_region": "深圳", "version": company.version}, headers=bearer(bob)
+    )
     assert refused.status_code == 403
-    edited = client.patch(f"/api/v1/companies/{company.id}", json={"hq_region": "深圳"}, headers=bearer(alice))
+    edited = client.patch(
+        f"/api/v1/companies/{company.id}", json={"hq_region": "深圳", "version": company.version}, headers=bearer(alice)
+    )
     assert edited.status_code == 200 and edited.get_json()["hq_region"] == "深圳"
+    version = edited.get_json()["version"]
+    stale = client.patch(f"/api/v1/companies/{company.id}", json={"hq_region": "上海", "version": 1}, headers=bearer(alice))
+    assert stale.status_code == 409  # edited since version 1: an optimistic lock, as for leads and projects
     assert edited.get_json()["name"] == "华润置业有限公司"
     fl.company("华润置地有限公司")
     db.session.commit()
-    renamed = client.patch(f"/api/v1/companies/{company.id}", json={"name": "华润置地有限公司"}, headers=bearer(alice))
+    renamed = client.patch(
+        f"/api/v1/companies/{company.id}", json={"name": "华润置地有限公司", "version": version}, headers=bearer(alice)
+    )
     assert renamed.status_code == 409
-    blank = client.patch(f"/api/v1/companies/{company.id}", json={"name": None}, headers=bearer(alice))
+    blank = client.patch(
+        f"/api/v1/companies/{company.id}", json={"name": None, "version": version}, headers=bearer(alice)
+    )
     assert blank.status_code == 422 and "name" in blank.get_json()["error"]["fields"]

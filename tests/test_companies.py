@@ -80,7 +80,12 @@ def test_edit_keeps_names_and_search_text_in_step(client, login_as, parties):
     login_as(alice)
     response = client.post(
         f"/companies/{company.id}/edit",
-        data={"name": "宇通客车股份有限公司", "credit_code": "91310115MA1K3BTP2B", "tier_ids": [tier.id]},
+        data={
+            "name": "宇通客车股份有限公司",
+            "credit_code": "91310115MA1K3BTP2B",
+            "tier_ids": [tier.id],
+            "version": company.version,
+        },
     )
     assert response.status_code == 302
     db.session.refresh(company)
@@ -305,3 +310,18 @@ def test_lead_on_a_merged_company_follows_to_the_survivor(client, login_as, part
     assert response.status_code == 302
     assert db.session.scalar(sa.select(Lead.company_id)) == survivor.id
     assert db.session.scalar(sa.select(Lead.status)) is LeadStatus.NEW
+
+
+def test_a_company_edit_on_a_stale_form_is_refused(client, login_as, parties):
+    east, _west, alice, _bob, _admin = parties
+    company = fl.company("宇通客车有限公司")
+    fl.lead(company=company, department=east, owner=alice)
+    db.session.commit()
+    read = company.version
+    login_as(alice)
+    first = client.post(f"/companies/{company.id}/edit", data={"name": company.name, "hq_region": "郑州", "version": read})
+    assert first.status_code == 302
+    second = client.post(f"/companies/{company.id}/edit", data={"name": company.name, "hq_region": "上海", "version": read})
+    assert "该记录刚被他人修改" in second.get_data(as_text=True)
+    db.session.refresh(company)
+    assert company.hq_region == "郑州"

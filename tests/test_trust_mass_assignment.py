@@ -181,7 +181,7 @@ def test_company_edit_ignores_first_reporter_and_merge_columns(client, login_as)
     world = staff_world(client, login_as)
     company = db.session.get(Company, world.ids["company"])
     before = columns(company)
-    form = {**smuggled(world), "name": company.name, "credit_code": "", "hq_region": "郑州"}
+    form = {**smuggled(world), "name": company.name, "credit_code": "", "hq_region": "郑州", "version": company.version}
     client.post(f"/companies/{company.id}/edit", data=form)
     after = columns(company)
     assert after.pop("hq_region") == "郑州"

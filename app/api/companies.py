@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import selectinload
 
 from app.api import bp
-from app.api.common import check_choice, check_choices, forbid_unless, saving
+from app.api.common import Version, check_choice, check_choices, forbid_unless, saving
 from app.api.core import ApiError, operation
 from app.api.schemas import Id, Page, PageQuery, Query, Strict
 from app.companies import credit_code as cc
@@ -49,6 +49,7 @@ class CompanyOut(BaseModel):
     first_reported_on: dt.date | None
     merged_into_id: int | None = Field(description="已合并入的企业")
     notes: str | None
+    version: int
 
 
 class CompanyIn(Strict):
@@ -62,8 +63,9 @@ class CompanyIn(Strict):
 
 
 class CompanyUpdate(Strict):
-    """Only the fields sent change."""
+    """Only the fields sent change; `version` is the one read."""
 
+    version: Version
     name: str | None = Field(None, min_length=1, max_length=200)
     credit_code: str | None = Field(None, max_length=30)
     hq_region: str | None = Field(None, max_length=100)
@@ -111,6 +113,7 @@ def company_out(c: Company) -> CompanyOut:
         first_reported_on=c.first_reported_on,
         merged_into_id=c.merged_into_id,
         notes=c.notes,
+        version=c.version,
     )
 
 
@@ -226,7 +229,7 @@ def create_company(body: CompanyIn):
 def update_company(company_id: int, body: CompanyUpdate):
     company = get_visible_or_404(Company, company_id)
     forbid_unless(company.merged_into_id is None and can_edit_company(current_user, company), "您没有权限修改该企业。")
-    data = body.model_dump(exclude_unset=True, exclude={"confirm_duplicate"})
+    data = body.model_dump(exclude_unset=True, exclude={"confirm_duplicate", "version"})
     if "tier_ids" in data and data["tier_ids"] is None:
         data["tier_ids"] = []
     _check_company_choices(data, company)
@@ -239,5 +242,5 @@ def update_company(company_id: int, body: CompanyUpdate):
             if matches:
                 raise _look_alikes(matches)
     with saving():
-        services.update_company(company, data, current_user)
+        services.update_company(company, data, current_user, version=body.version)
     return company_out(company)

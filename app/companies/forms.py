@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.companies.fields import IdMultiField, credit_code_check
@@ -14,6 +14,7 @@ from app.forms import BaseForm, IdSelectField
 
 class CompanyForm(BaseForm):
     name = StringField(_l("企业名称"), validators=[DataRequired(message=_l("请填写企业名称。")), Length(max=200)])
+    version = HiddenField()  # the company's version when the form was read (optimistic lock)
     credit_code = StringField(_l("统一社会信用代码"), validators=[Optional(), Length(max=30), credit_code_check])
     hq_region = StringField(_l("总部所在地"), validators=[Optional(), Length(max=100)])
     industry_id = IdSelectField(_l("产业类别"))

@@ -149,7 +149,8 @@ def edit(company_id: int):
             ]
             followers = services.followers(m.company.id for m in matches)
         if not matches:
-            outcome = attempt(lambda: services.update_company(company, _company_data(form), current_user), form)
+            data, version = _company_data(form), form.version.data
+            outcome = attempt(lambda: services.update_company(company, data, current_user, version=version), form)
             if outcome:
                 flash(_("企业已保存。"), "success")
                 return redirect(url_for("companies.detail", company_id=company.id))

@@ -25,6 +25,7 @@ from app.companies.names import (
     search_bigrams,
     similarity,
 )
+from app.concurrency import check_version
 from app.db import db
 from app.models import Company, Department, Lead, RefItem, RefKind, User
 from app.refusals import Refusal
@@ -137,7 +138,10 @@ def audit_created(company: Company, actor: User) -> None:
     )
 
 
-def update_company(company: Company, data: dict[str, Any], actor: User) -> Company:
+def update_company(company: Company, data: dict[str, Any], actor: User, *, version: Any) -> Company:
+    """Save an edit made on version `version` of the company (StaleEdit when
+    someone changed it in between)."""
+    check_version(company, "company", version)
     before = {**audit.snapshot(company, COMPANY_FIELDS), "tiers": [t.id for t in company.tiers]}
     if "name" in data:
         company.name = clean_name(data.get("name"))

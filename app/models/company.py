@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import db, enum_column, trigram_index, utcnow
 from app.models.enums import ConflictStatus
-from app.models.mixins import ArchiveMixin, CreatedByMixin, TimestampMixin
+from app.models.mixins import ArchiveMixin, CreatedByMixin, TimestampMixin, VersionedMixin
 
 if TYPE_CHECKING:
     from app.models.org import Department, RefItem, User
@@ -26,7 +26,7 @@ company_tier = sa.Table(
 )
 
 
-class Company(TimestampMixin, ArchiveMixin, CreatedByMixin, db.Model):
+class Company(TimestampMixin, ArchiveMixin, CreatedByMixin, VersionedMixin, db.Model):
     __tablename__ = "company"
     __table_args__ = (trigram_index("ix_company_search_text_trgm", "search_text"),)
 

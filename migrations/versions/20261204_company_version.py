@@ -1,0 +1,25 @@
+"""trust round two: companies carry an optimistic-lock version
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-04 18:00:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("company") as batch:
+        batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
+
+
+def downgrade():
+    with op.batch_alter_table("company") as batch:
+        batch.drop_column("version")
