@@ -390,3 +390,19 @@ def test_panel_renders_for_a_project_without_agreements(app, login_as):
             '{% include "agreements/_project_panel.html" %}', project=project, panel=project_panel(project, admin)
         )
     assert "尚未录入签约协议" in html and "录入协议" in html
+
+
+def test_correcting_the_signing_date_moves_the_projects_signing_date(client, login_as):
+    TODAY = clock.today()  # noqa: N806
+    login_as("admin")
+    project = fa.project()
+    agreement = fa.agreement(project, signed_on=TODAY - dt.timedelta(days=10))
+    db.session.commit()
+    assert project.signed_on == TODAY - dt.timedelta(days=10)
+    corrected = (TODAY - dt.timedelta(days=40)).isoformat()
+    form = fa.agreement_form(signed_on=corrected, version=str(agreement.version))
+    assert client.post(f"/agreements/{agreement.id}/edit", data=form).status_code == 302
+    db.session.refresh(project)
+    assert project.signed_on.isoformat() == corrected
+    entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.entity == "project", AuditLog.action == "update"))
+    assert entry.changes["signed_on"][1] == corrected

@@ -168,7 +168,33 @@ def update_agreement(
             summary=_("%(project)s：%(kind)s", project=agreement.project.name, kind=agreement.kind.label),
             user_id=actor.id,
         )
+        if "signed_on" in changes:
+            _follow_signing_date(agreement.project, before["signed_on"], actor)
     return changes
+
+
+def _follow_signing_date(project: Project, old_date: str | None, actor: User) -> None:
+    """When the agreement whose date the project was signed on is corrected,
+    the project's 签约日期 (and every count that reads it) follows: the
+    earliest live agreement's date."""
+    if project.signed_on is None or old_date != project.signed_on.isoformat():
+        return
+    earliest = db.session.scalar(
+        sa.select(sa.func.min(Agreement.signed_on)).where(
+            Agreement.project_id == project.id, Agreement.archived_at.is_(None)
+        )
+    )
+    if earliest is None or earliest == project.signed_on:
+        return
+    audit.record(
+        "update",
+        "project",
+        project.id,
+        changes={"signed_on": [project.signed_on.isoformat(), earliest.isoformat()]},
+        summary=_("%(project)s：签约日期随协议更正", project=project.name),
+        user_id=actor.id,
+    )
+    project.signed_on = earliest
 
 
 def archive_agreement(agreement: Agreement, actor: User, reason: str | None = None) -> None:
