@@ -110,7 +110,7 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     # JSON API bearer tokens.
-    API_TOKEN_HOURS = 12
+    API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))  # a new token's default life
 
     # Password policy.
     PASSWORD_MIN_LENGTH = 10

@@ -11,8 +11,9 @@ from tests import factories
 from tests.conftest import PASSWORD
 
 
-def _token(client, user) -> str:
-    response = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD})
+def _token(client, user, scope: str = "write") -> str:
+    body = {"username": user.username, "password": PASSWORD, "scope": scope}
+    response = client.post("/api/v1/tokens", json=body)
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["expires_at"].endswith("Z")
@@ -142,3 +143,26 @@ def test_unknown_api_route_and_method_answer_json(client):
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
     wrong = client.patch("/api/v1/tokens")
     assert wrong.status_code == 405 and wrong.get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_tokens_are_read_only_by_default_and_expire_in_90_days(client, app):
+    import datetime as dt
+
+    from app import clock
+    from app.models import ApiToken
+
+    user = factories.user("admin", password=PASSWORD)
+    db.session.commit()
+    made = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD, "name": "报表机器人"})
+    body = made.get_json()
+    assert made.status_code == 201 and body["scope"] == "read"
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.name == "报表机器人"))
+    assert abs((row.expires_at - clock.utcnow()) - dt.timedelta(days=app.config["API_TOKEN_DAYS"])) < dt.timedelta(minutes=1)
+    headers = _auth(body["token"])
+    assert client.get("/api/v1/departments", headers=headers).status_code == 200
+    refused = client.post("/api/v1/departments", json={"name": "只读测试部门"}, headers=headers)
+    assert refused.status_code == 403 and "只读令牌" in refused.get_json()["error"]["message"]
+    listed = client.get("/api/v1/tokens", headers=headers).get_json()["items"]
+    mine = next(item for item in listed if item["name"] == "报表机器人")
+    assert mine["scope"] == "read" and mine["last_used_at"] is not None  # shown: when it was last used
+    assert client.delete("/api/v1/tokens/current", headers=headers).status_code == 204  # it may still revoke itself

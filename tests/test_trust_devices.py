@@ -78,3 +78,12 @@ def test_an_admin_reset_or_deactivation_revokes_the_api_tokens(app, client, logi
     api = app.test_client()
     assert not _token_works(api, reset_headers)
     assert not _token_works(api, deactivated_headers)
+
+
+def test_the_account_page_shows_the_tokens_with_their_scope_and_last_use(app, client):
+    user = factories.user(Role.STAFF, password=PASSWORD)
+    db.session.commit()
+    client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD, "name": "手机同步"})
+    device = _device(app, user, "Office PC")
+    page = device.get("/auth/password").get_data(as_text=True)
+    assert "手机同步" in page and "只读" in page and "从未使用" in page

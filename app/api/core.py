@@ -109,12 +109,15 @@ def operation(
     errors: tuple[int, ...] = (),
     endpoint: str | None = None,
     files: tuple[str, ...] = (),
+    read_ok: bool = False,
 ) -> Callable:
     """Register a JSON operation on `bp`. The view receives `query=` and/or
     `body=` (validated models) plus URL arguments, and returns a response
     model (serialised with `status`), a (model, status) tuple or a Response.
     `files` names the multipart file fields of an upload operation (instead
-    of a JSON body); the view reads them from `request.files`."""
+    of a JSON body); the view reads them from `request.files`. A read-only
+    token may only GET (`read_ok`: a write it may still make, e.g. revoking
+    itself)."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -123,6 +126,9 @@ def operation(
                 return error_response(401, "请先获取令牌并在 Authorization: Bearer 头中提供。")
             if roles and current_user.role not in roles:
                 return error_response(403, "您没有权限执行此操作。")
+            read_only = request.environ.get("zs.api_token_scope") == "read"
+            if auth and read_only and method not in ("GET", "HEAD") and not read_ok:
+                return error_response(403, "只读令牌不能修改数据，请申请读写（write）令牌。")
             if any(isinstance(v, int) and not 0 < v <= MAX_ID for v in url_args.values()):
                 # No record has such an id (and the database could not even compare it).
                 return error_response(404, not_found().message)

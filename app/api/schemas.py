@@ -127,10 +127,13 @@ class TokenRequest(Strict):
     username: str = Field(min_length=1, max_length=50)
     password: str = Field(min_length=1, max_length=128)
     name: str | None = Field(None, max_length=100, description="A label for the token, e.g. the device.")
+    scope: Literal["read", "write"] = Field("read", description="read：只读（仅 GET）；write：读写")
+    days: int | None = Field(None, ge=1, le=365, description="有效天数，默认 90")
 
 
 class TokenOut(BaseModel):
     token: str
+    scope: str
     expires_at: DateTimeOut
 
 
@@ -142,6 +145,7 @@ class TokenInfo(BaseModel):
     expires_at: DateTimeOut
     last_used_at: DateTimeOut | None
     revoked: bool
+    scope: str
 
 
 class DepartmentOut(BaseModel):

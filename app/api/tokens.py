@@ -23,14 +23,22 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, name: str | None = None) -> tuple[str, ApiToken]:
-    """A new token for `user`; returns the clear token (shown once) and its row."""
+SCOPES = {"read": "只读", "write": "读写"}
+
+
+def issue_token(
+    user: User, name: str | None = None, *, scope: str = "write", days: int | None = None
+) -> tuple[str, ApiToken]:
+    """A new token for `user`, `scope` 'read' (GET only) or 'write', valid
+    `days` (API_TOKEN_DAYS, 90, by default); returns the clear token (shown
+    once) and its row."""
     clear = secrets.token_urlsafe(32)
     row = ApiToken(
         user_id=user.id,
         token_hash=hash_token(clear),
         name=name,
-        expires_at=utcnow() + timedelta(hours=current_app.config["API_TOKEN_HOURS"]),
+        scope=scope,
+        expires_at=utcnow() + timedelta(days=days or current_app.config["API_TOKEN_DAYS"]),
     )
     db.session.add(row)
     db.session.flush()
@@ -60,11 +68,17 @@ def user_from_bearer() -> User | None:
         with saving():
             row.last_used_at = utcnow()
     request.environ["zs.api_token_id"] = row.id
+    request.environ["zs.api_token_scope"] = row.scope
     return user
 
 
 def current_token_id() -> int | None:
     return request.environ.get("zs.api_token_id")
+
+
+def read_only_token() -> bool:
+    """Whether this request came with a read-only token."""
+    return request.environ.get("zs.api_token_scope") == "read"
 
 
 def visible_tokens_filter() -> sa.ColumnElement[bool]:

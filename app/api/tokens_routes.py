@@ -26,6 +26,7 @@ def _info(row: ApiToken) -> TokenInfo:
         expires_at=row.expires_at,
         last_used_at=row.last_used_at,
         revoked=row.revoked_at is not None,
+        scope=row.scope,
     )
 
 
@@ -45,12 +46,12 @@ def create_token(body: TokenRequest):
     with saving():  # a refused sign-in is committed too: its audit row and rate-limit count stay
         result = sign_in(body.username, body.password, request.remote_addr, device=False)
         if result.user is not None:
-            clear, row = issue_token(result.user, body.name)
+            clear, row = issue_token(result.user, body.name, scope=body.scope, days=body.days)
     if isinstance(result.refusal, RateLimitedError):
         raise ApiError(429, result.refusal.message, headers={"Retry-After": str(result.refusal.retry_after)})
     if result.refusal is not None:
         raise ApiError(401, result.refusal.message)
-    return TokenOut(token=clear, expires_at=row.expires_at)
+    return TokenOut(token=clear, scope=row.scope, expires_at=row.expires_at)
 
 
 @operation(
@@ -64,7 +65,16 @@ def list_tokens(query: PageQuery):
     )
 
 
-@operation(bp, "DELETE", "/tokens/current", summary="注销当前令牌", tag="令牌", status=204, endpoint="revoke_current")
+@operation(
+    bp,
+    "DELETE",
+    "/tokens/current",
+    summary="注销当前令牌",
+    tag="令牌",
+    status=204,
+    endpoint="revoke_current",
+    read_ok=True,
+)
 def revoke_current():
     row = db.session.get(ApiToken, current_token_id())
     with saving():
@@ -72,7 +82,14 @@ def revoke_current():
 
 
 @operation(
-    bp, "DELETE", "/tokens/<int:token_id>", summary="注销令牌（本人或管理员）", tag="令牌", status=204, errors=(404,)
+    bp,
+    "DELETE",
+    "/tokens/<int:token_id>",
+    summary="注销令牌（本人或管理员）",
+    tag="令牌",
+    status=204,
+    errors=(404,),
+    read_ok=True,
 )
 def revoke_token(token_id: int):
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, visible_tokens_filter()))

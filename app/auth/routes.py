@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.services import RateLimitedError, change_password, sign_in
-from app.auth.sessions import end_everything, end_session, is_this_device, open_sessions
+from app.auth.sessions import end_everything, end_session, is_this_device, open_sessions, open_tokens
 from app.security import safe_next_url
 from app.views import attempt
 
@@ -84,4 +84,4 @@ def password():
         flash(_("密码已修改，请用新密码重新登录。"), "success")
         return redirect(url_for("auth.login"))
     devices = [(row, is_this_device(current_user, row)) for row in open_sessions(current_user)]
-    return render_template("auth/password.html", form=form, devices=devices)
+    return render_template("auth/password.html", form=form, devices=devices, tokens=open_tokens(current_user))

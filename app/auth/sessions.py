@@ -91,6 +91,16 @@ def open_sessions(user: User) -> list[UserSession]:
     return list(db.session.scalars(stmt))
 
 
+def open_tokens(user: User) -> list[ApiToken]:
+    """The user's API tokens still in force, newest first."""
+    stmt = (
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow())
+        .order_by(ApiToken.created_at.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
 def is_this_device(user: User, row: UserSession) -> bool:
     return bool(user.login_sid) and row.token_hash == _hash(user.login_sid)
 

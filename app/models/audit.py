@@ -96,6 +96,8 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
     last_used_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime)
     revoked_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime)
+    # 'read' (GET only) or 'write'.
+    scope: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="read")
 
     user: Mapped[User] = relationship()
 

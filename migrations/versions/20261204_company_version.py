@@ -1,4 +1,5 @@
-"""trust round two: companies carry an optimistic-lock version
+"""trust round two: companies carry an optimistic-lock version; API tokens a
+scope (read / write; tokens issued before are read-write)
 
 Revision ID: 0005
 Revises: 0004
@@ -18,8 +19,12 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("company") as batch:
         batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
+    with op.batch_alter_table("api_token") as batch:
+        batch.add_column(sa.Column("scope", sa.String(length=10), nullable=False, server_default="write"))
 
 
 def downgrade():
+    with op.batch_alter_table("api_token") as batch:
+        batch.drop_column("scope")
     with op.batch_alter_table("company") as batch:
         batch.drop_column("version")
