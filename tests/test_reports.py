@@ -230,11 +230,15 @@ def test_district_target_row_is_never_duplicated(district):
         (TargetMetric.SIGNED_AMOUNT, "1e400", False),
         (TargetMetric.VISITS, "abc", False),
         (TargetMetric.VISITS, "", True),
+        (TargetMetric.SIGNED_AMOUNT, "3.5亿", True),
+        (TargetMetric.SIGNED_AMOUNT, "1.2万美元", False),
     ],
 )
 def test_target_values_are_checked(app, metric, raw, ok):
     if ok:
         targets.parse_value(raw, metric)
+        if raw == "3.5亿":  # amounts go through the one money parser
+            assert targets.parse_value(raw, metric) == 35000
     else:
         with pytest.raises(targets.TargetError):
             targets.parse_value(raw, metric)

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from app import audit
 from app.db import ZERO, db
 from app.models import Department, Funding, Project, RefItem, RefKind, Target, TargetMetric, company_tier
+from app.money import CNY, MoneyError, parse_money
 from app.refusals import Refusal
 from app.reports import measures as m
 from app.reports import sql
@@ -115,7 +116,16 @@ def targets_for(year: int) -> dict[tuple[int | None, TargetMetric], Decimal]:
 
 def parse_value(raw: str | None, metric: TargetMetric) -> Decimal | None:
     """A target value from a form cell: blank → None; numbers ≥ 0; whole
-    numbers for counts, at most 4 decimals for 万元."""
+    numbers for counts; amounts through the one money parser (3.5亿,
+    3500万 …), at most 4 decimals of 万元."""
+    if metric in AMOUNT_METRICS and (raw or "").strip():
+        try:
+            amount = parse_money(raw, CNY)
+        except MoneyError as error:
+            raise TargetError(error.message) from None
+        if amount is not None and amount >= MAX_VALUE:
+            raise TargetError(_("目标值过大，请核对单位。"))
+        return amount
     text = (raw or "").replace(",", "").replace("，", "").strip()
     if not text:
         return None
