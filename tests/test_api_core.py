@@ -166,3 +166,15 @@ def test_tokens_are_read_only_by_default_and_expire_in_90_days(client, app):
     mine = next(item for item in listed if item["name"] == "报表机器人")
     assert mine["scope"] == "read" and mine["last_used_at"] is not None  # shown: when it was last used
     assert client.delete("/api/v1/tokens/current", headers=headers).status_code == 204  # it may still revoke itself
+
+
+def test_a_read_only_token_revokes_only_itself(client):
+    admin = factories.user("admin", password=PASSWORD)
+    other = factories.user("staff", password=PASSWORD)
+    db.session.commit()
+    read = client.post("/api/v1/tokens", json={"username": admin.username, "password": PASSWORD}).get_json()["token"]
+    _token(client, other)
+    from app.models import ApiToken
+
+    victim = db.session.scalar(sa.select(ApiToken.id).where(ApiToken.user_id == other.id))
+    assert client.delete(f"/api/v1/tokens/{victim}", headers=_auth(read)).status_code == 403

@@ -214,3 +214,38 @@ def test_a_lead_ledger_shows_its_changes_too(client, login_as):
     db.session.expire_all()
     lead = db.session.get(Lead, lead.id)
     assert (lead.intended_investment, lead.contact_name, lead.description) == (Decimal("5000"), "张经理", "已回访")
+
+
+def test_a_record_outside_the_importers_scope_shows_nothing_of_itself(client, login_as):
+    from tests import factories_leads as fl
+    from tests.test_imports_leads import upload as upload_leads
+    from tests.test_imports_leads import workbook
+
+    west = factories.department("西城街道")
+    fl.lead(
+        company=fl.company("华润置地（郑州）有限公司"),
+        department=west,
+        title="商业综合体",
+        contact_name="张经理",
+        description="机密：对方底价 3 亿",
+    )
+    db.session.commit()
+    staff = login_as("staff")
+    html = upload_leads(
+        client,
+        workbook([["商业综合体", "华润置地（郑州）有限公司", "", "", "", "5000", "李四", "", staff.department.name, "", "x"]]),
+    ).get_data(as_text=True)
+    assert "不在您的数据范围内" in html
+    assert "张经理" not in html and "机密" not in html and "不变" not in html.split("行号")[-1]
+
+
+def test_a_department_change_is_written_where_the_page_would_allow_it(client, login_as):
+    admin = login_as("admin")
+    _dept, _big, built = _projects(admin)
+    other = factories.department("区商务局")
+    db.session.commit()
+    upload(client, ledger([line(1, "仲景医药健康产业园", "3.5亿", "开工", dept="区商务局", key="")]))
+    done = commit(client).get_data(as_text=True)
+    assert "更新 1 条" in done
+    db.session.expire_all()
+    assert db.session.get(Project, built.id).lead_department_id == other.id

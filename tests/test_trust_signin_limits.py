@@ -34,24 +34,40 @@ def _hammer(client, username: str, times: int, first: int = 10) -> None:
         _attempt(client, username, f"guess-{n}-wrong", f"203.0.113.{n // 4 + first}")
 
 
-def test_an_attacker_cannot_keep_the_owner_out(client):
+def test_an_attacker_cannot_keep_the_owner_out(app, client):
     owner = factories.user(Role.STAFF, password=PASSWORD)
     db.session.commit()
     assert _attempt(client, owner.username, PASSWORD, OWNER_HOME).status_code == 302  # a known address
-    _hammer(client, owner.username, 30)
+    attacker = app.test_client()  # another browser: no known-device cookie
+    _hammer(attacker, owner.username, 30)
     for _ in range(5):
-        _attempt(client, owner.username, "still-wrong-1", ATTACKER)
-    assert _attempt(client, owner.username, "still-wrong-1", ATTACKER).status_code == 429  # the attacker waits
-    assert _attempt(client, owner.username, PASSWORD, OWNER_HOME).status_code == 302  # the owner does not
-    refused = _attempt(client, owner.username, PASSWORD, NEW_PLACE)  # a new address waits the delay …
+        _attempt(attacker, owner.username, "still-wrong-1", ATTACKER)
+    assert _attempt(attacker, owner.username, "still-wrong-1", ATTACKER).status_code == 429  # the attacker waits
+    home = app.test_client()  # the owner's address, a browser without the cookie
+    assert _attempt(home, owner.username, PASSWORD, OWNER_HOME).status_code == 302  # the owner does not
+    elsewhere = app.test_client()
+    refused = _attempt(elsewhere, owner.username, PASSWORD, NEW_PLACE)  # a new address waits the delay …
     assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 900
     assert "之后" in refused.get_data(as_text=True)
     before = clock.utcnow()
     clock.set_to(before + dt.timedelta(seconds=int(refused.headers["Retry-After"]) + 1))
     try:  # … and no longer
-        assert _attempt(client, owner.username, PASSWORD, NEW_PLACE).status_code == 302
+        assert _attempt(elsewhere, owner.username, PASSWORD, NEW_PLACE).status_code == 302
     finally:
         clock.set_to(before)
+    # The owner's own browser (it signed in before) is never kept out.
+    assert _attempt(client, owner.username, PASSWORD, NEW_PLACE).status_code == 302
+
+
+def test_a_colleague_behind_the_same_nat_cannot_lock_the_owner_out(app, client):
+    owner = factories.user(Role.STAFF, password=PASSWORD)
+    db.session.commit()
+    assert _attempt(client, owner.username, PASSWORD, OFFICE_NAT).status_code == 302
+    prankster = app.test_client()
+    for n in range(8):
+        _attempt(prankster, owner.username, f"prank-{n}-wrong", OFFICE_NAT)
+    assert _attempt(prankster, owner.username, PASSWORD, OFFICE_NAT).status_code == 429
+    assert _attempt(client, owner.username, PASSWORD, OFFICE_NAT).status_code == 302  # the owner's own browser
 
 
 def test_two_hundred_people_behind_one_address_sign_in_while_one_mistypes(client):
@@ -71,14 +87,15 @@ def test_two_hundred_people_behind_one_address_sign_in_while_one_mistypes(client
     assert _attempt(client, clumsy.username, PASSWORD, OFFICE_NAT).status_code == 429  # only the mistyper waits
 
 
-def test_the_owner_and_the_admin_see_the_account_was_targeted(client, login_as):
+def test_the_owner_and_the_admin_see_the_account_was_targeted(app, client, login_as):
     owner = factories.user(Role.STAFF, password=PASSWORD)
     db.session.commit()
     assert _attempt(client, owner.username, PASSWORD, OWNER_HOME).status_code == 302
-    _hammer(client, owner.username, 3)
+    attacker = app.test_client()
+    _hammer(attacker, owner.username, 3)
     page = _attempt(client, owner.username, PASSWORD, OWNER_HOME)
     assert "有 3 次失败的登录尝试（来自 1 个地址）" in client.get(page.headers["Location"]).get_data(as_text=True)
-    _hammer(client, owner.username, 6, first=100)
+    _hammer(attacker, owner.username, 6, first=100)
     client.post("/auth/logout")
     login_as("admin")
     edit = client.get(f"/admin/users/{owner.id}").get_data(as_text=True)

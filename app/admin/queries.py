@@ -5,12 +5,12 @@ working-day calendar of a year."""
 from __future__ import annotations
 
 import datetime as dt
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
-from app import workdays
+from app import clock, workdays
 from app.db import db
 from app.models import AuditLog, Department, RefItem, RefKind, Role, User, WorkdayOverride
 
@@ -73,10 +73,10 @@ def audit_query(data: dict[str, Any] | None) -> sa.Select:
     ):
         if data[name]:
             stmt = stmt.where(column == data[name])
-    if data["date_from"]:
-        stmt = stmt.where(AuditLog.at >= datetime.combine(data["date_from"], time.min))
+    if data["date_from"]:  # Beijing days, as the log shows its times
+        stmt = stmt.where(AuditLog.at >= clock.start_of(data["date_from"]))
     if data["date_to"]:
-        stmt = stmt.where(AuditLog.at < datetime.combine(data["date_to"] + timedelta(days=1), time.min))
+        stmt = stmt.where(AuditLog.at < clock.start_of(data["date_to"] + timedelta(days=1)))
     return stmt
 
 

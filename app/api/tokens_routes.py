@@ -89,7 +89,6 @@ def revoke_current():
     tag="令牌",
     status=204,
     errors=(404,),
-    read_ok=True,
 )
 def revoke_token(token_id: int):
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, visible_tokens_filter()))

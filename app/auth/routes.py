@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import time
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, LoginForm
-from app.auth.services import RateLimitedError, change_password, sign_in
+from app.auth.services import (
+    KNOWN_COOKIE,
+    KNOWN_DAYS,
+    RateLimitedError,
+    change_password,
+    known_usernames,
+    remember_device,
+    sign_in,
+)
 from app.auth.sessions import end_everything, end_session, is_this_device, open_sessions, open_tokens
 from app.security import safe_next_url
 from app.views import attempt
@@ -24,7 +32,11 @@ def login():
     if form.validate_on_submit():
         # A refused sign-in is committed too: its audit row and rate-limit count stay.
         agent = request.headers.get("User-Agent")
-        result = attempt(lambda: sign_in(form.username.data, form.password.data, request.remote_addr, agent)).value
+        known_cookie = request.cookies.get(KNOWN_COOKIE)
+        known = (form.username.data or "").strip().lower() in known_usernames(known_cookie)
+        result = attempt(
+            lambda: sign_in(form.username.data, form.password.data, request.remote_addr, agent, known_device=known)
+        ).value
         if isinstance(result.refusal, RateLimitedError):
             form.password.errors.append(result.refusal.message)
             return render_template("auth/login.html", form=form), 429, {"Retry-After": str(result.refusal.retry_after)}
@@ -35,19 +47,33 @@ def login():
         session["_seen"] = time.time()  # the device's last activity is its sign-in
         login_user(result.user, remember=form.remember.data)
         flash(_("欢迎，%(name)s。", name=result.user.name), "success")
-        if result.failed_before:
-            failures, addresses = result.failed_before
-            flash(
-                _(
-                    "自您上次登录以来，该账号有 %(n)d 次失败的登录尝试（来自 %(m)d 个地址）。"
-                    "如非本人操作，请修改密码。",
-                    n=failures,
-                    m=addresses,
-                ),
-                "warning",
-            )
-        return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+        _warn_if_targeted(result.failed_before)
+        response = redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+        return _remember_device(response, known_cookie, result.user.username)
     return render_template("auth/login.html", form=form)
+
+
+def _warn_if_targeted(failed_before: tuple[int, int] | None) -> None:
+    if failed_before:
+        message = _(
+            "自您上次登录以来，该账号有 %(n)d 次失败的登录尝试（来自 %(m)d 个地址）。如非本人操作，请修改密码。",
+            n=failed_before[0],
+            m=failed_before[1],
+        )
+        flash(message, "warning")
+
+
+def _remember_device(response: Response, cookie: str | None, username: str) -> Response:
+    """This device signed in as `username`: the sign-in limits spare it."""
+    response.set_cookie(
+        KNOWN_COOKIE,
+        remember_device(cookie, username),
+        max_age=KNOWN_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response
 
 
 @bp.route("/logout", methods=["POST"])

@@ -10,6 +10,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app import audit, clock
 from app.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -66,7 +67,7 @@ def _known_address(username: str, ip: str) -> bool:
     return db.session.scalar(found.limit(1)) is not None
 
 
-def check_rate_limit(username: str, ip: str | None) -> None:
+def check_rate_limit(username: str, ip: str | None, *, known_device: bool = False) -> None:
     """Refuse (429, with when to try again) before verifying anything:
 
     - one account from one address: LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS
@@ -76,19 +77,23 @@ def check_rate_limit(username: str, ip: str | None) -> None:
       after the latest failure — except from an address the account signed
       in from before, so an attacker cannot keep the owner out;
     - one address for every account: LOGIN_MAX_FAILURES_PER_IP, a ceiling
-      fit for a whole office behind one NAT."""
+      fit for a whole office behind one NAT.
+
+    A device the account signed in on before (`known_device`: a signed
+    cookie) is spared the first two, so a colleague behind the same NAT or an
+    attacker elsewhere cannot keep the owner out."""
     config = current_app.config
     window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
     now = utcnow()
     since = now - window
-    if ip:
+    if ip and not known_device:
         pair = _failures(sa.and_(LoginAttempt.username == username, LoginAttempt.ip == ip), since)
         limit = config["LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS"]
         if len(pair) >= limit:
             raise RateLimitedError(int((pair[limit - 1] + window - now).total_seconds()))
     account = _failures(LoginAttempt.username == username, since)
     extra = len(account) - config["LOGIN_ACCOUNT_DELAY_AFTER"]
-    if extra >= 0 and not (ip and _known_address(username, ip)):
+    if extra >= 0 and not known_device and not (ip and _known_address(username, ip)):
         delay = timedelta(seconds=min(15 * 2 ** min(extra, 10), 900))
         if account[0] + delay > now:
             raise RateLimitedError(int((account[0] + delay - now).total_seconds()))
@@ -122,11 +127,11 @@ def clear_rate_limit(user: User) -> int:
     return gone or 0
 
 
-def authenticate(username: str, password: str, ip: str | None = None) -> User:
+def authenticate(username: str, password: str, ip: str | None = None, *, known_device: bool = False) -> User:
     """The user for these credentials, or AuthError. Audits both outcomes and
     records the attempt for the rate limit."""
     username = username.strip().lower()[:50]
-    check_rate_limit(username, ip)
+    check_rate_limit(username, ip, known_device=known_device)
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username))
     # Verify against a dummy hash for unknown users: same cost, no user enumeration by timing.
     ok = verify_password(user.password_hash if user else _dummy_hash(), password) and user is not None
@@ -161,7 +166,13 @@ class SignIn:
 
 
 def sign_in(
-    username: str, password: str, ip: str | None = None, user_agent: str | None = None, *, device: bool = True
+    username: str,
+    password: str,
+    ip: str | None = None,
+    user_agent: str | None = None,
+    *,
+    device: bool = True,
+    known_device: bool = False,
 ) -> SignIn:
     """`authenticate` and open this device's session, with a refused sign-in
     as an answer rather than an exception: the audit row of the failed
@@ -171,7 +182,7 @@ def sign_in(
         sa.select(User.last_login_at).where(sa.func.lower(User.username) == username.strip().lower()[:50])
     )
     try:
-        user = authenticate(username, password, ip)
+        user = authenticate(username, password, ip, known_device=known_device)
     except AuthError as exc:
         return SignIn(None, exc)
     failures = failed_since(user.username.lower(), previous)
@@ -195,3 +206,29 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise AuthError(_("当前密码不正确。"), "current_password")
     set_password(user, new_password)
     audit.record("password_change", "user", user.id)
+
+
+KNOWN_COOKIE = "zs_known"
+KNOWN_DAYS = 180
+
+
+def _known_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="known-device")
+
+
+def known_usernames(cookie: str | None) -> list[str]:
+    """The accounts that signed in on this device (a signed cookie; forged
+    or expired: none)."""
+    if not cookie:
+        return []
+    try:
+        names = _known_serializer().loads(cookie, max_age=KNOWN_DAYS * 86400)
+    except BadSignature:
+        return []
+    return [name for name in names if isinstance(name, str)][:5] if isinstance(names, list) else []
+
+
+def remember_device(cookie: str | None, username: str) -> str:
+    """The cookie value after `username` signed in on this device."""
+    names = [username.lower(), *(name for name in known_usernames(cookie) if name != username.lower())]
+    return _known_serializer().dumps(names[:5])

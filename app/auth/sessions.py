@@ -83,9 +83,11 @@ def end_session(user: User) -> None:
 
 def open_sessions(user: User) -> list[UserSession]:
     """The devices `user` is signed in on, most recent first."""
+    # A device quiet for longer than a remember-me cookie lives is gone.
+    since = utcnow() - current_app.config["REMEMBER_COOKIE_DURATION"]
     stmt = (
         sa.select(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None), UserSession.last_seen_at >= since)
         .order_by(UserSession.last_seen_at.desc())
     )
     return list(db.session.scalars(stmt))
@@ -137,6 +139,8 @@ def _enforce_idle_timeout() -> None:
     if last is not None and now - last > limit and current_user.is_authenticated:
         from flask_login import logout_user
 
+        if current_user.login_sid:
+            _touch_device(current_user.login_sid, ended=True)  # the idle device is signed out
         logout_user()
         session.clear()
         # …and the remember-me cookie with it, or the next request would sign
@@ -148,11 +152,26 @@ def _enforce_idle_timeout() -> None:
     if last is None or now - last > 60:
         session["_seen"] = now
         if current_user.is_authenticated and current_user.login_sid:
-            # On a connection of its own: the request's session (and the
-            # user it loaded) is not touched.
-            with db.engine.begin() as connection:
-                connection.execute(
-                    sa.update(UserSession)
-                    .where(UserSession.token_hash == _hash(current_user.login_sid))
-                    .values(last_seen_at=utcnow())
-                )
+            _touch_device(current_user.login_sid, ended=False)
+
+
+def _touch_device(secret: str, *, ended: bool) -> None:
+    """Record a device's activity (or its idle sign-out) on a connection of
+    its own, best effort: the request's session and the user it loaded are
+    not touched, and a database busy with a long write (an import commit on
+    SQLite) costs the page at most a moment, never an error."""
+    values = {"ended_at": utcnow()} if ended else {"last_seen_at": utcnow()}
+    sqlite = db.engine.dialect.name == "sqlite"
+    try:
+        with db.engine.connect() as connection:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA busy_timeout=200")
+            try:
+                update = sa.update(UserSession).where(UserSession.token_hash == _hash(secret))
+                connection.execute(update.values(**values))
+                connection.commit()
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA busy_timeout=5000")
+    except sa.exc.OperationalError:
+        current_app.logger.info("device activity not recorded: the database is busy")

@@ -14,8 +14,8 @@ from app.db import db
 from app.imports.project_changes import FACT_FIELDS
 from app.imports.rows import Preview, RowResult
 from app.lookups import ref_id
-from app.models import Company, Project, RefKind, Stage, User
-from app.projects.assignment import change_leader
+from app.models import Company, Project, RefKind, Role, Stage, User
+from app.projects.assignment import assign_five_ones, change_leader
 from app.projects.services import ProjectError, create_project, move_stage, update_project
 from app.refusals import Refusal
 
@@ -60,7 +60,7 @@ def commit_projects(preview: Preview, actor: User, filename: str, counts: dict[s
                 "planned_investment": row.data["planned_investment"],
                 "industry_id": row.data.get("industry_id"),
                 "lead_department_id": row.data.get("lead_department_id") or actor.department_id,
-                "is_key": bool(row.data.get("is_key")),
+                "is_key": bool(row.data.get("is_key")) and actor.role is Role.ADMIN,  # as on the page
                 "location": row.data.get("location"),
                 "notes": row.data.get("notes"),
                 "company_id": company.id if company else None,
@@ -112,6 +112,13 @@ def _update(row: RowResult, actor: User, companies: dict[str, Company], note: st
         facts["company_id"] = company.id if company else None
     if facts:
         update_project(project, facts, actor, version=project.version)
+    if "lead_department_id" in row.updates:
+        assignment = {
+            "lead_department_id": row.updates["lead_department_id"],
+            "team_ids": [member.id for member in project.team],
+            "plan_text": project.plan_text,
+        }
+        assign_five_ones(project, assignment, actor, version=project.version)
     if "responsible_leader_id" in row.updates:
         change_leader(project, row.updates["responsible_leader_id"], IMPORT_NOTE, actor)
     if "stage" in row.updates:

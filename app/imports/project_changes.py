@@ -22,7 +22,7 @@ from app.imports.rows import Change, Lookups, RowResult, money_change, shown
 from app.models import STAGE_ORDER, Project, RefKind, Role, Stage, User
 
 # The project's own facts an update writes through update_project.
-FACT_FIELDS = ("name", "planned_investment", "industry_id", "lead_department_id", "is_key", "location", "notes")
+FACT_FIELDS = ("name", "planned_investment", "industry_id", "is_key", "location", "notes")
 
 
 def describe_changes(results: list[RowResult], session: Any, lookups: Lookups, actor: User | None) -> None:
@@ -71,12 +71,27 @@ def _compare(
     money_change(row, "planned_investment", "计划总投资（万元）", project.planned_investment)
     differs("industry_id", "产业类别", project.industry_id, industries)
     _company(row, project)
-    differs("lead_department_id", "责任单位", project.lead_department_id, departments)
+    # The 五个一 assignment (牵头部门, 分包领导) of a key project is the admin's,
+    # as on the 五个一 page: shown, not written, for anyone else.
+    assigns = is_admin or not project.is_key
+    held_back = "重点项目的五个一由管理员调整，不导入此项"
+    department = data.get("lead_department_id")
+    if department and department != project.lead_department_id:
+        change = Change("责任单位", shown(project.lead_department_id, departments), shown(department, departments))
+        if assigns:
+            row.updates["lead_department_id"] = department
+        else:
+            change.note, change.applied = held_back, False
+        row.changes.append(change)
     leader = data.get("responsible_leader_id")
     if leader and leader != project.responsible_leader_id:
         before = project.responsible_leader.name if project.responsible_leader else "—"
-        row.changes.append(Change("分包领导", before, leaders.get(leader, str(leader))))
-        row.updates["responsible_leader_id"] = leader
+        change = Change("分包领导", before, leaders.get(leader, str(leader)))
+        if assigns:
+            row.updates["responsible_leader_id"] = leader
+        else:
+            change.note, change.applied = held_back, False
+        row.changes.append(change)
     if data.get("is_key") is not None and data["is_key"] != project.is_key:
         yes_no = {True: "是", False: "否"}
         if is_admin:

@@ -71,14 +71,18 @@ def _check_scope(preview: Preview, actor: User) -> None:
         dept = row.data.get("lead_department_id") or row.data.get("owner_department_id") or actor.department_id
         if dept not in depts:
             preview.errors.append(CellProblem(row.row, label, "", "无权导入其他部门的数据。"))
-    update_ids = [r.existing_id for r in preview.rows if r.action == "update" and r.existing_id]
-    if update_ids:
+    matched = [r for r in preview.rows if r.action in ("update", "unchanged") and r.existing_id]
+    if matched:
         model, condition = (
             (Project, project_filter(actor)) if preview.kind == "projects" else (Lead, lead_filter(actor))
         )
-        editable = set(db.session.scalars(sa.select(model.id).where(model.id.in_(update_ids), condition)))
-        for row in preview.rows:
-            if row.action == "update" and row.existing_id not in editable:
+        ids = [r.existing_id for r in matched]
+        editable = set(db.session.scalars(sa.select(model.id).where(model.id.in_(ids), condition)))
+        for row in matched:
+            if row.existing_id not in editable:
+                # Nothing of a record outside the importer's scope is shown:
+                # not its values, not even that the row matches them.
+                row.changes, row.updates, row.action = [], {}, "update"
                 preview.errors.append(
                     CellProblem(
                         row.row, "项目名称", row.data.get("name", ""), "该项目已存在且不在您的数据范围内，无法更新。"

@@ -210,10 +210,17 @@ def _uncached_formulas(data: bytes, worksheet: Any, sheet: Sheet) -> list[tuple[
     file saved by a program that does not calculate): read from the sheet's
     XML, streaming, in a second light pass."""
     wanted = {number for number, _record in sheet.rows}
+    last = max(wanted, default=0)
     headers = {column.index + 1: column.header for column in sheet.columns if column.field}
     found: list[tuple[int, str, str]] = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(worksheet._worksheet_path) as part:
         for _event, element in iterparse(part, events=("end",)):
+            if element.tag == MAIN_NS + "row":
+                number = int(element.get("r") or 0)
+                element.clear()  # rows already read: keep nothing of them
+                if number >= last:
+                    break
+                continue
             if element.tag != MAIN_NS + "c":
                 continue
             formula, value = element.find(MAIN_NS + "f"), element.find(MAIN_NS + "v")

@@ -64,7 +64,7 @@ def follow_through_condition(today: dt.date | None = None) -> sa.ColumnElement[b
     return sa.or_(
         Project.stage.in_(FOLLOW_THROUGH_DONE),
         Project.last_progress_on >= cutoff,
-        sa.and_(Project.last_progress_on.is_(None), Project.created_at >= dt.datetime.combine(cutoff, dt.time.min)),
+        sa.and_(Project.last_progress_on.is_(None), Project.created_at >= clock.start_of(cutoff)),
     )
 
 
