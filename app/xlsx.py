@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from itertools import chain, islice
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, has_request_context
+from flask_login import current_user
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from app import clock
 
@@ -37,6 +41,11 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+AMOUNT_UNITS = ("万元", "万美元", "亿元")
+AMOUNT_FORMAT = "#,##0.00"
+MEASURED_ROWS = 200  # rows read ahead to fit the column widths
+
+
 def add_sheet(
     workbook: Workbook,
     title: str,
@@ -44,13 +53,24 @@ def add_sheet(
     rows: Iterable[Sequence[Any]],
     *,
     caption: str | None = None,
+    totals: bool = False,
 ) -> None:
-    """Append a sheet: optional caption row, bold header row, then rows."""
+    """Append a printable 台账 sheet: the caption (title) row, a bold header
+    row that stays frozen and repeats on every printed page, an autofilter,
+    column widths fitted to Chinese text, amounts (columns whose header
+    names 万元 / 万美元 / 亿元) with thousands separators and, with
+    `totals`, a 合计 row under them; A4 landscape, fitted to the page width,
+    page numbers in the footer."""
     sheet = workbook.create_sheet(title=title[:31])
+    stream = iter(rows)
+    ahead = list(islice(stream, MEASURED_ROWS))
+    amounts = [i for i, header in enumerate(headers) if any(unit in str(header) for unit in AMOUNT_UNITS)]
+    header_row = 2 if caption else 1
+    _page_setup(sheet, headers, ahead, header_row)
     bold = Font(bold=True)
     if caption:
         cell = WriteOnlyCell(sheet, value=safe_cell(caption))
-        cell.font = bold
+        cell.font = Font(bold=True, size=13)
         sheet.append([cell])
     header_cells = []
     for header in headers:
@@ -58,13 +78,60 @@ def add_sheet(
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_cell(sheet, v) for v in row])
+    sums = dict.fromkeys(amounts, Decimal(0))
+    count = 0
+    for row in chain(ahead, stream):
+        for index in amounts:
+            if index < len(row) and _is_number(row[index]):
+                sums[index] += Decimal(str(row[index]))
+        sheet.append([_cell(sheet, value, amount=index in sums) for index, value in enumerate(row)])
+        count += 1
+    last = get_column_letter(max(len(headers), 1))
+    sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
+    if totals and amounts and count:
+        total = [WriteOnlyCell(sheet, value="合计")] + [None] * (len(headers) - 1)
+        for index, value in sums.items():
+            total[index] = WriteOnlyCell(sheet, value=float(value))
+            total[index].number_format = AMOUNT_FORMAT
+        for cell in total:
+            if cell is not None:
+                cell.font = bold
+        sheet.append(total)
 
 
-def _cell(sheet: Any, value: Any) -> Any:
-    """The value, or for text that would read as a formula a text cell with
-    the quote-prefix style."""
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _page_setup(sheet: Any, headers: Sequence[str], ahead: list[Sequence[Any]], header_row: int) -> None:
+    """Widths, frozen header, print titles and A4 landscape: set before any
+    row is written (a write-only sheet writes them first)."""
+    for index, header in enumerate(headers):
+        texts = [str(header)] + [str(row[index]) for row in ahead if index < len(row) and row[index] is not None]
+        width = max(_display_width(text) for text in texts) + 2
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width, 6), 50)
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _display_width(text: str) -> int:
+    """Characters as Excel columns: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text[:60])
+
+
+def _cell(sheet: Any, value: Any, *, amount: bool = False) -> Any:
+    """The value; an amount with its number format; text that would read as
+    a formula as a text cell with the quote-prefix style."""
+    if amount and _is_number(value):
+        cell = WriteOnlyCell(sheet, value=safe_cell(value))
+        cell.number_format = AMOUNT_FORMAT
+        return cell
     value = safe_cell(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell = WriteOnlyCell(sheet, value=value)
@@ -104,19 +171,23 @@ def xlsx_response(
     rows: Iterable[Sequence[Any]],
     *,
     caption: str | None = None,
+    totals: bool = True,
 ) -> Response:
-    """One-sheet export in one call."""
+    """One-sheet 台账 export in one call (with a 合计 row under the amounts)."""
     workbook = new_workbook()
-    add_sheet(workbook, sheet_title, headers, rows, caption=caption)
+    add_sheet(workbook, sheet_title, headers, rows, caption=caption, totals=totals)
     return workbook_response(workbook, filename)
 
 
 def export_caption(title: str, filters: dict[str, str] | None = None) -> str:
-    """'标题｜筛选：…｜导出时间：…' for the first row of an export."""
+    """'标题｜填报单位：…｜筛选：…｜截至：…｜导出时间：…' for the first row of an export."""
     parts = [title]
+    if has_request_context() and current_user.is_authenticated and current_user.department is not None:
+        parts.append(f"填报单位：{current_user.department.name}")
     if filters:
         shown = "；".join(f"{k}：{v}" for k, v in filters.items() if v)
         if shown:
             parts.append(f"筛选：{shown}")
+    parts.append("截至：" + clock.today().isoformat())
     parts.append("导出时间：" + clock.now().strftime("%Y-%m-%d %H:%M"))
     return "｜".join(parts)

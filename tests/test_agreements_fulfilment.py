@@ -128,7 +128,7 @@ def test_staff_see_only_their_scope(client, login_as):
     html = client.get("/agreements/").get_data(as_text=True)
     assert "东城项目" in html and "西城项目" not in html
     export = load_workbook(io.BytesIO(client.get("/agreements/export.xlsx").data))
-    names = [r[1] for r in export.active.iter_rows(min_row=3, values_only=True)]
+    names = [r[1] for r in export.active.iter_rows(min_row=3, values_only=True) if r[0] != "合计"]
     assert names == ["东城项目"]
 
 
@@ -176,7 +176,7 @@ def test_export_has_a_caption_header_and_the_filtered_rows(client, login_as):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0].startswith("履约跟踪") and "仅逾期" in rows[0][0]
     assert rows[1][:4] == ("序号", "项目名称", "牵头部门", "当前阶段")
-    assert len(rows) == 3
+    assert len(rows) == 4 and rows[3][0] == "合计"  # the 台账's total under the amounts
     data = rows[2]
     assert data[1] == '=HYPERLINK("x")项目'  # as typed: a text cell with the quote-prefix style …
     cell = load_workbook(io.BytesIO(response.data)).active["B3"]
