@@ -20,8 +20,8 @@ from app.imports.rows import (
     RowResult,
     cell_text,
     flag_lookalikes,
-    sheet_errors,
-    sheet_warnings,
+    make_preview,
+    validate_rows,
 )
 from app.imports.sheets import header_key, read_table
 from app.models import Company, Project, RefKind, User
@@ -66,27 +66,11 @@ def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None =
     """Parse and validate every row, and say what each update changes
     (app/imports/project_changes.py); nothing is written."""
     sheet = read_table(data, ALIASES, REQUIRED, max_rows=max_rows)
-    lookups = Lookups()
-    errors: list[CellProblem] = []
-    results: list[RowResult] = []
-    for number, record in sheet.rows:
-        result, problems = _validate(number, record, lookups)
-        errors.extend(problems)
-        results.append(result)
-    errors.extend(sheet_errors(sheet))
+    lookups, results, errors = validate_rows(sheet, _validate)
     _match_existing(results, db_session)
     _duplicates_within_file(results, errors)
     describe_changes(results, db_session, lookups, actor)
-    return Preview(
-        "projects",
-        sheet.header_row,
-        results,
-        errors,
-        sheet.unknown_headers,
-        sheet.skipped,
-        sheet_warnings(sheet),
-        unknown_departments=lookups.unknown_departments,
-    )
+    return make_preview("projects", sheet, results, errors, lookups)
 
 
 def _validate(number: int, record: dict[str, Any], lookups: Lookups) -> tuple[RowResult, list[CellProblem]]:

@@ -5,6 +5,7 @@ look-alike flag on rows that would create a company like one on file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -131,6 +132,37 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     return str(value)[:200]
+
+
+def validate_rows(
+    sheet: Sheet, validate: Callable[[int, dict[str, Any], Lookups], tuple[RowResult, list[CellProblem]]]
+) -> tuple[Lookups, list[RowResult], list[CellProblem]]:
+    """Every data row through the kind's `validate`, with the lookups they
+    share; the errors include the sheet's own (formulas without a result)."""
+    lookups = Lookups()
+    results: list[RowResult] = []
+    errors: list[CellProblem] = []
+    for number, record in sheet.rows:
+        result, problems = validate(number, record, lookups)
+        errors.extend(problems)
+        results.append(result)
+    errors.extend(sheet_errors(sheet))
+    return lookups, results, errors
+
+
+def make_preview(
+    kind: str, sheet: Sheet, results: list[RowResult], errors: list[CellProblem], lookups: Lookups
+) -> Preview:
+    return Preview(
+        kind,
+        sheet.header_row,
+        results,
+        errors,
+        sheet.unknown_headers,
+        sheet.skipped,
+        sheet_warnings(sheet),
+        unknown_departments=lookups.unknown_departments,
+    )
 
 
 def sheet_warnings(sheet: Sheet) -> list[CellProblem]:
