@@ -96,6 +96,12 @@ class Config:
     LIGHT_YELLOW_NO_UPDATE_DAYS = 14
     LIGHT_YELLOW_MILESTONE_DAYS = 7
     FOLLOW_THROUGH_DAYS = 30
+    # Project delivery (app/delivery/schedule.py): percentage points behind the
+    # time-proportional schedule (序时进度) that turn a key project yellow / red,
+    # and the day of the month by which the previous month's report is due.
+    LIGHT_YELLOW_BEHIND_POINTS = 10
+    LIGHT_RED_BEHIND_POINTS = 30
+    INVESTMENT_REPORT_DUE_DAY = 5
 
     # Sign-in rate limits (failures within the window), shared via the database.
     LOGIN_WINDOW_MINUTES = 15

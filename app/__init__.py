@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "app.projects",
     "app.problems",
     "app.agreements",
+    "app.delivery",
     "app.reports",
     "app.imports",
     "app.api",

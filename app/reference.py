@@ -61,6 +61,7 @@ DEFAULTS: dict[RefKind, list[str]] = {
         "长期无进展",
         "其他",
     ],
+    RefKind.PROJECT_KIND: ["产业项目", "城建项目", "社会民生"],
 }
 
 # Entries whose choice requires a written note.

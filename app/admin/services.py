@@ -204,4 +204,3 @@ def remove_workday_override(day: dt.date) -> None:
     audit.record("delete", "workday", row.id, changes=audit.snapshot(row, WORKDAY_FIELDS), summary=str(day))
     db.session.delete(row)
     db.session.flush()
-

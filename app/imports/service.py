@@ -132,9 +132,7 @@ def own_batch_or_404(batch_id: int, actor: User) -> ImportBatch:
     return batch
 
 
-def map_departments(
-    batch: ImportBatch, pairs: list[tuple[str, str]], actor: User
-) -> tuple[Preview, int]:
+def map_departments(batch: ImportBatch, pairs: list[tuple[str, str]], actor: User) -> tuple[Preview, int]:
     """Record (ledger name → department id) pairs as department aliases, then
     preview the stored file again; pairs left blank are skipped."""
     if batch.status != "previewed":

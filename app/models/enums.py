@@ -50,6 +50,7 @@ class RefKind(LabeledEnum):
     VISIT_KIND = "visit_kind"
     PROBLEM_CATEGORY = "problem_category"
     REASON = "reason"
+    PROJECT_KIND = "project_kind"
 
 
 class LeadStatus(LabeledEnum):
@@ -110,6 +111,29 @@ class TargetMetric(LabeledEnum):
     VISITS = "visits"
 
 
+class ProjectLevel(LabeledEnum):
+    """项目级别: whose key-project list a project is on."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    DISTRICT = "district"
+
+
+class ReportStatus(LabeledEnum):
+    """A monthly investment report: filed, then reviewed (and locked) by the bureau."""
+
+    SUBMITTED = "submitted"
+    REVIEWED = "reviewed"
+
+
+class Batch(LabeledEnum):
+    """The three batches of a 三个一批 campaign."""
+
+    SIGN = "sign"
+    START = "start"
+    PRODUCE = "produce"
+
+
 class Light(LabeledEnum):
     RED = "red"
     YELLOW = "yellow"
@@ -156,6 +180,7 @@ _LABELS: dict[enum.Enum, object] = {
     RefKind.VISIT_KIND: _l("对接方式"),
     RefKind.PROBLEM_CATEGORY: _l("问题类别"),
     RefKind.REASON: _l("搁置/退出原因"),
+    RefKind.PROJECT_KIND: _l("项目类型"),
     LeadStatus.NEW: _l("新线索"),
     LeadStatus.CONTACTED: _l("已对接"),
     LeadStatus.NEGOTIATING: _l("洽谈中"),
@@ -191,6 +216,14 @@ _LABELS: dict[enum.Enum, object] = {
     TargetMetric.FUNDS_RECEIVED: _l("到位资金(万元)"),
     TargetMetric.LEADS_COLLECTED: _l("收集线索数"),
     TargetMetric.VISITS: _l("对接走访次数"),
+    ProjectLevel.PROVINCE: _l("省重点"),
+    ProjectLevel.CITY: _l("市重点"),
+    ProjectLevel.DISTRICT: _l("区重点"),
+    ReportStatus.SUBMITTED: _l("待审核"),
+    ReportStatus.REVIEWED: _l("已审核"),
+    Batch.SIGN: _l("签约一批"),
+    Batch.START: _l("开工一批"),
+    Batch.PRODUCE: _l("投产一批"),
     Light.RED: _l("红灯"),
     Light.YELLOW: _l("黄灯"),
     Light.GREEN: _l("绿灯"),

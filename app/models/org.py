@@ -73,6 +73,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Bumped on sign-out, password change, deactivation and role change:
     # every session and remember-me cookie carrying an older value is refused.
     session_version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+    # May review (审核) monthly investment reports, beside admins (the bureau).
+    reviews_investment: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime)
     password_changed_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime, default=utcnow)
 

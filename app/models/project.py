@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Money, Quantity, db, enum_column, trigram_index, utcnow
-from app.models.enums import Stage
+from app.models.enums import ProjectLevel, Stage
 from app.models.mixins import ArchiveMixin, CreatedByMixin, TimestampMixin, VersionedMixin
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ class Project(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.M
     exit_reason_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ref_item.id", ondelete="RESTRICT"))
     exit_note: Mapped[Optional[str]] = mapped_column(sa.Text)
     is_key: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False, index=True)
+    level: Mapped[Optional[ProjectLevel]] = mapped_column(enum_column(ProjectLevel), index=True)  # 项目级别
+    kind_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ref_item.id", ondelete="RESTRICT"), index=True)
     planned_investment: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"), index=True)
     land_area: Mapped[Optional[Decimal]] = mapped_column(Quantity)
     expected_output: Mapped[Optional[Decimal]] = mapped_column(Money)
@@ -78,10 +80,13 @@ class Project(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.M
     construction_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
     production_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
     last_progress_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    # 开工以来累计完成投资: the monthly reports summed (maintained).
+    completed_investment: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"))
 
     company: Mapped[Optional[Company]] = relationship()
     origin_lead: Mapped[Optional[Lead]] = relationship(back_populates="projects")
     industry: Mapped[Optional[RefItem]] = relationship(foreign_keys=[industry_id])
+    kind: Mapped[Optional[RefItem]] = relationship(foreign_keys=[kind_id])
     exit_reason: Mapped[Optional[RefItem]] = relationship(foreign_keys=[exit_reason_id])
     responsible_leader: Mapped[Optional[User]] = relationship(foreign_keys=[responsible_leader_id])
     lead_department: Mapped[Optional[Department]] = relationship()

@@ -5,7 +5,8 @@ never decide a permission themselves.
 
 - `scope.py` — `role_required(...)` on views; the departments a user's data
   scope covers (`department_ids_in_scope`, None meaning all).
-- `leads.py`, `projects.py`, `problems.py`, `companies.py`, `agreements.py` —
+- `leads.py`, `projects.py`, `problems.py`, `companies.py`, `agreements.py`,
+  `delivery.py` (annual plans, monthly reports, campaigns) —
   per entity: `<entity>_filter(user)`, the SQL condition for lists, and the
   matching `can_*` checks on one record (one naming scheme: `can_<verb>_<entity>`).
 - `loading.py` — `get_visible_or_404(Model, id)` and
@@ -28,6 +29,12 @@ from app.permissions.companies import (  # noqa: F401
     can_rule_conflict,
     can_view_company,
     company_filter,
+)
+from app.permissions.delivery import (  # noqa: F401
+    can_manage_campaigns,
+    can_manage_plans,
+    can_report_investment,
+    can_review_investment,
 )
 from app.permissions.leads import (  # noqa: F401
     can_create_lead,

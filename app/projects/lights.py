@@ -17,6 +17,12 @@ Rules (thresholds from config):
   LIGHT_YELLOW_NO_UPDATE_DAYS days;
 - green: otherwise.
 
+The delivery rules (`app/delivery/schedule.py`): year-to-date investment
+behind the schedule (序时进度) by LIGHT_RED_BEHIND_POINTS is red, by
+LIGHT_YELLOW_BEHIND_POINTS yellow; a planned start of construction or
+production passed without it is red; a monthly report not filed by its
+deadline is yellow.
+
 "No update for more than N days" counts from the latest progress update, or
 from the day the project was entered when it has none yet. Follow-through
 (一抓到底) ends at production, so projects in `production` are not lit for
@@ -36,6 +42,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.counting import latest_committed_date
 from app.db import db
+from app.delivery import schedule
 from app.models import Light, Milestone, Problem, Project, RefItem, Stage
 from app.problems.rules import open_condition, overdue_condition
 
@@ -45,6 +52,7 @@ class Thresholds:
     red_no_update_days: int
     yellow_no_update_days: int
     yellow_milestone_days: int
+    schedule: schedule.ScheduleRules
 
     @classmethod
     def from_config(cls) -> Thresholds:
@@ -53,6 +61,7 @@ class Thresholds:
             red_no_update_days=int(config["LIGHT_RED_NO_UPDATE_DAYS"]),
             yellow_no_update_days=int(config["LIGHT_YELLOW_NO_UPDATE_DAYS"]),
             yellow_milestone_days=int(config["LIGHT_YELLOW_MILESTONE_DAYS"]),
+            schedule=schedule.ScheduleRules.from_config(),
         )
 
 
@@ -102,6 +111,7 @@ def red_condition(today: dt.date, t: Thresholds | None = None) -> sa.ColumnEleme
         _with_problem(overdue_condition(today)),
         sa.and_(Project.stage == Stage.SIGNED, commitment_date() < today),
         stale_condition(today, t.red_no_update_days),
+        schedule.red_condition(today, t.schedule),
     )
 
 
@@ -115,6 +125,7 @@ def yellow_condition(today: dt.date, t: Thresholds | None = None) -> sa.ColumnEl
         _with_problem(open_condition()),
         sa.and_(Project.stage == Stage.SIGNED, commitment_date() >= today, commitment_date() <= soon),
         stale_condition(today, t.yellow_no_update_days),
+        schedule.yellow_condition(today, t.schedule),
     )
 
 
@@ -219,6 +230,7 @@ def _facts_statement(ids: list[int], today: dt.date, t: Thresholds) -> sa.Select
         over_problems(sa.func.count(sa.case((overdue, Problem.id)))).label("overdue_problems"),
         over_problems(sa.func.count(sa.case((open_condition(), Problem.id)))).label("open_problems"),
         commitment_date().label("commitment"),
+        *schedule.fact_columns(today, t.schedule),
     ).where(Project.id.in_(ids))
 
 
@@ -245,6 +257,9 @@ def _reasons(row: sa.Row, today: dt.date, t: Thresholds) -> LightInfo:
         elif (row.commitment - today).days <= t.yellow_milestone_days:
             days = (row.commitment - today).days
             yellow.append(_("承诺开工日期 %(date)s，还有 %(days)d 天", date=row.commitment.isoformat(), days=days))
+    delivery_red, delivery_yellow = schedule.reasons(row, today, t.schedule)
+    red.extend(delivery_red)
+    yellow.extend(delivery_yellow)
     if row.problem_deadline is not None:
         days = (today - row.problem_deadline).days
         if row.problem_category:

@@ -4,7 +4,8 @@ parameters reports link with), the per-stage counts and sums behind the
 row shows — a constant number of queries whatever the page size.
 
 Query parameters: `library` (planning/attracting/signed/landed), `stage`,
-`department_id` (lead department), `leader_id`, `industry_id`, `key` (1),
+`department_id` (lead department), `leader_id`, `industry_id`, `level`
+(province/city/district), `kind_id` (项目类型), `key` (1),
 `light` (red/yellow/green), `five_ones` (complete/incomplete), `q`, `page`,
 `per_page`, `sort`. Without `library` or `stage` the list holds every
 project that has not exited; `stage=exited` lists the exited ones. Archived
@@ -25,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from app.db import db
-from app.models import STAGE_LIBRARY, STAGE_ORDER, Company, Library, Light, Project, Role, Stage, User
+from app.models import STAGE_LIBRARY, STAGE_ORDER, Company, Library, Light, Project, ProjectLevel, Role, Stage, User
 from app.pagination import Page
 from app.params import parse_id
 from app.permissions import project_filter
@@ -62,6 +63,8 @@ class ProjectFilters:
     department_id: int | None = None
     leader_id: int | None = None
     industry_id: int | None = None
+    level: ProjectLevel | None = None
+    kind_id: int | None = None
     key: bool = False
     light: Light | None = None
     five_ones: str | None = None
@@ -79,6 +82,8 @@ class ProjectFilters:
             department_id=parse_id(args.get("department_id")),
             leader_id=parse_id(args.get("leader_id")),
             industry_id=parse_id(args.get("industry_id")),
+            level=_enum(ProjectLevel, args.get("level")),
+            kind_id=parse_id(args.get("kind_id")),
             key=str(args.get("key", "")) in {"1", "true", "on"},
             light=_enum(Light, args.get("light")),
             five_ones=args.get("five_ones") if args.get("five_ones") in {"complete", "incomplete"} else None,
@@ -111,6 +116,10 @@ class ProjectFilters:
             conditions.append(Project.responsible_leader_id == self.leader_id)
         if self.industry_id:
             conditions.append(Project.industry_id == self.industry_id)
+        if self.level is not None:
+            conditions.append(Project.level == self.level)
+        if self.kind_id:
+            conditions.append(Project.kind_id == self.kind_id)
         if self.key or self.light is not None or self.five_ones:
             conditions.append(Project.is_key.is_(True))
         if self.light is not None:
@@ -136,6 +145,8 @@ class ProjectFilters:
             "department_id": self.department_id,
             "leader_id": self.leader_id,
             "industry_id": self.industry_id,
+            "level": self.level.value if self.level else None,
+            "kind_id": self.kind_id,
             "key": 1 if self.key else None,
             "light": self.light.value if self.light else None,
             "five_ones": self.five_ones,
@@ -247,6 +258,7 @@ def list_statement(conditions: list[sa.ColumnElement[bool]], sort: str, today: d
         .options(
             orm.joinedload(Project.company),
             orm.joinedload(Project.industry),
+            orm.joinedload(Project.kind),
             orm.joinedload(Project.lead_department),
             orm.joinedload(Project.responsible_leader),
         )

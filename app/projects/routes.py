@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from app import clock
 from app.db import db
 from app.lookups import department_choices, ref_choices
-from app.models import STAGE_ORDER, Library, Light, Project, RefKind, Role, Stage
+from app.models import STAGE_ORDER, Library, Light, Project, ProjectLevel, RefKind, Role, Stage
 from app.pagination import page_args
 from app.permissions import (
     can_create_project,
@@ -45,6 +45,8 @@ def _filter_choices() -> dict:
         "departments": department_choices(blank=None),
         "leaders": leader_choices(),
         "industries": ref_choices(RefKind.INDUSTRY, blank=None),
+        "kinds": ref_choices(RefKind.PROJECT_KIND, blank=None),
+        "levels": ProjectLevel.choices(),
     }
 
 
@@ -119,6 +121,9 @@ def _project_form_choices(form: ProjectForm, project: Project | None) -> None:
     form.industry_id.choices = ref_choices(
         RefKind.INDUSTRY, blank=_("— 请选择 —"), include_id=project.industry_id if project else None
     )
+    form.kind_id.choices = ref_choices(
+        RefKind.PROJECT_KIND, blank=_("— 请选择 —"), include_id=project.kind_id if project else None
+    )
     departments = department_choices(blank=_("— 请选择 —"))
     if current_user.role is not Role.ADMIN:
         scope = department_ids_in_scope(current_user)
@@ -129,6 +134,7 @@ def _project_form_choices(form: ProjectForm, project: Project | None) -> None:
     form.lead_department_id.choices = departments
     if current_user.role is not Role.ADMIN:
         del form.is_key
+        del form.level
 
 
 def _project_data(form: ProjectForm, department_id: int | None) -> dict:
@@ -137,6 +143,7 @@ def _project_data(form: ProjectForm, department_id: int | None) -> dict:
         for name in (
             "name",
             "industry_id",
+            "kind_id",
             "planned_investment",
             "land_area",
             "expected_output",
@@ -147,6 +154,8 @@ def _project_data(form: ProjectForm, department_id: int | None) -> dict:
     }
     if "is_key" in form:
         data["is_key"] = bool(form.is_key.data)
+    if "level" in form:
+        data["level"] = ProjectLevel(form.level.data) if form.level.data else None
     company = services.resolve_company(form.company_name.data, current_user, department_id)
     data["company_id"] = company.id if company else None
     return data
@@ -192,6 +201,8 @@ def edit(project_id: int):
     if request.method == "GET":
         form.company_name.data = project.company.name if project.company else ""
         form.version.data = project.version
+        if "level" in form:
+            form.level.data = project.level.value if project.level else ""
     if form.validate_on_submit():
         version = form.version.data
 

@@ -30,6 +30,8 @@ PROJECT_FIELDS = (
     "company_id",
     "industry_id",
     "is_key",
+    "level",
+    "kind_id",
     "planned_investment",
     "land_area",
     "expected_output",
@@ -192,11 +194,13 @@ def move_stage(
 
 # --- helpers and edits --------------------------------------------------------
 
-# Facts anyone who may edit the project may change; `is_key` is the admin's.
+# Facts anyone who may edit the project may change; `is_key` and `level`
+# (省/市/区重点: a designation, not a fact the team chooses) are the admin's.
 EDIT_FIELDS = (
     "name",
     "company_id",
     "industry_id",
+    "kind_id",
     "planned_investment",
     "land_area",
     "expected_output",
@@ -205,6 +209,7 @@ EDIT_FIELDS = (
     "description",
     "notes",
 )
+ADMIN_FIELDS = ("is_key", "level")
 MONEY_FIELDS = ("planned_investment", "land_area", "expected_output", "expected_tax")
 
 
@@ -269,10 +274,10 @@ def resolve_company(name: str | None, actor: User, department_id: int | None) ->
 def update_project(project: Project, data: dict[str, Any], actor: User, *, version: Any) -> Project:
     """Save the facts of `project` from `data`; refused when the record
     changed since the form was loaded (StaleEdit). Only an admin may
-    change `is_key`."""
+    change `is_key` and `level`."""
     check_version(project, "project", version)
     _validate_facts(data)
-    fields = EDIT_FIELDS + (("is_key",) if actor.role is Role.ADMIN else ())
+    fields = EDIT_FIELDS + (ADMIN_FIELDS if actor.role is Role.ADMIN else ())
     before = audit.snapshot(project, fields)
     for field in fields:
         if field in data:

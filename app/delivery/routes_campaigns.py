@@ -1,0 +1,3 @@
+"""(filled in by the feature that owns it)"""
+
+from app.delivery import bp  # noqa: F401
