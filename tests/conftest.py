@@ -166,3 +166,17 @@ def count_queries(app: Flask):
             sa.event.remove(db.engine, "before_cursor_execute", before)
 
     return _counter
+
+
+@pytest.fixture
+def set_today():
+    """set_today(date): the one clock reads 10:00 Beijing time of `date`
+    (ticking) until the test ends."""
+    before = clock.utcnow()
+
+    def _set(day: dt.date) -> dt.date:
+        clock.set_to(dt.datetime.combine(day, dt.time(10, 0), tzinfo=clock.zone()))
+        return day
+
+    yield _set
+    clock.set_to(before)

@@ -102,7 +102,9 @@ def test_only_those_who_follow_a_company_edit_it(client, towns):
     )
     assert edited.status_code == 200 and edited.get_json()["hq_region"] == "深圳"
     version = edited.get_json()["version"]
-    stale = client.patch(f"/api/v1/companies/{company.id}", json={"hq_region": "上海", "version": 1}, headers=bearer(alice))
+    stale = client.patch(
+        f"/api/v1/companies/{company.id}", json={"hq_region": "上海", "version": 1}, headers=bearer(alice)
+    )
     assert stale.status_code == 409  # edited since version 1: an optimistic lock, as for leads and projects
     assert edited.get_json()["name"] == "华润置业有限公司"
     fl.company("华润置地有限公司")

@@ -94,8 +94,12 @@ def test_admin_creates_user_over_the_api_and_staff_cannot(client):
     dept = factories.department("白沙镇")
     db.session.commit()
     payload = {
-        "username": "api.user", "password": "Api-Pass-2026!", "name": "接口用户", "role": "staff",
-        "department_id": dept.id, "scope": "department",
+        "username": "api.user",
+        "password": "Api-Pass-2026!",
+        "name": "接口用户",
+        "role": "staff",
+        "department_id": dept.id,
+        "scope": "department",
     }
     assert client.post("/api/v1/users", json=payload, headers=_auth(_token(client, staff))).status_code == 403
     created = client.post("/api/v1/users", json=payload, headers=_auth(_token(client, admin)))
@@ -106,7 +110,8 @@ def test_admin_creates_user_over_the_api_and_staff_cannot(client):
     dup = client.post("/api/v1/users", json=payload, headers=_auth(_token(client, admin)))
     assert dup.status_code == 422 and "username" in dup.get_json()["error"]["fields"]
     ghost = client.post(
-        "/api/v1/users", json={**payload, "username": "ghost", "department_id": 999999},
+        "/api/v1/users",
+        json={**payload, "username": "ghost", "department_id": 999999},
         headers=_auth(_token(client, admin)),
     )
     assert ghost.status_code == 422
@@ -116,7 +121,9 @@ def test_admin_edits_department_over_the_api(client):
     admin = factories.user("admin")
     db.session.commit()
     token = _token(client, admin)
-    created = client.post("/api/v1/departments", json={"name": "临港物流园区管委会", "kind": "zone"}, headers=_auth(token))
+    created = client.post(
+        "/api/v1/departments", json={"name": "临港物流园区管委会", "kind": "zone"}, headers=_auth(token)
+    )
     assert created.status_code == 201
     dept_id = created.get_json()["id"]
     updated = client.put(
@@ -157,7 +164,9 @@ def test_tokens_are_read_only_by_default_and_expire_in_90_days(client, app):
     body = made.get_json()
     assert made.status_code == 201 and body["scope"] == "read"
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.name == "报表机器人"))
-    assert abs((row.expires_at - clock.utcnow()) - dt.timedelta(days=app.config["API_TOKEN_DAYS"])) < dt.timedelta(minutes=1)
+    assert abs((row.expires_at - clock.utcnow()) - dt.timedelta(days=app.config["API_TOKEN_DAYS"])) < dt.timedelta(
+        minutes=1
+    )
     headers = _auth(body["token"])
     assert client.get("/api/v1/departments", headers=headers).status_code == 200
     refused = client.post("/api/v1/departments", json={"name": "只读测试部门"}, headers=headers)

@@ -19,8 +19,14 @@ def make_lead(owner, **fields) -> Lead:
     db.session.add(company)
     db.session.flush()
     lead = Lead(
-        company_id=company.id, title=fields.pop("title", "测试线索"), owner_department_id=owner.department_id,
-        owner_user_id=owner.id, received_on=clock.today(), status=LeadStatus.NEW, created_by_id=owner.id, **fields,
+        company_id=company.id,
+        title=fields.pop("title", "测试线索"),
+        owner_department_id=owner.department_id,
+        owner_user_id=owner.id,
+        received_on=clock.today(),
+        status=LeadStatus.NEW,
+        created_by_id=owner.id,
+        **fields,
     )
     db.session.add(lead)
     db.session.commit()
@@ -87,8 +93,9 @@ def test_project_with_agreement_cannot_be_hard_deleted(client, login_as):
     project = create_project({"name": "有协议的项目", "lead_department_id": staff.department_id}, staff)
     from app.models import Agreement, AgreementKind
 
-    db.session.add(Agreement(project_id=project.id, kind=AgreementKind.FRAMEWORK, signed_on=clock.today(),
-                             agreed_investment=1000))
+    db.session.add(
+        Agreement(project_id=project.id, kind=AgreementKind.FRAMEWORK, signed_on=clock.today(), agreed_investment=1000)
+    )
     db.session.commit()
     client.post(f"/records/project/{project.id}/delete")
     assert db.session.get(Project, project.id) is not None
@@ -106,8 +113,13 @@ def test_agreements_are_archived_never_deleted(client, login_as):
     project = create_project({"name": "签约项目", "lead_department_id": staff.department_id}, staff)
     from app.models import Agreement, AgreementKind
 
-    agreement = Agreement(project_id=project.id, kind=AgreementKind.INVESTMENT, signed_on=clock.today(),
-                          agreed_investment=5000, created_by_id=staff.id)
+    agreement = Agreement(
+        project_id=project.id,
+        kind=AgreementKind.INVESTMENT,
+        signed_on=clock.today(),
+        agreed_investment=5000,
+        created_by_id=staff.id,
+    )
     db.session.add(agreement)
     db.session.commit()
     response = client.post(f"/records/agreement/{agreement.id}/delete", follow_redirects=True)

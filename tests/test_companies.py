@@ -319,9 +319,13 @@ def test_a_company_edit_on_a_stale_form_is_refused(client, login_as, parties):
     db.session.commit()
     read = company.version
     login_as(alice)
-    first = client.post(f"/companies/{company.id}/edit", data={"name": company.name, "hq_region": "郑州", "version": read})
+    first = client.post(
+        f"/companies/{company.id}/edit", data={"name": company.name, "hq_region": "郑州", "version": read}
+    )
     assert first.status_code == 302
-    second = client.post(f"/companies/{company.id}/edit", data={"name": company.name, "hq_region": "上海", "version": read})
+    second = client.post(
+        f"/companies/{company.id}/edit", data={"name": company.name, "hq_region": "上海", "version": read}
+    )
     assert "您的修改尚未保存" in second.get_data(as_text=True)
     db.session.refresh(company)
     assert company.hq_region == "郑州"

@@ -123,7 +123,9 @@ def test_the_result_page_says_what_was_done_with_links(client, login_as):
 def test_an_exit_through_a_ledger_is_shown_not_applied(client, login_as):
     admin = login_as("admin")
     _dept, big, _built = _projects(admin)
-    html = upload(client, ledger([line(1, "华润科技文化智慧城", "80亿", "退出", dept="区发改委")])).get_data(as_text=True)
+    html = upload(client, ledger([line(1, "华润科技文化智慧城", "80亿", "退出", dept="区发改委")])).get_data(
+        as_text=True
+    )
     assert "退出须在项目页面填写退出原因" in html
     commit(client)
     db.session.expire_all()
@@ -233,7 +235,9 @@ def test_a_record_outside_the_importers_scope_shows_nothing_of_itself(client, lo
     staff = login_as("staff")
     html = upload_leads(
         client,
-        workbook([["商业综合体", "华润置地（郑州）有限公司", "", "", "", "5000", "李四", "", staff.department.name, "", "x"]]),
+        workbook(
+            [["商业综合体", "华润置地（郑州）有限公司", "", "", "", "5000", "李四", "", staff.department.name, "", "x"]]
+        ),
     ).get_data(as_text=True)
     assert "不在您的数据范围内" in html
     assert "张经理" not in html and "机密" not in html and "不变" not in html.split("行号")[-1]

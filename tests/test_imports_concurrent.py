@@ -20,7 +20,9 @@ NAMES = [f"并发测试企业{i:02d}有限公司" for i in range(20)]
 
 
 def _file(title: str) -> bytes:
-    return workbook([[f"{title}{i}", name, "", "", "", "1000", "", "", "", "2026-03-01", ""] for i, name in enumerate(NAMES)])
+    return workbook(
+        [[f"{title}{i}", name, "", "", "", "1000", "", "", "", "2026-03-01", ""] for i, name in enumerate(NAMES)]
+    )
 
 
 def _stored(app, data: bytes, user_id: int) -> int:

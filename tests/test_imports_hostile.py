@@ -74,7 +74,9 @@ def test_a_sheet_declaring_the_whole_grid_is_not_walked(client, login_as):
 def test_a_zip_bomb_is_refused_before_parsing(client, login_as):
     login_as("admin")
     data = patched(
-        sample(), "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<sheetData>", b" " * (40 * MB) + b"<sheetData>", 1)
+        sample(),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(b"<sheetData>", b" " * (40 * MB) + b"<sheetData>", 1),
     )
     assert len(data) < 200_000
     response, _seconds, peak = measured(lambda: upload(client, data))
@@ -159,7 +161,9 @@ def test_previews_expire_and_committed_files_are_not_kept(client, login_as, app)
     refused = client.post(f"/imports/batches/{old.id}/commit").get_data(as_text=True)
     assert "文件已过期，请重新上传" in refused
     upload(client, sample())  # the next upload purges the expired preview and its file
-    stale = sa.select(sa.func.count(ImportBatch.id)).where(ImportBatch.created_at < clock.utcnow() - dt.timedelta(hours=1))
+    stale = sa.select(sa.func.count(ImportBatch.id)).where(
+        ImportBatch.created_at < clock.utcnow() - dt.timedelta(hours=1)
+    )
     assert db.session.scalar(stale) == 0 and db.session.scalar(sa.select(sa.func.count(ImportBatch.id))) == 1
     commit(client)
     db.session.expire_all()

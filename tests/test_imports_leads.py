@@ -13,7 +13,19 @@ from app.db import db
 from app.models import Company, ImportBatch, Lead
 from tests import factories
 
-HEADER = ["投资意向", "企业名称", "统一社会信用代码", "招商方式", "产业类别", "意向投资额（万元）", "联系人", "联系电话", "责任单位", "收集日期", "备注"]
+HEADER = [
+    "投资意向",
+    "企业名称",
+    "统一社会信用代码",
+    "招商方式",
+    "产业类别",
+    "意向投资额（万元）",
+    "联系人",
+    "联系电话",
+    "责任单位",
+    "收集日期",
+    "备注",
+]
 
 
 def workbook(rows: list[list]) -> bytes:
@@ -30,7 +42,9 @@ def workbook(rows: list[list]) -> bytes:
 
 
 def upload(client, data: bytes):
-    return client.post("/imports/leads", data={"file": (io.BytesIO(data), "线索.xlsx")}, content_type="multipart/form-data")
+    return client.post(
+        "/imports/leads", data={"file": (io.BytesIO(data), "线索.xlsx")}, content_type="multipart/form-data"
+    )
 
 
 def commit(client):
@@ -45,14 +59,62 @@ def test_leads_import_link_existing_companies_and_flag_conflicts(client, login_a
     staff_other = factories.user("staff", department=other)
     db.session.commit()
     login_as(staff_other)
-    upload(client, workbook([["商业综合体", "华润置地（郑州）有限公司", "", "外出招商", "现代商贸", "5亿", "", "", "柳林镇", "2026-03-01", ""]]))
+    upload(
+        client,
+        workbook(
+            [
+                [
+                    "商业综合体",
+                    "华润置地（郑州）有限公司",
+                    "",
+                    "外出招商",
+                    "现代商贸",
+                    "5亿",
+                    "",
+                    "",
+                    "柳林镇",
+                    "2026-03-01",
+                    "",
+                ]
+            ]
+        ),
+    )
     assert "导入完成" in commit(client).get_data(as_text=True)
     client.post("/auth/logout")
     login_as("staff", department=mine)
-    html = upload(client, workbook([
-        ["商业综合体二期", "华润置地(郑州)有限公司", "", "以商招商", "现代商贸", "3,000", "张经理", "13800000000", "河口镇", "2026年4月2日", "初次接触"],
-        ["数据中心", "某某数据科技有限公司", "91310115MA1K3BTP2B", "", "科技服务", "8000万", "", "", "", "", ""],
-    ])).get_data(as_text=True)
+    html = upload(
+        client,
+        workbook(
+            [
+                [
+                    "商业综合体二期",
+                    "华润置地(郑州)有限公司",
+                    "",
+                    "以商招商",
+                    "现代商贸",
+                    "3,000",
+                    "张经理",
+                    "13800000000",
+                    "河口镇",
+                    "2026年4月2日",
+                    "初次接触",
+                ],
+                [
+                    "数据中心",
+                    "某某数据科技有限公司",
+                    "91310115MA1K3BTP2B",
+                    "",
+                    "科技服务",
+                    "8000万",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+            ]
+        ),
+    ).get_data(as_text=True)
     assert "企业库已有：华润置地（郑州）有限公司" in html and "撞单：柳林镇" in html
     assert "将新增 2 条、更新 0 条" in html
     commit(client)
@@ -60,7 +122,12 @@ def test_leads_import_link_existing_companies_and_flag_conflicts(client, login_a
     second = db.session.scalar(sa.select(Lead).where(Lead.title == "商业综合体二期"))
     assert second.has_conflict and second.owner_department_id == mine.id
     assert str(second.received_on) == "2026-04-02"
-    html = upload(client, workbook([["数据中心", "某某数据科技有限公司", "91310115MA1K3BTP2B", "", "科技服务", "9000万", "", "", "", "", ""]])).get_data(as_text=True)
+    html = upload(
+        client,
+        workbook(
+            [["数据中心", "某某数据科技有限公司", "91310115MA1K3BTP2B", "", "科技服务", "9000万", "", "", "", "", ""]]
+        ),
+    ).get_data(as_text=True)
     assert "将新增 0 条、更新 1 条" in html
     commit(client)
     assert db.session.scalar(sa.select(sa.func.count(Lead.id))) == 3
@@ -69,11 +136,24 @@ def test_leads_import_link_existing_companies_and_flag_conflicts(client, login_a
 
 def test_lead_row_errors(client, login_as):
     login_as("staff")
-    html = upload(client, workbook([
-        ["", "", "123", "飞鸽传书", "未知产业", "很多", "", "", "火星街道", "2026-02-30", ""],
-    ])).get_data(as_text=True)
-    for message in ("投资意向不能为空", "企业名称不能为空", "统一社会信用代码应为 18 位", "招商方式不在基础数据列表中",
-                    "产业类别不在基础数据列表中", "金额格式无法识别", "不在系统部门列表中", "日期格式"):
+    html = upload(
+        client,
+        workbook(
+            [
+                ["", "", "123", "飞鸽传书", "未知产业", "很多", "", "", "火星街道", "2026-02-30", ""],
+            ]
+        ),
+    ).get_data(as_text=True)
+    for message in (
+        "投资意向不能为空",
+        "企业名称不能为空",
+        "统一社会信用代码应为 18 位",
+        "招商方式不在基础数据列表中",
+        "产业类别不在基础数据列表中",
+        "金额格式无法识别",
+        "不在系统部门列表中",
+        "日期格式",
+    ):
         assert message in html, message
     commit(client)
     assert db.session.scalar(sa.select(sa.func.count(Lead.id))) == 0
@@ -108,7 +188,13 @@ def test_new_companies_are_inserted_in_batches_with_the_same_outcome(client, log
     leads = {lead.title: lead for lead in db.session.scalars(sa.select(Lead))}
     assert set(leads) == {"老项目", *(r[0] for r in rows)}
     companies = {c.name: c for c in db.session.scalars(sa.select(Company))}
-    assert set(companies) == {"已有实业有限公司", "甲新材料有限公司", "乙智能装备有限公司", "丙数据科技有限公司", "丁生物医药有限公司"}
+    assert set(companies) == {
+        "已有实业有限公司",
+        "甲新材料有限公司",
+        "乙智能装备有限公司",
+        "丙数据科技有限公司",
+        "丁生物医药有限公司",
+    }
     assert leads["甲二期"].company_id == leads["甲项目"].company_id == companies["甲新材料有限公司"].id
     assert companies["丙数据科技有限公司"].credit_code == "91310115MA1K3BTP2B"
     # 首报: each new company is held by its first row's department.
@@ -116,7 +202,10 @@ def test_new_companies_are_inserted_in_batches_with_the_same_outcome(client, log
     assert companies["丙数据科技有限公司"].first_department_id == west.id
     assert str(companies["乙智能装备有限公司"].first_reported_on) == "2026-02-03"
     # 撞单 for the existing company and for the new one named again by another department.
-    conflicts = {(c.company_id, c.holder_department_id, c.claimant_department_id) for c in db.session.scalars(sa.select(CompanyConflict))}
+    conflicts = {
+        (c.company_id, c.holder_department_id, c.claimant_department_id)
+        for c in db.session.scalars(sa.select(CompanyConflict))
+    }
     assert conflicts == {
         (companies["已有实业有限公司"].id, east.id, west.id),
         (companies["甲新材料有限公司"].id, east.id, west.id),
@@ -126,7 +215,9 @@ def test_new_companies_are_inserted_in_batches_with_the_same_outcome(client, log
     # Status history and audit entries, one per record, pointing at it.
     for lead in leads.values():
         assert db.session.scalar(sa.select(sa.func.count()).where(LeadStatusChange.lead_id == lead.id)) == 1
-        assert lead.owner_department_id == (east.id if lead.title in {"老项目", "甲项目", "乙项目", "丁项目"} else west.id)
+        assert lead.owner_department_id == (
+            east.id if lead.title in {"老项目", "甲项目", "乙项目", "丁项目"} else west.id
+        )
     created = db.session.execute(
         sa.select(AuditLog.entity, AuditLog.entity_id).where(AuditLog.id > before_audit, AuditLog.action == "create")
     ).all()

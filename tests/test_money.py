@@ -107,9 +107,10 @@ def test_the_amount_field_is_text_and_shows_what_it_read(client, login_as, alice
     page = client.get("/leads/new").get_data(as_text=True)
     assert 'name="intended_investment" type="text"' in page
     assert 'hx-get="/money/preview/cny"' in page
-    assert client.get("/money/preview/cny", query_string={"intended_investment": "3.5亿"}).get_data(
-        as_text=True
-    ) == "= 35,000 万元（3.5 亿元）"
+    assert (
+        client.get("/money/preview/cny", query_string={"intended_investment": "3.5亿"}).get_data(as_text=True)
+        == "= 35,000 万元（3.5 亿元）"
+    )
     refused = client.get("/money/preview/cny", query_string={"intended_investment": "3.5个亿"}).get_data(as_text=True)
     assert "金额格式无法识别" in refused and "text-danger" in refused
     usd = client.get("/money/preview/usd", query_string={"foreign_investment": "1.2万美元"}).get_data(as_text=True)

@@ -63,6 +63,10 @@ def test_demo_funnel_reaches_its_later_steps(app):
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     from_leads = Project.lead_id.is_not(None)
     signed = db.session.scalar(sa.select(sa.func.count(Project.id)).where(from_leads, Project.signed_on.is_not(None)))
-    built = db.session.scalar(sa.select(sa.func.count(Project.id)).where(from_leads, Project.construction_on.is_not(None)))
-    producing = db.session.scalar(sa.select(sa.func.count(Project.id)).where(from_leads, Project.production_on.is_not(None)))
+    built = db.session.scalar(
+        sa.select(sa.func.count(Project.id)).where(from_leads, Project.construction_on.is_not(None))
+    )
+    producing = db.session.scalar(
+        sa.select(sa.func.count(Project.id)).where(from_leads, Project.production_on.is_not(None))
+    )
     assert signed > built > 0 and producing > 0

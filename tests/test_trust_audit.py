@@ -37,9 +37,7 @@ def one_entry(**where) -> AuditLog:
     assert len(found) == 1, (where, [(e.action, e.entity, e.entity_id) for e in entries()])
     entry = found[0]
     assert entry.ip == "127.0.0.1"
-    assert entry.at is not None and abs(clock.utcnow() - entry.at) < dt.timedelta(
-        minutes=5
-    )
+    assert entry.at is not None and abs(clock.utcnow() - entry.at) < dt.timedelta(minutes=5)
     return entry
 
 

@@ -11,11 +11,52 @@ import pytest
 from tests import factories_trust as ft
 from tests.test_access_matrix import TABLE, _path
 
-ODD = ["abc", "-1", "0", "99999999999999999999", "\x00", "a\x01b", "2026-13-45", "1e5", "' OR 1=1 --", "<script>x</script>"]
+ODD = [
+    "abc",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "\x00",
+    "a\x01b",
+    "2026-13-45",
+    "1e5",
+    "' OR 1=1 --",
+    "<script>x</script>",
+]
 KEYS = (
-    "entity", "year", "q", "page", "per_page", "period", "start", "end", "month", "department_id", "status",
-    "sort", "view", "by", "metric", "kind", "stage", "light", "owner_id", "from", "to", "leader_id", "industry_id",
-    "library", "level", "received_from", "received_to", "overdue", "key", "g_department", "dim", "meeting", "quarter",
+    "entity",
+    "year",
+    "q",
+    "page",
+    "per_page",
+    "period",
+    "start",
+    "end",
+    "month",
+    "department_id",
+    "status",
+    "sort",
+    "view",
+    "by",
+    "metric",
+    "kind",
+    "stage",
+    "light",
+    "owner_id",
+    "from",
+    "to",
+    "leader_id",
+    "industry_id",
+    "library",
+    "level",
+    "received_from",
+    "received_to",
+    "overdue",
+    "key",
+    "g_department",
+    "dim",
+    "meeting",
+    "quarter",
 )
 PAGES = sorted({row.rule for row in TABLE if row.method == "GET" and not row.rule.startswith(("/api/", "/static"))})
 

@@ -25,7 +25,9 @@ ATTACKER, OWNER_HOME, NEW_PLACE, OFFICE_NAT = "203.0.113.7", "10.1.1.1", "10.9.9
 
 def _attempt(client, username: str, password: str, ip: str):
     client.post("/auth/logout")
-    return client.post("/auth/login", data={"username": username, "password": password}, environ_base={"REMOTE_ADDR": ip})
+    return client.post(
+        "/auth/login", data={"username": username, "password": password}, environ_base={"REMOTE_ADDR": ip}
+    )
 
 
 def _hammer(client, username: str, times: int, first: int = 10) -> None:
@@ -74,7 +76,13 @@ def test_two_hundred_people_behind_one_address_sign_in_while_one_mistypes(client
     password_hash = hash_password(PASSWORD)
     department = factories.department("东城街道")
     people = [
-        User(username=f"nat{n:03d}", name=f"同事{n}", role=Role.STAFF, department_id=department.id, password_hash=password_hash)
+        User(
+            username=f"nat{n:03d}",
+            name=f"同事{n}",
+            role=Role.STAFF,
+            department_id=department.id,
+            password_hash=password_hash,
+        )
         for n in range(200)
     ]
     db.session.add_all(people)

@@ -220,13 +220,14 @@ def reasons(row: sa.Row, today: dt.date, rules: ScheduleRules) -> tuple[list[str
         completed = Decimal(row.plan_completed or 0)
         phased = None if row.plan_phased is None else Decimal(row.plan_phased)
         lag12 = (phased * 12 if phased is not None else planned * month.month) - completed * 12
-        if lag12 * 100 >= planned * 12 * rules.yellow_points:
+        is_red = lag12 * 100 >= planned * 12 * rules.red_points
+        if is_red or lag12 * 100 >= planned * 12 * rules.yellow_points:
             text = _(
                 "年度投资完成 %(rate)s%%，落后序时进度 %(points)s 个百分点",
                 rate=rate(completed, planned),
                 points=(lag12 * 100 / (planned * 12)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP),
             )
-            (red if lag12 * 100 >= planned * 12 * rules.red_points else yellow).append(text)
+            (red if is_red else yellow).append(text)
     if row.plan_planned is not None and not row.plan_reported:
         yellow.append(
             _(
