@@ -3,6 +3,7 @@ every form; WTForms' own messages come in Chinese through Babel."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,7 +11,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import DecimalField, SelectField
+from wtforms import DecimalField, SelectField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
@@ -184,3 +185,29 @@ def _int_or_none(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return -1  # never a valid id: pre_validate refuses it
+
+
+def parse_month(raw: str | None) -> dt.date | None:
+    """'2026-03' (or '2026-3', '2026-03-15') → date(2026, 3, 1); None if unreadable."""
+    parts = (raw or "").strip().split("-")
+    if len(parts) not in (2, 3):
+        return None
+    try:
+        return dt.date(int(parts[0]), int(parts[1]), 1)
+    except ValueError:
+        return None
+
+
+class MonthField(StringField):
+    """A month as 'YYYY-MM' (the browser's <input type=month>) → first day."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and valuelist[0]:
+            self.data = parse_month(valuelist[0])
+            if self.data is None:
+                raise ValueError(_l("请按“年-月”填写月份，如 2026-03。"))
+        else:
+            self.data = None
+
+    def _value(self) -> str:
+        return self.data.strftime("%Y-%m") if self.data else ""

@@ -28,16 +28,19 @@ from app import clock
 from app.auth.passwords import hash_password
 from app.companies.names import normalize_company_name
 from app.db import db
+from app.delivery.schedule import due_month, next_month
 from app.models import (
     STAGE_ORDER,
     Agreement,
     AgreementKind,
+    AnnualPlan,
     Company,
     DataScope,
     Department,
     DepartmentKind,
     Funding,
     Instruction,
+    InvestmentReport,
     Lead,
     LeadStatus,
     LeadStatusChange,
@@ -46,8 +49,10 @@ from app.models import (
     ProblemStatus,
     ProgressUpdate,
     Project,
+    ProjectLevel,
     RefItem,
     RefKind,
+    ReportStatus,
     Role,
     Stage,
     StageChange,
@@ -79,10 +84,87 @@ SIZES = {
     "L": Size(100_000, 500_000, 20_000, 5_000, 50_000, 200, 2_000),
 }
 
-BRANDS = ["华润", "万科", "比亚迪", "宁德", "海尔", "美的", "格力", "京东", "腾讯", "阿里", "百度", "中建", "中铁", "招商", "保利", "碧桂园", "苏宁", "国美", "联想", "华为", "小米", "奇瑞", "吉利", "长城", "恒瑞", "药明", "迈瑞", "隆基", "通威", "三一", "徐工", "中联", "潍柴", "宇通", "双汇", "牧原", "安踏", "李宁", "顺丰", "圆通", "中通", "韵达", "申通", "德邦"]
-TRADES = ["置业", "科技", "医药", "电子", "新能源", "智能装备", "物流", "商贸", "文旅", "金融服务", "健康产业", "半导体", "材料", "汽车零部件", "食品", "生物", "数据", "环保", "建设", "投资"]
+BRANDS = [
+    "华润",
+    "万科",
+    "比亚迪",
+    "宁德",
+    "海尔",
+    "美的",
+    "格力",
+    "京东",
+    "腾讯",
+    "阿里",
+    "百度",
+    "中建",
+    "中铁",
+    "招商",
+    "保利",
+    "碧桂园",
+    "苏宁",
+    "国美",
+    "联想",
+    "华为",
+    "小米",
+    "奇瑞",
+    "吉利",
+    "长城",
+    "恒瑞",
+    "药明",
+    "迈瑞",
+    "隆基",
+    "通威",
+    "三一",
+    "徐工",
+    "中联",
+    "潍柴",
+    "宇通",
+    "双汇",
+    "牧原",
+    "安踏",
+    "李宁",
+    "顺丰",
+    "圆通",
+    "中通",
+    "韵达",
+    "申通",
+    "德邦",
+]
+TRADES = [
+    "置业",
+    "科技",
+    "医药",
+    "电子",
+    "新能源",
+    "智能装备",
+    "物流",
+    "商贸",
+    "文旅",
+    "金融服务",
+    "健康产业",
+    "半导体",
+    "材料",
+    "汽车零部件",
+    "食品",
+    "生物",
+    "数据",
+    "环保",
+    "建设",
+    "投资",
+]
 FORMS = ["有限公司", "股份有限公司", "集团有限公司", "（中国）有限公司", "科技有限公司"]
-PROJECT_KINDS = ["产业园", "研发中心", "生产基地", "区域总部", "智慧城", "物流园", "体验中心", "创新中心", "孵化器", "综合体"]
+PROJECT_KINDS = [
+    "产业园",
+    "研发中心",
+    "生产基地",
+    "区域总部",
+    "智慧城",
+    "物流园",
+    "体验中心",
+    "创新中心",
+    "孵化器",
+    "综合体",
+]
 CHUNK = 5_000
 
 
@@ -456,6 +538,7 @@ def seed(size_name: str | Size, *, today: dt.date | None = None, rng_seed: int =
         )
     _insert(Problem.__table__, problem_rows)
     extras = _seed_extras(extra, today, now, refs, company_rows, project_rows, dept_ids)
+    extras.update(_seed_delivery(random.Random(rng_seed + 2), today, now, refs, project_rows))
     db.session.commit()
     _reset_sequences()
     counts = {
@@ -556,11 +639,87 @@ def _seed_extras(
     }
 
 
+def _seed_delivery(
+    rng: random.Random,
+    today: dt.date,
+    now: dt.datetime,
+    refs: dict[RefKind, list[int]],
+    project_rows: list[dict[str, Any]],
+) -> dict[str, int]:
+    """This year's key-project list (every live key project), levels and
+    kinds, and monthly reports from January to the month due — some projects
+    on schedule, some behind, some months missing or awaiting review — with
+    the maintained totals the services keep."""
+    due = due_month(today)
+    plan_rows, report_rows, project_updates = [], [], []
+    for project in project_rows:
+        level = rng.choice([ProjectLevel.PROVINCE, ProjectLevel.CITY, *[ProjectLevel.DISTRICT] * 3, None])
+        kind_id = rng.choice(refs[RefKind.PROJECT_KIND]) if refs.get(RefKind.PROJECT_KIND) else None
+        update = {"b_id": project["id"], "b_level": level, "b_kind": kind_id, "b_completed": Decimal(0)}
+        project_updates.append(update)
+        if not project["is_key"] or project["stage"] is Stage.EXITED:
+            continue
+        plan_id = len(plan_rows) + 1
+        planned = Decimal(rng.randint(12, 600) * 100)
+        pace = rng.choice([1.1, 1.0, 0.95, 0.8, 0.6])  # share of the schedule achieved
+        completed, through = Decimal(0), None
+        month = dt.date(today.year, 1, 1)
+        while due.year == today.year and month <= due:
+            if rng.random() < 0.97 or month < due:
+                amount = (planned * Decimal(str(pace)) / 12).quantize(Decimal("1"))
+                report_rows.append(
+                    {
+                        "project_id": project["id"],
+                        "month": month,
+                        "completed": amount,
+                        "progress": "按计划推进主体施工。",
+                        "status": ReportStatus.REVIEWED if month < due else ReportStatus.SUBMITTED,
+                        "revision": 0,
+                        "reported_at": now,
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+                completed += amount
+                through = month
+            month = next_month(month)
+        plan_rows.append(
+            {
+                "id": plan_id,
+                "project_id": project["id"],
+                "year": today.year,
+                "planned_investment": planned,
+                "completed": completed,
+                "reported_through": through,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        update["b_completed"] = completed
+    _insert(AnnualPlan.__table__, plan_rows)
+    _insert(InvestmentReport.__table__, report_rows)
+    table = Project.__table__
+    statement = (
+        table.update()
+        .where(table.c.id == sa.bindparam("b_id"))
+        .values(
+            level=sa.bindparam("b_level"),
+            kind_id=sa.bindparam("b_kind"),
+            completed_investment=sa.bindparam("b_completed"),
+        )
+    )
+    for start in range(0, len(project_updates), CHUNK):
+        db.session.execute(statement, project_updates[start : start + CHUNK])
+    return {"annual_plans": len(plan_rows), "investment_reports": len(report_rows)}
+
+
 def _reset_sequences() -> None:
     """PostgreSQL: move id sequences past the explicit ids we inserted."""
     if db.engine.dialect.name != "postgresql":
         return
-    for table in ("department", "user", "company", "lead", "visit", "project", "agreement", "problem"):
+    for table in ("department", "user", "company", "lead", "visit", "project", "agreement", "problem", "annual_plan"):
         db.session.execute(
             sa.text(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"

@@ -22,6 +22,8 @@ from app.agreements import services as agreement_services
 from app.agreements.funding import record_funding
 from app.api.tokens import issue_token
 from app.db import db
+from app.delivery import investments as delivery_investments
+from app.delivery import plans as delivery_plans
 from app.imports import service as import_service
 from app.leads import pipeline
 from app.leads import services as lead_services
@@ -196,6 +198,12 @@ def build(*, tokens: bool = False) -> World:
     spare_funding, _created = record_funding(
         project, (clock.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1), Decimal("500"), staff
     )
+    this_year = clock.today().year
+    plan, _created = delivery_plans.save_plan(project, this_year, {"planned_investment": Decimal("12000")}, admin)
+    spare_plan, _created = delivery_plans.save_plan(
+        spare_project, this_year, {"planned_investment": Decimal("100")}, admin
+    )
+    report = delivery_investments.file_report(project, clock.today().replace(day=1), Decimal("800"), "主体施工", staff)
     event = agreement_services.create_event(
         {"name": "春季签约大会", "held_on": clock.today() - dt.timedelta(days=3), "place": "区行政中心"}, staff
     )
@@ -218,6 +226,10 @@ def build(*, tokens: bool = False) -> World:
         spare_funding=spare_funding.id,
         event=event.id,
         batch=batch.id,
+        plan=plan.id,
+        plan_year=this_year,
+        spare_plan=spare_plan.id,
+        report=report.id,
         ref_item=db.session.scalar(
             sa.select(RefItem.id).where(RefItem.kind == RefKind.SOURCE).order_by(RefItem.sort_order).limit(1)
         ),

@@ -71,6 +71,7 @@ DEFAULT_IDS = {
     "department_id": "own_dept",
     "item_id": "ref_item",
     "token_id": "spare_token",
+    "report_id": "report",
 }
 
 # A version no record has: an allowed edit answers 409 and changes nothing.
@@ -202,6 +203,32 @@ TABLE: list[Row] = [
     Row("POST", "/problems/<int:problem_id>/answer", "LAFFANFF", data={}),
     Row("POST", "/problems/<int:problem_id>/accept", "LAAFANFF", data={}),
     Row("POST", "/problems/<int:problem_id>/return", "LAAFANFF", data={}),
+    # --- project delivery: monthly reports, annual plans ----------------------------------
+    Row("GET", "/delivery/", "LAAAAAAA"),
+    Row("POST", "/delivery/review", "LAFFFFFF", data={}),
+    Row("GET", "/delivery/projects/<int:project_id>", "LAAAANAA"),
+    Row("POST", "/delivery/projects/<int:project_id>", "LAFFANAF", data={}),
+    Row("GET", "/delivery/reports/<int:report_id>/correct", "LAFFANAF"),
+    Row("POST", "/delivery/reports/<int:report_id>/correct", "LAFFANAF", data={}),
+    Row("POST", "/delivery/reports/<int:report_id>/review", "LAFFFNFF", data={}),
+    Row("GET", "/delivery/plans", "LAAAAAAA"),
+    Row("POST", "/delivery/plans/copy-forward", "LAFFFFFF", data={}),
+    Row("GET", "/delivery/projects/<int:project_id>/plans/new", "LAFFFNFF"),
+    Row("POST", "/delivery/projects/<int:project_id>/plans/new", "LAFFFNFF", data={}),
+    Row(
+        "GET",
+        "/delivery/projects/<int:project_id>/plans/<int:year>",
+        "LAFFFNFF",
+        path="/delivery/projects/{project}/plans/{plan_year}",
+    ),
+    Row(
+        "POST",
+        "/delivery/projects/<int:project_id>/plans/<int:year>",
+        "LAFFFNFF",
+        path="/delivery/projects/{project}/plans/{plan_year}",
+        data={},
+    ),
+    Row("POST", "/delivery/plans/<int:plan_id>/delete", "LAFFFNNF", path="/delivery/plans/{spare_plan}/delete"),
     # --- agreements ---------------------------------------------------------------------
     Row("GET", "/agreements/", "LAAAAAAA"),
     Row("GET", "/agreements/export.xlsx", "LAAAAAAA"),

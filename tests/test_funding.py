@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
-from app.agreements.funding import FundingError, fmt_rate, funding_rate, parse_month, record_funding
+from app.agreements.funding import FundingError, fmt_rate, funding_rate, record_funding
 from app.db import db
+from app.forms import parse_month
 from app.models import AgreementKind, AuditLog, Funding
 from tests import factories
 from tests import factories_agreements as fa

@@ -32,6 +32,7 @@ class UserForm(BaseForm):
     already_admin = False  # set by the view when editing an administrator
     scope = SelectField(_l("数据范围"), choices=DataScope.choices(), default=DataScope.DEPARTMENT.value)
     department_id = IdSelectField(_l("所属部门"))
+    reviews_investment = BooleanField(_l("可审核投资月报（审核后该月锁定）"))
     password = PasswordField(_l("初始密码"), validators=[Optional(), Length(max=128)])
 
     def validate_role(self, field: SelectField) -> None:

@@ -25,7 +25,17 @@ from app.models import (
 )
 from app.refusals import Refusal
 
-USER_FIELDS = ("username", "name", "title", "phone", "role", "scope", "department_id", "active")
+USER_FIELDS = (
+    "username",
+    "name",
+    "title",
+    "phone",
+    "role",
+    "scope",
+    "department_id",
+    "active",
+    "reviews_investment",
+)
 DEPARTMENT_FIELDS = ("name", "short_name", "kind", "parent_id", "sort_order", "active")
 REF_FIELDS = ("name", "sort_order", "needs_note", "active")
 WORKDAY_FIELDS = ("day", "is_workday", "note")
@@ -63,6 +73,7 @@ def create_user(data: dict[str, Any], password: str) -> User:
         role=role,
         scope=DataScope(data.get("scope") or DataScope.DEPARTMENT.value),
         department_id=data.get("department_id"),
+        reviews_investment=bool(data.get("reviews_investment")),
         password_hash=hash_password(password),
         active=True,
     )
@@ -85,6 +96,7 @@ def update_user(user: User, data: dict[str, Any], actor: User) -> User:
     user.phone = data.get("phone") or None
     user.scope = DataScope(data.get("scope") or DataScope.DEPARTMENT.value)
     user.department_id = data.get("department_id")
+    user.reviews_investment = bool(data.get("reviews_investment"))
     if user.role is not role:
         user.role = role
         invalidate_sessions(user)  # new rights take effect at the next sign-in

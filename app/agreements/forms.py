@@ -10,8 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from app.agreements.funding import parse_month
-from app.forms import AreaField, BaseForm, IdSelectField, MoneyField
+from app.forms import AreaField, BaseForm, IdSelectField, MoneyField, MonthField
 from app.models import AgreementKind
 from app.money import USD
 
@@ -97,21 +96,6 @@ class EventForm(BaseForm):
     held_on = DateField(_l("活动日期"), validators=[DataRequired(message=_l("请填写活动日期。"))])
     place = StringField(_l("活动地点"), validators=[Optional(), Length(max=200)])
     organizer_department_id = IdSelectField(_l("主办单位"))
-
-
-class MonthField(StringField):
-    """A month as 'YYYY-MM' (the browser's <input type=month>) → first day."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist and valuelist[0]:
-            self.data = parse_month(valuelist[0])
-            if self.data is None:
-                raise ValueError(_l("请按“年-月”填写月份，如 2026-03。"))
-        else:
-            self.data = None
-
-    def _value(self) -> str:
-        return self.data.strftime("%Y-%m") if self.data else ""
 
 
 class FundingForm(BaseForm):

@@ -42,19 +42,6 @@ def first_of_month(value: dt.date) -> dt.date:
     return value.replace(day=1)
 
 
-def parse_month(raw: str | None) -> dt.date | None:
-    """'2026-03' (or '2026-3', '2026-03-15') → date(2026, 3, 1); None if unreadable."""
-    raw = (raw or "").strip()
-    parts = raw.split("-")
-    if len(parts) not in (2, 3):
-        return None
-    try:
-        year, month = int(parts[0]), int(parts[1])
-        return dt.date(year, month, 1)
-    except ValueError:
-        return None
-
-
 def received_subquery(
     as_of: dt.date | None = None, name: str = "received", project_ids: Collection[int] | None = None
 ) -> sa.Subquery:

@@ -17,4 +17,4 @@ from flask import Blueprint
 
 bp = Blueprint("delivery", __name__, url_prefix="/delivery")
 
-from app.delivery import routes_campaigns, routes_investments, routes_ledger  # noqa: E402, F401  (views)
+from app.delivery import routes_campaigns, routes_investments, routes_ledger, routes_plans  # noqa: E402, F401  (views)

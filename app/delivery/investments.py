@@ -26,6 +26,7 @@ from app.db import db, utcnow
 from app.delivery.schedule import month_start
 from app.models import AnnualPlan, InvestmentReport, InvestmentRevision, Project, ReportStatus, Stage, User
 from app.refusals import Refusal
+from app.templating import wan
 
 REPORT_FIELDS = ("completed", "progress")
 AMOUNT_QUANTUM = Decimal("0.0001")
@@ -89,7 +90,7 @@ def file_report(
             _(
                 "%(month)s 的月报已填报（%(amount)s 万元），如有差错请更正该月并写明原因。",
                 month=month_label(month),
-                amount=existing.completed,
+                amount=wan(existing.completed),
             ),
             "month",
         )

@@ -18,6 +18,7 @@ from app.concurrency import check_version
 from app.db import db
 from app.models import AnnualPlan, InvestmentReport, PlanMonth, Project, Stage, User
 from app.refusals import Refusal
+from app.templating import wan
 
 PLAN_FIELDS = ("year", "planned_investment", "planned_start_on", "planned_production_on", "content")
 FIRST_YEAR = 2000
@@ -47,7 +48,7 @@ def check_year(project: Project, year: int) -> None:
         raise PlanError(
             _("计划年度须在 %(first)d 年至 %(last)d 年之间。", first=FIRST_YEAR, last=today.year + 1), "year"
         )
-    known = [project.created_at.date() if project.created_at else today]
+    known = [clock.local(project.created_at).date() if project.created_at else today]
     known += [d for d in (project.signed_on, project.landed_on, project.construction_on) if d is not None]
     born = min(known).year
     if year < born:
@@ -78,7 +79,11 @@ def parse_phasing(values: list[Decimal | None] | None, planned: Decimal) -> dict
     total = sum(amounts.values(), Decimal(0))
     if total.quantize(Decimal("0.0001")) != planned.quantize(Decimal("0.0001")):
         raise PlanError(
-            _("分月计划合计 %(total)s 万元，与年度计划投资 %(planned)s 万元不一致。", total=total, planned=planned),
+            _(
+                "分月计划合计 %(total)s 万元，与年度计划投资 %(planned)s 万元不一致。",
+                total=wan(total),
+                planned=wan(planned),
+            ),
             "phasing",
         )
     return amounts

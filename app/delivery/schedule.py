@@ -161,6 +161,59 @@ def yellow_condition(today: dt.date, rules: ScheduleRules | None = None) -> sa.C
     return sa.or_(behind_condition(today, rules.yellow_points, rules), unreported_condition(today, rules))
 
 
+# --- a project's year so far, for the desk ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearProgress:
+    """Year-to-date completion against the schedule at the due month."""
+
+    month: dt.date  # the due month the schedule is read at
+    rate: Decimal | None
+    schedule_rate: Decimal | None
+
+    @property
+    def behind(self) -> Decimal | None:
+        if self.rate is None or self.schedule_rate is None:
+            return None
+        return self.schedule_rate - self.rate
+
+
+def progress_columns(today: dt.date, rules: ScheduleRules | None = None) -> list[sa.ColumnElement]:
+    """Correlated columns over `Project`: the due year's plan, completed and phasing."""
+    rules = rules or ScheduleRules.from_config()
+    month = due_month(today, rules.due_day)
+
+    def plan_of(column: sa.ColumnElement) -> sa.ScalarSelect:
+        return (
+            sa.select(column)
+            .where(AnnualPlan.project_id == Project.id, AnnualPlan.year == month.year)
+            .correlate(Project)
+            .scalar_subquery()
+        )
+
+    return [
+        plan_of(AnnualPlan.planned_investment).label("year_planned"),
+        plan_of(AnnualPlan.completed).label("year_completed"),
+        plan_of(_phased_sql(month.month)).label("year_phased"),
+    ]
+
+
+def year_progress(row: sa.Row, today: dt.date, rules: ScheduleRules | None = None) -> YearProgress | None:
+    """From the columns of `progress_columns`; None for a project not on the list."""
+    if row.year_planned is None:
+        return None
+    rules = rules or ScheduleRules.from_config()
+    month = due_month(today, rules.due_day)
+    planned = Decimal(row.year_planned)
+    phased = None if row.year_phased is None else {month.month: Decimal(row.year_phased)}
+    return YearProgress(
+        month,
+        rate(Decimal(row.year_completed or 0), planned),
+        rate(scheduled_amount(planned, month.month, phased), planned),
+    )
+
+
 # --- the reasons, as columns of the light's one facts query ----------------------------
 
 

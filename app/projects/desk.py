@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from app.db import db
+from app.delivery.schedule import YearProgress, progress_columns, year_progress
 from app.models import Instruction, Light, Milestone, Problem, ProblemStatus, ProgressUpdate, Project, Stage, User
 from app.problems.rules import Escalation, escalation_expression, open_condition, overdue_condition
 from app.projects.lights import LightInfo, light_details, light_expression, light_rank
@@ -64,6 +65,7 @@ def _row_columns(today: dt.date) -> list[Any]:
                 Instruction.project_id == Project.id, Instruction.acknowledged_at.is_(None)
             )
         ).label("unacknowledged"),
+        *progress_columns(today),
     ]
 
 
@@ -77,6 +79,7 @@ class DeskRow:
     overdue_problems: int
     escalation: Escalation
     unacknowledged: int
+    year: YearProgress | None = None  # the year's investment against the schedule
     updates: list[ProgressUpdate] = field(default_factory=list)
 
     def next_milestone_days(self, today: dt.date) -> int | None:
@@ -113,6 +116,7 @@ def _build_rows(result: Iterable[Any], today: dt.date) -> list[DeskRow]:
             overdue_problems=int(r.overdue_problems or 0),
             escalation=Escalation(int(r.escalation or 0)),
             unacknowledged=int(r.unacknowledged or 0),
+            year=year_progress(r, today),
         )
         for r in result
     ]
