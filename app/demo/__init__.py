@@ -19,6 +19,7 @@ STEPS = (
     "app.demo.leads",
     "app.demo.projects",
     "app.demo.agreements",
+    "app.demo.delivery",
     "app.demo.reports",
 )
 
