@@ -27,6 +27,14 @@ from app.params import Params
 from app.permissions import project_filter
 from app.search import keyword_condition
 
+# 省 → 市 → 区重点 → 未定级, as the lists are read.
+LEVEL_RANK = sa.case(
+    (Project.level == ProjectLevel.PROVINCE, 0),
+    (Project.level == ProjectLevel.CITY, 1),
+    (Project.level == ProjectLevel.DISTRICT, 2),
+    else_=3,
+)
+
 
 @dataclass
 class PlanFilters:
@@ -121,7 +129,7 @@ def plan_page(filters: PlanFilters, user: User, page: int, per_page: int) -> Pag
             orm.joinedload(Project.kind),
             orm.selectinload(AnnualPlan.months),
         )
-        .order_by(Project.level.is_(None), Project.level, Project.lead_department_id, Project.name, Project.id)
+        .order_by(LEVEL_RANK, Project.lead_department_id, Project.name, Project.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )

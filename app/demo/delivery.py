@@ -98,7 +98,7 @@ def _plan(project: Project, admin: User, today: dt.date, rng: random.Random, *, 
         if rng.random() < 0.25:
             data["planned_start_on"] = today - dt.timedelta(days=rng.randint(10, 90))
         else:
-            data["planned_start_on"] = min(today + dt.timedelta(days=rng.randint(7, 60)), dt.date(today.year, 12, 31))
+            data["planned_start_on"] = today + dt.timedelta(days=rng.randint(5, 25))
         if data["planned_start_on"].year != today.year:
             del data["planned_start_on"]
     elif project.stage is Stage.CONSTRUCTION and rng.random() < 0.5:
@@ -135,8 +135,9 @@ def _reports(project: Project, admin: User, reviewer: User, today: dt.date, rng:
             month = next_month(month)
             continue
         amount = (monthly * Decimal(rng.choice(["0.9", "1.0", "1.1"]))).quantize(Decimal(1))
-        report = investments.file_report(project, month, amount, rng.choice(PROGRESS), admin)
-        if month < due:
+        stage_text = PROGRESS[min(len(PROGRESS) - 1, (month.month - 1) * len(PROGRESS) // 12)]
+        report = investments.file_report(project, month, amount, stage_text, admin)
+        if month < due or (month == due and rng.random() < 0.5):
             investments.review_report(report, reviewer)
         count += 1
         month = next_month(month)
