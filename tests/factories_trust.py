@@ -3,7 +3,8 @@ access matrix, the bad-input corpus): departments, the eight actors of the
 access table, and one of every record a URL can point at — a lead with a
 visit, its company, a key project with leader, team, milestone,
 instruction, progress, a problem, an agreement with a scan, funding, a
-signing event, an import batch, API tokens, a 撞单 conflict — plus spare
+signing event, an import batch, API tokens, a 撞单 conflict, the year's
+plan and a monthly investment report — plus spare
 records for the routes that archive or delete what they point at."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from app.agreements import services as agreement_services
 from app.agreements.funding import record_funding
 from app.api.tokens import issue_token
 from app.db import db
+from app.delivery import investments, plans
 from app.imports import service as import_service
 from app.leads import pipeline
 from app.leads import services as lead_services
@@ -199,6 +201,9 @@ def build(*, tokens: bool = False) -> World:
     event = agreement_services.create_event(
         {"name": "春季签约大会", "held_on": clock.today() - dt.timedelta(days=3), "place": "区行政中心"}, staff
     )
+    plan, _created = plans.save_plan(project, clock.today().year, {"planned_investment": Decimal("12000")}, admin)
+    report = investments.file_report(project, clock.today().replace(day=1), Decimal("800"), "场地平整", staff)
+    ids.update(plan=plan.id, plan_year=plan.year, report=report.id)
     data = ledger_bytes()
     preview = import_service.preview_upload("leads", data, staff)
     batch = import_service.store("leads", data, "台账.xlsx", staff, preview)
