@@ -3,7 +3,8 @@ access matrix, the bad-input corpus): departments, the eight actors of the
 access table, and one of every record a URL can point at — a lead with a
 visit, its company, a key project with leader, team, milestone,
 instruction, progress, a problem, an agreement with a scan, funding, a
-signing event, an import batch, API tokens, a 撞单 conflict — plus spare
+signing event, an import batch, API tokens, a 撞单 conflict, the year's
+plan and a monthly investment report — plus spare
 records for the routes that archive or delete what they point at."""
 
 from __future__ import annotations

@@ -72,6 +72,7 @@ DEFAULT_IDS = {
     "item_id": "ref_item",
     "token_id": "spare_token",
     "report_id": "report",
+    "year": "plan_year",  # the year of the world project's annual plan
 }
 
 # A version no record has: an allowed edit answers 409 and changes nothing.
@@ -322,6 +323,22 @@ TABLE: list[Row] = [
         "LAFFANAF",
         json={"kind": "investment", "signed_on": "2999-01-01", "agreed_investment": "1"},
     ),
+    Row("GET", "/api/v1/projects/<int:project_id>/plans", "LAAAANAA"),
+    Row(
+        "PUT",
+        "/api/v1/projects/<int:project_id>/plans/<int:year>",
+        "LAFFFNFF",
+        path="/api/v1/projects/{project}/plans/2099",
+        json={"planned_investment": "1"},
+    ),
+    Row("GET", "/api/v1/projects/<int:project_id>/investments", "LAAAANAA"),
+    Row(
+        "POST",
+        "/api/v1/projects/<int:project_id>/investments",
+        "LAFFANAF",
+        json={"month": "2099-12", "completed": "1"},
+    ),
+    Row("POST", "/api/v1/investments/<int:report_id>/review", "LAFFFNFF", json=STALE),
     Row("GET", "/api/v1/agreements/<int:agreement_id>", "LAAAANAA"),
     Row("PATCH", "/api/v1/agreements/<int:agreement_id>", "LAFFANAF", json=STALE),
     Row("GET", "/api/v1/problems", "LAAAAAAA"),

@@ -39,6 +39,10 @@ def _routes(side: Side) -> list[tuple[str, str, dict | None]]:
             f"/api/v1/projects/{project}/agreements",
             {"kind": "framework", "signed_on": "2026-02-01", "agreed_investment": "100"},
         ),
+        ("GET", f"/api/v1/projects/{project}/plans", None),
+        ("PUT", f"/api/v1/projects/{project}/plans/2026", {"planned_investment": "1200"}),
+        ("GET", f"/api/v1/projects/{project}/investments", None),
+        ("POST", f"/api/v1/projects/{project}/investments", {"month": "2026-02", "completed": "100"}),
         ("GET", f"/api/v1/problems/{problem}", None),
         ("POST", f"/api/v1/problems/{problem}/steps", {"action": "start", "version": 1}),
         ("GET", f"/api/v1/agreements/{agreement}", None),
@@ -46,7 +50,7 @@ def _routes(side: Side) -> list[tuple[str, str, dict | None]]:
     ]
 
 
-ROUTE_COUNT = 20
+ROUTE_COUNT = 24
 
 
 @pytest.mark.parametrize("index", range(ROUTE_COUNT))

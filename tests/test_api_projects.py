@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from app import clock
 from app.db import db
 from app.lookups import ref_id
-from app.models import AuditLog, LeaderHandover, Project, RefKind, Role, Stage, StageChange
+from app.models import AuditLog, LeaderHandover, Project, ProjectLevel, RefKind, Role, Stage, StageChange
 from tests import factories
 from tests import factories_projects as fp
 from tests.factories_api import bearer
@@ -237,3 +237,53 @@ def test_viewer_and_leader_cannot_create_projects(client, town):
     for role in (Role.VIEWER, Role.LEADER):
         response = client.post("/api/v1/projects", json={"name": "某项目"}, headers=bearer(factories.user(role)))
         assert response.status_code == 403
+
+
+def test_level_is_the_admins_and_kind_anyones_with_their_filters(client, town):
+    east, _west, alice, _leader, admin = town
+    industrial, civic = ref_id(RefKind.PROJECT_KIND, "产业项目"), ref_id(RefKind.PROJECT_KIND, "城建项目")
+    made = client.post(
+        "/api/v1/projects",
+        json={"name": "市重点产业项目", "level": "city", "kind_id": industrial, "lead_department_id": east.id},
+        headers=bearer(admin),
+    )
+    assert made.status_code == 201, made.get_json()
+    body = made.get_json()
+    assert (body["level"], body["kind_id"], body["kind_name"]) == ("city", industrial, "产业项目")
+    assert body["completed_investment"] == "0.0000"
+    # Staff: `level` is ignored as `is_key` is (the form has no such field for them); the kind is theirs.
+    edited = client.patch(
+        f"/api/v1/projects/{body['id']}",
+        json={"version": body["version"], "level": "province", "kind_id": civic},
+        headers=bearer(alice),
+    )
+    assert edited.status_code == 200, edited.get_json()
+    assert (edited.get_json()["level"], edited.get_json()["kind_name"]) == ("city", "城建项目")
+    cleared = client.patch(
+        f"/api/v1/projects/{body['id']}",
+        json={"version": edited.get_json()["version"], "level": None},
+        headers=bearer(admin),
+    )
+    assert cleared.status_code == 200 and cleared.get_json()["level"] is None
+    industry = ref_id(RefKind.INDUSTRY, "智能制造")
+    wrong_list = client.patch(
+        f"/api/v1/projects/{body['id']}", json={"version": 1, "kind_id": industry}, headers=bearer(admin)
+    )
+    assert wrong_list.status_code == 422 and "kind_id" in wrong_list.get_json()["error"]["fields"]
+    assert (
+        client.post("/api/v1/projects", json={"name": "某项目", "level": "town"}, headers=bearer(admin)).status_code
+        == 422
+    )
+    fp.project(name="省重点项目", department=east, level=ProjectLevel.PROVINCE, kind_id=industrial)
+    fp.project(name="区重点项目", department=east, level=ProjectLevel.DISTRICT, kind_id=industrial)
+    db.session.commit()
+
+    def names(query: str) -> list[str]:
+        response = client.get(f"/api/v1/projects?{query}", headers=bearer(alice))
+        assert response.status_code == 200, response.get_json()
+        return sorted(item["name"] for item in response.get_json()["items"])
+
+    assert names("level=province") == ["省重点项目"]
+    assert names(f"kind_id={industrial}") == ["区重点项目", "省重点项目"]
+    assert names(f"kind_id={civic}") == ["市重点产业项目"]
+    assert client.get("/api/v1/projects?level=town", headers=bearer(alice)).status_code == 422

@@ -21,6 +21,7 @@ def _setup(state) -> None:
 from app.api import (  # noqa: E402,F401
     agreements,
     companies,
+    delivery,
     docs,
     imports,
     leads,

@@ -88,6 +88,8 @@ class Operation:
     errors: tuple[int, ...] = field(default_factory=tuple)
     # Names of multipart file fields (uploads); the view reads request.files.
     files: tuple[str, ...] = field(default_factory=tuple)
+    # Other success statuses the view may answer with (same response model).
+    also: tuple[int, ...] = field(default_factory=tuple)
 
 
 OPERATIONS: list[Operation] = []
@@ -110,6 +112,7 @@ def operation(
     endpoint: str | None = None,
     files: tuple[str, ...] = (),
     read_ok: bool = False,
+    also: tuple[int, ...] = (),
 ) -> Callable:
     """Register a JSON operation on `bp`. The view receives `query=` and/or
     `body=` (validated models) plus URL arguments, and returns a response
@@ -117,7 +120,8 @@ def operation(
     `files` names the multipart file fields of an upload operation (instead
     of a JSON body); the view reads them from `request.files`. A read-only
     token may only GET (`read_ok`: a write it may still make, e.g. revoking
-    itself)."""
+    itself). `also` lists other success statuses the view may return (a
+    PUT that answers 201 when it creates, `also=(200,)` when it updates)."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -168,7 +172,19 @@ def operation(
         bp.add_url_rule(rule, endpoint=endpoint or view.__name__, view_func=wrapped, methods=[method])
         OPERATIONS.append(
             Operation(
-                method, rule, summary, tag, query, body, response, status, auth, roles, tuple(errors), tuple(files)
+                method,
+                rule,
+                summary,
+                tag,
+                query,
+                body,
+                response,
+                status,
+                auth,
+                roles,
+                tuple(errors),
+                tuple(files),
+                tuple(also),
             )
         )
         return wrapped

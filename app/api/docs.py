@@ -100,10 +100,11 @@ def _responses(op: Operation, ref: Any) -> dict[str, Any]:
     if op.status == 204:
         responses["204"] = {"description": "完成"}
     elif op.response is not None:
-        responses[str(op.status)] = {
-            "description": "成功",
-            "content": {"application/json": {"schema": ref(op.response, "serialization")}},
-        }
+        for status in (op.status, *op.also):
+            responses[str(status)] = {
+                "description": "成功",
+                "content": {"application/json": {"schema": ref(op.response, "serialization")}},
+            }
     else:
         responses[str(op.status)] = {"description": "成功"}
     error_schema = {"application/json": {"schema": ref(ErrorResponse, "serialization")}}

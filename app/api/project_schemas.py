@@ -17,13 +17,15 @@ from app import clock
 from app.api.common import AreaIn, ConfirmAmount, MoneyIn, Version, check_plausible
 from app.api.schemas import DateTimeOut, Day, Id, PageQuery, Strict
 from app.db import db
-from app.models import STAGE_LIBRARY, Project, project_team
+from app.models import STAGE_LIBRARY, Project, RefItem, project_team
 from app.projects.lights import LightInfo, light_details
 from app.projects.queries import SORTS
 
 StageName = Literal["planning", "attracting", "signed", "landed", "construction", "production"]
 AnyStage = Literal["planning", "attracting", "signed", "landed", "construction", "production", "exited"]
 ProjectSort = Literal[tuple(SORTS)]  # type: ignore[valid-type]
+LevelName = Literal["province", "city", "district"]
+LEVEL_TEXT = "项目级别：province 省重点、city 市重点、district 区重点"
 
 
 class ProjectQuery(PageQuery):
@@ -32,6 +34,8 @@ class ProjectQuery(PageQuery):
     department_id: Id | None = Field(None, description="牵头部门")
     leader_id: Id | None = Field(None, description="责任领导")
     industry_id: Id | None = None
+    level: LevelName | None = Field(None, description=LEVEL_TEXT)
+    kind_id: Id | None = Field(None, description="项目类型（参考列表「项目类型」的编号）")
     key: bool = Field(False, description="只看重点项目")
     light: Literal["red", "yellow", "green"] | None = None
     five_ones: Literal["complete", "incomplete"] | None = None
@@ -50,8 +54,12 @@ class ProjectOut(BaseModel):
     library: str | None = Field(description="所在库（planning/attracting/signed/landed），退出为 null")
     days_in_stage: int
     is_key: bool
+    level: LevelName | None = Field(description=LEVEL_TEXT + "；未定级为 null")
+    kind_id: int | None = Field(description="项目类型")
+    kind_name: str | None = Field(description="项目类型名称")
     light: Literal["red", "yellow", "green"] | None = Field(description="重点项目的红黄绿灯")
     planned_investment: Decimal
+    completed_investment: Decimal = Field(description="开工以来累计完成投资（万元），由投资月报汇总")
     land_area: Decimal | None
     expected_output: Decimal | None
     expected_tax: Decimal | None
@@ -77,6 +85,10 @@ class _ProjectFacts(Strict):
     company_name: str | None = Field(None, max_length=200, description="投资方；企业库中没有时新建")
     industry_id: Id | None = None
     is_key: bool | None = Field(None, description="重点项目（仅管理员可设，其他人提交的值被忽略，同页面表单）")
+    level: LevelName | None = Field(
+        None, description=LEVEL_TEXT + "；null 为不定级（仅管理员可设，其他人提交的值被忽略，同页面表单）"
+    )
+    kind_id: Id | None = Field(None, description="项目类型（参考列表「项目类型」的编号）")
     planned_investment: MoneyIn | None = None
     land_area: AreaIn | None = Field(None, description="用地（亩）")
     expected_output: MoneyIn | None = None
@@ -134,8 +146,8 @@ class ProgressIn(Strict):
 def project_outs(
     projects: Sequence[Project], today: dt.date | None = None, lights: dict[int, LightInfo] | None = None
 ) -> list[ProjectOut]:
-    """`ProjectOut` for each project: two queries (lights unless given,
-    teams) in all."""
+    """`ProjectOut` for each project: three queries (lights unless given,
+    teams, kind names) in all."""
     today = today or clock.today()
     ids = [p.id for p in projects]
     if lights is None:
@@ -149,14 +161,19 @@ def project_outs(
         )
         for project_id, user_id in rows:
             teams[project_id].append(user_id)
-    return [_out(p, lights.get(p.id, LightInfo(None)), teams[p.id], today) for p in projects]
+    kind_ids = {p.kind_id for p in projects if p.kind_id is not None}
+    kinds: dict[int, str] = {}
+    if kind_ids:
+        rows = db.session.execute(sa.select(RefItem.id, RefItem.name).where(RefItem.id.in_(kind_ids)))
+        kinds = dict(rows.all())
+    return [_out(p, lights.get(p.id, LightInfo(None)), teams[p.id], kinds, today) for p in projects]
 
 
 def project_out(project: Project) -> ProjectOut:
     return project_outs([project])[0]
 
 
-def _out(p: Project, light: LightInfo, team: list[int], today: dt.date) -> ProjectOut:
+def _out(p: Project, light: LightInfo, team: list[int], kinds: dict[int, str], today: dt.date) -> ProjectOut:
     library = STAGE_LIBRARY.get(p.stage)
     return ProjectOut(
         id=p.id,
@@ -169,8 +186,12 @@ def _out(p: Project, light: LightInfo, team: list[int], today: dt.date) -> Proje
         library=library.value if library else None,
         days_in_stage=max(0, (today - p.stage_changed_at.date()).days),
         is_key=p.is_key,
+        level=p.level.value if p.level else None,
+        kind_id=p.kind_id,
+        kind_name=kinds.get(p.kind_id) if p.kind_id is not None else None,
         light=light.light.value if light.light else None,
         planned_investment=p.planned_investment,
+        completed_investment=p.completed_investment,
         land_area=p.land_area,
         expected_output=p.expected_output,
         expected_tax=p.expected_tax,

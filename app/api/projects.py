@@ -28,7 +28,7 @@ from app.api.project_schemas import (
 from app.api.schemas import Page, PageQuery
 from app.concurrency import check_version
 from app.lookups import department_choices, ref_choices, user_choices
-from app.models import Library, Light, ProgressUpdate, Project, RefKind, Role, Stage
+from app.models import Library, Light, ProgressUpdate, Project, ProjectLevel, RefKind, Role, Stage
 from app.pagination import paginate
 from app.permissions import (
     can_assign_five_ones,
@@ -55,6 +55,8 @@ def list_projects(query: ProjectQuery):
         department_id=query.department_id,
         leader_id=query.leader_id,
         industry_id=query.industry_id,
+        level=ProjectLevel(query.level) if query.level else None,
+        kind_id=query.kind_id,
         key=query.key,
         light=Light(query.light) if query.light else None,
         five_ones=query.five_ones,
@@ -89,14 +91,16 @@ def _form_departments() -> list[tuple[Any, str]]:
 
 
 def _facts(body: ProjectIn | ProjectUpdate) -> dict[str, Any]:
-    """The facts sent; `is_key` only from an admin (the form has no such
-    field for anyone else, so their value is ignored, as there)."""
+    """The facts sent; `is_key` and `level` only from an admin (the form has
+    no such fields for anyone else, so their values are ignored, as there)."""
     facts = body.model_dump(
         exclude_unset=isinstance(body, ProjectUpdate),
         include={
             "name",
             "industry_id",
             "is_key",
+            "level",
+            "kind_id",
             "planned_investment",
             "land_area",
             "expected_output",
@@ -108,6 +112,10 @@ def _facts(body: ProjectIn | ProjectUpdate) -> dict[str, Any]:
     )
     if current_user.role is not Role.ADMIN or facts.get("is_key") is None:
         facts.pop("is_key", None)
+    if current_user.role is not Role.ADMIN:
+        facts.pop("level", None)
+    elif "level" in facts:
+        facts["level"] = ProjectLevel(facts["level"]) if facts["level"] else None
     return facts
 
 
@@ -125,6 +133,7 @@ def _facts(body: ProjectIn | ProjectUpdate) -> dict[str, Any]:
 )
 def create_project(body: ProjectIn):
     check_choice(body.industry_id, ref_choices(RefKind.INDUSTRY, blank=None), "industry_id", NOT_ALLOWED)
+    check_choice(body.kind_id, ref_choices(RefKind.PROJECT_KIND, blank=None), "kind_id", NOT_ALLOWED)
     check_choice(body.lead_department_id, _form_departments(), "lead_department_id", "只能选择您数据范围内的部门。")
     department_id = body.lead_department_id or (current_user.department_id if current_user.role is Role.STAFF else None)
     data = _facts(body)
@@ -181,6 +190,9 @@ def update_project(project_id: int, body: ProjectUpdate):
     if "industry_id" in facts:
         choices = ref_choices(RefKind.INDUSTRY, blank=None, include_id=project.industry_id)
         check_choice(facts["industry_id"], choices, "industry_id", NOT_ALLOWED)
+    if "kind_id" in facts:
+        choices = ref_choices(RefKind.PROJECT_KIND, blank=None, include_id=project.kind_id)
+        check_choice(facts["kind_id"], choices, "kind_id", NOT_ALLOWED)
     with saving():
         check_version(project, "project", body.version)
         if "company_name" in body.model_fields_set:

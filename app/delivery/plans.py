@@ -127,7 +127,10 @@ def save_plan(
     plan = plan_of(project.id, year)
     created = plan is None
     if plan is None:
-        plan = AnnualPlan(project_id=project.id, year=year, created_by_id=actor.id, completed=Decimal(0))
+        completed, through = _reported_in(project.id, year)
+        plan = AnnualPlan(
+            project_id=project.id, year=year, created_by_id=actor.id, completed=completed, reported_through=through
+        )
         db.session.add(plan)
         before: dict[str, Any] = {}
     else:
@@ -141,8 +144,6 @@ def save_plan(
     db.session.flush()
     if phasing is not False:
         _set_phasing(plan, phasing)
-    if created:
-        _refresh_plan_totals(plan)
     after = audit.snapshot(plan, PLAN_FIELDS)
     changes = audit.diff(before, after)
     if phasing is not False:
@@ -169,15 +170,16 @@ def save_plan(
     return plan, created
 
 
-def _refresh_plan_totals(plan: AnnualPlan) -> None:
-    """Reports filed before the plan existed count toward it."""
-    first, last = dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 1)
+def _reported_in(project_id: int, year: int) -> tuple[Decimal, dt.date | None]:
+    """The year's reports already on record (filed before a plan was removed
+    and put back count toward the new plan): their total and latest month."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 1)
     row = db.session.execute(
         sa.select(
             sa.func.coalesce(sa.func.sum(InvestmentReport.completed), 0), sa.func.max(InvestmentReport.month)
-        ).where(InvestmentReport.project_id == plan.project_id, InvestmentReport.month.between(first, last))
+        ).where(InvestmentReport.project_id == project_id, InvestmentReport.month.between(first, last))
     ).one()
-    plan.completed, plan.reported_through = Decimal(row[0]), row[1]
+    return Decimal(row[0]), row[1]
 
 
 def remove_plan(plan: AnnualPlan, actor: User) -> None:
