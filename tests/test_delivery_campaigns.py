@@ -424,7 +424,7 @@ def test_a_scoped_viewer_sees_and_counts_only_their_projects(client, login_as, d
     assert "西城街道" not in body
     listing = client.get("/delivery/campaigns").get_data(as_text=True)
     assert "0 / 1" in listing and "0 / 2" not in listing and "1 / 2" not in listing
-    book = load_workbook(io.BytesIO(client.get(f"/delivery/campaigns/{campaign.id}/export").data))
+    book = load_workbook(io.BytesIO(client.get(f"/delivery/campaigns/{campaign.id}/export.xlsx").data))
     names = [row[2] for row in book["台账"].iter_rows(min_row=3, values_only=True)]
     assert names == ["东城机器人产业园", None]  # the row, then 合计
     assert "本人数据范围内的项目" in book["台账"]["A1"].value
@@ -445,7 +445,7 @@ def test_the_export_is_a_printable_ledger(client, login_as, district):
     campaigns.add_item(campaign, pending, Batch.START, district.admin, planned_on=dt.date(2026, 11, 1))
     db.session.commit()
     login_as(district.admin)
-    response = client.get(f"/delivery/campaigns/{campaign.id}/export")
+    response = client.get(f"/delivery/campaigns/{campaign.id}/export.xlsx")
     assert response.status_code == 200
     assert quote("三个一批台账-四季度_三个一批.xlsx") in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
@@ -493,7 +493,7 @@ def test_only_admin_creates_or_names_projects_but_everyone_reads(client, login_a
     assert "新建" not in client.get("/delivery/campaigns").get_data(as_text=True)
     page = client.get(f"/delivery/campaigns/{campaign.id}").get_data(as_text=True)
     assert "东城机器人产业园" in page and "/items/new" not in page and "/remove" not in page
-    assert client.get(f"/delivery/campaigns/{campaign.id}/export").status_code == 200
+    assert client.get(f"/delivery/campaigns/{campaign.id}/export.xlsx").status_code == 200
     forbidden = [
         ("GET", "/delivery/campaigns/new"),
         ("POST", "/delivery/campaigns/new"),
@@ -512,7 +512,7 @@ def test_only_admin_creates_or_names_projects_but_everyone_reads(client, login_a
 def test_a_missing_campaign_is_404(client, login_as, district):
     login_as(district.admin)
     assert client.get("/delivery/campaigns/999999").status_code == 404
-    assert client.get("/delivery/campaigns/999999/export").status_code == 404
+    assert client.get("/delivery/campaigns/999999/export.xlsx").status_code == 404
 
 
 def test_the_delivery_page_links_the_campaigns(client, login_as, district):

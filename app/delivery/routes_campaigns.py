@@ -52,7 +52,7 @@ def campaign(campaign_id: int):
     )
 
 
-@bp.route("/campaigns/<int:campaign_id>/export")
+@bp.route("/campaigns/<int:campaign_id>/export.xlsx")
 @login_required
 def campaign_export_xlsx(campaign_id: int):
     record = get_visible_or_404(Campaign, campaign_id)
