@@ -167,6 +167,11 @@ def test_an_archived_campaign_is_hidden_but_from_admin_and_read_only(client, log
     with pytest.raises(campaigns.CampaignError, match="该活动已归档，恢复后才能修改"):
         campaigns.add_item(campaign, district.project("x", district.east, district.wang), Batch.SIGN, district.admin)
     db.session.rollback()
+    edit = {"name": "归档后改名", "starts_on": "2026-10-01", "ends_on": "2026-12-31", "version": campaign.version}
+    refused = client.post(f"/delivery/campaigns/{campaign.id}/edit", data=edit, follow_redirects=True)
+    assert "该活动已归档，恢复后才能修改。" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert campaign.name == "2026年第四季度三个一批"
 
     viewer = factories.user(Role.VIEWER)
     db.session.commit()
