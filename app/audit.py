@@ -98,6 +98,8 @@ ENTITY_LABELS = {
     "target": "目标任务",
     "import": "导入",
     "workday": "工作日调整",
+    "campaign": "三个一批活动",
+    "campaign_item": "三个一批项目",
 }
 
 ACTION_LABELS = {

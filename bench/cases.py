@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from app.db import db
 from app.models import Company, DataScope, Department, Lead, Project, RefItem, RefKind, Role, Stage, User
+from bench.seed_campaigns import busiest_campaign_id
 
 PERSONAS = ("admin", "leader", "staff_department", "staff_tree", "staff_own", "viewer")
 PERSONA_LABELS = {
@@ -42,6 +43,7 @@ class Context:
     company_id: int
     export_from: dt.date
     export_rows: int
+    campaign_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ CASES: list[Case] = [
     Case("home", "首页（领导：工作台）", "page", lambda c, p: "/"),
     Case("desk", "领导工作台", "page", _desk, personas=("admin", "leader", "viewer")),
     Case("company", "企业页", "page", lambda c, p: f"/companies/{c.company_id}"),
+    Case("delivery.campaigns", "三个一批活动列表", "list", lambda c, p: "/delivery/campaigns"),
+    Case("delivery.campaign", "三个一批活动页", "page", lambda c, p: f"/delivery/campaigns/{c.campaign_id}"),
     Case(
         "report.funnel_cohort",
         "招商漏斗（批次）",
@@ -175,4 +179,6 @@ def context(export_rows: int = 10_000) -> Context:
     rows = db.session.scalar(
         sa.select(sa.func.count(Lead.id)).where(Lead.archived_at.is_(None), Lead.received_on >= export_from)
     )
-    return Context(users, busiest_leader.id, industry_id, company_id, export_from, int(rows or 0))
+    return Context(
+        users, busiest_leader.id, industry_id, company_id, export_from, int(rows or 0), busiest_campaign_id()
+    )

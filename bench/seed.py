@@ -65,6 +65,7 @@ from app.models import (
 )
 from app.reference import ensure_reference_data
 from app.search import search_text
+from bench.seed_campaigns import seed_campaigns
 
 
 @dataclass(frozen=True)
@@ -539,6 +540,7 @@ def seed(size_name: str | Size, *, today: dt.date | None = None, rng_seed: int =
     _insert(Problem.__table__, problem_rows)
     extras = _seed_extras(extra, today, now, refs, company_rows, project_rows, dept_ids)
     extras.update(_seed_delivery(random.Random(rng_seed + 2), today, now, refs, project_rows))
+    extras["campaign_items"] = seed_campaigns(random.Random(rng_seed + 3), today, now, project_rows)
     db.session.commit()
     _reset_sequences()
     counts = {
@@ -719,7 +721,8 @@ def _reset_sequences() -> None:
     """PostgreSQL: move id sequences past the explicit ids we inserted."""
     if db.engine.dialect.name != "postgresql":
         return
-    for table in ("department", "user", "company", "lead", "visit", "project", "agreement", "problem", "annual_plan"):
+    tables = ("department", "user", "company", "lead", "visit", "project", "agreement", "problem")
+    for table in (*tables, "annual_plan", "campaign"):
         db.session.execute(
             sa.text(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"

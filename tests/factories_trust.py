@@ -23,6 +23,7 @@ from app.agreements import services as agreement_services
 from app.agreements.funding import record_funding
 from app.api.tokens import issue_token
 from app.db import db
+from app.delivery import campaigns as campaign_services
 from app.delivery import investments as delivery_investments
 from app.delivery import plans as delivery_plans
 from app.imports import service as import_service
@@ -32,6 +33,7 @@ from app.leads.visits import log_visit
 from app.lookups import ref_id
 from app.models import (
     AgreementKind,
+    Batch,
     CompanyConflict,
     DataScope,
     ImportBatch,
@@ -207,6 +209,20 @@ def build(*, tokens: bool = False) -> World:
     report = delivery_investments.file_report(project, clock.today().replace(day=1), Decimal("800"), "主体施工", staff)
     event = agreement_services.create_event(
         {"name": "春季签约大会", "held_on": clock.today() - dt.timedelta(days=3), "place": "区行政中心"}, staff
+    )
+    period = {"starts_on": clock.today() - dt.timedelta(days=30), "ends_on": clock.today() + dt.timedelta(days=60)}
+    campaign = campaign_services.save_campaign({"name": "三个一批活动", **period}, admin)
+    campaign_item = campaign_services.add_item(campaign, project, Batch.START, admin)
+    spare_campaign_item = campaign_services.add_item(campaign, project, Batch.PRODUCE, admin)
+    spare_campaign = campaign_services.save_campaign({"name": "可归档的活动", **period}, admin)
+    archived_campaign = campaign_services.save_campaign({"name": "已归档的活动", **period}, admin)
+    campaign_services.archive_campaign(archived_campaign, admin)
+    ids.update(
+        campaign=campaign.id,
+        campaign_item=campaign_item.id,
+        spare_campaign_item=spare_campaign_item.id,
+        spare_campaign=spare_campaign.id,
+        archived_campaign=archived_campaign.id,
     )
     data = ledger_bytes()
     preview = import_service.preview_upload("leads", data, staff)

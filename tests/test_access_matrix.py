@@ -73,6 +73,7 @@ DEFAULT_IDS = {
     "token_id": "spare_token",
     "report_id": "report",
     "year": "plan_year",  # the year of the world project's annual plan
+    "campaign_id": "campaign",
 }
 
 # A version no record has: an allowed edit answers 409 and changes nothing.
@@ -282,6 +283,47 @@ TABLE: list[Row] = [
     Row("GET", "/reports/speed", "LAAAAAAA"),
     Row("GET", "/reports/pack", "LAAAAAAA"),
     Row("GET", "/reports/drill/<entity>", "LAAAAAAA", path="/reports/drill/leads?m=leads"),
+    # --- delivery: 三个一批 campaigns (everyone reads; admin names the projects) ---------
+    Row("GET", "/delivery/campaigns", "LAAAAAAA"),
+    Row("GET", "/delivery/campaigns/new", "LAFFFFFF"),
+    Row("POST", "/delivery/campaigns/new", "LAFFFFFF", data={}),
+    Row("GET", "/delivery/campaigns/<int:campaign_id>", "LAAAAAAA"),
+    Row("GET", "/delivery/campaigns/<int:campaign_id>/export.xlsx", "LAAAAAAA"),
+    Row("GET", "/delivery/campaigns/<int:campaign_id>/edit", "LAFFFFFF"),
+    Row("POST", "/delivery/campaigns/<int:campaign_id>/edit", "LAFFFFFF", data={}),
+    Row(
+        "POST",
+        "/delivery/campaigns/<int:campaign_id>/archive",
+        "LAFFFFFF",
+        path="/delivery/campaigns/{spare_campaign}/archive",
+    ),
+    Row(
+        "POST",
+        "/delivery/campaigns/<int:campaign_id>/restore",
+        "LANNNNNN",
+        path="/delivery/campaigns/{archived_campaign}/restore",
+    ),
+    Row("GET", "/delivery/campaigns/<int:campaign_id>/items/new", "LAFFFFFF"),
+    Row("POST", "/delivery/campaigns/<int:campaign_id>/items/new", "LAFFFFFF", data={}),
+    Row(
+        "GET",
+        "/delivery/campaigns/<int:campaign_id>/items/<int:item_id>/edit",
+        "LAFFFFFF",
+        path="/delivery/campaigns/{campaign}/items/{campaign_item}/edit",
+    ),
+    Row(
+        "POST",
+        "/delivery/campaigns/<int:campaign_id>/items/<int:item_id>/edit",
+        "LAFFFFFF",
+        path="/delivery/campaigns/{campaign}/items/{campaign_item}/edit",
+        data={},
+    ),
+    Row(
+        "POST",
+        "/delivery/campaigns/<int:campaign_id>/items/<int:item_id>/remove",
+        "LAFFFFFF",
+        path="/delivery/campaigns/{campaign}/items/{spare_campaign_item}/remove",
+    ),
     # --- API: lists and records ----------------------------------------------------------
     Row("GET", "/api/v1/leads", "LAAAAAAA"),
     Row("POST", "/api/v1/leads", "LAFFAAAF", json={"company_name": "矩阵测试企业有限公司", "title": "矩阵测试"}),

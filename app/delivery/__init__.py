@@ -8,6 +8,8 @@ campaigns.
 - `investments.py` — filing, correcting and reviewing monthly reports; the
   maintained year-to-date and cumulative totals;
 - `campaigns.py` — 三个一批 campaigns and their automatic 销号;
+  `queries_campaigns.py` their list and page, `exports_campaigns.py` their
+  台账, `campaign_forms.py` their forms, `routes_campaigns.py` their pages;
 - `queries.py` — the monthly-report and plan lists; `exports.py` their 台账;
 - `project_panel.py` — the 年度计划与投资月报 panel of a project page;
 - `routes_*.py` — the pages; `forms.py` — their forms.
