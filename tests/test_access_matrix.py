@@ -302,6 +302,7 @@ TABLE: list[Row] = [
     Row("POST", "/api/v1/problems/<int:problem_id>/steps", "LAFFANFF", json={"action": "start", **STALE}),
     Row("POST", "/api/v1/imports/leads", "LAFFAAAF", files={}),
     Row("POST", "/api/v1/imports/projects", "LAFFAAAF", files={}),
+    Row("POST", "/api/v1/imports/investments", "LAFFAAAF", files={}),
     Row("GET", "/api/v1/reports/funnel", "LAAAAAAA"),
     Row("GET", "/api/v1/reports/library", "LAAAAAAA"),
     # --- API: organisation and tokens ---------------------------------------------------
