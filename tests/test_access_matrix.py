@@ -242,6 +242,8 @@ TABLE: list[Row] = [
     Row("POST", "/imports/batches/<int:batch_id>/commit", "LAFFANNF"),
     Row("GET", "/imports/batches/<int:batch_id>", "LAFFANNF"),
     Row("POST", "/imports/batches/<int:batch_id>/departments", "LAFFFFFF", data={}),
+    # --- project delivery ---------------------------------------------------------------
+    Row("GET", "/delivery/investments/export.xlsx", "LAAAAAAA"),
     # --- reports ------------------------------------------------------------------------
     Row("GET", "/reports/", "LAAAAAAA"),
     Row("GET", "/reports/funnel", "LAAAAAAA"),
