@@ -179,8 +179,9 @@ def xlsx_response(
     return workbook_response(workbook, filename)
 
 
-def export_caption(title: str, filters: dict[str, str] | None = None) -> str:
-    """'标题｜填报单位：…｜筛选：…｜截至：…｜导出时间：…' for the first row of an export."""
+def export_caption(title: str, filters: dict[str, str] | None = None, *, as_of: dt.date | None = None) -> str:
+    """'标题｜填报单位：…｜筛选：…｜截至：…｜导出时间：…' for the first row of an export;
+    截至 is today unless the ledger is as of another day (a month's end)."""
     parts = [title]
     if has_request_context() and current_user.is_authenticated and current_user.department is not None:
         parts.append(f"填报单位：{current_user.department.name}")
@@ -188,6 +189,6 @@ def export_caption(title: str, filters: dict[str, str] | None = None) -> str:
         shown = "；".join(f"{k}：{v}" for k, v in filters.items() if v)
         if shown:
             parts.append(f"筛选：{shown}")
-    parts.append("截至：" + clock.today().isoformat())
+    parts.append("截至：" + (as_of or clock.today()).isoformat())
     parts.append("导出时间：" + clock.now().strftime("%Y-%m-%d %H:%M"))
     return "｜".join(parts)

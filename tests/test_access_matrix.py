@@ -271,6 +271,8 @@ TABLE: list[Row] = [
     Row("POST", "/imports/batches/<int:batch_id>/commit", "LAFFANNF"),
     Row("GET", "/imports/batches/<int:batch_id>", "LAFFANNF"),
     Row("POST", "/imports/batches/<int:batch_id>/departments", "LAFFFFFF", data={}),
+    # --- project delivery ---------------------------------------------------------------
+    Row("GET", "/delivery/investments/export.xlsx", "LAAAAAAA"),
     # --- reports ------------------------------------------------------------------------
     Row("GET", "/reports/", "LAAAAAAA"),
     Row("GET", "/reports/funnel", "LAAAAAAA"),
@@ -388,6 +390,7 @@ TABLE: list[Row] = [
     Row("POST", "/api/v1/problems/<int:problem_id>/steps", "LAFFANFF", json={"action": "start", **STALE}),
     Row("POST", "/api/v1/imports/leads", "LAFFAAAF", files={}),
     Row("POST", "/api/v1/imports/projects", "LAFFAAAF", files={}),
+    Row("POST", "/api/v1/imports/investments", "LAFFAAAF", files={}),
     Row("GET", "/api/v1/reports/funnel", "LAAAAAAA"),
     Row("GET", "/api/v1/reports/library", "LAAAAAAA"),
     # --- API: organisation and tokens ---------------------------------------------------

@@ -1,9 +1,13 @@
 """Excel 台账 import over the API: upload a ledger (multipart `file`), get
 what it would create and update and every error by row and column; with
 `?commit=1` write it, all-or-nothing, through the same workflow as the
-import pages (`app.imports.service`)."""
+import pages (`app.imports.service`). The monthly investment ledger takes
+its month (`?month=YYYY-MM`, else the title's) and, to correct reviewed
+months, one `reason`."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import request
 from flask_login import current_user
@@ -14,6 +18,7 @@ from app.api.common import saving
 from app.api.core import CODES, operation
 from app.api.schemas import ErrorBody, Query
 from app.imports import service
+from app.imports.rows import Preview
 from app.models import Role
 
 IMPORTERS = (Role.ADMIN, Role.STAFF)
@@ -23,6 +28,15 @@ TAG = "导入"
 class ImportQuery(Query):
     commit: bool = Field(False, description="1：校验无误后导入（全部成功或全部不导入）；否则只校验")
     confirm_changes: bool = Field(False, description="1：已核对计划总投资变化 10 倍以上的行（否则这样的文件不导入）")
+
+
+class InvestmentImportQuery(ImportQuery):
+    month: str | None = Field(
+        None, pattern=r"^\d{4}-\d{1,2}$", description="月报月份 YYYY-MM；不填则取表格标题中的年月（如「2026年1-10月」）"
+    )
+    reason: str | None = Field(
+        None, max_length=500, description="更正已审核月份的原因（整份文件一条；有此类行时必填，否则不导入）"
+    )
 
 
 class ImportProblem(BaseModel):
@@ -43,15 +57,39 @@ class ImportOut(BaseModel):
     # With errors (422) the usual error object rides along.
     error: ErrorBody | None = None
 
+    @classmethod
+    def about(cls, preview: Preview) -> dict[str, Any]:
+        """What this kind's answer adds about the file."""
+        return {}
 
-def _run(kind: str, commit: bool, confirmed: bool = False):
+
+class InvestmentImportOut(ImportOut):
+    month: str | None = Field(None, description="月报月份 YYYY-MM（所选或取自标题）")
+    reason_needed: list[int] = Field(default_factory=list, description="更正已审核月报、须填写 reason 的行号")
+
+    @classmethod
+    def about(cls, preview: Preview) -> dict[str, Any]:
+        month = preview.options.get("month")
+        return {"month": month.strftime("%Y-%m") if month else None, "reason_needed": preview.reason_needed}
+
+
+def _run(
+    kind: str,
+    commit: bool,
+    confirmed: bool = False,
+    *,
+    options: dict[str, str] | None = None,
+    reason: str = "",
+    out: type[ImportOut] = ImportOut,
+):
     with saving():  # an unreadable upload or sheet is a refusal: its status and message
         data, filename = service.read_upload(request.files.get("file"))
-        preview = service.preview_upload(kind, data, current_user)
+        preview = service.preview_upload(kind, data, current_user, options)
     if preview.errors:
         message = f"文件有 {len(preview.errors)} 处错误，未导入任何数据。请修改后重新上传。"
         problems = [ImportProblem(**p.as_dict()) for p in preview.errors]
-        body = ImportOut(
+        body = out(
+            **out.about(preview),
             committed=False,
             rows=len(preview.rows),
             created=0,
@@ -61,7 +99,8 @@ def _run(kind: str, commit: bool, confirmed: bool = False):
         )
         return body, 422
     if not commit:
-        return ImportOut(
+        return out(
+            **out.about(preview),
             committed=False,
             rows=len(preview.rows),
             created=preview.created,
@@ -71,9 +110,10 @@ def _run(kind: str, commit: bool, confirmed: bool = False):
             errors=[],
         )
     with saving():
-        batch = service.store(kind, data, filename, current_user, preview)
-        counts = service.commit_batch(batch, current_user, confirmed=confirmed)
-    return ImportOut(
+        batch = service.store(kind, data, filename, current_user, preview, options)
+        counts = service.commit_batch(batch, current_user, confirmed=confirmed, reason=reason)
+    return out(
+        **out.about(preview),
         committed=True,
         rows=len(preview.rows),
         created=counts["created"],
@@ -113,3 +153,27 @@ def import_projects(query: ImportQuery):
 )
 def import_leads(query: ImportQuery):
     return _run("leads", query.commit, query.confirm_changes)
+
+
+@operation(
+    bp,
+    "POST",
+    "/imports/investments",
+    summary="导入投资月报（.xlsx，字段 file）：按项目名称填报或更正该月月报",
+    tag=TAG,
+    query=InvestmentImportQuery,
+    response=InvestmentImportOut,
+    roles=IMPORTERS,
+    errors=(403, 413),
+    files=("file",),
+)
+def import_investments(query: InvestmentImportQuery):
+    options = {"month": query.month} if query.month else {}
+    return _run(
+        "investments",
+        query.commit,
+        query.confirm_changes,
+        options=options,
+        reason=query.reason or "",
+        out=InvestmentImportOut,
+    )

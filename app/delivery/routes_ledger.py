@@ -1,3 +1,23 @@
-"""(filled in by the feature that owns it)"""
+"""The monthly investment ledger (投资月报台账) as a file: the month's key
+projects the viewer may see, in the shape offices keep and the monthly
+import reads back. Importing it is the 「投资月报导入」 of the import pages
+(`app/imports/investments.py`)."""
 
-from app.delivery import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user, login_required
+
+from app.delivery import bp, exports
+from app.params import Params
+
+
+@bp.route("/investments/export.xlsx")
+@login_required
+def investments_export():
+    """?year=YYYY&month=M plus the list's filters → 重点项目投资月报-YYYY-MM.xlsx;
+    a filter that cannot be read → 400 naming it."""
+    params = Params(request.args)
+    filters = exports.LedgerFilters.read(params)
+    params.refuse_errors()
+    return exports.ledger_export(filters, current_user)

@@ -12,8 +12,11 @@ forms, preview, then commit all-or-nothing.
 - `sheets.py` — finding the header and data rows of a ledger; `cells.py` —
   reading one cell (money, dates, yes/no …); `rows.py` — row results and the
   preview;
-- `projects.py` / `leads.py` — the two kinds: columns, row validation and, for
+- `projects.py` / `leads.py` — the project and lead kinds: columns, row validation and, for
   leads, the commit; `commit.py` — the project import's commit;
+- `investments.py` (+ `_changes`, `_commit`) — the monthly investment
+  ledger (投资月报): its month, matching existing projects, the reports,
+  plans and levels a row changes, written through the delivery services;
 - `workbook_templates.py` — the blank .xlsx templates offered for download
   (Excel workbooks, not Jinja templates).
 """

@@ -27,7 +27,7 @@ from app.permissions import IMPORTER_ROLES, admin_required, can_administer_syste
 from app.views import Outcome, attempt
 from app.xlsx import workbook_response
 
-TITLES = {"projects": "项目台账导入", "leads": "线索台账导入"}
+TITLES = {"projects": "项目台账导入", "leads": "线索台账导入", "investments": "投资月报导入"}
 
 
 def _kind_or_404(kind: str) -> str:
@@ -55,9 +55,14 @@ def upload(kind: str):
     _kind_or_404(kind)
     if request.method == "GET":
         return render_template("imports/upload.html", kind=kind, title=TITLES[kind])
-    outcome = attempt(lambda: service.upload(kind, request.files.get("file"), current_user), flash_refusal=False)
+    options = service.upload_options(kind, request.form)
+    outcome = attempt(
+        lambda: service.upload(kind, request.files.get("file"), current_user, options), flash_refusal=False
+    )
     if not outcome:
-        page = render_template("imports/upload.html", kind=kind, title=TITLES[kind], error=outcome.message)
+        page = render_template(
+            "imports/upload.html", kind=kind, title=TITLES[kind], error=outcome.message, options=options
+        )
         return page, outcome.refusal.status
     preview, batch = outcome.value
     return _preview_page(preview, batch)
@@ -105,6 +110,7 @@ def commit(batch_id: int):
     batch = service.own_batch_or_404(batch_id, current_user)
     actor_id, kind, filename, rows = current_user.id, batch.kind, batch.filename, batch.rows
     confirmed = request.form.get("confirm_changes") == "1"
+    reason = request.form.get("reason", "")
     done_url = url_for("imports.batch", batch_id=batch_id)
     again_url = url_for("imports.upload", kind=kind)
     page, step, finish = (get_template_attribute("imports/_progress.html", name) for name in ("page", "step", "finish"))
@@ -114,7 +120,7 @@ def commit(batch_id: int):
         # database session): load what it writes through that session.
         yield page(TITLES[kind], filename, rows)
         stored, actor = db.session.get(ImportBatch, batch_id), db.session.get(User, actor_id)
-        for item in commit_streaming(stored, actor, confirmed=confirmed):
+        for item in commit_streaming(stored, actor, confirmed=confirmed, reason=reason):
             if isinstance(item, Outcome):
                 yield finish(item.ok, _finish_text(item), done_url if item else again_url)
             else:

@@ -71,6 +71,12 @@ class Preview:
     warnings: list[CellProblem] = field(default_factory=list)
     # 责任单位 names no department answers to → suggestions (the mapping step).
     unknown_departments: dict[str, list[str]] = field(default_factory=dict)
+    # What a kind reads besides the file (the monthly ledger's month; at
+    # commit, the batch's correction reason).
+    options: dict[str, Any] = field(default_factory=dict)
+    # Rows that change a locked record (a reviewed month): the commit needs
+    # one reason for the file.
+    reason_needed: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -17,20 +17,30 @@ from werkzeug.datastructures import FileStorage
 
 from app.db import db, utcnow
 from app.departments import save_department_alias
+from app.imports import investments as investment_import
 from app.imports import leads as lead_import
 from app.imports import projects as project_import
 from app.imports.commit import ImportRefusedError, commit_projects
+from app.imports.investments_commit import commit as commit_investments
 from app.imports.rows import CellProblem, Preview
 from app.imports.sheets import SheetError
 from app.models import ImportBatch, Lead, Project, Role, User
-from app.params import parse_id
+from app.params import clean_text, parse_id
 from app.permissions import department_ids_in_scope, lead_filter, project_filter
 from app.refusals import Refusal
 
 KINDS = {
     "projects": (project_import.preview, commit_projects),
     "leads": (lead_import.preview, lead_import.commit),
+    "investments": (investment_import.preview, commit_investments),
 }
+# What an upload form adds for a kind (the monthly ledger's month when its
+# title does not say); kept with the stored file for the commit.
+OPTIONS = {"investments": ("month",)}
+# Kinds that check the importer's scope themselves: the monthly ledger
+# matches projects the importer may report for (app/imports/investments.py).
+SELF_SCOPED = frozenset({"investments"})
+REASON_MAX = 500
 
 
 class UploadError(Refusal):
@@ -53,10 +63,22 @@ def read_upload(upload: FileStorage | None) -> tuple[bytes, str]:
     return data, name
 
 
-def preview_upload(kind: str, data: bytes, actor: User) -> Preview:
+def upload_options(kind: str, form: Any) -> dict[str, str]:
+    """The kind's settings from an upload form (or query string)."""
+    return {name: clean_text(form.get(name), 20) for name in OPTIONS.get(kind, ()) if form.get(name)}
+
+
+def batch_options(batch: ImportBatch) -> dict[str, str]:
+    """The settings stored with a previewed upload."""
+    return dict((batch.summary or {}).get("options") or {})
+
+
+def preview_upload(kind: str, data: bytes, actor: User, options: dict[str, str] | None = None) -> Preview:
     parse, _commit = KINDS[kind]
-    preview = parse(data, max_rows=current_app.config["IMPORT_MAX_ROWS"], db_session=db.session, actor=actor)
-    _check_scope(preview, actor)
+    config = current_app.config
+    preview = parse(data, max_rows=config["IMPORT_MAX_ROWS"], db_session=db.session, actor=actor, **(options or {}))
+    if kind not in SELF_SCOPED:
+        _check_scope(preview, actor)
     return preview
 
 
@@ -102,7 +124,9 @@ def purge_expired() -> int:
     return gone.rowcount or 0
 
 
-def store(kind: str, data: bytes, filename: str, actor: User, preview: Preview) -> ImportBatch:
+def store(
+    kind: str, data: bytes, filename: str, actor: User, preview: Preview, options: dict[str, str] | None = None
+) -> ImportBatch:
     purge_expired()
     batch = ImportBatch(
         kind=kind,
@@ -111,17 +135,20 @@ def store(kind: str, data: bytes, filename: str, actor: User, preview: Preview) 
         uploaded_by_id=actor.id,
         rows=len(preview.rows),
         error_count=len(preview.errors),
+        summary={"options": options} if options else None,  # until the commit stores what it did
     )
     db.session.add(batch)
     db.session.flush()
     return batch
 
 
-def upload(kind: str, file: FileStorage | None, actor: User) -> tuple[Preview, ImportBatch]:
+def upload(
+    kind: str, file: FileStorage | None, actor: User, options: dict[str, str] | None = None
+) -> tuple[Preview, ImportBatch]:
     """Read, preview and store an upload (the preview page's unit of work)."""
     data, filename = read_upload(file)
-    preview = preview_upload(kind, data, actor)
-    return preview, store(kind, data, filename, actor, preview)
+    preview = preview_upload(kind, data, actor, options)
+    return preview, store(kind, data, filename, actor, preview, options)
 
 
 def own_batch_or_404(batch_id: int, actor: User) -> ImportBatch:
@@ -142,7 +169,7 @@ def map_departments(batch: ImportBatch, pairs: list[tuple[str, str]], actor: Use
         if name.strip() and department.strip():
             save_department_alias(name.strip(), parse_id(department))
             saved += 1
-    preview = preview_upload(batch.kind, batch.content, actor)
+    preview = preview_upload(batch.kind, batch.content, actor, batch_options(batch))
     batch.error_count = len(preview.errors)
     return preview, saved
 
@@ -177,22 +204,31 @@ def claim(batch: ImportBatch) -> None:
 
 
 def iter_commit_batch(
-    batch: ImportBatch, actor: User, counts: dict[str, Any], *, confirmed: bool = False
+    batch: ImportBatch, actor: User, counts: dict[str, Any], *, confirmed: bool = False, reason: str = ""
 ) -> Iterator[tuple[int, int]]:
     """Validate the stored file again and write it, yielding (done, total)
     as it goes; raises ImportRefusedError or SheetError. A file with changes
-    to confirm (an amount ×10 …) is written only when `confirmed`. The
+    to confirm (an amount ×10 …) is written only when `confirmed`; one that
+    corrects locked records (a reviewed month) only with a `reason`. The
     caller commits the transaction once this is exhausted (or rolls back)."""
+    options = batch_options(batch)
     claim(batch)
     if batch.created_at < utcnow() - timedelta(hours=current_app.config["IMPORT_PREVIEW_HOURS"]):
         hours = current_app.config["IMPORT_PREVIEW_HOURS"]
         raise ImportRefusedError(f"预览已超过 {hours} 小时，文件已过期，请重新上传。")
-    preview = preview_upload(batch.kind, batch.content, actor)
+    preview = preview_upload(batch.kind, batch.content, actor, options)
     if preview.to_confirm and not confirmed:
         rows = "、".join(str(r.row) for r in preview.to_confirm[:10])
         raise ImportRefusedError(
             f"第 {rows} 行的金额变化 10 倍以上，请在预览页核对后勾选「已核对」再导入。未导入任何数据。"
         )
+    reason = clean_text(reason, REASON_MAX)
+    if preview.reason_needed and not reason:
+        rows = "、".join(str(row) for row in preview.reason_needed[:10])
+        raise ImportRefusedError(
+            f"第 {rows} 行更正已审核的月报，须填写更正原因（将形成修订记录并重新审核）。未导入任何数据。"
+        )
+    preview.options["reason"] = reason
     _preview, commit = KINDS[batch.kind]
     total = len(preview.rows)
     for done in commit(preview, actor, batch.filename, counts):
@@ -206,10 +242,10 @@ def iter_commit_batch(
     batch.committed_at = utcnow()
 
 
-def commit_batch(batch: ImportBatch, actor: User, *, confirmed: bool = False) -> dict[str, int]:
+def commit_batch(batch: ImportBatch, actor: User, *, confirmed: bool = False, reason: str = "") -> dict[str, int]:
     """Validate and write in one go (API, CLI)."""
     counts: dict[str, Any] = {}
-    for _progress in iter_commit_batch(batch, actor, counts, confirmed=confirmed):
+    for _progress in iter_commit_batch(batch, actor, counts, confirmed=confirmed, reason=reason):
         pass
     return counts
 

@@ -1,4 +1,5 @@
-"""Finding the table in a ledger: the header row (below any title rows),
+"""Finding the table in a ledger: the header row (below any title rows,
+whose text is kept), its second row when a merged group spans sub-columns,
 which columns we know, which we do not, and the data rows — skipping empty
 rows, 合计/小计 rows and footnotes.
 
@@ -71,6 +72,8 @@ class Sheet:
     # (row, column header, cell reference) of formula cells with no result.
     formulas: list[tuple[int, str, str]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # what was not read, and why
+    # The text of the rows above the header (the title, 填报单位 …), in order.
+    title: list[str] = field(default_factory=list)
 
     @property
     def unknown_headers(self) -> list[str]:
@@ -174,17 +177,26 @@ def _read_sheet(
     last_row = max_rows + HEADER_SEARCH_ROWS + ROW_SLACK
     rows = worksheet.iter_rows(max_row=last_row, max_col=limits.columns, values_only=True)
     sheet: Sheet | None = None
+    above: list[str] = []
     for number, values in enumerate(rows, start=1):
         if sheet is None:
             if number > HEADER_SEARCH_ROWS:
                 return None
             sheet = _header(number, values, aliases, required)
+            if sheet is None:
+                line = " ".join(str(v).strip() for v in values if v is not None and str(v).strip())
+                if line:
+                    above.append(line[: limits.cell_chars])
+            else:
+                sheet.title = above
             continue
         cells = [_plain(v) for v in values]
         too_long = next((i for i, v in enumerate(cells) if isinstance(v, str) and len(v) > limits.cell_chars), None)
         if too_long is not None:
             raise SheetError(f"第 {number} 行第 {too_long + 1} 列的文字超过 {limits.cell_chars:,} 个字符，已拒绝。")
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
+            continue
+        if number == sheet.header_row + 1 and not sheet.rows and _sub_header(sheet, cells, aliases):
             continue
         first = next((str(v).strip() for v in cells if v is not None and str(v).strip()), "")
         if first.startswith(TOTAL_PREFIXES):
@@ -251,6 +263,30 @@ def _header(number: int, values: tuple[Any, ...], aliases: dict[str, str], requi
         elif column.field:
             seen.add(column.field)
     return Sheet(header_row=number, columns=columns)
+
+
+def _sub_header(sheet: Sheet, cells: list[Any], aliases: dict[str, str]) -> bool:
+    """The second row of a two-row header (a merged group such as 投资完成情况
+    over 10月完成 | 1—10月累计完成): only text, none of it under a column
+    already known, at least one header we know. Its headers take the places
+    under the group; the header row becomes this row."""
+    texts = {i: str(v).strip() for i, v in enumerate(cells) if v is not None and str(v).strip()}
+    if not texts or any(not isinstance(cells[i], str) for i in texts):
+        return False
+    known = {c.index for c in sheet.columns if c.field}
+    fields = {i: aliases.get(header_key(text)) for i, text in texts.items()}
+    if known & texts.keys() or not any(fields.values()):
+        return False
+    taken = {c.field for c in sheet.columns if c.field}
+    columns = [c for c in sheet.columns if c.index not in texts]
+    for index, text in texts.items():
+        name = fields[index] if fields[index] not in taken else None
+        if name:
+            taken.add(name)
+        columns.append(Column(index=index, header=text, field=name))
+    sheet.columns = sorted(columns, key=lambda c: c.index)
+    sheet.header_row += 1
+    return True
 
 
 def _plain(value: Any) -> Any:

@@ -25,14 +25,14 @@ from app.views import Outcome
 
 
 def commit_streaming(
-    batch: ImportBatch, actor: User, *, confirmed: bool = False
+    batch: ImportBatch, actor: User, *, confirmed: bool = False, reason: str = ""
 ) -> Iterator[tuple[int, int] | Outcome]:
     """Yield (rows done, total) while writing `batch`, then one Outcome:
     ok with the counts ({"created", "updated"}) after the commit, or failed
     (with the refusal, or none for an unexpected error) after the rollback."""
     counts: dict[str, Any] = {}
     try:
-        yield from iter_commit_batch(batch, actor, counts, confirmed=confirmed)
+        yield from iter_commit_batch(batch, actor, counts, confirmed=confirmed, reason=reason)
         db.session.commit()
     except Refusal as exc:
         db.session.rollback()

@@ -7,12 +7,15 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from app.db import db
+from app.imports import investments as investment_import
 from app.imports import leads as lead_import
 from app.imports import projects as project_import
 from app.models import Department, RefItem, RefKind, Role, User
 from app.xlsx import add_sheet, new_workbook
 
 SPECS = {"projects": (project_import.HEADERS, "项目台账"), "leads": (lead_import.HEADERS, "线索台账")}
+# Kinds whose template is laid out by the kind itself (a title naming the month).
+BUILDERS = {"investments": investment_import.template_workbook}
 EXAMPLES = {
     "leads": {
         "title": "新能源汽车零部件生产基地",
@@ -72,6 +75,8 @@ def _allowed_values(kind: str) -> list[tuple[str, str]]:
 
 
 def template_workbook(kind: str) -> Workbook:
+    if kind in BUILDERS:
+        return BUILDERS[kind]()
     spec, title = SPECS[kind]
     headers = [f"{h}*" if required else h for h, _field, required in spec]
     example = [EXAMPLES[kind].get(field, "") for _h, field, _required in spec]
