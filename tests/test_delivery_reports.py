@@ -175,7 +175,7 @@ def test_the_list_shows_who_has_not_reported(client, login_as, world):
     submitted = client.get("/delivery/?month=2026-06&status=submitted").get_data(as_text=True)
     assert "智能装备产业园" in submitted and "生物医药基地" not in submitted
     future = client.get("/delivery/?month=2027-01").get_data(as_text=True)
-    assert "晚于本月，已改为应报月份" in future
+    assert "晚于本月，已忽略" in future
 
 
 def test_staff_of_another_department_cannot_report_for_the_project(client, login_as, world):
@@ -317,3 +317,18 @@ def test_admin_gives_the_review_right_and_it_is_audited(client, login_as, world)
         )
     )
     assert entry.changes["reviews_investment"] == [False, True]
+
+
+def test_the_list_exports_what_it_shows(client, login_as, world):
+    fd.report(world["project"], world["staff"], month=dt.date(2026, 6, 1), completed=300)
+    db.session.commit()
+    login_as(world["staff"])
+    page = client.get("/delivery/?month=2026-06&status=submitted").get_data(as_text=True)
+    assert 'href="/delivery/investments/export.xlsx?month=2026-06&amp;status=submitted"' in page
+    response = client.get("/delivery/investments/export.xlsx?month=2026-06&status=submitted")
+    assert response.status_code == 200
+    assert (
+        "重点项目投资月报-2026-06.xlsx"
+        in response.headers["Content-Disposition"].encode("latin-1").decode("utf-8", "replace")
+        or "2026-06" in response.headers["Content-Disposition"]
+    )

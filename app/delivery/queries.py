@@ -23,13 +23,31 @@ from sqlalchemy import orm
 from app import clock
 from app.db import db
 from app.delivery.schedule import deadline_of, due_month, rate, scheduled_amount
-from app.models import AnnualPlan, Company, InvestmentReport, PlanMonth, Project, ProjectLevel, ReportStatus, User
+from app.models import (
+    AnnualPlan,
+    Company,
+    Department,
+    InvestmentReport,
+    PlanMonth,
+    Project,
+    ProjectLevel,
+    RefItem,
+    ReportStatus,
+    User,
+)
 from app.pagination import Page
 from app.params import Params
 from app.permissions import project_filter
 from app.search import keyword_condition
 
 STATUSES = {"missing": _l("未报"), "submitted": _l("待审核"), "reviewed": _l("已审核")}
+# 省 → 市 → 区重点 → 未定级, as the lists and ledgers are read.
+LEVEL_RANK = sa.case(
+    (Project.level == ProjectLevel.PROVINCE, 0),
+    (Project.level == ProjectLevel.CITY, 1),
+    (Project.level == ProjectLevel.DISTRICT, 2),
+    else_=3,
+)
 
 
 @dataclass
@@ -47,7 +65,7 @@ class MonthFilters:
         month = params.month("month", _("月份"))
         today = clock.today()
         if month is not None and month > today.replace(day=1):
-            params.refuse("month", _("月份「%(month)s」晚于本月，已改为应报月份。", month=month.strftime("%Y-%m")))
+            params.refuse("month", _("月份「%(month)s」晚于本月，已忽略。", month=month.strftime("%Y-%m")))
             month = None
         return cls(
             month=month or due_month(today),
@@ -71,6 +89,18 @@ class MonthFilters:
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "")}
+
+    def shown(self) -> dict[str, str]:
+        """The filters in words (an export's title row)."""
+        names = {
+            _("项目级别"): self.level.label if self.level else "",
+            _("项目类型"): _name(RefItem, self.kind_id),
+            _("牵头部门"): _name(Department, self.department_id),
+            _("责任领导"): _name(User, self.leader_id),
+            _("月报状态"): str(STATUSES[self.status]) if self.status else "",
+            _("关键词"): self.q,
+        }
+        return {label: value for label, value in names.items() if value}
 
     def conditions(self, user: User) -> list[sa.ColumnElement[bool]]:
         """Everything but the status: the year's list, in scope, filtered."""
@@ -97,7 +127,12 @@ class MonthFilters:
         return conditions
 
 
-def _report_join(month: dt.date) -> sa.ColumnElement[bool]:
+def _name(model: Any, ident: int | None) -> str:
+    record = db.session.get(model, ident) if ident else None
+    return record.name if record is not None else ""
+
+
+def report_join(month: dt.date) -> sa.ColumnElement[bool]:
     return sa.and_(InvestmentReport.project_id == Project.id, InvestmentReport.month == month)
 
 
@@ -116,7 +151,7 @@ def status_counts(filters: MonthFilters, user: User) -> dict[str, int]:
         sa.select(key.label("key"), sa.func.count())
         .select_from(AnnualPlan)
         .join(Project, Project.id == AnnualPlan.project_id)
-        .outerjoin(InvestmentReport, _report_join(filters.month))
+        .outerjoin(InvestmentReport, report_join(filters.month))
         .where(*filters.conditions(user))
         .group_by(key)
     )
@@ -182,14 +217,14 @@ def _rows_statement(filters: MonthFilters, user: User) -> sa.Select:
         sa.select(Project, AnnualPlan, InvestmentReport, ytd.label("ytd"), phased.label("phased"))
         .select_from(AnnualPlan)
         .join(Project, Project.id == AnnualPlan.project_id)
-        .outerjoin(InvestmentReport, _report_join(filters.month))
+        .outerjoin(InvestmentReport, report_join(filters.month))
         .where(*filters.conditions(user))
         .options(
             orm.joinedload(Project.lead_department),
             orm.joinedload(Project.responsible_leader),
             orm.joinedload(Project.kind),
         )
-        .order_by(Project.lead_department_id, Project.name, Project.id)
+        .order_by(LEVEL_RANK, Project.lead_department_id, Project.name, Project.id)
     )
     condition = status_condition(filters.status)
     if condition is not None:

@@ -20,20 +20,13 @@ from sqlalchemy import orm
 from app import clock
 from app.db import db
 from app.delivery.plans import phasing_of
+from app.delivery.queries import LEVEL_RANK
 from app.delivery.schedule import due_month, rate, scheduled_amount
 from app.models import AnnualPlan, Company, Project, ProjectLevel, User
 from app.pagination import Page
 from app.params import Params
 from app.permissions import project_filter
 from app.search import keyword_condition
-
-# 省 → 市 → 区重点 → 未定级, as the lists are read.
-LEVEL_RANK = sa.case(
-    (Project.level == ProjectLevel.PROVINCE, 0),
-    (Project.level == ProjectLevel.CITY, 1),
-    (Project.level == ProjectLevel.DISTRICT, 2),
-    else_=3,
-)
 
 
 @dataclass

@@ -9,15 +9,16 @@ from flask import request
 from flask_login import current_user, login_required
 
 from app.delivery import bp, exports
+from app.delivery.queries import MonthFilters
 from app.params import Params
 
 
 @bp.route("/investments/export.xlsx")
 @login_required
 def investments_export():
-    """?year=YYYY&month=M plus the list's filters → 重点项目投资月报-YYYY-MM.xlsx;
+    """The list's filters (?month=YYYY-MM …) → 重点项目投资月报-YYYY-MM.xlsx;
     a filter that cannot be read → 400 naming it."""
     params = Params(request.args)
-    filters = exports.LedgerFilters.read(params)
+    filters = MonthFilters.read(params)
     params.refuse_errors()
     return exports.ledger_export(filters, current_user)
