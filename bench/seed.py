@@ -6,7 +6,8 @@ dates), on SQLite and PostgreSQL alike.
 Besides the core tables it fills what the benchmarked pages show: company
 tiers, visits that belong to a converted lead's project (some with a leader
 present), staff with the `own` data scope, funds received, leaders'
-instructions and this year's targets. Those extras draw from a random
+instructions and this year's targets; and this year's key-project list with
+its monthly investment reports. Those extras draw from a random
 stream of their own, so the core rows stay what they were.
 
     python -m bench.seed --size L --database-url postgresql://…
@@ -32,22 +33,27 @@ from app.models import (
     STAGE_ORDER,
     Agreement,
     AgreementKind,
+    AnnualPlan,
     Company,
     DataScope,
     Department,
     DepartmentKind,
     Funding,
     Instruction,
+    InvestmentReport,
     Lead,
     LeadStatus,
     LeadStatusChange,
     Milestone,
+    PlanMonth,
     Problem,
     ProblemStatus,
     ProgressUpdate,
     Project,
+    ProjectLevel,
     RefItem,
     RefKind,
+    ReportStatus,
     Role,
     Stage,
     StageChange,
@@ -456,6 +462,7 @@ def seed(size_name: str | Size, *, today: dt.date | None = None, rng_seed: int =
         )
     _insert(Problem.__table__, problem_rows)
     extras = _seed_extras(extra, today, now, refs, company_rows, project_rows, dept_ids)
+    extras.update(_seed_delivery(random.Random(rng_seed + 2), today, now, refs, project_rows))
     db.session.commit()
     _reset_sequences()
     counts = {
@@ -556,11 +563,114 @@ def _seed_extras(
     }
 
 
+def _seed_delivery(
+    rng: random.Random,
+    today: dt.date,
+    now: dt.datetime,
+    refs: dict[RefKind, list[int]],
+    project_rows: list[dict[str, Any]],
+) -> dict[str, int]:
+    """This year's key-project list (every project past signing and the key
+    ones being attracted), a quarter of it phased by month, with monthly
+    investment reports through the due month (a few months missing, some
+    projects already reporting the current month) and the totals the
+    services maintain; projects on the list get a level and a kind. Its own
+    random stream, so the rows above stay what they were."""
+    from app.delivery.schedule import due_month
+
+    year, due = today.year, due_month(today)
+    last = due.month if due.year == year else 0
+    listed = [
+        p
+        for p in project_rows
+        if p["stage"] in (Stage.SIGNED, Stage.LANDED, Stage.CONSTRUCTION, Stage.PRODUCTION)
+        or (p["is_key"] and p["stage"] is Stage.ATTRACTING)
+    ]
+    levels = [ProjectLevel.PROVINCE, ProjectLevel.CITY, ProjectLevel.DISTRICT, None, None]
+    plan_rows, month_rows, report_rows, project_updates = [], [], [], []
+    for plan_id, project in enumerate(listed, start=1):
+        planned = Decimal(rng.randint(1, 170) * 1_200)  # twelve equal months when phased
+        completed, reported_through = Decimal(0), None
+        months = [m for m in range(1, last + 1) if rng.random() < 0.9]
+        if last and due.month < 12 and rng.random() < 0.1:
+            months.append(due.month + 1)  # the month in progress, reported early
+        for month in months:
+            amount = Decimal(rng.randint(0, int(planned) // 8))
+            completed += amount
+            reported_through = dt.date(year, month, 1)
+            report_rows.append(
+                {
+                    "project_id": project["id"],
+                    "month": reported_through,
+                    "completed": amount,
+                    "progress": "按计划施工",
+                    "status": ReportStatus.REVIEWED if month < last else ReportStatus.SUBMITTED,
+                    "revision": 0,
+                    "reported_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+            )
+        plan_rows.append(
+            {
+                "id": plan_id,
+                "project_id": project["id"],
+                "year": year,
+                "planned_investment": planned,
+                "completed": completed,
+                "reported_through": reported_through,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+        )
+        if plan_id % 4 == 0:
+            running, share = Decimal(0), planned / 12
+            for month in range(1, 13):
+                running += share
+                month_rows.append({"plan_id": plan_id, "month": month, "planned": share, "cumulative": running})
+        project_updates.append(
+            {"pid": project["id"], "lvl": levels[plan_id % len(levels)], "kid": rng.choice(refs[RefKind.PROJECT_KIND])}
+        )
+    _insert(AnnualPlan.__table__, plan_rows)
+    _insert(PlanMonth.__table__, month_rows)
+    _insert(InvestmentReport.__table__, report_rows)
+    table = Project.__table__
+    if project_updates:
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("pid"))
+            .values(level=sa.bindparam("lvl"), kind_id=sa.bindparam("kid")),
+            project_updates,
+        )
+    reports = InvestmentReport.__table__
+    db.session.execute(
+        sa.update(table).values(
+            completed_investment=sa.select(sa.func.coalesce(sa.func.sum(reports.c.completed), 0))
+            .where(reports.c.project_id == table.c.id)
+            .scalar_subquery()
+        )
+    )
+    return {"annual_plans": len(plan_rows), "plan_months": len(month_rows), "investment_reports": len(report_rows)}
+
+
 def _reset_sequences() -> None:
     """PostgreSQL: move id sequences past the explicit ids we inserted."""
     if db.engine.dialect.name != "postgresql":
         return
-    for table in ("department", "user", "company", "lead", "visit", "project", "agreement", "problem"):
+    for table in (
+        "department",
+        "user",
+        "company",
+        "lead",
+        "visit",
+        "project",
+        "agreement",
+        "problem",
+        "annual_plan",
+        "investment_report",
+    ):
         db.session.execute(
             sa.text(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"
