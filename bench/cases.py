@@ -101,6 +101,8 @@ CASES: list[Case] = [
     ),
     Case("report.library", "四库统计", "report", lambda c, p: "/reports/library", REPORT_PERSONAS, "library"),
     Case("report.ranking", "目标考核排名", "report", lambda c, p: "/reports/targets", REPORT_PERSONAS, "ranking"),
+    # Over the projects the viewer may see: every scope differs.
+    Case("report.investment", "投资完成情况", "report", lambda c, p: "/reports/investment", EVERYONE),
     Case(
         "export.leads",
         "线索导出 Excel",

@@ -6,7 +6,8 @@ dates), on SQLite and PostgreSQL alike.
 Besides the core tables it fills what the benchmarked pages show: company
 tiers, visits that belong to a converted lead's project (some with a leader
 present), staff with the `own` data scope, funds received, leaders'
-instructions and this year's targets. Those extras draw from a random
+instructions and this year's targets; and this year's key-project list with
+its monthly investment reports. Those extras draw from a random
 stream of their own, so the core rows stay what they were.
 
     python -m bench.seed --size L --database-url postgresql://…
@@ -28,7 +29,7 @@ from app import clock
 from app.auth.passwords import hash_password
 from app.companies.names import normalize_company_name
 from app.db import db
-from app.delivery.schedule import due_month, next_month
+from app.delivery.schedule import due_month
 from app.models import (
     STAGE_ORDER,
     Agreement,
@@ -45,6 +46,7 @@ from app.models import (
     LeadStatus,
     LeadStatusChange,
     Milestone,
+    PlanMonth,
     Problem,
     ProblemStatus,
     ProgressUpdate,
@@ -648,73 +650,88 @@ def _seed_delivery(
     refs: dict[RefKind, list[int]],
     project_rows: list[dict[str, Any]],
 ) -> dict[str, int]:
-    """This year's key-project list (every live key project), levels and
-    kinds, and monthly reports from January to the month due — some projects
-    on schedule, some behind, some months missing or awaiting review — with
-    the maintained totals the services keep."""
-    due = due_month(today)
-    plan_rows, report_rows, project_updates = [], [], []
-    for project in project_rows:
-        level = rng.choice([ProjectLevel.PROVINCE, ProjectLevel.CITY, *[ProjectLevel.DISTRICT] * 3, None])
-        kind_id = rng.choice(refs[RefKind.PROJECT_KIND]) if refs.get(RefKind.PROJECT_KIND) else None
-        update = {"b_id": project["id"], "b_level": level, "b_kind": kind_id, "b_completed": Decimal(0)}
-        project_updates.append(update)
-        if not project["is_key"] or project["stage"] is Stage.EXITED:
-            continue
-        plan_id = len(plan_rows) + 1
-        planned = Decimal(rng.randint(12, 600) * 100)
-        pace = rng.choice([1.1, 1.0, 0.95, 0.8, 0.6])  # share of the schedule achieved
-        completed, through = Decimal(0), None
-        month = dt.date(today.year, 1, 1)
-        while due.year == today.year and month <= due:
-            if rng.random() < 0.97 or month < due:
-                amount = (planned * Decimal(str(pace)) / 12).quantize(Decimal("1"))
-                report_rows.append(
-                    {
-                        "project_id": project["id"],
-                        "month": month,
-                        "completed": amount,
-                        "progress": "按计划推进主体施工。",
-                        "status": ReportStatus.REVIEWED if month < due else ReportStatus.SUBMITTED,
-                        "revision": 0,
-                        "reported_at": now,
-                        "version": 1,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
-                completed += amount
-                through = month
-            month = next_month(month)
+    """This year's key-project list (every project past signing and the key
+    ones being attracted), a quarter of it phased by month, with monthly
+    investment reports through the due month (a few months missing, some
+    projects already reporting the current month) and the totals the
+    services maintain; projects on the list get a level and a kind. Its own
+    random stream, so the rows above stay what they were."""
+
+    year, due = today.year, due_month(today)
+    last = due.month if due.year == year else 0
+    listed = [
+        p
+        for p in project_rows
+        if p["stage"] in (Stage.SIGNED, Stage.LANDED, Stage.CONSTRUCTION, Stage.PRODUCTION)
+        or (p["is_key"] and p["stage"] is Stage.ATTRACTING)
+    ]
+    levels = [ProjectLevel.PROVINCE, ProjectLevel.CITY, ProjectLevel.DISTRICT, None, None]
+    plan_rows, month_rows, report_rows, project_updates = [], [], [], []
+    for plan_id, project in enumerate(listed, start=1):
+        planned = Decimal(rng.randint(1, 170) * 1_200)  # twelve equal months when phased
+        completed, reported_through = Decimal(0), None
+        months = [m for m in range(1, last + 1) if rng.random() < 0.9]
+        if last and due.month < 12 and rng.random() < 0.1:
+            months.append(due.month + 1)  # the month in progress, reported early
+        for month in months:
+            amount = Decimal(rng.randint(0, int(planned) // 8))
+            completed += amount
+            reported_through = dt.date(year, month, 1)
+            report_rows.append(
+                {
+                    "project_id": project["id"],
+                    "month": reported_through,
+                    "completed": amount,
+                    "progress": "按计划施工",
+                    "status": ReportStatus.REVIEWED if month < last else ReportStatus.SUBMITTED,
+                    "revision": 0,
+                    "reported_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+            )
         plan_rows.append(
             {
                 "id": plan_id,
                 "project_id": project["id"],
-                "year": today.year,
+                "year": year,
                 "planned_investment": planned,
                 "completed": completed,
-                "reported_through": through,
-                "version": 1,
+                "reported_through": reported_through,
                 "created_at": now,
                 "updated_at": now,
+                "version": 1,
             }
         )
-        update["b_completed"] = completed
+        if plan_id % 4 == 0:
+            running, share = Decimal(0), planned / 12
+            for month in range(1, 13):
+                running += share
+                month_rows.append({"plan_id": plan_id, "month": month, "planned": share, "cumulative": running})
+        project_updates.append(
+            {"pid": project["id"], "lvl": levels[plan_id % len(levels)], "kid": rng.choice(refs[RefKind.PROJECT_KIND])}
+        )
     _insert(AnnualPlan.__table__, plan_rows)
+    _insert(PlanMonth.__table__, month_rows)
     _insert(InvestmentReport.__table__, report_rows)
     table = Project.__table__
-    statement = (
-        table.update()
-        .where(table.c.id == sa.bindparam("b_id"))
-        .values(
-            level=sa.bindparam("b_level"),
-            kind_id=sa.bindparam("b_kind"),
-            completed_investment=sa.bindparam("b_completed"),
+    if project_updates:
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("pid"))
+            .values(level=sa.bindparam("lvl"), kind_id=sa.bindparam("kid")),
+            project_updates,
+        )
+    reports = InvestmentReport.__table__
+    db.session.execute(
+        sa.update(table).values(
+            completed_investment=sa.select(sa.func.coalesce(sa.func.sum(reports.c.completed), 0))
+            .where(reports.c.project_id == table.c.id)
+            .scalar_subquery()
         )
     )
-    for start in range(0, len(project_updates), CHUNK):
-        db.session.execute(statement, project_updates[start : start + CHUNK])
-    return {"annual_plans": len(plan_rows), "investment_reports": len(report_rows)}
+    return {"annual_plans": len(plan_rows), "plan_months": len(month_rows), "investment_reports": len(report_rows)}
 
 
 def _reset_sequences() -> None:
@@ -722,7 +739,7 @@ def _reset_sequences() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     tables = ("department", "user", "company", "lead", "visit", "project", "agreement", "problem")
-    for table in (*tables, "annual_plan", "campaign"):
+    for table in (*tables, "annual_plan", "investment_report", "campaign"):
         db.session.execute(
             sa.text(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"

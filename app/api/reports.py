@@ -1,7 +1,8 @@
-"""Reports over the API: the 四库 report and the funnel, from the very report
-functions the pages render (`library_report`, `funnel_report`), so the
-numbers are the pages' numbers. Money as decimal strings: 万元 exact,
-亿元 with one decimal rounded half-up after summing (as the pages show)."""
+"""Reports over the API: the 四库 report, the funnel and 投资完成情况, from the
+very report functions the pages render (`library_report`, `funnel_report`,
+`investment_report`), so the numbers are the pages' numbers. Money as
+decimal strings: 万元 exact, 亿元 with one decimal rounded half-up after
+summing (as the pages show)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from decimal import Decimal
 from typing import Literal
 
 import sqlalchemy as sa
+from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from app import clock
@@ -21,6 +23,7 @@ from app.db import db
 from app.models import Library, RefItem, RefKind
 from app.reports.filters import ReportQuery, parse_query
 from app.reports.funnel import funnel_report
+from app.reports.investment import InvestmentSummary, Row, investment_report, parse_investment_query
 from app.reports.library import library_report
 from app.reports.measures import Cell
 from app.reports.render import yi_number
@@ -184,3 +187,100 @@ def funnel(query: FunnelParams):
             )
         )
     return FunnelOut(view=report.view, period=_period(q), steps=steps)
+
+
+# --- 投资完成情况 ---------------------------------------------------------------------
+
+
+class InvestmentParams(Query):
+    year: int | None = Field(None, ge=2000, le=2100, description="年份；默认为最近一个应报月份所在的年份")
+    month: int | None = Field(
+        None, ge=1, le=12, description="截至月份（1–12，不能晚于本月）；默认为最近一个应报月份（过去的年份为 12 月）"
+    )
+    by: Literal["department", "leader", "level", "kind", "industry"] = Field(
+        "department", description="分组：牵头部门、分包领导、项目级别、项目类型、产业类别"
+    )
+    level: Literal["province", "city", "district", "none"] | None = Field(None, description="项目级别；none 为未定级")
+    department_id: Id | None = Field(None, description="牵头部门")
+    leader_id: Id | None = Field(None, description="分包领导")
+    industry: str | None = Field(None, max_length=50, description="产业类别：编号或名称")
+    kind: str | None = Field(None, max_length=50, description="项目类型：编号或名称")
+
+
+class InvestmentFigures(BaseModel):
+    projects: int = Field(description="年度重点项目计划中的项目数（您有权查看、未归档）")
+    annual_plan: str = Field(description="年度计划投资，万元")
+    month_completed: str = Field(description="截至月份当月完成投资，万元")
+    completed: str = Field(description="1 月至截至月份累计完成投资，万元")
+    rate: str | None = Field(description="完成率 = completed ÷ annual_plan（%，一位小数）；年度计划为 0 时为 null")
+    started: int = Field(description="当年 1 月 1 日至截至月份月末开工的项目数")
+    started_rate: str | None = Field(description="开工率 = started ÷ projects（%）；无项目时为 null")
+    producing: int = Field(description="当年 1 月 1 日至截至月份月末投产的项目数")
+    producing_rate: str | None = Field(description="投产率 = producing ÷ projects（%）")
+
+
+class InvestmentGroup(InvestmentFigures):
+    key: str = Field(description="分组取值：编号、级别（province/city/district）或 none（未指定/未定级）")
+    name: str
+
+
+class InvestmentOut(BaseModel):
+    year: int
+    month: int
+    by: str
+    period: PeriodOut
+    total: InvestmentFigures
+    groups: list[InvestmentGroup]
+
+
+def _wan(amount: Decimal | None) -> str:
+    return str(Decimal(amount or 0).quantize(WAN))
+
+
+def _figures(row: Row) -> dict[str, object]:
+    return {
+        "projects": row.projects.count,
+        "annual_plan": _wan(row.projects.amount),
+        "month_completed": _wan(row.month.amount),
+        "completed": _wan(row.ytd.amount),
+        "rate": _rate(row.rate),
+        "started": row.started.count,
+        "started_rate": _rate(row.started_rate),
+        "producing": row.producing.count,
+        "producing_rate": _rate(row.producing_rate),
+    }
+
+
+def _investment_out(report: InvestmentSummary) -> InvestmentOut:
+    return InvestmentOut(
+        year=report.year,
+        month=report.month,
+        by=report.dimension,
+        period=_period(report.query),
+        total=InvestmentFigures(**_figures(report.total)),  # type: ignore[arg-type]
+        groups=[InvestmentGroup(key=r.key, name=r.name, **_figures(r)) for r in report.rows],  # type: ignore[arg-type]
+    )
+
+
+@operation(
+    bp,
+    "GET",
+    "/reports/investment",
+    summary="投资完成情况（年度重点项目计划，截至某月；按您有权查看的项目）",
+    tag=TAG,
+    query=InvestmentParams,
+    response=InvestmentOut,
+)
+def investment(query: InvestmentParams):
+    args: dict[str, str] = {"by": query.by}
+    for name in ("year", "month", "level", "department_id", "leader_id"):
+        value = getattr(query, name)
+        if value is not None:
+            args[name] = str(value)
+    for name, kind, arg in (("industry", RefKind.INDUSTRY, "industry_id"), ("kind", RefKind.PROJECT_KIND, "kind_id")):
+        value = _ref_id(getattr(query, name), kind, name)
+        if value is not None:
+            args[arg] = value
+    with saving():  # a ReportInputError is a refusal: 422 naming the parameter
+        report = investment_report(parse_investment_query(args, clock.today(), current_user))
+    return _investment_out(report)

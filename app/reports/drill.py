@@ -7,7 +7,7 @@ than the number counts (staff see district totals), the page says so."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -100,6 +100,9 @@ def drill(
     entity: str, measure_key: str, q: ReportQuery, dims: dict[str, Any], user: User, page: int, per_page: int
 ) -> Drill:
     model = ENTITIES.get(entity)
+    # Reports scoped to the viewer (the investment report) rebuild their
+    # measure over what this viewer may see; the others ignore the viewer.
+    q = replace(q, viewer=user)
     measure = m.build(measure_key, q)
     if model is None or measure.listed is not model:
         raise ReportInputError(_("统计项与记录类型不符。"))

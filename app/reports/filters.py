@@ -1,7 +1,8 @@
-"""Report filters (department, industry, source, company tier, leader):
-parsed and checked once, then turned into SQL conditions per kind of record.
-Reports and their drill-downs build their WHERE clauses from these same
-functions, so a number and the list behind it cannot disagree."""
+"""Report filters (department, industry, source, company tier, leader, and
+for projects their level and kind): parsed and checked once, then turned
+into SQL conditions per kind of record. Reports and their drill-downs build
+their WHERE clauses from these same functions, so a number and the list
+behind it cannot disagree."""
 
 from __future__ import annotations
 
@@ -14,20 +15,31 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.db import db
-from app.models import Department, Lead, Project, RefItem, RefKind, Role, User, Visit, company_tier
+from app.models import Department, Lead, Project, ProjectLevel, RefItem, RefKind, Role, User, Visit, company_tier
 from app.params import parse_id
 from app.reports.periods import Period, ReportInputError, parse_period
 
 # query argument → (reference kind or model, label for captions)
-FILTER_ARGS = ("department_id", "industry_id", "source_id", "tier_id", "leader_id")
-_REF_KIND = {"industry_id": RefKind.INDUSTRY, "source_id": RefKind.SOURCE, "tier_id": RefKind.TIER}
+ID_ARGS = ("department_id", "industry_id", "source_id", "tier_id", "leader_id", "kind_id")
+FILTER_ARGS = (*ID_ARGS, "level")
+_REF_KIND = {
+    "industry_id": RefKind.INDUSTRY,
+    "source_id": RefKind.SOURCE,
+    "tier_id": RefKind.TIER,
+    "kind_id": RefKind.PROJECT_KIND,
+}
 FILTER_LABELS = {
     "department_id": "部门",
     "industry_id": "产业类别",
     "source_id": "招商方式",
     "tier_id": "企业类型",
     "leader_id": "分包领导",
+    "kind_id": "项目类型",
+    "level": "项目级别",
 }
+# The `level` filter: a ProjectLevel value, or this for projects without one.
+UNRATED = "none"
+UNRATED_LABEL = "未定级"
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,9 @@ class Filters:
     source_id: int | None = None
     tier_id: int | None = None
     leader_id: int | None = None
+    # Projects only (level and kind are a project's): leads and visits ignore them.
+    kind_id: int | None = None
+    level: str | None = None  # a ProjectLevel value or UNRATED
     # id → display name of each chosen value, for captions and headings.
     names: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -56,6 +71,10 @@ class ReportQuery:
     filters: Filters
     today: dt.date
     options: dict[str, str] = field(default_factory=dict)
+    # Whose view: reports over what the viewer may see (the investment report)
+    # scope their measures by it; the district-wide ones ignore it. None: no
+    # scope (the CLI, tests). The drill-down always sets it.
+    viewer: User | None = field(default=None, compare=False, repr=False)
 
     def args(self) -> dict[str, str]:
         return {**self.period.args(), **self.filters.args(), **self.options}
@@ -64,14 +83,14 @@ class ReportQuery:
         return {"统计期间": self.period.label, **self.filters.describe()}
 
 
-def _parse_id(raw: Any, what: str) -> int | None:
+def _parse_id(raw: Any, name: str) -> int | None:
     """A filter's id (`app.params.parse_id`); a report refuses a bad one
     rather than ignoring it, since its numbers would silently mean more."""
     if raw in (None, ""):
         return None
     ident = parse_id(raw)
     if ident is None:
-        raise ReportInputError(_("筛选条件「%(what)s」的取值无效。", what=what))
+        raise ReportInputError(_("筛选条件「%(what)s」的取值无效。", what=FILTER_LABELS[name]), name)
     return ident
 
 
@@ -80,27 +99,39 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     right kind; anything else is refused with a message naming the filter."""
     values: dict[str, int | None] = {}
     names: dict[str, str] = {}
-    for name in FILTER_ARGS:
-        values[name] = _parse_id(args.get(name), FILTER_LABELS[name])
+    for name in ID_ARGS:
+        values[name] = _parse_id(args.get(name), name)
     if values["department_id"] is not None:
         dept = db.session.get(Department, values["department_id"])
         if dept is None:
-            raise ReportInputError(_("所选部门不存在（编号 %(id)d）。", id=values["department_id"]))
+            raise ReportInputError(_("所选部门不存在（编号 %(id)d）。", id=values["department_id"]), "department_id")
         names["department_id"] = dept.name
     for name, kind in _REF_KIND.items():
         if values[name] is not None:
             item = db.session.get(RefItem, values[name])
             if item is None or item.kind is not kind:
                 raise ReportInputError(
-                    _("所选%(what)s不存在（编号 %(id)d）。", what=FILTER_LABELS[name], id=values[name])
+                    _("所选%(what)s不存在（编号 %(id)d）。", what=FILTER_LABELS[name], id=values[name]), name
                 )
             names[name] = item.name
     if values["leader_id"] is not None:
         leader = db.session.get(User, values["leader_id"])
         if leader is None or leader.role is not Role.LEADER:
-            raise ReportInputError(_("所选分包领导不存在（编号 %(id)d）。", id=values["leader_id"]))
+            raise ReportInputError(_("所选分包领导不存在（编号 %(id)d）。", id=values["leader_id"]), "leader_id")
         names["leader_id"] = leader.display
-    return Filters(**values, names=names)
+    level = _parse_level(args.get("level"))
+    if level is not None:
+        names["level"] = UNRATED_LABEL if level == UNRATED else ProjectLevel(level).label
+    return Filters(**values, level=level, names=names)
+
+
+def _parse_level(raw: Any) -> str | None:
+    if raw in (None, ""):
+        return None
+    value = str(raw).strip()
+    if value != UNRATED and value not in {level.value for level in ProjectLevel}:
+        raise ReportInputError(_("筛选条件「%(what)s」的取值无效。", what=FILTER_LABELS["level"]), "level")
+    return value
 
 
 def parse_query(
@@ -171,6 +202,12 @@ def project_conditions(f: Filters) -> list[sa.ColumnElement[bool]]:
         conds.append(_has_tier(Project.company_id, f.tier_id))
     if f.leader_id is not None:
         conds.append(Project.responsible_leader_id == f.leader_id)
+    if f.kind_id is not None:
+        conds.append(Project.kind_id == f.kind_id)
+    if f.level == UNRATED:
+        conds.append(Project.level.is_(None))
+    elif f.level is not None:
+        conds.append(Project.level == ProjectLevel(f.level))
     return conds
 
 

@@ -1,7 +1,9 @@
 """调度会材料: one action builds the pack for the weekly 调度, monthly 督查
 or quarterly 考评 meeting — funnel (flow view), 四库 and 三个一批, the
 departments' ranking (龙虎榜), key projects by leader with their lights and
-the projects behind the red and yellow ones, and overdue problems — as one
+the projects behind the red and yellow ones, overdue problems, and 投资完成
+(through the latest month due, by department, over what the viewer may
+see) — as one
 printable A4 page and one workbook with a sheet per part. Every part is the
 same report function as its own page, so the numbers agree."""
 
@@ -14,11 +16,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.db import db
+from app.delivery.schedule import due_month, month_start
 from app.models import Light, Project, TargetMetric, User
 from app.permissions import project_filter
 from app.projects.five_ones import rate_denominator
 from app.projects.lights import light_details, light_expression, light_rank
-from app.reports import funnel, keyprojects, library, targets
+from app.reports import funnel, investment, keyprojects, library, targets
 from app.reports.filters import ReportQuery, project_conditions
 
 # meeting → (title, default period)
@@ -49,6 +52,7 @@ class MeetingPack:
     ranking: targets.TargetsReport
     key_projects: keyprojects.KeyProjectsReport
     attention: list[AttentionRow]  # red and yellow key projects, by leader
+    investment: investment.InvestmentSummary  # by department
 
 
 def _attention(q: ReportQuery, viewer: User | None = None) -> list[AttentionRow]:
@@ -103,7 +107,15 @@ def meeting_pack(q: ReportQuery, viewer: User | None = None) -> MeetingPack:
         ranking=targets.targets_report(year),
         key_projects=keyprojects.key_projects_report(q),
         attention=_attention(q, viewer),
+        investment=investment.investment_report(_investment_query(q, viewer)),
     )
+
+
+def _investment_query(q: ReportQuery, viewer: User | None) -> ReportQuery:
+    """Through the latest month due, or the period's last month when the
+    period ended before it (a past year's pack)."""
+    last = min(due_month(q.today), month_start(q.period.end))
+    return investment.through(replace(q, viewer=viewer), last.year, last.month, "department")
 
 
 def sheets(pack: MeetingPack) -> list[tuple[str, list[str], list[list[Any]]]]:
@@ -116,4 +128,5 @@ def sheets(pack: MeetingPack) -> list[tuple[str, list[str], list[list[Any]]]]:
         keyprojects.sheets(pack.key_projects)[0],
         ("红黄灯项目", ["分包领导", "项目", "牵头部门", "阶段", "灯", "原因"], attention),
         keyprojects.sheets(pack.key_projects)[2],
+        investment.sheets(pack.investment)[0],
     ]

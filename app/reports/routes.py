@@ -16,9 +16,9 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.lookups import department_choices, ref_choices, user_choices
-from app.models import RefKind, Role
+from app.models import ProjectLevel, RefKind, Role
 from app.pagination import page_args
-from app.reports import activity, bp, drill, funnel, keyprojects, library, pack, render, speed
+from app.reports import activity, bp, drill, funnel, investment, keyprojects, library, pack, render, speed
 from app.reports.filters import ReportQuery, choice, parse_query
 from app.reports.periods import PRESETS, ReportInputError
 from app.views import attempt
@@ -29,6 +29,7 @@ REPORTS = [
     ("reports.activity", _l("招商活动统计"), _l("收集线索、对接企业、走访次数，按部门、按人员")),
     ("reports.targets", _l("目标考核"), _l("年度目标完成情况与部门排名（比学赶超）")),
     ("reports.key_projects", _l("重点项目"), _l("红黄绿灯、五个一落实率、逾期问题督办")),
+    ("reports.investment", _l("投资完成情况"), _l("年度重点项目计划投资、月度与累计完成、开工投产，对照序时进度")),
     ("reports.speed", _l("周期分析"), _l("各环节停留天数的中位数与80分位，项目卡在哪里")),
     ("reports.pack", _l("调度会材料"), _l("一键生成周调度、月督查、季考评会议材料")),
 ]
@@ -155,6 +156,23 @@ def key_projects():
         keyprojects.sheets,
         _("重点项目"),
         "重点项目",
+    )
+
+
+@bp.route("/investment", endpoint="investment")
+@login_required
+def investment_view():
+    return run_report(
+        "reports/investment.html",
+        lambda: investment.parse_investment_query(request.args, today(), current_user),
+        investment.investment_report,
+        investment.sheets,
+        _("投资完成情况"),
+        "投资完成情况",
+        dimensions=list(investment.DIMENSIONS.items()),
+        months=[(str(k), _("%(m)d月", m=k)) for k in range(1, 13)],
+        levels=[*ProjectLevel.choices(), ("none", _("未定级"))],
+        kinds=ref_choices(RefKind.PROJECT_KIND, blank=None),
     )
 
 

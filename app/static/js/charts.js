@@ -1,4 +1,4 @@
-/* Report charts: each element with data-chart="funnel|bar|lights" is drawn
+/* Report charts: each element with data-chart="funnel|bar|lights|line" is drawn
    with ECharts from the JSON in its data-chart-data attribute.
    The numbers are in the HTML tables too, so pages read fine without this.
    Loaded as a static file (no inline scripts: CSP). Tooltips are drawn on
@@ -64,7 +64,27 @@
     };
   }
 
-  var builders = { funnel: funnelOption, bar: barOption, lights: lightsOption };
+  // Lines over months (e.g. cumulative investment against the schedule):
+  // the first series solid, the others dashed.
+  function lineOption(d) {
+    return {
+      color: palette,
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, bottom: 8, top: 48, containLabel: true },
+      xAxis: { type: "category", data: d.categories, boundaryGap: false },
+      yAxis: { type: "value" },
+      series: d.series.map(function (s, i) {
+        return {
+          name: s.name, type: "line", data: s.data, symbolSize: 6,
+          lineStyle: { type: i === 0 ? "solid" : "dashed" },
+          label: { show: d.categories.length <= 12 && i === 0, position: "top" }
+        };
+      })
+    };
+  }
+
+  var builders = { funnel: funnelOption, bar: barOption, lights: lightsOption, line: lineOption };
   var charts = [];
 
   document.querySelectorAll("[data-chart]").forEach(function (el) {
