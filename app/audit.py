@@ -98,6 +98,8 @@ ENTITY_LABELS = {
     "target": "目标任务",
     "import": "导入",
     "workday": "工作日调整",
+    "annual_plan": "年度计划",
+    "investment_report": "投资月报",
     "campaign": "三个一批活动",
     "campaign_item": "三个一批项目",
 }
@@ -119,4 +121,5 @@ ACTION_LABELS = {
     "reset_password": "重置密码",
     "activate": "启用",
     "deactivate": "停用",
+    "review": "审核",
 }

@@ -50,6 +50,7 @@ from tests import factories
 
 PASSWORD = "Correct-Horse-42"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 # The actors of the access table, in its column order.
 ACTORS = (
@@ -207,6 +208,8 @@ def build(*, tokens: bool = False) -> World:
         spare_project, this_year, {"planned_investment": Decimal("100")}, admin
     )
     report = delivery_investments.file_report(project, clock.today().replace(day=1), Decimal("800"), "主体施工", staff)
+    report_photo = delivery_investments.add_photo(report, FileStorage(io.BytesIO(PNG), "现场.png"), staff)
+    spare_photo = delivery_investments.add_photo(report, FileStorage(io.BytesIO(PNG), "副本.png"), staff)
     event = agreement_services.create_event(
         {"name": "春季签约大会", "held_on": clock.today() - dt.timedelta(days=3), "place": "区行政中心"}, staff
     )
@@ -247,6 +250,8 @@ def build(*, tokens: bool = False) -> World:
         plan_year=this_year,
         spare_plan=spare_plan.id,
         report=report.id,
+        report_photo=report_photo.id,
+        spare_photo=spare_photo.id,
         ref_item=db.session.scalar(
             sa.select(RefItem.id).where(RefItem.kind == RefKind.SOURCE).order_by(RefItem.sort_order).limit(1)
         ),

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from app import clock
+from app import attachments, clock
 from app.db import db
 from app.delivery import investments, plans
 from app.models import AnnualPlan, AuditLog, InvestmentReport, InvestmentRevision, Project, ReportStatus, Role, Stage
@@ -332,3 +332,49 @@ def test_the_list_exports_what_it_shows(client, login_as, world):
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     names = [row[1] for row in sheet.iter_rows(values_only=True)]
     assert "智能装备产业园" in names
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_a_site_photo_goes_with_the_month_and_is_locked_with_it(client, login_as, world):
+    login_as(world["staff"])
+    project = world["project"]
+    response = client.post(
+        f"/delivery/projects/{project.id}",
+        data={"month": "2026-06", "completed": "300", "photo": (io.BytesIO(PNG), "六月现场.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = client.get(f"/delivery/projects/{project.id}").get_data(as_text=True)
+    assert "六月现场.png" in page
+    report = reports_of(project)[0]
+    photo = attachments.for_owners("investment_report", [report.id])[report.id][0]
+    assert client.get(f"/delivery/photos/{photo.id}").data == PNG
+
+    pdf = client.post(
+        f"/delivery/reports/{report.id}/photos",
+        data={"photo": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "说明.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "现场照片须为 JPG 或 PNG 图片" in pdf.get_data(as_text=True)
+
+    outsider = factories.user("staff", department=world["west"])
+    db.session.commit()
+    client.post("/auth/logout")
+    login_as(outsider)
+    assert client.get(f"/delivery/photos/{photo.id}").status_code == 404
+
+    investments.review_report(db.session.get(InvestmentReport, report.id), world["admin"])
+    db.session.commit()
+    client.post("/auth/logout")
+    login_as(world["staff"])
+    locked = client.post(
+        f"/delivery/reports/{report.id}/photos",
+        data={"photo": (io.BytesIO(PNG), "补拍.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "已审核锁定，不能再添加照片" in locked.get_data(as_text=True)
+    assert len(attachments.for_owners("investment_report", [report.id])[report.id]) == 1

@@ -5,6 +5,7 @@ Shape and format only; the services check the rules."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -51,6 +52,11 @@ class ReportForm(BaseForm):
         _l("本月完成投资（万元）"), validators=[InputRequired(message=_l("请填写本月完成投资（万元）。"))]
     )
     progress = TextAreaField(_l("形象进度"), validators=[Optional(), Length(max=2000)])
+    photo = FileField(_l("现场照片（JPG/PNG，可选）"))
+
+
+class PhotoForm(BaseForm):
+    photo = FileField(_l("现场照片（JPG/PNG）"))
 
 
 class CorrectionForm(BaseForm):

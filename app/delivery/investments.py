@@ -19,12 +19,13 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 
-from app import audit, clock
+from app import attachments, audit, clock
 from app.concurrency import check_version
 from app.db import db, utcnow
 from app.delivery.schedule import month_start
-from app.models import AnnualPlan, InvestmentReport, InvestmentRevision, Project, ReportStatus, Stage, User
+from app.models import AnnualPlan, Attachment, InvestmentReport, InvestmentRevision, Project, ReportStatus, Stage, User
 from app.refusals import Refusal
 from app.templating import wan
 
@@ -184,6 +185,27 @@ def correct_report(
     )
     refresh_totals(project, month.year)
     return report
+
+
+PHOTO_TYPES = ("image/jpeg", "image/png")
+
+
+def add_photo(report: InvestmentReport, upload: FileStorage | None, actor: User) -> Attachment:
+    """A site photo (现场照片) of the month; not once the month is reviewed."""
+    if report.status is ReportStatus.REVIEWED:
+        raise ReportError(_("%(month)s 的月报已审核锁定，不能再添加照片。", month=month_label(report.month)), "photo")
+    try:
+        if upload is not None and upload.filename and attachments.expected_type(upload.filename) not in PHOTO_TYPES:
+            raise ReportError(_("现场照片须为 JPG 或 PNG 图片。"), "photo")
+        return attachments.store("investment_report", report.id, upload, actor)
+    except attachments.AttachmentError as error:
+        raise ReportError(error.message, "photo") from None
+
+
+def remove_photo(report: InvestmentReport, photo: Attachment, actor: User) -> None:
+    if report.status is ReportStatus.REVIEWED:
+        raise ReportError(_("%(month)s 的月报已审核锁定，不能删除照片。", month=month_label(report.month)))
+    attachments.soft_delete(photo, actor)
 
 
 def review_report(report: InvestmentReport, actor: User, *, version: object = None) -> InvestmentReport:

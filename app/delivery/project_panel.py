@@ -1,8 +1,8 @@
 """The 年度计划与投资月报 of one project: its plans by year, the shown year's
-monthly reports with the running year-to-date, the schedule it is measured
-against, the cumulative total, which month to file next and what the viewer
+monthly reports with the running year-to-date and their site photos, the
+schedule it is measured against, the cumulative total, which month to file next and what the viewer
 may do. The project page shows a summary of it; the project's 投资月报 page
-(`routes_investments.project_reports`) the whole of it. Three queries."""
+(`routes_investments.project_reports`) the whole of it. Four queries."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from app import clock
+from app import attachments, clock
 from app.db import db
 from app.delivery.plans import phasing_of
 from app.delivery.schedule import deadline_of, due_month, month_start, rate, scheduled_amount
-from app.models import AnnualPlan, InvestmentReport, InvestmentRevision, Project, Stage, User
+from app.models import AnnualPlan, Attachment, InvestmentReport, InvestmentRevision, Project, Stage, User
 from app.permissions import can_manage_plans, can_report_investment, can_review_investment
 
 
@@ -25,6 +25,7 @@ from app.permissions import can_manage_plans, can_report_investment, can_review_
 class MonthLine:
     report: InvestmentReport
     year_to_date: Decimal
+    photos: list[Attachment] = field(default_factory=list)
 
 
 @dataclass
@@ -135,9 +136,10 @@ def delivery_panel(
     )
     running = Decimal(0)
     months = []
+    photos = attachments.for_owners("investment_report", {r.id for r in reports}) if reports else {}
     for report in reports:
         running += report.completed
-        months.append(MonthLine(report, running))
+        months.append(MonthLine(report, running, photos.get(report.id, [])))
     due = due_month(today)
     filed = {r.month for r in reports}
     if due.year != year or month_start(today).year != year:

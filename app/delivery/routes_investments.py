@@ -4,17 +4,19 @@ project's 投资月报 page (file this month, the year's months, correct, review
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import attachments
 from app.delivery import bp, investments
-from app.delivery.forms import ConfirmForm, CorrectionForm, ReportForm
+from app.delivery.forms import ConfirmForm, CorrectionForm, PhotoForm, ReportForm
 from app.delivery.investments import month_label
 from app.delivery.project_panel import delivery_panel
 from app.delivery.queries import STATUSES, MonthFilters, month_page
+from app.errors import render_error
 from app.lookups import department_choices, ref_choices, user_choices
-from app.models import InvestmentReport, Project, ProjectLevel, RefKind, ReportStatus, Role
+from app.models import Attachment, InvestmentReport, Project, ProjectLevel, RefKind, ReportStatus, Role
 from app.pagination import page_args
 from app.params import Params
 from app.permissions import (
@@ -80,12 +82,15 @@ def project_reports(project_id: int):
         require(can_report_investment(current_user, project))
         if form.validate_on_submit():
             data = form.data
-            outcome = attempt(
-                lambda: investments.file_report(
+
+            def file_it() -> None:
+                report = investments.file_report(
                     project, data["month"], data["completed"], data["progress"], current_user
-                ),
-                form,
-            )
+                )
+                if form.photo.data and form.photo.data.filename:
+                    investments.add_photo(report, form.photo.data, current_user)
+
+            outcome = attempt(file_it, form)
             if outcome:
                 flash(_("已填报 %(month)s 月报，待审核。", month=month_label(data["month"])), "success")
                 return redirect(url_for("delivery.project_reports", project_id=project.id, year=data["month"].year))
@@ -96,7 +101,13 @@ def project_reports(project_id: int):
         form.month.data = panel.next_month
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "delivery/project.html", project=project, panel=panel, form=form, confirm_form=ConfirmForm()
+        "delivery/project.html",
+        project=project,
+        panel=panel,
+        form=form,
+        confirm_form=ConfirmForm(),
+        photo_form=PhotoForm(),
+        accept=".jpg,.jpeg,.png",
     ), status
 
 
@@ -126,6 +137,46 @@ def correct(report_id: int):
     return render_template("delivery/correct.html", report=report, project=report.project, form=form), (
         422 if request.method == "POST" else 200
     )
+
+
+@bp.route("/reports/<int:report_id>/photos", methods=["POST"])
+@login_required
+def photo_add(report_id: int):
+    report = get_editable_or_403(InvestmentReport, report_id)
+    form = PhotoForm()
+    back = url_for("delivery.project_reports", project_id=report.project_id, year=report.month.year)
+    if not form.validate_on_submit():
+        flash(_("页面已过期，请刷新后重新上传。"), "danger")
+    elif attempt(lambda: investments.add_photo(report, form.photo.data, current_user)):
+        flash(_("已上传 %(month)s 现场照片。", month=month_label(report.month)), "success")
+    return redirect(back)
+
+
+def _photo_or_404(attachment_id: int) -> tuple[Attachment, InvestmentReport]:
+    photo = attachments.get_live(attachment_id, "investment_report")
+    if photo is None:
+        abort(404)
+    return photo, get_visible_or_404(InvestmentReport, photo.owner_id)
+
+
+@bp.route("/photos/<int:attachment_id>")
+@login_required
+def photo(attachment_id: int):
+    photo, _report = _photo_or_404(attachment_id)
+    response = attachments.download_response(photo)
+    if response is None:
+        return render_error(404, _("附件文件已丢失，请联系管理员。"))
+    return response
+
+
+@bp.route("/photos/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def photo_delete(attachment_id: int):
+    photo, report = _photo_or_404(attachment_id)
+    require(can_report_investment(current_user, report.project))
+    if ConfirmForm().validate_on_submit() and attempt(lambda: investments.remove_photo(report, photo, current_user)):
+        flash(_("已删除照片 %(name)s（保留操作记录）。", name=photo.filename), "success")
+    return redirect(url_for("delivery.project_reports", project_id=report.project_id, year=report.month.year))
 
 
 @bp.route("/reports/<int:report_id>/review", methods=["POST"])
