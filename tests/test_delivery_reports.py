@@ -350,7 +350,7 @@ def test_a_site_photo_goes_with_the_month_and_is_locked_with_it(client, login_as
     assert "六月现场.png" in page
     report = reports_of(project)[0]
     photo = attachments.for_owners("investment_report", [report.id])[report.id][0]
-    assert client.get(f"/delivery/photos/{photo.id}").data == PNG
+    assert client.get(f"/delivery/files/{photo.id}").data == PNG
 
     pdf = client.post(
         f"/delivery/reports/{report.id}/photos",
@@ -364,7 +364,7 @@ def test_a_site_photo_goes_with_the_month_and_is_locked_with_it(client, login_as
     db.session.commit()
     client.post("/auth/logout")
     login_as(outsider)
-    assert client.get(f"/delivery/photos/{photo.id}").status_code == 404
+    assert client.get(f"/delivery/files/{photo.id}").status_code == 404
 
     investments.review_report(db.session.get(InvestmentReport, report.id), world["admin"])
     db.session.commit()
@@ -378,3 +378,15 @@ def test_a_site_photo_goes_with_the_month_and_is_locked_with_it(client, login_as
     )
     assert "已审核锁定，不能再添加照片" in locked.get_data(as_text=True)
     assert len(attachments.for_owners("investment_report", [report.id])[report.id]) == 1
+
+
+def test_the_ledger_export_stays_in_chinese_for_an_english_page(client, login_as, world):
+    """The monthly import reads the ledger's Chinese title and headers back."""
+    fd.report(world["project"], world["staff"], month=dt.date(2026, 6, 1), completed=300)
+    db.session.commit()
+    login_as(world["staff"])
+    assert "Monthly" in client.get("/delivery/?month=2026-06&lang=en").get_data(as_text=True)
+    response = client.get("/delivery/investments/export.xlsx?month=2026-06")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[0][0].startswith("2026年1-6月重点项目投资完成情况")
+    assert "项目名称" in rows[1] and "市重点" not in rows[1]

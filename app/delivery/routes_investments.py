@@ -159,7 +159,7 @@ def _photo_or_404(attachment_id: int) -> tuple[Attachment, InvestmentReport]:
     return photo, get_visible_or_404(InvestmentReport, photo.owner_id)
 
 
-@bp.route("/photos/<int:attachment_id>")
+@bp.route("/files/<int:attachment_id>")
 @login_required
 def photo(attachment_id: int):
     photo, _report = _photo_or_404(attachment_id)
@@ -169,7 +169,7 @@ def photo(attachment_id: int):
     return response
 
 
-@bp.route("/photos/<int:attachment_id>/delete", methods=["POST"])
+@bp.route("/files/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def photo_delete(attachment_id: int):
     photo, report = _photo_or_404(attachment_id)

@@ -6,6 +6,7 @@ import reads back. Importing it is the 「投资月报导入」 of the import pa
 from __future__ import annotations
 
 from flask import request
+from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from app.delivery import bp, exports
@@ -21,4 +22,7 @@ def investments_export():
     params = Params(request.args)
     filters = MonthFilters.read(params)
     params.refuse_errors()
-    return exports.ledger_export(filters, current_user)
+    # The ledger is the office's Chinese form, whatever the page's language:
+    # the monthly import reads its Chinese title and headers back.
+    with force_locale("zh_CN"):
+        return exports.ledger_export(filters, current_user)

@@ -30,8 +30,9 @@ class ProjectForm(BaseForm):
     company_name = StringField(_l("投资方（企业名称）"), validators=[Optional(), Length(max=200)])
     industry_id = IdSelectField(_l("产业类别"))
     is_key = BooleanField(_l("重点项目"))
-    # No Optional(): "" (none) is one of the choices, anything else off the list is refused.
-    level = SelectField(_l("项目级别"), choices=[("", _l("— 无 —")), *ProjectLevel.choices()])
+    # Optional() clears the choice check for blanks (whitespace too): the view
+    # reads a blank as "no level"; a value off the list is still refused.
+    level = SelectField(_l("项目级别"), choices=[("", _l("— 无 —")), *ProjectLevel.choices()], validators=[Optional()])
     kind_id = IdSelectField(_l("项目类型"))
     planned_investment = MoneyField(_l("计划总投资（万元）"), guard=True)
     confirm_amount = BooleanField(_l("金额核对无误"))

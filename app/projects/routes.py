@@ -155,7 +155,8 @@ def _project_data(form: ProjectForm, department_id: int | None) -> dict:
     if "is_key" in form:
         data["is_key"] = bool(form.is_key.data)
     if "level" in form:
-        data["level"] = ProjectLevel(form.level.data) if form.level.data else None
+        level = (form.level.data or "").strip()
+        data["level"] = ProjectLevel(level) if level else None
     company = services.resolve_company(form.company_name.data, current_user, department_id)
     data["company_id"] = company.id if company else None
     return data

@@ -82,7 +82,7 @@ def test_team_member_files_on_a_phone_bureau_reviews_leader_desk_changes(page, p
     phone.locator("#mainNav .nav-link", has_text="投资月报").click()
     phone.wait_for_url(re.compile(r"/delivery/"))
     phone.get_by_role("link", name=re.compile("未报")).click()
-    phone.get_by_role("link", name=name).click()
+    phone.locator("ul.d-md-none").get_by_role("link", name=name, exact=True).click()
     phone.wait_for_url(re.compile(rf"/delivery/projects/{project_id}"))
     assert not has_horizontal_scroll(phone)
     month = phone.locator("#month")
