@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "app.problems",
     "app.agreements",
     "app.delivery",
+    "app.approvals",
     "app.reports",
     "app.imports",
     "app.api",

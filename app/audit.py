@@ -100,6 +100,8 @@ ENTITY_LABELS = {
     "workday": "工作日调整",
     "annual_plan": "年度计划",
     "investment_report": "投资月报",
+    "approval_item": "审批事项",
+    "approval_meeting": "联审联批会",
     "campaign": "三个一批活动",
     "campaign_item": "三个一批项目",
 }

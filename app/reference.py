@@ -62,6 +62,18 @@ DEFAULTS: dict[RefKind, list[str]] = {
         "其他",
     ],
     RefKind.PROJECT_KIND: ["产业项目", "城建项目", "社会民生"],
+    RefKind.APPROVAL_TYPE: [
+        "立项（备案/核准）",
+        "用地预审与选址",
+        "建设用地规划许可",
+        "建设工程规划许可",
+        "环评批复",
+        "节能审查",
+        "施工图审查",
+        "施工许可",
+        "消防设计审查",
+        "其他",
+    ],
 }
 
 # Entries whose choice requires a written note.

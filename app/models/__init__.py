@@ -1,6 +1,7 @@
 """All models, imported here so that metadata (and Alembic) sees every table."""
 
 from app.models.agreement import Agreement, Funding, SigningEvent
+from app.models.approval import OPEN_APPROVAL_STATUSES, ApprovalDecision, ApprovalItem, ApprovalMeeting
 from app.models.audit import ApiToken, Attachment, AuditLog, ImportBatch, LoginAttempt
 from app.models.calendar import WorkdayOverride
 from app.models.company import Company, CompanyConflict, company_tier
@@ -9,6 +10,7 @@ from app.models.enums import (
     STAGE_LIBRARY,
     STAGE_ORDER,
     AgreementKind,
+    ApprovalStatus,
     Batch,
     ConflictStatus,
     DataScope,
@@ -39,12 +41,17 @@ from app.models.project import (
 from app.models.target import Target
 
 __all__ = [
+    "OPEN_APPROVAL_STATUSES",
     "STAGE_LIBRARY",
     "STAGE_ORDER",
     "Agreement",
     "AgreementKind",
     "AnnualPlan",
     "ApiToken",
+    "ApprovalDecision",
+    "ApprovalItem",
+    "ApprovalMeeting",
+    "ApprovalStatus",
     "Attachment",
     "AuditLog",
     "Batch",

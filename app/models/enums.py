@@ -51,6 +51,7 @@ class RefKind(LabeledEnum):
     PROBLEM_CATEGORY = "problem_category"
     REASON = "reason"
     PROJECT_KIND = "project_kind"
+    APPROVAL_TYPE = "approval_type"
 
 
 class LeadStatus(LabeledEnum):
@@ -134,6 +135,15 @@ class Batch(LabeledEnum):
     PRODUCE = "produce"
 
 
+class ApprovalStatus(LabeledEnum):
+    """An approval item (审批事项): 待申报 → 已申报 → 已办结, or 无需办理."""
+
+    PENDING = "pending"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    NOT_NEEDED = "not_needed"
+
+
 class Light(LabeledEnum):
     RED = "red"
     YELLOW = "yellow"
@@ -181,6 +191,7 @@ _LABELS: dict[enum.Enum, object] = {
     RefKind.PROBLEM_CATEGORY: _l("问题类别"),
     RefKind.REASON: _l("搁置/退出原因"),
     RefKind.PROJECT_KIND: _l("项目类型"),
+    RefKind.APPROVAL_TYPE: _l("审批事项类型"),
     LeadStatus.NEW: _l("新线索"),
     LeadStatus.CONTACTED: _l("已对接"),
     LeadStatus.NEGOTIATING: _l("洽谈中"),
@@ -224,6 +235,10 @@ _LABELS: dict[enum.Enum, object] = {
     Batch.SIGN: _l("签约一批"),
     Batch.START: _l("开工一批"),
     Batch.PRODUCE: _l("投产一批"),
+    ApprovalStatus.PENDING: _l("待申报"),
+    ApprovalStatus.SUBMITTED: _l("已申报"),
+    ApprovalStatus.APPROVED: _l("已办结"),
+    ApprovalStatus.NOT_NEEDED: _l("无需办理"),
     Light.RED: _l("红灯"),
     Light.YELLOW: _l("黄灯"),
     Light.GREEN: _l("绿灯"),

@@ -6,7 +6,7 @@ never decide a permission themselves.
 - `scope.py` — `role_required(...)` on views; the departments a user's data
   scope covers (`department_ids_in_scope`, None meaning all).
 - `leads.py`, `projects.py`, `problems.py`, `companies.py`, `agreements.py`,
-  `delivery.py` (annual plans, monthly reports, campaigns) —
+  `delivery.py` (annual plans, monthly reports, campaigns), `approvals.py` —
   per entity: `<entity>_filter(user)`, the SQL condition for lists, and the
   matching `can_*` checks on one record (one naming scheme: `can_<verb>_<entity>`).
 - `loading.py` — `get_visible_or_404(Model, id)` and
@@ -20,6 +20,12 @@ from app.permissions.agreements import (  # noqa: F401
     can_edit_agreement,
     can_manage_signing_event,
     can_view_agreement,
+)
+from app.permissions.approvals import (  # noqa: F401
+    approval_filter,
+    can_approve_item,
+    can_keep_approvals,
+    can_manage_meetings,
 )
 from app.permissions.companies import (  # noqa: F401
     can_archive_company,

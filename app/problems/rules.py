@@ -6,7 +6,7 @@ plus the same rules in Python for one loaded problem.
 - *pending*: the responsible department still owes an answer (已交办, 办理中);
 - *overdue*: pending and the deadline has passed;
 - *escalation*: one level per overdue week — days 1–7 蓝, 8–14 黄,
-  15 and more 红 督办.
+  15 and more 红 督办 (the rule of `app/escalation.py`, shared with approvals).
 
 Dates are compared with bound parameters computed from `today`, never with
 SQL date arithmetic, so the same expression runs on SQLite and PostgreSQL.
@@ -15,47 +15,15 @@ SQL date arithmetic, so the same expression runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
+from app.escalation import WEEK, Escalation, escalation_case, escalation_for_days, level_condition
 from app.models import Problem, ProblemStatus
 
+__all__ = ["WEEK", "Escalation", "escalation_for_days"]
+
 PENDING_STATUSES = (ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS)
-WEEK = 7
-
-
-class Escalation(enum.IntEnum):
-    """Escalation level of an overdue problem (督办等级)."""
-
-    NONE = 0
-    BLUE = 1
-    YELLOW = 2
-    RED = 3
-
-    @property
-    def label(self) -> str:
-        return str(_ESCALATION_LABELS[self])
-
-    @property
-    def key(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def from_key(cls, key: str | None) -> Escalation | None:
-        for level in cls:
-            if level is not cls.NONE and level.key == key:
-                return level
-        return None
-
-
-_ESCALATION_LABELS = {
-    Escalation.NONE: _l("未超期"),
-    Escalation.BLUE: _l("蓝色督办"),
-    Escalation.YELLOW: _l("黄色督办"),
-    Escalation.RED: _l("红色督办"),
-}
 
 
 def open_condition() -> sa.ColumnElement[bool]:
@@ -74,24 +42,13 @@ def overdue_condition(today: dt.date) -> sa.ColumnElement[bool]:
 
 
 def escalation_expression(today: dt.date) -> sa.ColumnElement[int]:
-    """0 (not overdue), 1 蓝, 2 黄, 3 红 — one level per overdue week."""
-    return sa.case(
-        (~overdue_condition(today), sa.literal(int(Escalation.NONE))),
-        (Problem.deadline < today - dt.timedelta(days=2 * WEEK), sa.literal(int(Escalation.RED))),
-        (Problem.deadline < today - dt.timedelta(days=WEEK), sa.literal(int(Escalation.YELLOW))),
-        else_=sa.literal(int(Escalation.BLUE)),
-    )
+    """0 (not overdue), 1 蓝, 2 黄, 3 红 — one level per overdue week (app/escalation.py)."""
+    return escalation_case(Problem.deadline, overdue_condition(today), today)
 
 
 def escalation_condition(level: Escalation, today: dt.date) -> sa.ColumnElement[bool]:
     """Problems at exactly `level` (a range of deadlines, so it uses the index)."""
-    if level is Escalation.NONE:
-        return ~overdue_condition(today)
-    newest = today - dt.timedelta(days=WEEK * (int(level) - 1))  # deadline < newest
-    condition = sa.and_(overdue_condition(today), Problem.deadline < newest)
-    if level is not Escalation.RED:
-        condition = sa.and_(condition, Problem.deadline >= today - dt.timedelta(days=WEEK * int(level)))
-    return condition
+    return level_condition(level, Problem.deadline, overdue_condition(today), today)
 
 
 def days_overdue(problem: Problem, today: dt.date) -> int:
@@ -99,16 +56,6 @@ def days_overdue(problem: Problem, today: dt.date) -> int:
     if problem.status not in PENDING_STATUSES or problem.deadline is None or problem.archived_at is not None:
         return 0
     return max(0, (today - problem.deadline).days)
-
-
-def escalation_for_days(days: int) -> Escalation:
-    if days <= 0:
-        return Escalation.NONE
-    if days <= WEEK:
-        return Escalation.BLUE
-    if days <= 2 * WEEK:
-        return Escalation.YELLOW
-    return Escalation.RED
 
 
 def escalation_of(problem: Problem, today: dt.date) -> Escalation:

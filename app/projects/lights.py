@@ -21,7 +21,8 @@ The delivery rules (`app/delivery/schedule.py`): year-to-date investment
 behind the schedule (序时进度) by LIGHT_RED_BEHIND_POINTS is red, by
 LIGHT_YELLOW_BEHIND_POINTS yellow; a planned start of construction or
 production passed without it is red; a monthly report not filed by its
-deadline is yellow.
+deadline is yellow. Approval items (`app/approvals/rules.py`): one past its
+计划完成日期 is red, one due within LIGHT_YELLOW_MILESTONE_DAYS yellow.
 
 "No update for more than N days" counts from the latest progress update, or
 from the day the project was entered when it has none yet. Follow-through
@@ -40,6 +41,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app import clock
+from app.approvals import rules as approval_rules
 from app.counting import latest_committed_date
 from app.db import db
 from app.delivery import schedule
@@ -112,6 +114,7 @@ def red_condition(today: dt.date, t: Thresholds | None = None) -> sa.ColumnEleme
         sa.and_(Project.stage == Stage.SIGNED, commitment_date() < today),
         stale_condition(today, t.red_no_update_days),
         schedule.red_condition(today, t.schedule),
+        approval_rules.red_condition(today),
     )
 
 
@@ -126,6 +129,7 @@ def yellow_condition(today: dt.date, t: Thresholds | None = None) -> sa.ColumnEl
         sa.and_(Project.stage == Stage.SIGNED, commitment_date() >= today, commitment_date() <= soon),
         stale_condition(today, t.yellow_no_update_days),
         schedule.yellow_condition(today, t.schedule),
+        approval_rules.yellow_condition(today, t.yellow_milestone_days),
     )
 
 
@@ -231,6 +235,7 @@ def _facts_statement(ids: list[int], today: dt.date, t: Thresholds) -> sa.Select
         over_problems(sa.func.count(sa.case((open_condition(), Problem.id)))).label("open_problems"),
         commitment_date().label("commitment"),
         *schedule.fact_columns(today, t.schedule),
+        *approval_rules.light_columns(today, t.yellow_milestone_days),
     ).where(Project.id.in_(ids))
 
 
@@ -257,9 +262,9 @@ def _reasons(row: sa.Row, today: dt.date, t: Thresholds) -> LightInfo:
         elif (row.commitment - today).days <= t.yellow_milestone_days:
             days = (row.commitment - today).days
             yellow.append(_("承诺开工日期 %(date)s，还有 %(days)d 天", date=row.commitment.isoformat(), days=days))
-    delivery_red, delivery_yellow = schedule.reasons(row, today, t.schedule)
-    red.extend(delivery_red)
-    yellow.extend(delivery_yellow)
+    for more_red, more_yellow in (schedule.reasons(row, today, t.schedule), approval_rules.light_reasons(row, today)):
+        red.extend(more_red)
+        yellow.extend(more_yellow)
     if row.problem_deadline is not None:
         days = (today - row.problem_deadline).days
         if row.problem_category:

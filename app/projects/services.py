@@ -135,7 +135,9 @@ def move_stage(
     """Move `project` to `to` by DESIGN.md's rules:
     forward one step freely; skipping ahead or moving back needs a note;
     exit needs a reason (and a note when the reason asks for one); only an
-    admin reopens an exited project."""
+    admin reopens an exited project. Starting construction (开工) while
+    approval items are still open needs a note: 容缺受理 is allowed and
+    recorded, with the items it went ahead without."""
     note = (note or "").strip() or None
     when = on or clock.today()
     if when > clock.today():
@@ -168,6 +170,7 @@ def move_stage(
         if step < 0 and not note:
             raise StageError(_("退回到「%(stage)s」须填写说明。", stage=to.label), "note")
 
+    waived = _approvals_waived(project, current, to, note)
     project.stage = to
     project.stage_changed_at = _moment(when)
     _mark_reached(project, to, when)
@@ -185,11 +188,33 @@ def move_stage(
         "stage",
         "project",
         project.id,
-        changes={"stage": [current.value, to.value]},
+        changes={"stage": [current.value, to.value], **({"open_approvals": waived} if waived else {})},
         summary=f"{project.name}：{current.label} → {to.label}",
         user_id=actor.id,
     )
     return change
+
+
+def _approvals_waived(project: Project, current: Stage, to: Stage, note: str | None) -> list[str]:
+    """The open approval items a move into construction goes ahead without
+    (refused without a note); [] for any other move."""
+    from app.approvals.services import item_label, open_items
+
+    if to not in (Stage.CONSTRUCTION, Stage.PRODUCTION) or project.construction_on is not None:
+        return []
+    if current is Stage.EXITED:
+        return []
+    names = [item_label(item) for item in open_items(project.id)]
+    if names and not note:
+        raise StageError(
+            _(
+                "尚有 %(n)d 项审批事项未办结（%(names)s），开工须在说明中写明容缺受理情况。",
+                n=len(names),
+                names="、".join(names[:5]) + ("等" if len(names) > 5 else ""),
+            ),
+            "note",
+        )
+    return names
 
 
 # --- helpers and edits --------------------------------------------------------
