@@ -291,6 +291,7 @@ TABLE: list[Row] = [
     Row("POST", "/reports/targets/edit", "LAFFFFFF", data={}),
     Row("GET", "/reports/key-projects", "LAAAAAAA"),
     Row("GET", "/reports/investment", "LAAAAAAA"),
+    Row("GET", "/reports/approvals", "LAAAAAAA"),
     Row("GET", "/reports/speed", "LAAAAAAA"),
     Row("GET", "/reports/pack", "LAAAAAAA"),
     Row("GET", "/reports/drill/<entity>", "LAAAAAAA", path="/reports/drill/leads?m=leads"),
@@ -403,6 +404,7 @@ TABLE: list[Row] = [
     Row("GET", "/api/v1/reports/funnel", "LAAAAAAA"),
     Row("GET", "/api/v1/reports/library", "LAAAAAAA"),
     Row("GET", "/api/v1/reports/investment", "LAAAAAAA"),
+    Row("GET", "/api/v1/reports/approvals", "LAAAAAAA"),
     # --- API: organisation and tokens ---------------------------------------------------
     Row("GET", "/api/v1/departments", "LAAAAAAA"),
     Row("POST", "/api/v1/departments", "LAFFFFFF", json={"name": "矩阵测试部门"}),

@@ -1,8 +1,8 @@
-"""Reports over the API: the 四库 report, the funnel and 投资完成情况, from the
-very report functions the pages render (`library_report`, `funnel_report`,
-`investment_report`), so the numbers are the pages' numbers. Money as
-decimal strings: 万元 exact, 亿元 with one decimal rounded half-up after
-summing (as the pages show)."""
+"""Reports over the API: the 四库 report, the funnel, 投资完成情况 and
+联审联批完成情况, from the very report functions the pages render
+(`library_report`, `funnel_report`, `investment_report`, `approvals_report`),
+so the numbers are the pages' numbers. Money as decimal strings: 万元 exact,
+亿元 with one decimal rounded half-up after summing (as the pages show)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from app.api.core import ApiError, operation
 from app.api.schemas import Day, Id, Query
 from app.db import db
 from app.models import Library, RefItem, RefKind
+from app.reports.approvals import Row as ApprovalRow
+from app.reports.approvals import approvals_report, parse_approvals_query
 from app.reports.filters import ReportQuery, parse_query
 from app.reports.funnel import funnel_report
 from app.reports.investment import InvestmentSummary, Row, investment_report, parse_investment_query
@@ -284,3 +286,78 @@ def investment(query: InvestmentParams):
     with saving():  # a ReportInputError is a refusal: 422 naming the parameter
         report = investment_report(parse_investment_query(args, clock.today(), current_user))
     return _investment_out(report)
+
+
+# --- 联审联批完成情况 -------------------------------------------------------------------
+
+
+class ApprovalsParams(Query):
+    start: Day | None = Field(None, description="统计期间开始日期（含）；与 end 同时给出，默认本年")
+    end: Day | None = Field(None, description="统计期间结束日期（含），不早于 start")
+    department_id: Id | None = Field(None, description="项目的牵头部门（与报表页的「牵头部门」筛选相同）")
+    level: Literal["province", "city", "district", "none"] | None = Field(None, description="项目级别；none 为未定级")
+    by: Literal["department", "type"] = Field("department", description="分组：审批部门、审批事项类型")
+
+
+class ApprovalFigures(BaseModel):
+    items: int = Field(
+        description="事项数：计划完成日期或办结日期在期间内、未归档且非「无需办理」的事项（您有权查看的）"
+    )
+    approved: int = Field(description="办结日期在期间内的事项数")
+    rate: str | None = Field(description="完成率 = approved ÷ items（%，一位小数，四舍五入）；无事项时为 null")
+    overdue: int = Field(
+        description="逾期：截至期间末与今天中较早的一天仍未办结、且计划完成日期早于该日的事项数（含以前期间结转的）"
+    )
+    average_days: str | None = Field(
+        description="期间内办结且有申报日期的事项，申报至办结的平均天数（一位小数）；没有这样的事项时为 null"
+    )
+
+
+class ApprovalGroup(ApprovalFigures):
+    key: str = Field(description="分组取值：审批部门编号或审批事项类型编号")
+    name: str
+
+
+class ApprovalsOut(BaseModel):
+    by: str
+    period: PeriodOut
+    total: ApprovalFigures
+    groups: list[ApprovalGroup]
+
+
+def _approval_figures(row: ApprovalRow) -> dict[str, object]:
+    days = row.average_days
+    return {
+        "items": row.items.count,
+        "approved": row.approved.count,
+        "rate": _rate(row.rate),
+        "overdue": row.overdue.count,
+        "average_days": None if days is None else str(days),
+    }
+
+
+@operation(
+    bp,
+    "GET",
+    "/reports/approvals",
+    summary="联审联批完成情况（按审批部门或事项类型；按您有权查看的审批事项）",
+    tag=TAG,
+    query=ApprovalsParams,
+    response=ApprovalsOut,
+)
+def approvals(query: ApprovalsParams):
+    args: dict[str, str] = {"by": query.by, "period": "year"}
+    if query.start is not None or query.end is not None:
+        args["period"] = "custom"
+    for name in ("start", "end", "level", "department_id"):
+        value = getattr(query, name)
+        if value is not None:
+            args[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    with saving():  # a ReportInputError is a refusal: 422 naming the parameter
+        report = approvals_report(parse_approvals_query(args, clock.today(), current_user))
+    return ApprovalsOut(
+        by=report.dimension,
+        period=_period(report.query),
+        total=ApprovalFigures(**_approval_figures(report.total)),  # type: ignore[arg-type]
+        groups=[ApprovalGroup(key=r.key, name=r.name, **_approval_figures(r)) for r in report.rows],  # type: ignore[arg-type]
+    )

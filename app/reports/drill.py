@@ -16,10 +16,17 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.db import db
-from app.models import Company, Lead, Problem, Project, User, Visit
+from app.models import ApprovalItem, Company, Lead, Problem, Project, User, Visit
 from app.pagination import Page, paginate
 from app.params import parse_id
-from app.permissions import company_filter, lead_filter, problem_filter, project_filter, visit_filter
+from app.permissions import (
+    approval_filter,
+    company_filter,
+    lead_filter,
+    problem_filter,
+    project_filter,
+    visit_filter,
+)
 from app.reports import measures as m
 from app.reports.filters import ReportQuery
 from app.reports.periods import ReportInputError
@@ -30,8 +37,9 @@ ENTITIES: dict[str, Any] = {
     "visits": Visit,
     "companies": Company,
     "problems": Problem,
+    "approvals": ApprovalItem,
 }
-DIMENSION_ARGS = ("department", "industry", "kind", "user", "leader", "level", "light")
+DIMENSION_ARGS = ("department", "industry", "kind", "user", "leader", "level", "light", "type")
 
 
 SCOPES = {
@@ -40,6 +48,7 @@ SCOPES = {
     "visits": visit_filter,
     "companies": company_filter,
     "problems": problem_filter,
+    "approvals": approval_filter,
 }
 
 _LOAD = {
@@ -57,6 +66,7 @@ _LOAD = {
     ),
     "companies": (joinedload(Company.industry), selectinload(Company.tiers)),
     "problems": (joinedload(Problem.project), joinedload(Problem.category), joinedload(Problem.responsible_department)),
+    "approvals": (joinedload(ApprovalItem.project), joinedload(ApprovalItem.type), joinedload(ApprovalItem.department)),
 }
 _ORDER = {
     "leads": (Lead.received_on.desc(), Lead.id.desc()),
@@ -64,6 +74,7 @@ _ORDER = {
     "visits": (Visit.visited_on.desc(), Visit.id.desc()),
     "companies": (Company.name, Company.id),
     "problems": (Problem.deadline, Problem.id),
+    "approvals": (ApprovalItem.due_on, ApprovalItem.id),
 }
 
 

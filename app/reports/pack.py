@@ -1,11 +1,12 @@
 """调度会材料: one action builds the pack for the weekly 调度, monthly 督查
 or quarterly 考评 meeting — funnel (flow view), 四库 and 三个一批, the
 departments' ranking (龙虎榜), key projects by leader with their lights and
-the projects behind the red and yellow ones, overdue problems, and 投资完成
+the projects behind the red and yellow ones, overdue problems, 投资完成
 (through the latest month due, by department, over what the viewer may
-see) — as one
-printable A4 page and one workbook with a sheet per part. Every part is the
-same report function as its own page, so the numbers agree."""
+see) and 联审联批完成情况 (the period's, by approving department, over what
+the viewer may see) — as one printable A4 page and one workbook with a
+sheet per part. Every part is the same report function as its own page, so
+the numbers agree."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from app.models import Light, Project, TargetMetric, User
 from app.permissions import project_filter
 from app.projects.five_ones import rate_denominator
 from app.projects.lights import light_details, light_expression, light_rank
-from app.reports import funnel, investment, keyprojects, library, targets
+from app.reports import approvals, funnel, investment, keyprojects, library, targets
 from app.reports.filters import ReportQuery, project_conditions
 
 # meeting → (title, default period)
@@ -53,6 +54,7 @@ class MeetingPack:
     key_projects: keyprojects.KeyProjectsReport
     attention: list[AttentionRow]  # red and yellow key projects, by leader
     investment: investment.InvestmentSummary  # by department
+    approvals: approvals.ApprovalsReport  # by approving department
 
 
 def _attention(q: ReportQuery, viewer: User | None = None) -> list[AttentionRow]:
@@ -108,6 +110,7 @@ def meeting_pack(q: ReportQuery, viewer: User | None = None) -> MeetingPack:
         key_projects=keyprojects.key_projects_report(q),
         attention=_attention(q, viewer),
         investment=investment.investment_report(_investment_query(q, viewer)),
+        approvals=approvals.approvals_report(replace(q, viewer=viewer, options={"by": "department"})),
     )
 
 
@@ -129,4 +132,5 @@ def sheets(pack: MeetingPack) -> list[tuple[str, list[str], list[list[Any]]]]:
         ("红黄灯项目", ["分包领导", "项目", "牵头部门", "阶段", "灯", "原因"], attention),
         keyprojects.sheets(pack.key_projects)[2],
         investment.sheets(pack.investment)[0],
+        *approvals.sheets(pack.approvals),
     ]

@@ -70,17 +70,17 @@ def parse_year(raw: str | None, today: dt.date) -> int:
     return year
 
 
-def parse_date(raw: str | None, what: str) -> dt.date | None:
+def parse_date(raw: str | None, what: str, field: str | None = None) -> dt.date | None:
     if raw in (None, ""):
         return None
     try:
         value = dt.date.fromisoformat(str(raw).strip())
     except ValueError:
         raise ReportInputError(
-            _("%(what)s「%(value)s」不是有效日期（格式：2026-01-31）。", what=what, value=str(raw)[:20])
+            _("%(what)s「%(value)s」不是有效日期（格式：2026-01-31）。", what=what, value=str(raw)[:20]), field
         ) from None
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ReportInputError(_("%(what)s的年份须在 %(a)d–%(b)d 之间。", what=what, a=MIN_YEAR, b=MAX_YEAR))
+        raise ReportInputError(_("%(what)s的年份须在 %(a)d–%(b)d 之间。", what=what, a=MIN_YEAR, b=MAX_YEAR), field)
     return value
 
 
@@ -106,16 +106,17 @@ def parse_period(args: Mapping[str, str], today: dt.date, default: str = "year")
         raise ReportInputError(_("统计期间「%(value)s」无效。", value=preset[:20]))
     if preset != "custom":
         return preset_period(preset, parse_year(args.get("year"), today), today)
-    start = parse_date(args.get("start"), _("开始日期"))
-    end = parse_date(args.get("end"), _("结束日期"))
+    start = parse_date(args.get("start"), _("开始日期"), "start")
+    end = parse_date(args.get("end"), _("结束日期"), "end")
     if start is None or end is None:
-        raise ReportInputError(_("自定义期间须同时填写开始日期和结束日期。"))
+        raise ReportInputError(_("自定义期间须同时填写开始日期和结束日期。"), "start" if start is None else "end")
     if end < start:
         raise ReportInputError(
             _(
                 "结束日期（%(end)s）早于开始日期（%(start)s），请重新选择。",
                 end=end.isoformat(),
                 start=start.isoformat(),
-            )
+            ),
+            "end",
         )
     return Period(start, end, "custom")

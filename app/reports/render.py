@@ -113,6 +113,13 @@ def amount_wan(report: Any, c: Cell, value: Any) -> Markup:
     return _link("wan", drill_url(report.query, c), bool(c.count), templating.wan(value))
 
 
+def days(report: Any, c: Cell, value: Decimal | None) -> Markup:
+    """An average in days, linking to the records it is taken over."""
+    if value is None:
+        return escape(DASH)
+    return _link("avg", drill_url(report.query, c), bool(c.count), str(value))
+
+
 def export(filename: str, title: str, query: ReportQuery, sheets: list[Sheet]) -> Response:
     """One workbook, a sheet per part, each with the caption row stating the
     report, its filters and when it was generated."""
@@ -132,12 +139,14 @@ ENTITY_OF_LISTED = {
     "Visit": "visits",
     "Company": "companies",
     "Problem": "problems",
+    "ApprovalItem": "approvals",
 }
 
 __all__ = [
     "DASH",
     "amount_wan",
     "amount_yi",
+    "days",
     "drill_url",
     "export",
     "number",

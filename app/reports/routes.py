@@ -18,7 +18,7 @@ from app import clock
 from app.lookups import department_choices, ref_choices, user_choices
 from app.models import ProjectLevel, RefKind, Role
 from app.pagination import page_args
-from app.reports import activity, bp, drill, funnel, investment, keyprojects, library, pack, render, speed
+from app.reports import activity, approvals, bp, drill, funnel, investment, keyprojects, library, pack, render, speed
 from app.reports.filters import ReportQuery, choice, parse_query
 from app.reports.periods import PRESETS, ReportInputError
 from app.views import attempt
@@ -30,6 +30,7 @@ REPORTS = [
     ("reports.targets", _l("目标考核"), _l("年度目标完成情况与部门排名（比学赶超）")),
     ("reports.key_projects", _l("重点项目"), _l("红黄绿灯、五个一落实率、逾期问题督办")),
     ("reports.investment", _l("投资完成情况"), _l("年度重点项目计划投资、月度与累计完成、开工投产，对照序时进度")),
+    ("reports.approvals", _l("联审联批完成情况"), _l("审批事项办结、完成率、逾期与平均办理天数，按审批部门、事项类型")),
     ("reports.speed", _l("周期分析"), _l("各环节停留天数的中位数与80分位，项目卡在哪里")),
     ("reports.pack", _l("调度会材料"), _l("一键生成周调度、月督查、季考评会议材料")),
 ]
@@ -96,6 +97,7 @@ def _report_helpers() -> dict[str, Any]:
         "report_n": render.number,
         "report_yi": render.amount_yi,
         "report_wan": render.amount_wan,
+        "report_days": render.days,
     }
 
 
@@ -173,6 +175,21 @@ def investment_view():
         months=[(str(k), _("%(m)d月", m=k)) for k in range(1, 13)],
         levels=[*ProjectLevel.choices(), ("none", _("未定级"))],
         kinds=ref_choices(RefKind.PROJECT_KIND, blank=None),
+    )
+
+
+@bp.route("/approvals", endpoint="approvals")
+@login_required
+def approvals_view():
+    return run_report(
+        "reports/approvals.html",
+        lambda: approvals.parse_approvals_query(request.args, today(), current_user),
+        approvals.approvals_report,
+        approvals.sheets,
+        _("联审联批完成情况"),
+        "联审联批完成情况",
+        dimensions=list(approvals.DIMENSIONS.items()),
+        levels=[*ProjectLevel.choices(), ("none", _("未定级"))],
     )
 
 
