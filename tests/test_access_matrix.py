@@ -409,6 +409,7 @@ TABLE: list[Row] = [
     Row("POST", "/api/v1/imports/leads", "LAFFAAAF", files={}),
     Row("POST", "/api/v1/imports/projects", "LAFFAAAF", files={}),
     Row("POST", "/api/v1/imports/investments", "LAFFAAAF", files={}),
+    Row("POST", "/api/v1/imports/approvals", "LAFFAAAF", files={}),
     Row("GET", "/api/v1/reports/funnel", "LAAAAAAA"),
     Row("GET", "/api/v1/reports/library", "LAAAAAAA"),
     Row("GET", "/api/v1/reports/investment", "LAAAAAAA"),

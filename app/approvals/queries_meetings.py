@@ -50,7 +50,8 @@ def decided_counts(meeting_ids: list[int], user: User) -> dict[int, int]:
         .group_by(ApprovalDecision.meeting_id)
     )
     counts = dict.fromkeys(meeting_ids, 0)
-    counts.update(dict(rows.tuples().all()))
+    for meeting_id, n in rows:
+        counts[meeting_id] = n
     return counts
 
 
