@@ -22,6 +22,7 @@ from app import attachments, clock
 from app.agreements import services as agreement_services
 from app.agreements.funding import record_funding
 from app.api.tokens import issue_token
+from app.approvals import services as approval_services
 from app.db import db
 from app.delivery import campaigns as campaign_services
 from app.delivery import investments as delivery_investments
@@ -227,6 +228,15 @@ def build(*, tokens: bool = False) -> World:
         spare_campaign=spare_campaign.id,
         archived_campaign=archived_campaign.id,
     )
+    approval = approval_services.add_item(
+        project,
+        {"type_id": ref_id(RefKind.APPROVAL_TYPE, "施工许可"), "department_id": own.id, "due_on": clock.today()},
+        admin,
+    )
+    meeting = approval_services.save_meeting(
+        {"title": "联审联批会", "held_on": clock.today()}, {approval.id: "限期办结"}, admin
+    )
+    ids.update(meeting=meeting.id)
     data = ledger_bytes()
     preview = import_service.preview_upload("leads", data, staff)
     batch = import_service.store("leads", data, "台账.xlsx", staff, preview)

@@ -74,6 +74,7 @@ DEFAULT_IDS = {
     "report_id": "report",
     "year": "plan_year",  # the year of the world project's annual plan
     "campaign_id": "campaign",
+    "meeting_id": "meeting",
 }
 
 # A version no record has: an allowed edit answers 409 and changes nothing.
@@ -295,6 +296,14 @@ TABLE: list[Row] = [
     Row("GET", "/reports/speed", "LAAAAAAA"),
     Row("GET", "/reports/pack", "LAAAAAAA"),
     Row("GET", "/reports/drill/<entity>", "LAAAAAAA", path="/reports/drill/leads?m=leads"),
+    # --- approvals: 联审联批会 (everyone reads, the decisions they may see; admin records) ----
+    Row("GET", "/approvals/meetings", "LAAAAAAA"),
+    Row("GET", "/approvals/meetings/new", "LAFFFFFF"),
+    Row("POST", "/approvals/meetings/new", "LAFFFFFF", data={}),
+    Row("GET", "/approvals/meetings/<int:meeting_id>", "LAAAAAAA"),
+    Row("GET", "/approvals/meetings/<int:meeting_id>/print", "LAAAAAAA"),
+    Row("GET", "/approvals/meetings/<int:meeting_id>/edit", "LAFFFFFF"),
+    Row("POST", "/approvals/meetings/<int:meeting_id>/edit", "LAFFFFFF", data={}),
     # --- delivery: 三个一批 campaigns (everyone reads; admin names the projects) ---------
     Row("GET", "/delivery/campaigns", "LAAAAAAA"),
     Row("GET", "/delivery/campaigns/new", "LAFFFFFF"),
@@ -401,6 +410,7 @@ TABLE: list[Row] = [
     Row("POST", "/api/v1/imports/leads", "LAFFAAAF", files={}),
     Row("POST", "/api/v1/imports/projects", "LAFFAAAF", files={}),
     Row("POST", "/api/v1/imports/investments", "LAFFAAAF", files={}),
+    Row("POST", "/api/v1/imports/approvals", "LAFFAAAF", files={}),
     Row("GET", "/api/v1/reports/funnel", "LAAAAAAA"),
     Row("GET", "/api/v1/reports/library", "LAAAAAAA"),
     Row("GET", "/api/v1/reports/investment", "LAAAAAAA"),

@@ -177,3 +177,19 @@ def import_investments(query: InvestmentImportQuery):
         reason=query.reason or "",
         out=InvestmentImportOut,
     )
+
+
+@operation(
+    bp,
+    "POST",
+    "/imports/approvals",
+    summary="导入联审联批事项台账（.xlsx，字段 file）：按项目名称与审批事项新增或更新审批事项",
+    tag=TAG,
+    query=ImportQuery,
+    response=ImportOut,
+    roles=IMPORTERS,
+    errors=(403, 413),
+    files=("file",),
+)
+def import_approvals(query: ImportQuery):
+    return _run("approvals", query.commit, query.confirm_changes)

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import flag_modified
 
 from app import audit, clock
 from app.concurrency import check_version
@@ -237,9 +238,16 @@ MEETING_FIELDS = ("held_on", "title", "chair_id", "notes")
 
 
 def save_meeting(
-    data: dict[str, Any], decisions: dict[int, str], actor: User, meeting: ApprovalMeeting | None = None
+    data: dict[str, Any],
+    decisions: dict[int, str],
+    actor: User,
+    meeting: ApprovalMeeting | None = None,
+    *,
+    version: Any = None,
 ) -> ApprovalMeeting:
-    """A meeting and what it decided for each item ({item id: decision})."""
+    """A meeting and what it decided for each item ({item id: decision}); on
+    an existing meeting an empty decision removes that item's decision (the
+    item was listed by mistake). `version` guards an edit."""
     title = (data.get("title") or "").strip()
     if not title:
         raise ApprovalError(_("请填写会议名称。"), "title")
@@ -247,37 +255,56 @@ def save_meeting(
         raise ApprovalError(_("请填写会议日期。"), "held_on")
     if data["held_on"] > clock.today():
         raise ApprovalError(_("会议日期不能晚于今天（会后记录）。"), "held_on")
+    chair_id = data.get("chair_id") or None
+    if chair_id is not None and db.session.get(User, chair_id) is None:
+        raise ApprovalError(_("主持人不存在。"), "chair_id")
     created = meeting is None
     if meeting is None:
         meeting = ApprovalMeeting(created_by_id=actor.id)
         db.session.add(meeting)
+    elif version is not None:
+        check_version(meeting, "approval_meeting", version)
     before = {} if created else audit.snapshot(meeting, MEETING_FIELDS)
-    meeting.held_on, meeting.title = data["held_on"], title
-    meeting.chair_id = data.get("chair_id") or None
+    meeting.held_on, meeting.title = data["held_on"], title[:200]
+    meeting.chair_id = chair_id
     meeting.notes = (data.get("notes") or "").strip() or None
     db.session.flush()
     existing = {d.item_id: d for d in meeting.decisions}
+    added: dict[str, str] = {}
+    changed: dict[str, list[str]] = {}
+    removed: dict[str, str] = {}
     for item_id, text in decisions.items():
         text = (text or "").strip()
+        decision = existing.get(item_id)
         if not text:
+            if decision is not None:
+                removed[str(item_id)] = decision.decision
+                meeting.decisions.remove(decision)
+            continue
+        if decision is not None:
+            if decision.decision != text:
+                changed[str(item_id)] = [decision.decision, text]
+                decision.decision = text
             continue
         if db.session.get(ApprovalItem, item_id) is None:
             raise ApprovalError(_("审批事项不存在。"))
-        if item_id in existing:
-            existing[item_id].decision = text
-        else:
-            meeting.decisions.append(ApprovalDecision(item_id=item_id, decision=text))
+        meeting.decisions.append(ApprovalDecision(item_id=item_id, decision=text))
+        added[str(item_id)] = text
+    if not created and (added or changed or removed):
+        flag_modified(meeting, "title")  # a new version for a change of decisions alone
     db.session.flush()
     after = audit.snapshot(meeting, MEETING_FIELDS)
-    audit.record(
-        "create" if created else "update",
-        "approval_meeting",
-        meeting.id,
-        changes={
-            **(after if created else audit.diff(before, after)),
-            "decisions": {str(k): v for k, v in decisions.items() if v},
-        },
-        summary=title,
-        user_id=actor.id,
-    )
+    changes: dict[str, Any] = after if created else audit.diff(before, after)
+    for key, value in (("decisions", added), ("decisions_changed", changed), ("decisions_removed", removed)):
+        if value:
+            changes[key] = value
+    if created or changes:
+        audit.record(
+            "create" if created else "update",
+            "approval_meeting",
+            meeting.id,
+            changes=changes,
+            summary=title,
+            user_id=actor.id,
+        )
     return meeting

@@ -17,6 +17,10 @@ forms, preview, then commit all-or-nothing.
 - `investments.py` (+ `_changes`, `_commit`) — the monthly investment
   ledger (投资月报): its month, matching existing projects, the reports,
   plans and levels a row changes, written through the delivery services;
+- `approvals.py` (+ `_changes`, `_commit`) — the approval-items ledger
+  (联审联批事项台账): matching existing projects and their items by type,
+  the fields and status moves a row makes, written through the approval
+  services;
 - `workbook_templates.py` — the blank .xlsx templates offered for download
   (Excel workbooks, not Jinja templates).
 """

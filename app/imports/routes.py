@@ -27,7 +27,12 @@ from app.permissions import IMPORTER_ROLES, admin_required, can_administer_syste
 from app.views import Outcome, attempt
 from app.xlsx import workbook_response
 
-TITLES = {"projects": "项目台账导入", "leads": "线索台账导入", "investments": "投资月报导入"}
+TITLES = {
+    "projects": "项目台账导入",
+    "leads": "线索台账导入",
+    "investments": "投资月报导入",
+    "approvals": "联审联批事项导入",
+}
 
 
 def _kind_or_404(kind: str) -> str:

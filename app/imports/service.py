@@ -17,9 +17,11 @@ from werkzeug.datastructures import FileStorage
 
 from app.db import db, utcnow
 from app.departments import save_department_alias
+from app.imports import approvals as approval_import
 from app.imports import investments as investment_import
 from app.imports import leads as lead_import
 from app.imports import projects as project_import
+from app.imports.approvals_commit import commit as commit_approvals
 from app.imports.commit import ImportRefusedError, commit_projects
 from app.imports.investments_commit import commit as commit_investments
 from app.imports.rows import CellProblem, Preview
@@ -33,13 +35,15 @@ KINDS = {
     "projects": (project_import.preview, commit_projects),
     "leads": (lead_import.preview, lead_import.commit),
     "investments": (investment_import.preview, commit_investments),
+    "approvals": (approval_import.preview, commit_approvals),
 }
 # What an upload form adds for a kind (the monthly ledger's month when its
 # title does not say); kept with the stored file for the commit.
 OPTIONS = {"investments": ("month",)}
 # Kinds that check the importer's scope themselves: the monthly ledger
-# matches projects the importer may report for (app/imports/investments.py).
-SELF_SCOPED = frozenset({"investments"})
+# matches projects the importer may report for (app/imports/investments.py),
+# the approval ledger projects the importer sees (app/imports/approvals.py).
+SELF_SCOPED = frozenset({"investments", "approvals"})
 REASON_MAX = 500
 
 

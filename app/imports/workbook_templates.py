@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from app.db import db
+from app.imports import approvals as approval_import
 from app.imports import investments as investment_import
 from app.imports import leads as lead_import
 from app.imports import projects as project_import
@@ -15,7 +16,7 @@ from app.xlsx import add_sheet, new_workbook
 
 SPECS = {"projects": (project_import.HEADERS, "项目台账"), "leads": (lead_import.HEADERS, "线索台账")}
 # Kinds whose template is laid out by the kind itself (a title naming the month).
-BUILDERS = {"investments": investment_import.template_workbook}
+BUILDERS = {"investments": investment_import.template_workbook, "approvals": approval_import.template_workbook}
 EXAMPLES = {
     "leads": {
         "title": "新能源汽车零部件生产基地",
