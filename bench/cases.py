@@ -82,6 +82,7 @@ CASES: list[Case] = [
     Case("desk", "领导工作台", "page", _desk, personas=("admin", "leader", "viewer")),
     Case("company", "企业页", "page", lambda c, p: f"/companies/{c.company_id}"),
     Case("delivery.campaigns", "三个一批活动列表", "list", lambda c, p: "/delivery/campaigns"),
+    Case("approvals.ledger", "联审联批事项台账", "list", lambda c, p: "/approvals/"),
     Case("delivery.campaign", "三个一批活动页", "page", lambda c, p: f"/delivery/campaigns/{c.campaign_id}"),
     Case(
         "report.funnel_cohort",
@@ -103,6 +104,7 @@ CASES: list[Case] = [
     Case("report.ranking", "目标考核排名", "report", lambda c, p: "/reports/targets", REPORT_PERSONAS, "ranking"),
     # Over the projects the viewer may see: every scope differs.
     Case("report.investment", "投资完成情况", "report", lambda c, p: "/reports/investment", EVERYONE),
+    Case("report.approvals", "联审联批完成情况", "report", lambda c, p: "/reports/approvals", REPORT_PERSONAS),
     Case(
         "export.leads",
         "线索导出 Excel",

@@ -6,9 +6,10 @@ dates), on SQLite and PostgreSQL alike.
 Besides the core tables it fills what the benchmarked pages show: company
 tiers, visits that belong to a converted lead's project (some with a leader
 present), staff with the `own` data scope, funds received, leaders'
-instructions and this year's targets; and this year's key-project list with
-its monthly investment reports. Those extras draw from a random
-stream of their own, so the core rows stay what they were.
+instructions and this year's targets; this year's key-project list with
+its monthly investment reports; and the approval items (审批事项) of the key
+projects past signing. Those extras draw from random streams of their own,
+so the core rows stay what they were.
 
     python -m bench.seed --size L --database-url postgresql://…
 """
@@ -35,6 +36,8 @@ from app.models import (
     Agreement,
     AgreementKind,
     AnnualPlan,
+    ApprovalItem,
+    ApprovalStatus,
     Company,
     DataScope,
     Department,
@@ -543,6 +546,7 @@ def seed(size_name: str | Size, *, today: dt.date | None = None, rng_seed: int =
     extras = _seed_extras(extra, today, now, refs, company_rows, project_rows, dept_ids)
     extras.update(_seed_delivery(random.Random(rng_seed + 2), today, now, refs, project_rows))
     extras["campaign_items"] = seed_campaigns(random.Random(rng_seed + 3), today, now, project_rows)
+    extras["approval_items"] = _seed_approvals(random.Random(rng_seed + 4), today, now, refs, project_rows, dept_ids)
     db.session.commit()
     _reset_sequences()
     counts = {
@@ -734,12 +738,68 @@ def _seed_delivery(
     return {"annual_plans": len(plan_rows), "plan_months": len(month_rows), "investment_reports": len(report_rows)}
 
 
+def _seed_approvals(
+    rng: random.Random,
+    today: dt.date,
+    now: dt.datetime,
+    refs: dict[RefKind, list[int]],
+    project_rows: list[dict[str, Any]],
+    dept_ids: list[int],
+) -> int:
+    """About five approval items per key project past signing, each with an
+    approving department: those under construction or producing have them
+    settled (a few 无需办理), signed and landed ones a mix of 已办结, 已申报
+    and 待申报, the open ones due from three weeks ago (蓝, 黄 and 红 督办) to
+    two months ahead. Returns the number of items."""
+    types = refs[RefKind.APPROVAL_TYPE]
+    built = (Stage.CONSTRUCTION, Stage.PRODUCTION)
+    rows: list[dict[str, Any]] = []
+    for project in project_rows:
+        if not project["is_key"] or project["stage"] not in (Stage.SIGNED, Stage.LANDED, *built):
+            continue
+        signed = project["signed_on"] or today - dt.timedelta(days=90)
+        for type_id in rng.sample(types, min(len(types), rng.randint(4, 6))):
+            due = signed + dt.timedelta(days=rng.randint(10, 150))
+            submitted = approved = reason = None
+            roll = rng.random()
+            if project["stage"] in built or roll < 0.35:
+                status = ApprovalStatus.APPROVED
+                approved = min(today, due + dt.timedelta(days=rng.randint(-10, 5)))
+                submitted = max(signed, approved - dt.timedelta(days=rng.randint(3, 20)))
+                if rng.random() < 0.05:
+                    status, submitted, approved, reason = ApprovalStatus.NOT_NEEDED, None, None, "已并入其他审批"
+            else:
+                # Open: due from three weeks ago to two months ahead.
+                due = today + dt.timedelta(days=rng.randint(-21, 60))
+                status = ApprovalStatus.SUBMITTED if roll < 0.65 else ApprovalStatus.PENDING
+                if status is ApprovalStatus.SUBMITTED:
+                    submitted = min(today, max(signed, due - dt.timedelta(days=rng.randint(5, 30))))
+            rows.append(
+                {
+                    "id": len(rows) + 1,
+                    "project_id": project["id"],
+                    "type_id": type_id,
+                    "department_id": rng.choice(dept_ids),
+                    "due_on": due,
+                    "submitted_on": submitted,
+                    "approved_on": approved,
+                    "status": status,
+                    "not_needed_reason": reason,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+            )
+    _insert(ApprovalItem.__table__, rows)
+    return len(rows)
+
+
 def _reset_sequences() -> None:
     """PostgreSQL: move id sequences past the explicit ids we inserted."""
     if db.engine.dialect.name != "postgresql":
         return
     tables = ("department", "user", "company", "lead", "visit", "project", "agreement", "problem")
-    for table in (*tables, "annual_plan", "investment_report", "campaign"):
+    for table in (*tables, "annual_plan", "investment_report", "campaign", "approval_item"):
         db.session.execute(
             sa.text(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"

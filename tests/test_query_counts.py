@@ -116,7 +116,7 @@ def _diff(before: list[str], after: list[str]) -> str:
 def test_the_seeded_data_fills_the_pages(app):
     """The counts above mean something only if the pages have rows."""
     _reseed(ONE)
-    from app.models import Agreement, Lead, Problem, Project, Visit
+    from app.models import Agreement, ApprovalItem, Lead, Problem, Project, Visit
 
-    for model, least in ((Lead, 150), (Visit, 600), (Project, 60), (Agreement, 1), (Problem, 60)):
+    for model, least in ((Lead, 150), (Visit, 600), (Project, 60), (Agreement, 1), (Problem, 60), (ApprovalItem, 20)):
         assert (db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0) >= least, model.__name__

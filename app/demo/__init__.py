@@ -20,6 +20,7 @@ STEPS = (
     "app.demo.projects",
     "app.demo.agreements",
     "app.demo.delivery",
+    "app.demo.approvals",
     "app.demo.reports",
 )
 
@@ -28,6 +29,7 @@ DEMO_SIGN_INS = (
     ("leader", "领导（常务副区长）"),
     ("staff", "招商人员（东城街道）"),
     ("viewer", "督查/只读"),
+    ("zjj", "审批部门（区住房和城乡建设局）"),
 )
 
 

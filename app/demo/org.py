@@ -1,6 +1,8 @@
 """Demo step 1: the district's departments (18 town/street offices, 3
-management committees, industry lead departments, the investment bureau),
-leaders with titles, staff, a viewer, and the four demo sign-ins."""
+management committees, industry lead departments, the investment bureau,
+the approving departments), leaders with titles, staff, a viewer, the four
+demo sign-ins and the approving departments' staff (`zjj` signs in for the
+住建局's approvals)."""
 
 from __future__ import annotations
 
@@ -44,6 +46,16 @@ INDUSTRY_DEPTS = [
 BUREAU = "区投资促进局"
 SUB_UNITS = {"经济技术开发区管委会": ["开发区招商一局", "开发区招商二局"]}
 OTHER = ["区委督查室"]
+# Approving departments (联审联批) besides 区发展和改革委员会 above; after the
+# sub-units so the staff usernames numbered by department stay what they were.
+APPROVING = ["区自然资源局", "区住房和城乡建设局", "区生态环境分局"]
+# Their approval staff: (username, name, department, title); the 发改委's
+# own staff approve its items.
+APPROVERS = [
+    ("zrj", "韩立新", "区自然资源局", "审批科科长"),
+    ("zjj", "冯雅琴", "区住房和城乡建设局", "行政审批科科长"),
+    ("sthj", "魏思远", "区生态环境分局", "环评审批科科长"),
+]
 
 LEADERS = [
     ("leader", "王建国", "常务副区长"),
@@ -129,6 +141,9 @@ def seed(ctx: DemoContext) -> str:
         for child in children:
             order += 10
             departments[child] = _department(child, DepartmentKind.ZONE, order, departments[parent_name])
+    for name in APPROVING:
+        order += 10
+        departments[name] = _department(name, DepartmentKind.OTHER, order)
     db.session.flush()
 
     pw = hash_password(DEMO_PASSWORD)  # one hash for all demo users: seeding stays fast
@@ -147,6 +162,10 @@ def seed(ctx: DemoContext) -> str:
         for slot in (1, 2):
             person = SURNAMES[(index * 3 + slot) % len(SURNAMES)] + rng.choice(GIVEN) + rng.choice(GIVEN)
             staff.append(_user(f"s{index:02d}{slot}", person, Role.STAFF, dept, "招商专员", DataScope.DEPARTMENT, pw))
+    approvers = [_user(u, n, Role.STAFF, departments[d], t, DataScope.DEPARTMENT, pw) for u, n, d, t in APPROVERS]
     db.session.flush()
-    ctx.data.update(departments=departments, leaders=leaders, staff=staff, admin=admin)
-    return f"部门 {len(departments)} 个，领导 {len(leaders)} 名，招商人员 {len(staff) + 3} 名"
+    ctx.data.update(departments=departments, leaders=leaders, staff=staff, admin=admin, approvers=approvers)
+    return (
+        f"部门 {len(departments)} 个，领导 {len(leaders)} 名，招商人员 {len(staff) + 3} 名，"
+        f"审批部门人员 {len(approvers)} 名"
+    )
