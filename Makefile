@@ -63,6 +63,8 @@ serve:
 	@echo "    leader  领导（常务副区长）"
 	@echo "    staff   招商人员（东城街道）"
 	@echo "    viewer  督查/只读"
+	@echo "    bureau  投资促进局招商科（可审核投资月报）"
+	@echo "    zjj     审批部门（区住房和城乡建设局）"
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
