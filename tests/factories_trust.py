@@ -5,7 +5,7 @@ visit, its company, a key project with leader, team, milestone,
 instruction, progress, a problem, an agreement with a scan, funding, a
 signing event, an import batch, API tokens, a 撞单 conflict, the year's
 plan and a monthly investment report, an approval item addressed to the
-other department (西城街道 approves it) with its 批复文件 — plus spare
+team member's department (开发区管委会 approves it) with its 批复文件 — plus spare
 records for the routes that archive or delete what they point at."""
 
 from __future__ import annotations
@@ -233,7 +233,7 @@ def build(*, tokens: bool = False) -> World:
         project,
         {
             "type_id": ref_id(RefKind.APPROVAL_TYPE, "施工许可"),
-            "department_id": other.id,
+            "department_id": team_dept.id,
             "due_on": clock.today() + dt.timedelta(days=30),
         },
         staff,
