@@ -477,3 +477,20 @@ def test_query_counts_do_not_grow_with_the_rows(client, world, sign_in, count_qu
         )
     assert counts[0] == counts[1], counts
     assert counts[0][0] <= 10
+
+
+def test_the_project_panel_takes_at_most_three_queries(world, count_queries):
+    from app.approvals.project_panel import approval_panel
+
+    for size in (2, 12):
+        while db.session.scalar(sa.select(sa.func.count(ApprovalItem.id))) < size:
+            add(world, due_on=days(-size))
+        db.session.expire_all()
+        project = db.session.get(type(world["project"]), world["project"].id)
+        user = db.session.get(type(world["team"]), world["team"].id)
+        project.team, user.department  # noqa: B018  (loaded as the project page has them)
+        with count_queries() as n:
+            panel = approval_panel(project, user)
+            assert [row.item.type.name for row in panel.rows] == ["施工许可"] * size
+            assert panel.to_do == size and panel.approved == 0 and panel.overdue == size
+        assert n() <= 3, n()
