@@ -4,7 +4,8 @@ access table, and one of every record a URL can point at — a lead with a
 visit, its company, a key project with leader, team, milestone,
 instruction, progress, a problem, an agreement with a scan, funding, a
 signing event, an import batch, API tokens, a 撞单 conflict, the year's
-plan and a monthly investment report — plus spare
+plan and a monthly investment report, an approval item addressed to the
+team member's department (开发区管委会 approves it) with its 批复文件 — plus spare
 records for the routes that archive or delete what they point at."""
 
 from __future__ import annotations
@@ -230,13 +231,26 @@ def build(*, tokens: bool = False) -> World:
     )
     approval = approval_services.add_item(
         project,
-        {"type_id": ref_id(RefKind.APPROVAL_TYPE, "施工许可"), "department_id": own.id, "due_on": clock.today()},
-        admin,
+        {
+            "type_id": ref_id(RefKind.APPROVAL_TYPE, "施工许可"),
+            "department_id": team_dept.id,
+            "due_on": clock.today() + dt.timedelta(days=30),
+        },
+        staff,
+    )
+    approval_file = attachments.store("approval_item", approval.id, FileStorage(io.BytesIO(PDF), "批复.pdf"), staff)
+    spare_approval_file = attachments.store(
+        "approval_item", approval.id, FileStorage(io.BytesIO(PDF), "批复副本.pdf"), staff
     )
     meeting = approval_services.save_meeting(
         {"title": "联审联批会", "held_on": clock.today()}, {approval.id: "限期办结"}, admin
     )
-    ids.update(meeting=meeting.id)
+    ids.update(
+        approval_item=approval.id,
+        approval_file=approval_file.id,
+        spare_approval_file=spare_approval_file.id,
+        meeting=meeting.id,
+    )
     data = ledger_bytes()
     preview = import_service.preview_upload("leads", data, staff)
     batch = import_service.store("leads", data, "台账.xlsx", staff, preview)

@@ -1,8 +1,9 @@
 """The project page (项目详情): facts, light, the five-ones checklist, plan and
 milestones, progress, instructions, problems, the stage timeline and the
 panels other areas contribute (visits, agreements, delivery: the annual plan
-and monthly investment reports). Rendered by the page view and again, with the
-failing form, by the actions that post from it."""
+and monthly investment reports, approvals: the 联审联批 items). Rendered by
+the page view and again, with the failing form, by the actions that post
+from it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import orm
 
 from app import clock
 from app.agreements.project_panel import project_panel as agreements_panel
+from app.approvals.project_panel import approval_panel
 from app.db import db
 from app.delivery.project_panel import delivery_panel
 from app.leads.project_panel import project_panel as visits_panel
@@ -119,6 +121,7 @@ def render_detail(project_id: int, status: int = 200, **forms: Any):
             "visits": visits_panel(project, current_user),
             "agreements": agreements_panel(project, current_user, today=today),
             "delivery": delivery_panel(project, current_user, today=today),
+            "approvals": approval_panel(project, current_user, today=today),
         },
         stage_form=stage_form,
         milestone_form=forms.get("milestone_form") or MilestoneForm(formdata=None),
