@@ -36,6 +36,7 @@ from app.permissions import (
     can_approve_item,
     can_keep_approvals,
     can_see_history,
+    can_view_project,
     get_editable_or_403,
     get_visible_or_404,
     require,
@@ -119,6 +120,8 @@ def _page(item_id: int, status: int = 200, **forms: Any):
         "approve": can_approve_item(user, item),
         "files": can_edit_approval(user, item),
         "see_history": can_see_history(user),
+        # The approving department may see the item without seeing its project.
+        "see_project": can_view_project(user, item.project),
     }
     html = render_template(
         "approvals/detail.html",
