@@ -352,7 +352,7 @@ def ledger_world(w):
 def shown(html: str) -> list[str]:
     """The item types in the ledger's table, in order."""
     table = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    return re.findall(r'/approvals/items/\d+">([^<]+)</a>', table)
+    return re.findall(r'/approvals/items/\d+">([^<]+)</a></td>', table)
 
 
 def test_the_ledger_filters_and_counts(client, world, sign_in):
