@@ -4,7 +4,8 @@ access table, and one of every record a URL can point at — a lead with a
 visit, its company, a key project with leader, team, milestone,
 instruction, progress, a problem, an agreement with a scan, funding, a
 signing event, an import batch, API tokens, a 撞单 conflict, the year's
-plan and a monthly investment report — plus spare
+plan and a monthly investment report, an approval item addressed to the
+team member's department (开发区管委会 approves it) — plus spare
 records for the routes that archive or delete what they point at."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from app import attachments, clock
 from app.agreements import services as agreement_services
 from app.agreements.funding import record_funding
 from app.api.tokens import issue_token
+from app.approvals import services as approval_services
 from app.db import db
 from app.delivery import campaigns as campaign_services
 from app.delivery import investments as delivery_investments
@@ -227,6 +229,16 @@ def build(*, tokens: bool = False) -> World:
         spare_campaign=spare_campaign.id,
         archived_campaign=archived_campaign.id,
     )
+    approval = approval_services.add_item(
+        project,
+        {
+            "type_id": ref_id(RefKind.APPROVAL_TYPE, "施工许可"),
+            "department_id": team_dept.id,
+            "due_on": clock.today() + dt.timedelta(days=30),
+        },
+        staff,
+    )
+    ids.update(approval_item=approval.id)
     data = ledger_bytes()
     preview = import_service.preview_upload("leads", data, staff)
     batch = import_service.store("leads", data, "台账.xlsx", staff, preview)
