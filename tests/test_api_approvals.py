@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.api.tokens import issue_token
+from app.approvals import services
 from app.db import db
 from app.lookups import ref_id
 from app.models import ApprovalItem, ApprovalStatus, AuditLog, RefItem, RefKind, Role, Stage
@@ -281,6 +282,10 @@ def test_only_the_approving_department_or_admin_marks_an_item_approved(client, t
         headers=bearer(town["alice"]),
     )
     assert again.status_code == 422 and "已办结" in again.get_json()["error"]["fields"]["status"]
+    moved = client.patch(
+        path, json={"version": done.get_json()["version"], "approved_on": "2026-06-11"}, headers=bearer(town["land"])
+    )
+    assert moved.status_code == 422 and "不能修改" in moved.get_json()["error"]["fields"]["approved_on"]
     db.session.expire_all()
     assert item.approved_on == dt.date(2026, 6, 10) and audits() == before + 1
 
@@ -307,10 +312,9 @@ def test_a_refused_change_names_the_field_and_writes_nothing(client, town, chang
     version, before = item.version, audits()
     if change == {"status": "submitted"}:
         # (On the 已申报 item it would be no move at all.) 申报 of an item set aside is refused on `status`.
-        item.status, item.approved_on = ApprovalStatus.NOT_NEEDED, None
-        item.not_needed_reason = "并入环评"
+        services.not_needed(item, "并入环评", town["admin"])
         db.session.commit()
-        version = item.version
+        version, before = item.version, audits()
     body = {"version": version, **change}
     response = client.patch(f"/api/v1/approvals/{item.id}", json=body, headers=bearer(town["admin"]))
     assert response.status_code == status, response.get_json()
@@ -362,12 +366,15 @@ def test_the_team_edits_submits_reverts_and_sets_aside_an_item(client, town):
     aside = patch(status="not_needed", not_needed_reason="已并入规划许可", notes="合并办理")
     assert (aside["status"], aside["not_needed_reason"], aside["notes"]) == ("not_needed", "已并入规划许可", "合并办理")
     assert aside["days_overdue"] == 0 and aside["escalation"] == "none"
+    reason = patch(not_needed_reason="已并入建设工程规划许可")  # the reason corrected
+    assert (reason["status"], reason["not_needed_reason"]) == ("not_needed", "已并入建设工程规划许可")
     kinds = db.session.scalars(
         sa.select(AuditLog.summary)
         .where(AuditLog.entity == "approval_item", AuditLog.entity_id == item.id)
         .order_by(AuditLog.id)
     ).all()
-    assert len(kinds) == 8  # created, edited, submitted, corrected, reverted, submitted, edited (notes), 无需办理
+    # created, edited, submitted, corrected, reverted, submitted, edited (notes), 无需办理, its reason
+    assert len(kinds) == 9
 
 
 def test_an_item_list_sends_the_same_queries_whatever_the_rows(client, town, count_queries):

@@ -190,6 +190,14 @@ def update_approval(approval_id: int, body: ApprovalUpdate):
     forbid_unless(can_edit_approval(user, item), "您没有权限修改该审批事项。")
     sent = {name for name in body.model_fields_set if name != "version"}
     move = body.status if body.status is not None and body.status != item.status.value else None
+    if (
+        move is None
+        and item.status is ApprovalStatus.NOT_NEEDED
+        and body.status in (None, "not_needed")
+        and "not_needed_reason" in sent
+        and body.not_needed_reason != item.not_needed_reason
+    ):
+        move = "not_needed"  # a corrected reason for an item set aside
     move_fields = MOVE_FIELDS.get(move or "", set())
     edits = sent - move_fields - {"status", "approved_on", "not_needed_reason"}
     if (edits or move in ("submitted", "not_needed", "pending")) and not can_keep_approvals(user, item.project):
@@ -207,6 +215,8 @@ def update_approval(approval_id: int, body: ApprovalUpdate):
     ):
         # Sent back unchanged (a read record patched whole) is no change.
         if field in sent and move != status and getattr(body, field) != getattr(item, field):
+            if field == "approved_on" and item.status is ApprovalStatus.APPROVED:
+                message = f"『{item.type.name}』已办结，办结日期不能修改。"
             raise _unprocessable(field, message)
     if move == "pending" and body.submitted_on is not None:
         raise _unprocessable("submitted_on", "撤回申报（status: pending）不填申报日期。")
