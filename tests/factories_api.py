@@ -12,6 +12,7 @@ from app.api.tokens import issue_token
 from app.db import db
 from app.models import (
     Agreement,
+    ApprovalItem,
     DataScope,
     Department,
     Lead,
@@ -24,6 +25,7 @@ from app.models import (
     User,
 )
 from tests import factories
+from tests import factories_approvals as fa
 from tests import factories_leads as fl
 from tests import factories_projects as fp
 
@@ -44,6 +46,8 @@ class Side:
     project: Project
     problem: Problem
     agreement: Agreement
+    # Addressed to the department itself (it approves its own project's item).
+    approval: ApprovalItem
 
 
 def side(name: str, leader: User) -> Side:
@@ -57,7 +61,8 @@ def side(name: str, leader: User) -> Side:
     fp.progress(project, on=dt.date(2026, 2, 1), author=staff)
     problem = fp.problem(project, status=ProblemStatus.REPORTED, raised_by=staff)
     agreement = fp.agreement(project, signed_on=dt.date(2026, 2, 10), amount=Decimal("12000"))
-    return Side(department, staff, lead, project, problem, agreement)
+    approval = fa.item(project, staff, department, due_on=dt.date(2026, 3, 31))
+    return Side(department, staff, lead, project, problem, agreement, approval)
 
 
 @dataclass

@@ -75,6 +75,7 @@ DEFAULT_IDS = {
     "year": "plan_year",  # the year of the world project's annual plan
     "campaign_id": "campaign",
     "meeting_id": "meeting",
+    "approval_id": "approval_item",
 }
 
 # A version no record has: an allowed edit answers 409 and changes nothing.
@@ -446,6 +447,17 @@ TABLE: list[Row] = [
         json={"month": "2099-12", "completed": "1"},
     ),
     Row("POST", "/api/v1/investments/<int:report_id>/review", "LAFFFNFF", json=STALE),
+    Row("GET", "/api/v1/projects/<int:project_id>/approvals", "LAAAANAA"),
+    # A body the schema takes but the service refuses (no such department): the gate answers first.
+    Row(
+        "POST",
+        "/api/v1/projects/<int:project_id>/approvals",
+        "LAFFANAF",
+        json={"item": "施工许可", "department_id": 2_000_000, "due_on": "2099-01-01"},
+    ),
+    # The world's item is the team member's department's to approve; staff of another department see nothing.
+    Row("GET", "/api/v1/approvals/<int:approval_id>", "LAAAANAA"),
+    Row("PATCH", "/api/v1/approvals/<int:approval_id>", "LAFFANAF", json=STALE),
     Row("GET", "/api/v1/agreements/<int:agreement_id>", "LAAAANAA"),
     Row("PATCH", "/api/v1/agreements/<int:agreement_id>", "LAFFANAF", json=STALE),
     Row("GET", "/api/v1/problems", "LAAAAAAA"),

@@ -18,6 +18,7 @@ MISSING = 2_000_000
 def _routes(side: Side) -> list[tuple[str, str, dict | None]]:
     category = ref_id(RefKind.PROBLEM_CATEGORY, "土地")
     lead, project, problem, agreement = side.lead.id, side.project.id, side.problem.id, side.agreement.id
+    approval = side.approval.id
     return [
         ("GET", f"/api/v1/leads/{lead}", None),
         ("PATCH", f"/api/v1/leads/{lead}", {"version": 1, "contact_name": "陈经理"}),
@@ -47,10 +48,18 @@ def _routes(side: Side) -> list[tuple[str, str, dict | None]]:
         ("POST", f"/api/v1/problems/{problem}/steps", {"action": "start", "version": 1}),
         ("GET", f"/api/v1/agreements/{agreement}", None),
         ("PATCH", f"/api/v1/agreements/{agreement}", {"version": 1, "notes": "补充说明"}),
+        ("GET", f"/api/v1/projects/{project}/approvals", None),
+        (
+            "POST",
+            f"/api/v1/projects/{project}/approvals",
+            {"item": "环评批复", "department_id": side.department.id, "due_on": "2026-06-30"},
+        ),
+        ("GET", f"/api/v1/approvals/{approval}", None),
+        ("PATCH", f"/api/v1/approvals/{approval}", {"version": 1, "notes": "补充说明"}),
     ]
 
 
-ROUTE_COUNT = 24
+ROUTE_COUNT = 28
 
 
 @pytest.mark.parametrize("index", range(ROUTE_COUNT))
@@ -75,7 +84,7 @@ def test_the_route_table_covers_every_route_that_names_a_record(app):
         world = two_sides()
         table = {(m, p) for m, p, _b in _routes(world.a)}
     assert len(table) == ROUTE_COUNT
-    markers = ("<int:lead_id>", "<int:project_id>", "<int:problem_id>", "<int:agreement_id>")
+    markers = ("<int:lead_id>", "<int:project_id>", "<int:problem_id>", "<int:agreement_id>", "<int:approval_id>")
     named = {
         (method, rule.rule)
         for rule in app.url_map.iter_rules()

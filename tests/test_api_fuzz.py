@@ -43,6 +43,7 @@ from app.api.tokens import issue_token
 from app.db import db
 from app.models import (
     Agreement,
+    ApprovalItem,
     Company,
     DataScope,
     Department,
@@ -58,6 +59,7 @@ from app.models import (
     User,
 )
 from tests import factories
+from tests import factories_approvals as fa
 from tests import factories_leads as fl
 from tests import factories_projects as fp
 
@@ -89,6 +91,7 @@ def district() -> dict[str, int]:
         fp.progress(project, on=dt.date(2026, 2, 1), author=staff)
         fp.problem(project, status=ProblemStatus.ASSIGNED, department=zone, deadline=dt.date(2026, 3, 1))
         fp.agreement(project, signed_on=dt.date(2026, 2, 15), amount=Decimal("25000"))
+        fa.item(project, admin, zone, due_on=dt.date(2026, 4, 30), submitted_on=dt.date(2026, 2, 1))
     fp.project(stage=Stage.ATTRACTING, department=zone, is_key=False)
     db.session.commit()
     return {"admin": admin.id, "staff": staff.id}
@@ -114,6 +117,8 @@ def _existing_ids() -> dict[str, list[int]]:
         "project_id": projects,
         "problem_id": _ids(Problem),
         "agreement_id": _ids(Agreement),
+        "approval_id": _ids(ApprovalItem),
+        "item_type_id": refs(RefKind.APPROVAL_TYPE),
         "company_id": _ids(Company),
         "department_id": departments,
         "owner_department_id": departments,

@@ -143,3 +143,11 @@ def test_construction_without_open_items_needs_no_note(world):
     services.not_needed(item, "已并入规划许可一并办理", world["team"])
     move_stage(project, Stage.CONSTRUCTION, world["team"])
     assert project.stage is Stage.CONSTRUCTION
+
+
+def test_an_approved_item_keeps_its_submission_date(world):
+    item = fa.item(world["project"], world["team"], world["housing"], due_on=TODAY, submitted_on=TODAY)
+    services.approve(item, TODAY, world["approver"])
+    with pytest.raises(ApprovalError, match="已办结的事项须保留申报日期"):
+        services.update_item(item, {"submitted_on": None}, world["team"], version=item.version)
+    assert item.submitted_on == TODAY

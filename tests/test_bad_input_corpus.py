@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from app.db import db
-from app.models import Agreement, Lead, Problem, Project, RefItem, RefKind
+from app.models import Agreement, ApprovalItem, Lead, Problem, Project, RefItem, RefKind
 from tests import factories_trust as ft
 from tests.test_access_matrix import TABLE, _path
 
@@ -426,7 +426,13 @@ def _json(body: dict[str, Any], version: int | None) -> bytes:
     return json.dumps(body, allow_nan=True, ensure_ascii=False).encode()
 
 
-VERSIONED = {"lead_id": Lead, "project_id": Project, "agreement_id": Agreement, "problem_id": Problem}
+VERSIONED = {
+    "lead_id": Lead,
+    "project_id": Project,
+    "agreement_id": Agreement,
+    "problem_id": Problem,
+    "approval_id": ApprovalItem,
+}
 
 
 def _api_path(path: str, world: ft.World) -> str:

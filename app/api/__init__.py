@@ -20,6 +20,7 @@ def _setup(state) -> None:
 
 from app.api import (  # noqa: E402,F401
     agreements,
+    approvals,
     companies,
     delivery,
     docs,

@@ -143,6 +143,8 @@ def update_item(item: ApprovalItem, data: dict[str, Any], actor: User, *, versio
             raise ApprovalError(_("请填写计划完成日期。"), "due_on")
         item.due_on = data["due_on"]
     if "submitted_on" in data:
+        if data["submitted_on"] is None and item.status is ApprovalStatus.APPROVED:
+            raise ApprovalError(_("已办结的事项须保留申报日期。"), "submitted_on")
         _check_dates(data["submitted_on"], item.approved_on)
         if data["submitted_on"] is None and item.status is ApprovalStatus.SUBMITTED:
             item.status = ApprovalStatus.PENDING
