@@ -32,14 +32,6 @@ def plan_of(project_id: int, year: int) -> AnnualPlan | None:
     return db.session.scalar(sa.select(AnnualPlan).where(AnnualPlan.project_id == project_id, AnnualPlan.year == year))
 
 
-def plans_of(project_id: int) -> list[AnnualPlan]:
-    return list(
-        db.session.scalars(
-            sa.select(AnnualPlan).where(AnnualPlan.project_id == project_id).order_by(AnnualPlan.year.desc())
-        )
-    )
-
-
 def check_year(project: Project, year: int) -> None:
     """A plan's year: not before the year the project was entered (or first
     reached a stage), not beyond next year."""

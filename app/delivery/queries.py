@@ -252,8 +252,3 @@ def month_page(filters: MonthFilters, user: User, page: int, per_page: int) -> M
         for project, plan, report, ytd, phased in result
     ]
     return MonthPage(filters, Page(items=rows, page=page, per_page=per_page, total=total), rows, counts)
-
-
-def all_rows(filters: MonthFilters, user: User) -> list[MonthRow]:
-    """Every row under the filters (the export and the bulk review)."""
-    return month_page(filters, user, 1, 10**6).rows

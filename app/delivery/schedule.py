@@ -91,13 +91,6 @@ def rate(completed: Decimal | None, planned: Decimal | None) -> Decimal | None:
     return ((completed or Decimal(0)) * HUNDRED / planned).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
-def behind_points(planned: Decimal, completed: Decimal, scheduled: Decimal) -> Decimal | None:
-    """Percentage points behind the schedule (negative: ahead); None without a plan amount."""
-    if not planned or planned <= 0:
-        return None
-    return ((scheduled - completed) * HUNDRED / planned).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-
-
 # --- SQL: the light's conditions ----------------------------------------------------
 
 

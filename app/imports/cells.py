@@ -41,6 +41,19 @@ def text(value: Any) -> str:
     return str(value).replace("\x00", "").replace("\u3000", " ").strip()
 
 
+PROJECT_NAME_MAX = 200  # the project name column's length
+
+
+def project_name(value: Any) -> tuple[str, str | None]:
+    """A ledger's 项目名称 cell: (the name, the problem with it or None)."""
+    name = text(value)
+    if not name:
+        return name, "项目名称不能为空。"
+    if len(name) > PROJECT_NAME_MAX:
+        return name, f"项目名称不能超过 {PROJECT_NAME_MAX} 个字符。"
+    return name, None
+
+
 def _norm(value: Any) -> str:
     """Text for parsing codes and keywords: NFKC, no spaces."""
     return "".join(unicodedata.normalize("NFKC", text(value)).split())

@@ -42,7 +42,6 @@ from app.permissions import can_report_investment, can_view_project
 from app.xlsx import add_sheet, new_workbook
 
 KIND = "investments"
-NAME_MAX = 200
 PROGRESS_MAX = 500
 AMOUNT_FIELDS = ("planned", "completed", "cumulative")
 
@@ -228,11 +227,9 @@ def _validate(
     def fail(field: str, message: str) -> None:
         problems.append(CellProblem(number, labels[field], cell_text(record.get(field)), message))
 
-    name = cells.text(record.get("name"))
-    if not name:
-        fail("name", "项目名称不能为空。")
-    elif len(name) > NAME_MAX:
-        fail("name", f"项目名称不能超过 {NAME_MAX} 个字符。")
+    name, problem = cells.project_name(record.get("name"))
+    if problem:
+        fail("name", problem)
     data["name"] = name
     try:
         data["level"] = level(record.get("level"))

@@ -59,7 +59,6 @@ ALIASES = {header_key(header): field for header, field, _required in HEADERS} | 
     ]
 }
 REQUIRED = ("name", "stage", "planned_investment")
-NAME_MAX = 200
 
 
 def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None = None) -> Preview:
@@ -80,11 +79,9 @@ def _validate(number: int, record: dict[str, Any], lookups: Lookups) -> tuple[Ro
     def fail(field: str, message: str) -> None:
         problems.append(CellProblem(number, LABELS[field], cell_text(record.get(field)), message))
 
-    name = cells.text(record.get("name"))
-    if not name:
-        fail("name", "项目名称不能为空。")
-    elif len(name) > NAME_MAX:
-        fail("name", f"项目名称不能超过 {NAME_MAX} 个字符。")
+    name, problem = cells.project_name(record.get("name"))
+    if problem:
+        fail("name", problem)
     data["name"] = name
     try:
         data["stage"] = cells.stage(record.get("stage"))
