@@ -74,6 +74,7 @@ DEFAULTS: dict[RefKind, list[str]] = {
         "消防设计审查",
         "其他",
     ],
+    RefKind.ACTIVITY_KIND: ["外出招商", "招商推介会", "展会论坛", "驻地招商", "小分队招商", "来访接待"],
 }
 
 # Entries whose choice requires a written note.

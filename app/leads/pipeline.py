@@ -129,6 +129,8 @@ def convert_lead(lead: Lead, actor: User, data: dict[str, Any] | None = None, *,
     }
     project_data = {**defaults, **{k: v for k, v in data.items() if v not in (None, "")}}
     project_data["company_id"] = lead.company_id
+    # Credited to the activity that produced the lead (outcomes.py).
+    project_data["activity_id"] = lead.activity_id
     if "is_key" in data:
         # As on the project form and in the API, only an admin makes a project
         # key (a key project's leader is then the admin's to assign).

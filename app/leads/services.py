@@ -14,9 +14,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import audit, clock
+from app.activity_links import linkable_activity
 from app.companies.conflicts import sync_lead_conflicts
 from app.companies.services import (
     CompanyError,
@@ -33,6 +35,7 @@ from app.models import (
     Lead,
     LeadStatus,
     LeadStatusChange,
+    Project,
     RefItem,
     RefKind,
     Role,
@@ -53,6 +56,7 @@ LEAD_FIELDS = (
     "owner_department_id",
     "owner_user_id",
     "received_on",
+    "activity_id",
 )
 TEXT_LIMITS = {
     "title": 200,
@@ -167,6 +171,10 @@ def _clean_fields(data: dict[str, Any], actor: User, lead: Lead | None) -> dict[
     if received < dt.date(2000, 1, 1):
         raise LeadError(_("收到日期有误，请核对。"), "received_on")
     values["received_on"] = received
+    if "activity_id" in data or lead is None:
+        values["activity_id"] = linkable_activity(
+            data.get("activity_id"), actor, received_on=received, current=lead.activity_id if lead else None
+        )
     return values
 
 
@@ -289,8 +297,20 @@ def update_lead(
         db.session.flush()
         if "company_id" in changes or "owner_department_id" in changes:
             sync_lead_conflicts(lead, actor)
+        if "activity_id" in changes:
+            credit_projects(lead)
         audit.record("update", "lead", lead.id, changes=changes, summary=lead.title, user_id=actor.id)
     return lead
+
+
+def credit_projects(lead: Lead) -> None:
+    """Keep the projects converted from `lead` credited to its activity (a
+    signing counts for the activity that produced its lead); a plain UPDATE,
+    as a maintained figure (no version bump for a colleague's open form)."""
+    db.session.execute(
+        sa.update(Project).where(Project.lead_id == lead.id).values(activity_id=lead.activity_id),
+        execution_options={"synchronize_session": "fetch"},
+    )
 
 
 def edit_data(lead: Lead) -> dict[str, Any]:
@@ -311,4 +331,5 @@ def edit_data(lead: Lead) -> dict[str, Any]:
         "owner_department_id": lead.owner_department_id,
         "owner_user_id": lead.owner_user_id,
         "received_on": lead.received_on,
+        "activity_id": lead.activity_id,
     }

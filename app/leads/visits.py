@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app import audit, clock
+from app.activity_links import linkable_activity
 from app.db import db, utcnow
 from app.leads.refusals import LeadError
 from app.leads.services import clean_texts, record_status, ref_item_id
@@ -33,11 +34,12 @@ VISIT_FIELDS = (
     "outcome",
     "next_step",
     "follow_up_on",
+    "activity_id",
 )
 TEXT_LIMITS = {"place": 200, "counterpart": 500, "summary": 5000, "outcome": 2000, "next_step": 2000}
 
 
-def _clean(data: dict[str, Any], visit: Visit | None = None) -> dict[str, Any]:
+def _clean(data: dict[str, Any], actor: User, visit: Visit | None = None) -> dict[str, Any]:
     values: dict[str, Any] = clean_texts(data, TEXT_LIMITS)
     if not values["summary"]:
         raise LeadError(_("请填写对接情况。"), "summary")
@@ -65,6 +67,10 @@ def _clean(data: dict[str, Any], visit: Visit | None = None) -> dict[str, Any]:
         if leader is None or leader.role is not Role.LEADER or (not leader.active and leader.id != current):
             raise LeadError(_("出席领导须为系统中的领导。"), "leader_present_id")
     values["leader_present_id"] = leader_id
+    if "activity_id" in data or visit is None:
+        values["activity_id"] = linkable_activity(
+            data.get("activity_id"), actor, visited_on=visited_on, current=visit.activity_id if visit else None
+        )
     return values
 
 
@@ -96,7 +102,7 @@ def log_visit(data: dict[str, Any], actor: User, *, lead: Lead | None = None, pr
         raise LeadError(_("拜访记录须关联线索或项目。"))
     if actor.role is Role.VIEWER:
         raise LeadError(_("您没有权限记录拜访。"))
-    values = _clean(data)
+    values = _clean(data, actor)
     visit = Visit(
         lead_id=lead.id if lead else None,
         project_id=project.id if project else None,
@@ -130,7 +136,7 @@ def log_visit(data: dict[str, Any], actor: User, *, lead: Lead | None = None, pr
 
 
 def update_visit(visit: Visit, data: dict[str, Any], actor: User) -> Visit:
-    values = _clean(data, visit)
+    values = _clean(data, actor, visit)
     before = {**audit.snapshot(visit, VISIT_FIELDS), "participants": [u.id for u in visit.participants]}
     for name, value in values.items():
         setattr(visit, name, value)

@@ -1,5 +1,13 @@
 """All models, imported here so that metadata (and Alembic) sees every table."""
 
+from app.models.activity import (
+    Activity,
+    ActivityPlan,
+    ActivityRegion,
+    activity_leader,
+    activity_participant,
+    activity_plan_industry,
+)
 from app.models.agreement import Agreement, Funding, SigningEvent
 from app.models.approval import OPEN_APPROVAL_STATUSES, ApprovalDecision, ApprovalItem, ApprovalMeeting
 from app.models.audit import ApiToken, Attachment, AuditLog, ImportBatch, LoginAttempt
@@ -44,6 +52,9 @@ __all__ = [
     "OPEN_APPROVAL_STATUSES",
     "STAGE_LIBRARY",
     "STAGE_ORDER",
+    "Activity",
+    "ActivityPlan",
+    "ActivityRegion",
     "Agreement",
     "AgreementKind",
     "AnnualPlan",
@@ -97,6 +108,9 @@ __all__ = [
     "UserSession",
     "Visit",
     "WorkdayOverride",
+    "activity_leader",
+    "activity_participant",
+    "activity_plan_industry",
     "company_tier",
     "project_team",
     "visit_participant",

@@ -52,6 +52,7 @@ class RefKind(LabeledEnum):
     REASON = "reason"
     PROJECT_KIND = "project_kind"
     APPROVAL_TYPE = "approval_type"
+    ACTIVITY_KIND = "activity_kind"
 
 
 class LeadStatus(LabeledEnum):
@@ -110,6 +111,7 @@ class TargetMetric(LabeledEnum):
     FUNDS_RECEIVED = "funds_received"
     LEADS_COLLECTED = "leads_collected"
     VISITS = "visits"
+    TRIPS = "trips"
 
 
 class ProjectLevel(LabeledEnum):
@@ -192,6 +194,7 @@ _LABELS: dict[enum.Enum, object] = {
     RefKind.REASON: _l("搁置/退出原因"),
     RefKind.PROJECT_KIND: _l("项目类型"),
     RefKind.APPROVAL_TYPE: _l("审批事项类型"),
+    RefKind.ACTIVITY_KIND: _l("招商活动类型"),
     LeadStatus.NEW: _l("新线索"),
     LeadStatus.CONTACTED: _l("已对接"),
     LeadStatus.NEGOTIATING: _l("洽谈中"),
@@ -227,6 +230,7 @@ _LABELS: dict[enum.Enum, object] = {
     TargetMetric.FUNDS_RECEIVED: _l("到位资金(万元)"),
     TargetMetric.LEADS_COLLECTED: _l("收集线索数"),
     TargetMetric.VISITS: _l("对接走访次数"),
+    TargetMetric.TRIPS: _l("外出招商次数"),
     ProjectLevel.PROVINCE: _l("省重点"),
     ProjectLevel.CITY: _l("市重点"),
     ProjectLevel.DISTRICT: _l("区重点"),

@@ -14,6 +14,7 @@ from app.models.enums import LeadStatus
 from app.models.mixins import ArchiveMixin, CreatedByMixin, TimestampMixin, VersionedMixin
 
 if TYPE_CHECKING:
+    from app.models.activity import Activity
     from app.models.company import Company
     from app.models.org import Department, RefItem, User
     from app.models.project import Project
@@ -61,6 +62,8 @@ class Lead(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.Mode
     converted_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
     # Maintained by the visit service, so lists sort and filter without joins.
     last_visit_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    # The 招商活动 the lead was collected at (a fair, a trip).
+    activity_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("activity.id", ondelete="SET NULL"), index=True)
     # 撞单: another department already followed this company.
     has_conflict: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False, index=True)
 
@@ -75,6 +78,7 @@ class Lead(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.Mode
     )
     visits: Mapped[list[Visit]] = relationship(back_populates="lead", order_by="Visit.visited_on.desc()")
     projects: Mapped[list[Project]] = relationship(back_populates="origin_lead")
+    activity: Mapped[Optional[Activity]] = relationship()
 
     def __repr__(self) -> str:
         return f"<Lead {self.id} {self.title} {self.status.value}>"
@@ -133,6 +137,8 @@ class Visit(TimestampMixin, ArchiveMixin, CreatedByMixin, db.Model):
     next_step: Mapped[Optional[str]] = mapped_column(sa.Text)
     follow_up_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
     follow_up_done: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    # The 招商活动 the visit was made during.
+    activity_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("activity.id", ondelete="SET NULL"), index=True)
 
     lead: Mapped[Optional[Lead]] = relationship(back_populates="visits")
     project: Mapped[Optional[Project]] = relationship(back_populates="visits")
@@ -141,6 +147,7 @@ class Visit(TimestampMixin, ArchiveMixin, CreatedByMixin, db.Model):
     leader_present: Mapped[Optional[User]] = relationship(foreign_keys=[leader_present_id])
     participants: Mapped[list[User]] = relationship(secondary=visit_participant)
     created_by: Mapped[Optional[User]] = relationship(foreign_keys="Visit.created_by_id")
+    activity: Mapped[Optional[Activity]] = relationship()
 
     def __repr__(self) -> str:
         return f"<Visit {self.id} on {self.visited_on}>"

@@ -16,6 +16,7 @@ from app.models.enums import ProjectLevel, Stage
 from app.models.mixins import ArchiveMixin, CreatedByMixin, TimestampMixin, VersionedMixin
 
 if TYPE_CHECKING:
+    from app.models.activity import Activity
     from app.models.agreement import Agreement, Funding
     from app.models.company import Company
     from app.models.lead import Lead, Visit
@@ -82,6 +83,9 @@ class Project(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.M
     last_progress_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
     # 开工以来累计完成投资: the monthly reports summed (maintained).
     completed_investment: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"))
+    # The 招商活动 the project is credited to: its lead's when it has one
+    # (kept in step by the lead services), else the one it names itself.
+    activity_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("activity.id", ondelete="SET NULL"), index=True)
 
     company: Mapped[Optional[Company]] = relationship()
     origin_lead: Mapped[Optional[Lead]] = relationship(back_populates="projects")
@@ -108,6 +112,7 @@ class Project(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.M
     )
     visits: Mapped[list[Visit]] = relationship(back_populates="project")
     agreements: Mapped[list[Agreement]] = relationship(back_populates="project", order_by="Agreement.signed_on")
+    activity: Mapped[Optional[Activity]] = relationship()
     fundings: Mapped[list[Funding]] = relationship(back_populates="project", order_by="Funding.month")
     problems: Mapped[list[Problem]] = relationship(back_populates="project", order_by="Problem.raised_on.desc()")
 

@@ -6,7 +6,8 @@ never decide a permission themselves.
 - `scope.py` — `role_required(...)` on views; the departments a user's data
   scope covers (`department_ids_in_scope`, None meaning all).
 - `leads.py`, `projects.py`, `problems.py`, `companies.py`, `agreements.py`,
-  `delivery.py` (annual plans, monthly reports, campaigns), `approvals.py` —
+  `delivery.py` (annual plans, monthly reports, campaigns), `approvals.py`,
+  `activities.py` (招商活动 and 招商计划) —
   per entity: `<entity>_filter(user)`, the SQL condition for lists, and the
   matching `can_*` checks on one record (one naming scheme: `can_<verb>_<entity>`).
 - `loading.py` — `get_visible_or_404(Model, id)` and
@@ -16,6 +17,18 @@ never decide a permission themselves.
 Import from this package (`from app.permissions import can_edit_lead`).
 """
 
+from app.permissions.activities import (  # noqa: F401
+    activity_departments,
+    activity_filter,
+    can_create_activity,
+    can_edit_activity,
+    can_edit_activity_plan,
+    can_log_on_activity,
+    can_manage_activity_plans,
+    can_view_activity,
+    can_view_activity_plan,
+    plan_filter,
+)
 from app.permissions.agreements import (  # noqa: F401
     can_edit_agreement,
     can_manage_signing_event,

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import audit, clock
+from app.activity_links import linkable_activity
 from app.concurrency import check_version
 from app.db import db, utcnow
 from app.models import STAGE_ORDER, Company, LeaderHandover, Project, RefItem, RefKind, Role, Stage, StageChange, User
@@ -41,6 +42,7 @@ PROJECT_FIELDS = (
     "notes",
     "lead_department_id",
     "responsible_leader_id",
+    "activity_id",
 )
 
 # Maintained "first reached" dates, by stage.
@@ -76,6 +78,8 @@ def create_project(
     if when > clock.today():
         raise StageError(_("变更日期不能晚于今天。"), "on")
     _validate_facts(data)
+    if lead_id is None and data.get("activity_id") is not None:
+        data = {**data, "activity_id": linkable_activity(data["activity_id"], actor)}
     project = Project(stage=stage, stage_changed_at=_moment(when), created_by_id=actor.id, lead_id=lead_id)
     for field in PROJECT_FIELDS:
         if field in data:
@@ -245,6 +249,17 @@ def _moment(when: dt.date) -> dt.datetime:
     return dt.datetime.combine(when, dt.time.min)
 
 
+def _activity(project: Project, activity_id: Any, actor: User) -> int | None:
+    """The activity a project names: a converted project's follows its lead
+    (a signing counts for the activity that produced the lead)."""
+    wanted = int(activity_id) if str(activity_id or "").isdigit() else activity_id or None
+    if project.lead_id is not None:
+        if wanted != project.activity_id:
+            raise ProjectError(_("该项目由线索转入，所属招商活动随来源线索，请在线索上修改。"), "activity_id")
+        return project.activity_id
+    return linkable_activity(activity_id, actor, current=project.activity_id)
+
+
 def _validate_facts(data: dict[str, Any]) -> None:
     if "name" in data and not (data["name"] or "").strip():
         raise ProjectError(_("请填写项目名称。"), "name")
@@ -302,7 +317,9 @@ def update_project(project: Project, data: dict[str, Any], actor: User, *, versi
     change `is_key` and `level`."""
     check_version(project, "project", version)
     _validate_facts(data)
-    fields = EDIT_FIELDS + (ADMIN_FIELDS if actor.role is Role.ADMIN else ())
+    if "activity_id" in data:
+        data = {**data, "activity_id": _activity(project, data["activity_id"], actor)}
+    fields = (*EDIT_FIELDS, "activity_id", *(ADMIN_FIELDS if actor.role is Role.ADMIN else ()))
     before = audit.snapshot(project, fields)
     for field in fields:
         if field in data:

@@ -1,0 +1,9 @@
+"""招商活动 (investment-promotion activities: trips, 推介会, fairs, 驻地招商,
+小分队招商, 来访接待) and the 招商计划 they realise.
+
+- `services.py` — creating, editing and archiving activities and plans
+  (`app/activity_links.py`, a core module, checks the activity a visit,
+  lead or project names, and holds `ActivityError`);
+- `outcomes.py` — what an activity produced (companies, visits, leads,
+  projects discussed, signed), the one definition pages, report and API share;
+"""
