@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "app.agreements",
     "app.delivery",
     "app.approvals",
+    "app.activities",
     "app.reports",
     "app.imports",
     "app.api",

@@ -6,4 +6,11 @@
   lead or project names, and holds `ActivityError`);
 - `outcomes.py` — what an activity produced (companies, visits, leads,
   projects discussed, signed), the one definition pages, report and API share;
+- `routes.py` — the pages.
 """
+
+from flask import Blueprint
+
+bp = Blueprint("activities", __name__, url_prefix="/activities")
+
+from app.activities import routes  # noqa: E402, F401  (views)
