@@ -104,6 +104,11 @@ ENTITY_LABELS = {
     "approval_meeting": "联审联批会",
     "campaign": "三个一批活动",
     "campaign_item": "三个一批项目",
+    "activity": "招商活动",
+    "activity_plan": "招商计划",
+    "signing_event": "签约活动",
+    "company_conflict": "撞单",
+    "api_token": "API 令牌",
 }
 
 ACTION_LABELS = {
@@ -124,4 +129,18 @@ ACTION_LABELS = {
     "activate": "启用",
     "deactivate": "停用",
     "review": "审核",
+    "acknowledge": "签收",
+    "clear_login_limit": "解除登录限制",
+    "convert": "转为项目",
+    "detect": "发现撞单",
+    "follow_up_done": "跟进完成",
+    "instruction": "领导批示",
+    "progress": "进展",
+    "reassign": "重新交办",
+    "revoke": "吊销",
+    "rule": "裁定",
+    "shelve": "搁置",
+    "targets": "设定目标",
+    "unshelve": "恢复跟进",
+    "withdraw": "撤回",
 }

@@ -120,6 +120,16 @@ def options(members: Any) -> list[tuple[Any, str]]:
     return [(m.value, m.label) for m in members]
 
 
+def readable_audit(entries: Any) -> list[Any]:
+    """The audit entries in words, for the signed-in reader (`app/audit_display.py`)."""
+    from flask_login import current_user
+
+    from app.audit_display import entries_for_display
+
+    viewer = current_user if current_user.is_authenticated else None
+    return entries_for_display(entries, viewer)
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(wan, "wan")
     app.add_template_filter(yi, "yi")
@@ -130,6 +140,7 @@ def register(app: Flask) -> None:
     app.add_template_global(url_with)
     app.add_template_global(get_locale)
     app.add_template_global(audit.history, "record_history")
+    app.add_template_global(readable_audit)
     app.add_template_global(audit.ENTITY_LABELS, "ENTITY_LABELS")
     app.add_template_global(audit.ACTION_LABELS, "ACTION_LABELS")
     app.add_template_global(lambda: clock.today(), "today")
