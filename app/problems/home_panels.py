@@ -1,6 +1,7 @@
 """Home-page panels of the problems area: for staff, the problems assigned
 to their department that still await an answer (most escalated first); for
-admins, the problems reported but not yet assigned (待交办)."""
+admins, the problems reported but not yet assigned (待交办); for a supervisor
+(督查), the overdue problems by responsible department and 督办 level."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from sqlalchemy import orm
 from app import clock
 from app.db import db
 from app.main.home import Panel, home_panel
-from app.models import Problem, ProblemStatus, Project, Role, User
-from app.problems.rules import Escalation, escalation_expression, pending_condition
+from app.models import Department, Problem, ProblemStatus, Project, Role, User
+from app.problems.rules import Escalation, escalation_expression, overdue_condition, pending_condition
 
 PANEL_LIMIT = 10
 
@@ -59,3 +60,36 @@ def department_problems_panel(user: User) -> Panel | None:
         condition = sa.and_(Problem.status == ProblemStatus.REPORTED, Problem.archived_at.is_(None))
         return _panel(condition, _l("待交办的问题"), {"status": ProblemStatus.REPORTED.value})
     return None
+
+
+@home_panel(23)
+def overdue_by_department_panel(user: User) -> Panel | None:
+    """督查: overdue problems by responsible department, by 督办 level (most
+    red first), each number linking to the ledger."""
+    if user.role is not Role.VIEWER:
+        return None
+    today = clock.today()
+    level = escalation_expression(today)
+    rows = db.session.execute(
+        sa.select(Problem.responsible_department_id, level.label("level"), sa.func.count())
+        .where(overdue_condition(today))
+        .group_by(Problem.responsible_department_id, level)
+    ).all()
+    if not rows:
+        return None
+    names = dict(db.session.execute(sa.select(Department.id, Department.name)).all())
+    by_department: dict[int | None, dict[int, int]] = {}
+    for department_id, lvl, count in rows:
+        by_department.setdefault(department_id, {})[int(lvl or 0)] = int(count)
+    table = sorted(
+        by_department.items(),
+        key=lambda item: (-item[1].get(3, 0), -item[1].get(2, 0), -sum(item[1].values()), names.get(item[0], "")),
+    )
+    return Panel(
+        "problems/_overdue_panel.html",
+        {
+            "rows": [(dept_id, names.get(dept_id), counts) for dept_id, counts in table],
+            "levels": [Escalation.RED, Escalation.YELLOW, Escalation.BLUE],
+            "total": sum(sum(c.values()) for c in by_department.values()),
+        },
+    )

@@ -1,6 +1,6 @@
 """Home-page panels of the projects area: the leader's desk on a leader's
-home page, and the instructions (批示) a staff member's team still has to
-acknowledge."""
+home page, the instructions (批示) a staff member's team still has to
+acknowledge, and for a supervisor (督查) the key projects on red and yellow."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from sqlalchemy import orm
 from app import clock
 from app.db import db
 from app.main.home import Panel, home_panel
-from app.models import Instruction, Project, Role, User, project_team
+from app.models import Instruction, Light, Project, Role, User, project_team
 from app.permissions import department_ids_in_scope
 from app.projects.desk import leader_desk
+from app.projects.lights import LightInfo, light_details, light_expression, light_rank
 
 PANEL_LIMIT = 10
+LIT = (Light.RED.value, Light.YELLOW.value)
 
 
 @home_panel(10)
@@ -56,3 +58,30 @@ def instructions_panel(user: User) -> Panel | None:
         .limit(PANEL_LIMIT)
     ).all()
     return Panel("projects/_instructions_panel.html", {"instructions": items, "total": total})
+
+
+@home_panel(11)
+def supervisor_lights_panel(user: User) -> Panel | None:
+    """督查: the key projects on red and yellow, with their reasons (red first,
+    then the largest)."""
+    if user.role is not Role.VIEWER:
+        return None
+    today = clock.today()
+    light = light_expression(today)
+    lit = sa.and_(Project.is_key.is_(True), Project.archived_at.is_(None), light.in_(LIT))
+    counts = dict(db.session.execute(sa.select(light.label("light"), sa.func.count()).where(lit).group_by(light)).all())
+    if not counts:
+        return None
+    projects = db.session.scalars(
+        sa.select(Project)
+        .options(orm.joinedload(Project.lead_department), orm.joinedload(Project.company))
+        .where(lit)
+        .order_by(light_rank(light), Project.planned_investment.desc(), Project.id)
+        .limit(PANEL_LIMIT)
+    ).all()
+    lights = light_details([p.id for p in projects], today)
+    rows = [(p, lights.get(p.id, LightInfo(None))) for p in projects]
+    return Panel(
+        "projects/_lights_panel.html",
+        {"rows": rows, "red": counts.get(Light.RED.value, 0), "yellow": counts.get(Light.YELLOW.value, 0)},
+    )

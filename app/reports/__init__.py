@@ -25,4 +25,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-from app.reports import routes, routes_targets  # noqa: E402,F401  (registers the views)
+from app.reports import home_panels, routes, routes_targets  # noqa: E402,F401  (registers the views and the panel)
