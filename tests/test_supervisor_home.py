@@ -69,3 +69,16 @@ def test_other_roles_do_not_get_the_supervisor_panels(client, login_as):
         login_as(role)
         text = _text(client.get("/").get_data(as_text=True))
         assert "亮灯的重点项目" not in text and "超期未办结的问题（按责任部门）" not in text and "督查考评" not in text
+
+
+def test_read_only_readers_get_a_link_not_an_action_button(client, login_as):
+    east = factories.department("东城街道")
+    project = fp.project(name="签约项目", department=east, last_progress_on=clock.today())
+    fp.agreement(project, signed_on=clock.today() - dt.timedelta(days=30))
+    db.session.commit()
+    login_as("viewer")
+    html = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    funding = f'href="/agreements/project/{project.id}/funding"'
+    assert funding in html
+    tag = html[html.rindex("<a", 0, html.index(funding)) : html.index(funding)]
+    assert "btn" not in tag and "查看资金到位明细" in html and "录入到位资金" not in html
