@@ -218,3 +218,21 @@ def test_sheet_for_one_leader(client, login_as):
     response = client.get(f"/projects/service-day.xlsx?leader_id={b.id}")
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
     assert [r[1] for r in rows[2:]] == ["乙项目"]
+
+
+def test_desk_names_each_projects_company_and_five_ones_state(client, login_as):
+    from tests import factories_leads as fl
+
+    leader = login_as("leader")
+    company = fl.company("华润置业有限公司")
+    fp.complete_project(leader=leader, name="万象城项目", company_id=company.id)
+    lacking = fp.project(leader=leader, name="缺方案项目", last_progress_on=TODAY, department=factories.department())
+    lacking.team = [factories.user(Role.STAFF)]
+    db.session.commit()
+    rows = {row.project.name: row for row in leader_desk(leader, TODAY).rows}
+    assert (rows["万象城项目"].five_done, rows["万象城项目"].five_missing) == (5, [])
+    assert (rows["缺方案项目"].five_done, rows["缺方案项目"].five_missing) == (4, ["一套方案"])
+    text = " ".join(client.get("/").get_data(as_text=True).split())
+    assert "华润置业有限公司" in text
+    assert '五个一 落实 4/5</a><span class="text-muted"> · 缺：一套方案' in text
+    assert "五个一 落实 5/5" in text

@@ -1,8 +1,10 @@
 """The leader's desk (领导工作台) and the weekly 项目服务日 sheet.
 
 The desk: every project a leader is responsible for, red → yellow → green
-(then projects without a light), each with its stage, next milestone, last
-update, open problems and unacknowledged instructions; counts on top; and
+(then projects without a light), each with its company, stage, 五个一 state
+(落实 4/5 · 缺：一套方案 — the mechanism the desk exists for), next
+milestone, last update, open problems and unacknowledged instructions;
+counts on top; and
 the problems waiting for the leader (to assign, or to accept the answer).
 
 The sheet: every key project grouped by leader with the progress updates of
@@ -26,6 +28,9 @@ from app.delivery.schedule import YearProgress, progress_columns, year_progress
 from app.models import Instruction, Light, Milestone, Problem, ProblemStatus, ProgressUpdate, Project, Stage, User
 from app.problems.rules import Escalation, escalation_expression, open_condition, overdue_condition
 from app.projects.lights import LightInfo, light_details, light_expression, light_rank
+from app.projects.queries import FIVE_LABELS, five_ones_columns
+
+FIVE_NAMES = ("leader", "team", "plan", "follow")
 
 
 def _scalar(stmt: sa.Select) -> sa.ScalarSelect:
@@ -81,6 +86,16 @@ class DeskRow:
     unacknowledged: int
     year: YearProgress | None = None  # the year's investment against the schedule
     updates: list[ProgressUpdate] = field(default_factory=list)
+    five: dict[str, bool] = field(default_factory=dict)  # 五个一 items 2–5 (the desk)
+
+    @property
+    def five_done(self) -> int:
+        """五个一 items in place, of five (一个项目 always is)."""
+        return 1 + sum(1 for ok in self.five.values() if ok)
+
+    @property
+    def five_missing(self) -> list[str]:
+        return [str(FIVE_LABELS[name]) for name, ok in self.five.items() if not ok]
 
     def next_milestone_days(self, today: dt.date) -> int | None:
         if self.next_milestone is None:
@@ -117,6 +132,7 @@ def _build_rows(result: Iterable[Any], today: dt.date) -> list[DeskRow]:
             escalation=Escalation(int(r.escalation or 0)),
             unacknowledged=int(r.unacknowledged or 0),
             year=year_progress(r, today),
+            five={name: bool(getattr(r, f"five_{name}")) for name in FIVE_NAMES if hasattr(r, f"five_{name}")},
         )
         for r in result
     ]
@@ -162,8 +178,8 @@ def leader_desk(leader: User, today: dt.date) -> Desk:
     for them: sorting in SQL by the light expression evaluated it (and its
     table-wide sub-selects) once per rank, several times per desk."""
     stmt = (
-        sa.select(Project, *_row_columns(today))
-        .options(orm.joinedload(Project.lead_department))
+        sa.select(Project, *_row_columns(today), *five_ones_columns(today))
+        .options(orm.joinedload(Project.lead_department), orm.joinedload(Project.company))
         .where(
             Project.responsible_leader_id == leader.id,
             Project.stage != Stage.EXITED,
