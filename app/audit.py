@@ -140,6 +140,7 @@ ACTION_LABELS = {
     "revoke": "吊销",
     "rule": "裁定",
     "shelve": "搁置",
+    "supervise": "督办",
     "targets": "设定目标",
     "unshelve": "恢复跟进",
     "withdraw": "撤回",

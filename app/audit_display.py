@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.db import db
+from app.escalation import Escalation
 from app.models import (
     Activity,
     ActivityPlan,
@@ -148,6 +149,7 @@ FIELD_LABELS: dict[str, Any] = {
     "status": _l("状态"),
     "submitted_on": _l("申报日期"),
     "summary": _l("内容"),
+    "supervised_level": _l("督办等级"),
     "their_signatory": _l("对方签约人"),
     "tiers": _l("企业类型"),
     "title": _l("名称"),
@@ -214,6 +216,7 @@ _ENUMS: dict[str, type[enum.Enum]] = {
     "role": Role,
     "scope": DataScope,
     "batch": Batch,
+    "supervised_level": Escalation,
 }
 # Actions whose `changes` hold one value per field (a snapshot), not [old, new].
 _SNAPSHOT_ACTIONS = {"create", "delete", "import", "archive", "restore"}

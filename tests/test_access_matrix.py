@@ -207,6 +207,7 @@ TABLE: list[Row] = [
     Row("POST", "/problems/<int:problem_id>/answer", "LAFFANFF", data={}),
     Row("POST", "/problems/<int:problem_id>/accept", "LAAFANFF", data={}),
     Row("POST", "/problems/<int:problem_id>/return", "LAAFANFF", data={}),
+    Row("POST", "/problems/<int:problem_id>/supervise", "LAAAFNFF", data={}),
     # --- project delivery: monthly reports, annual plans ----------------------------------
     Row("GET", "/delivery/", "LAAAAAAA"),
     Row("POST", "/delivery/review", "LAFFFFFF", data={}),

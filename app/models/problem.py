@@ -38,6 +38,10 @@ class Problem(VersionedMixin, TimestampMixin, ArchiveMixin, db.Model):
     resolution: Mapped[Optional[str]] = mapped_column(sa.Text)
     answered_on: Mapped[Optional[date]] = mapped_column(sa.Date)
     resolved_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    # 督办: the level leaders' 督办意见 raised it to (0 none, 1 蓝, 2 黄, 3 红);
+    # while the problem is pending its level is the higher of this and the
+    # one its overdue weeks give (app/problems/rules.py).
+    supervised_level: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0, server_default="0")
 
     project: Mapped[Project] = relationship(back_populates="problems")
     category: Mapped[Optional[RefItem]] = relationship()
@@ -63,6 +67,8 @@ class ProblemEvent(db.Model):
     actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     note: Mapped[Optional[str]] = mapped_column(sa.Text)
+    # A leader's 督办意见: the level it raised the problem to (the status stays).
+    escalated_to: Mapped[Optional[int]] = mapped_column(sa.Integer)
 
     problem: Mapped[Problem] = relationship(back_populates="events")
     actor: Mapped[Optional[User]] = relationship()

@@ -79,6 +79,7 @@ from app.permissions.problems import (  # noqa: F401
     can_edit_problem,
     can_handle_problem,
     can_raise_problem,
+    can_supervise_problem,
     can_view_problem,
     problem_filter,
 )

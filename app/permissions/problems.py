@@ -72,6 +72,11 @@ def can_accept_problem(user: User, problem: Problem) -> bool:
     return problem.raised_by_id == user.id and user.role is not Role.VIEWER
 
 
+def can_supervise_problem(user: User, problem: Problem) -> bool:
+    """督办意见 (raise the level, put it before the department again): leaders and admin."""
+    return user.role in (Role.LEADER, Role.ADMIN)
+
+
 def can_edit_problem(user: User, problem: Problem) -> bool:
     """Change the record itself (archive, correct it): admin, or the person
     who raised it while they may edit the project."""

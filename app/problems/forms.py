@@ -37,3 +37,7 @@ class AnswerForm(StepForm):
 
 class ReturnForm(StepForm):
     reason = TextAreaField(_l("退回原因"), validators=[DataRequired(message=_l("退回须填写原因。")), Length(max=2000)])
+
+
+class SuperviseForm(StepForm):
+    note = TextAreaField(_l("督办意见"), validators=[DataRequired(message=_l("请填写督办意见。")), Length(max=2000)])

@@ -20,13 +20,14 @@ from app.permissions import (
     can_handle_problem,
     can_raise_problem,
     can_see_history,
+    can_supervise_problem,
     get_visible_or_404,
     require,
 )
 from app.problems import bp, exports, services
-from app.problems.forms import AnswerForm, AssignForm, ProblemForm, ReturnForm, StepForm
+from app.problems.forms import AnswerForm, AssignForm, ProblemForm, ReturnForm, StepForm, SuperviseForm
 from app.problems.ledger import ProblemFilters, ledger_page, ledger_summary
-from app.problems.rules import Escalation, days_overdue, escalation_of
+from app.problems.rules import Escalation, days_overdue, escalation_history, escalation_of, is_pending
 from app.projects.detail import render_detail
 from app.views import attempt
 
@@ -121,6 +122,7 @@ def _page(problem: Problem, status: int = 200, **forms):
         "answer_form": forms.get("answer_form") or AnswerForm(formdata=None),
         "accept_form": forms.get("accept_form") or StepForm(formdata=None),
         "return_form": forms.get("return_form") or ReturnForm(formdata=None),
+        "supervise_form": forms.get("supervise_form") or SuperviseForm(formdata=None),
     }
     for form in step_forms.values():
         if not form.version.data:
@@ -130,6 +132,7 @@ def _page(problem: Problem, status: int = 200, **forms):
         "assign": can_assign_problem(user, problem) and problem.status in services.ASSIGNABLE,
         "handle": can_handle_problem(user, problem),
         "accept": can_accept_problem(user, problem),
+        "supervise": can_supervise_problem(user, problem) and is_pending(problem),
         "see_history": can_see_history(user),
     }
     html = render_template(
@@ -137,9 +140,11 @@ def _page(problem: Problem, status: int = 200, **forms):
         problem=problem,
         level=escalation_of(problem, today),
         overdue_days=days_overdue(problem, today),
+        escalation_steps=escalation_history(problem, today),
         can=can,
         as_of=today,
         Status=ProblemStatus,
+        Escalation=Escalation,
         **step_forms,
     )
     return html, status
@@ -231,4 +236,17 @@ def send_back(problem_id: int):
         "return_form",
         lambda p, f: services.return_problem(p, f.reason.data, current_user, version=f.version.data),
         _("已退回责任部门重新办理。"),
+    )
+
+
+@bp.route("/<int:problem_id>/supervise", methods=["POST"])
+@login_required
+def supervise(problem_id: int):
+    return _step(
+        problem_id,
+        can_supervise_problem,
+        SuperviseForm,
+        "supervise_form",
+        lambda p, f: services.supervise_problem(p, f.note.data, current_user, version=f.version.data),
+        _("已督办：问题督办等级已提升，责任部门将在工作台优先看到。"),
     )

@@ -195,3 +195,39 @@ def return_problem(problem: Problem, reason: str | None, actor: User, *, version
     _event(problem, ProblemStatus.IN_PROGRESS, actor, _("退回：%(reason)s", reason=reason))
     db.session.flush()
     return problem
+
+
+def supervise_problem(problem: Problem, note: str | None, actor: User, *, version: Any) -> ProblemEvent:
+    """督办意见: a leader's note on a pending problem that raises its level one
+    step (蓝 → 黄 → 红; at 红 it stays) and puts it before the responsible
+    department again (its home panel lists the most escalated first)."""
+    from app.problems.rules import Escalation, escalation_of
+
+    check_version(problem, "problem", version)
+    if problem.status is ProblemStatus.REPORTED:
+        raise ProblemError(_("该问题尚未交办责任部门，请先交办。"))
+    _expect(problem, ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS)
+    note = _text(note, "note", _("请填写督办意见。"))
+    current = max(int(escalation_of(problem, clock.today())), problem.supervised_level or 0)
+    level = Escalation(min(int(Escalation.RED), current + 1))
+    old = problem.supervised_level
+    problem.supervised_level = int(level)
+    event = ProblemEvent(
+        problem_id=problem.id,
+        from_status=problem.status,
+        to_status=problem.status,
+        actor_id=actor.id,
+        note=note,
+        escalated_to=int(level),
+    )
+    db.session.add(event)
+    audit.record(
+        "supervise",
+        "problem",
+        problem.id,
+        changes={"supervised_level": [old, int(level)], "note": note},
+        summary=level.label,
+        user_id=actor.id,
+    )
+    db.session.flush()
+    return event
