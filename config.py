@@ -102,6 +102,10 @@ class Config:
     LIGHT_YELLOW_BEHIND_POINTS = 10
     LIGHT_RED_BEHIND_POINTS = 30
     INVESTMENT_REPORT_DUE_DAY = 5
+    # Leaders' instructions (批示): the 办理时限 a new one gets by default, and how
+    # many days past it without a 反馈 turn the light red (past it: yellow).
+    INSTRUCTION_DUE_DAYS = 7
+    LIGHT_RED_INSTRUCTION_DAYS = 7
 
     # Sign-in rate limits (failures within the window), shared via the database.
     LOGIN_WINDOW_MINUTES = 15

@@ -18,6 +18,7 @@ from app.models import (
     AgreementKind,
     Department,
     Instruction,
+    InstructionStatus,
     Milestone,
     Problem,
     ProblemEvent,
@@ -110,9 +111,18 @@ def progress(
     return record
 
 
-def instruction(project: Project, leader: User, *, acknowledged: bool = False, text: str = "加快推进") -> Instruction:
-    record = Instruction(project_id=project.id, leader_id=leader.id, text=text)
-    if acknowledged:
+def instruction(
+    project: Project,
+    leader: User,
+    *,
+    acknowledged: bool = False,
+    text: str = "加快推进",
+    due_on: dt.date | None = None,
+    status: InstructionStatus | None = None,
+) -> Instruction:
+    record = Instruction(project_id=project.id, leader_id=leader.id, text=text, due_on=due_on)
+    record.status = status or (InstructionStatus.ACKNOWLEDGED if acknowledged else InstructionStatus.ISSUED)
+    if acknowledged or record.status is not InstructionStatus.ISSUED:
         record.acknowledged_at = clock.utcnow()
     db.session.add(record)
     db.session.flush()

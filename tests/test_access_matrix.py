@@ -196,6 +196,9 @@ TABLE: list[Row] = [
     ),
     Row("POST", "/projects/<int:project_id>/instructions", "LFAFFNFF", data={}),
     Row("POST", "/projects/<int:project_id>/instructions/<int:instruction_id>/acknowledge", "LFFFANAF", data={}),
+    Row("POST", "/projects/<int:project_id>/instructions/<int:instruction_id>/answer", "LFFFANAF", data={}),
+    Row("POST", "/projects/<int:project_id>/instructions/<int:instruction_id>/close", "LFAFFNFF", data={}),
+    Row("POST", "/projects/<int:project_id>/instructions/<int:instruction_id>/return", "LFAFFNFF", data={}),
     # --- problems -----------------------------------------------------------------------
     Row("GET", "/problems/", "LAAAAAAA"),
     Row("GET", "/problems/export.xlsx", "LAAAAAAA"),

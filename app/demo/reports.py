@@ -29,6 +29,7 @@ FLOOR = {
     TargetMetric.FUNDS_RECEIVED: Decimal(10000),
     TargetMetric.LEADS_COLLECTED: Decimal(20),
     TargetMetric.VISITS: Decimal(40),
+    TargetMetric.TRIPS: Decimal(2),
 }
 
 

@@ -30,7 +30,7 @@ from app.views import attempt
 
 
 def _visit_data(form: VisitForm) -> dict[str, Any]:
-    return {name: form[name].data for name in (*visits.VISIT_FIELDS, "participant_ids")}
+    return {name: form[name].data for name in (*visits.VISIT_FIELDS, "participant_ids") if name in form}
 
 
 def _subject_url(lead: Lead | None, project: Project | None) -> str:

@@ -23,6 +23,7 @@ from app.models.enums import (
     ConflictStatus,
     DataScope,
     DepartmentKind,
+    InstructionStatus,
     LeadStatus,
     Library,
     Light,
@@ -39,6 +40,7 @@ from app.models.org import Department, DepartmentAlias, RefItem, User, UserSessi
 from app.models.problem import Problem, ProblemEvent
 from app.models.project import (
     Instruction,
+    InstructionEvent,
     LeaderHandover,
     Milestone,
     ProgressUpdate,
@@ -78,6 +80,8 @@ __all__ = [
     "Funding",
     "ImportBatch",
     "Instruction",
+    "InstructionEvent",
+    "InstructionStatus",
     "InvestmentReport",
     "InvestmentRevision",
     "Lead",

@@ -96,6 +96,15 @@ class ProblemStatus(LabeledEnum):
     CLOSED = "closed"
 
 
+class InstructionStatus(LabeledEnum):
+    """A leader's 批示: 待签收 → 办理中 (签收) → 已反馈 → 已办结, or sent back to 办理中."""
+
+    ISSUED = "issued"
+    ACKNOWLEDGED = "acknowledged"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
 class ConflictStatus(LabeledEnum):
     OPEN = "open"
     REASSIGNED = "reassigned"
@@ -219,6 +228,10 @@ _LABELS: dict[enum.Enum, object] = {
     ProblemStatus.IN_PROGRESS: _l("办理中"),
     ProblemStatus.ANSWERED: _l("已反馈"),
     ProblemStatus.CLOSED: _l("已销号"),
+    InstructionStatus.ISSUED: _l("待签收"),
+    InstructionStatus.ACKNOWLEDGED: _l("办理中"),
+    InstructionStatus.ANSWERED: _l("已反馈"),
+    InstructionStatus.CLOSED: _l("已办结"),
     ConflictStatus.OPEN: _l("待裁定"),
     ConflictStatus.REASSIGNED: _l("已改派"),
     ConflictStatus.SHARED: _l("共同跟进"),

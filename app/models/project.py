@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Money, Quantity, db, enum_column, trigram_index, utcnow
-from app.models.enums import ProjectLevel, Stage
+from app.models.enums import InstructionStatus, ProjectLevel, Stage
 from app.models.mixins import ArchiveMixin, CreatedByMixin, TimestampMixin, VersionedMixin
 
 if TYPE_CHECKING:
@@ -176,26 +176,62 @@ class ProgressUpdate(db.Model):
         return f"<ProgressUpdate project={self.project_id} on {self.happened_on}>"
 
 
-class Instruction(db.Model):
-    """A leader's instruction (领导批示) that the team acknowledges."""
+class Instruction(VersionedMixin, db.Model):
+    """A leader's instruction (领导批示) and its life cycle: 签收 by the team
+    (办理中), a written 反馈, then the leader closes it (办结) or sends it
+    back; `due_on` is its 办理时限 (the team owes the 反馈 by then)."""
 
     __tablename__ = "instruction"
+    __table_args__ = (sa.Index("ix_instruction_status_due", "status", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True)
     leader_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     issued_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    status: Mapped[InstructionStatus] = mapped_column(
+        enum_column(InstructionStatus), nullable=False, default=InstructionStatus.ISSUED, server_default="issued"
+    )
+    due_on: Mapped[Optional[date]] = mapped_column(sa.Date)  # 办理时限
     acknowledged_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     acknowledged_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime, index=True)
     acknowledgement: Mapped[Optional[str]] = mapped_column(sa.Text)
+    answer: Mapped[Optional[str]] = mapped_column(sa.Text)  # the team's written 反馈
+    answered_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    answered_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime)
+    closed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    closed_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime)
 
     project: Mapped[Project] = relationship(back_populates="instructions")
     leader: Mapped[Optional[User]] = relationship(foreign_keys=[leader_id])
     acknowledged_by: Mapped[Optional[User]] = relationship(foreign_keys=[acknowledged_by_id])
+    answered_by: Mapped[Optional[User]] = relationship(foreign_keys=[answered_by_id])
+    closed_by: Mapped[Optional[User]] = relationship(foreign_keys=[closed_by_id])
+    events: Mapped[list[InstructionEvent]] = relationship(
+        back_populates="instruction", order_by="InstructionEvent.id", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Instruction {self.id} project={self.project_id}>"
+
+
+class InstructionEvent(db.Model):
+    """One step of an instruction's life: who moved it from what to what, and why."""
+
+    __tablename__ = "instruction_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instruction_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("instruction.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    from_status: Mapped[Optional[InstructionStatus]] = mapped_column(enum_column(InstructionStatus))
+    to_status: Mapped[InstructionStatus] = mapped_column(enum_column(InstructionStatus), nullable=False)
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    note: Mapped[Optional[str]] = mapped_column(sa.Text)
+
+    instruction: Mapped[Instruction] = relationship(back_populates="events")
+    actor: Mapped[Optional[User]] = relationship()
 
 
 class LeaderHandover(db.Model):

@@ -86,6 +86,7 @@ from app.permissions.problems import (  # noqa: F401
 from app.permissions.projects import (  # noqa: F401
     can_acknowledge_instruction,
     can_assign_five_ones,
+    can_close_instruction,
     can_create_project,
     can_edit_project,
     can_follow_project,

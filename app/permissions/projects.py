@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.models import Project, Role, User, project_team
+from app.models import Instruction, Project, Role, User, project_team
 from app.permissions.loading import register
 from app.permissions.scope import department_ids_in_scope
 
@@ -107,6 +107,14 @@ def can_acknowledge_instruction(user: User, project: Project) -> bool:
     """The working team acknowledges: staff on the team or of the lead
     department (within scope)."""
     return user.role is Role.STAFF and (is_on_team(user, project) or is_lead_department_staff(user, project))
+
+
+def can_close_instruction(user: User, instruction: Instruction) -> bool:
+    """办结 or send back an answered instruction: the leader who issued it,
+    or the project's current responsible leader."""
+    return (user.role is Role.LEADER and instruction.leader_id == user.id) or is_projects_leader(
+        user, instruction.project
+    )
 
 
 def project_abilities(user: User, project: Project) -> dict[str, bool]:

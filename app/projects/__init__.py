@@ -2,7 +2,9 @@
 
 - routes.py — the project library (tabs, list, export), kanban, the project
   page, create/edit, stage moves.
-- routes_follow.py — the five ones, milestones, progress updates, instructions
+- routes_follow.py — the five ones, milestones, progress updates;
+  routes_instructions.py — the leader's instructions (批示) and their life cycle
+  (instructions.py the rules and writes, instruction_rules.py owed / overdue)
   (each posts from the project page).
 - routes_desk.py — the leader's desk and the weekly 项目服务日 sheet (page, A4, .xlsx).
 - queries.py — the library's list queries (filters → SQL, stage counts).
@@ -19,4 +21,4 @@ from flask import Blueprint
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
-from app.projects import home_panels, routes, routes_desk, routes_follow  # noqa: E402,F401
+from app.projects import home_panels, routes, routes_desk, routes_follow, routes_instructions  # noqa: E402,F401

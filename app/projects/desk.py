@@ -25,8 +25,20 @@ from sqlalchemy import orm
 
 from app.db import db
 from app.delivery.schedule import YearProgress, progress_columns, year_progress
-from app.models import Instruction, Light, Milestone, Problem, ProblemStatus, ProgressUpdate, Project, Stage, User
+from app.models import (
+    Instruction,
+    InstructionStatus,
+    Light,
+    Milestone,
+    Problem,
+    ProblemStatus,
+    ProgressUpdate,
+    Project,
+    Stage,
+    User,
+)
 from app.problems.rules import Escalation, escalation_expression, open_condition, overdue_condition
+from app.projects import instruction_rules
 from app.projects.lights import LightInfo, light_details, light_expression, light_rank
 from app.projects.queries import FIVE_LABELS, five_ones_columns
 
@@ -67,9 +79,19 @@ def _row_columns(today: dt.date) -> list[Any]:
         _scalar(_problems(sa.func.max(escalation_expression(today)))).label("escalation"),
         _scalar(
             sa.select(sa.func.count(Instruction.id)).where(
-                Instruction.project_id == Project.id, Instruction.acknowledged_at.is_(None)
+                Instruction.project_id == Project.id, Instruction.status == InstructionStatus.ISSUED
             )
         ).label("unacknowledged"),
+        _scalar(
+            sa.select(sa.func.count(Instruction.id)).where(
+                Instruction.project_id == Project.id, instruction_rules.overdue_condition(today)
+            )
+        ).label("instructions_overdue"),
+        _scalar(
+            sa.select(sa.func.count(Instruction.id)).where(
+                Instruction.project_id == Project.id, Instruction.status == InstructionStatus.ANSWERED
+            )
+        ).label("instructions_answered"),
         *progress_columns(today),
     ]
 
@@ -84,6 +106,8 @@ class DeskRow:
     overdue_problems: int
     escalation: Escalation
     unacknowledged: int
+    instructions_overdue: int = 0  # past the 办理时限 without a 反馈
+    instructions_answered: int = 0  # 反馈 in, waiting for the leader to 办结
     year: YearProgress | None = None  # the year's investment against the schedule
     updates: list[ProgressUpdate] = field(default_factory=list)
     five: dict[str, bool] = field(default_factory=dict)  # 五个一 items 2–5 (the desk)
@@ -131,6 +155,8 @@ def _build_rows(result: Iterable[Any], today: dt.date) -> list[DeskRow]:
             overdue_problems=int(r.overdue_problems or 0),
             escalation=Escalation(int(r.escalation or 0)),
             unacknowledged=int(r.unacknowledged or 0),
+            instructions_overdue=int(getattr(r, "instructions_overdue", 0) or 0),
+            instructions_answered=int(getattr(r, "instructions_answered", 0) or 0),
             year=year_progress(r, today),
             five={name: bool(getattr(r, f"five_{name}")) for name in FIVE_NAMES if hasattr(r, f"five_{name}")},
         )
@@ -156,6 +182,8 @@ class Desk:
             "open_problems": sum(row.open_problems for row in self.rows),
             "overdue_problems": sum(row.overdue_problems for row in self.rows),
             "unacknowledged": sum(row.unacknowledged for row in self.rows),
+            "instructions_overdue": sum(row.instructions_overdue for row in self.rows),
+            "instructions_answered": sum(row.instructions_answered for row in self.rows),
             "waiting": len(self.waiting_problems),
         }
 

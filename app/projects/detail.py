@@ -25,6 +25,7 @@ from app.models import (
     STAGE_LIBRARY,
     STAGE_ORDER,
     Instruction,
+    InstructionEvent,
     LeaderHandover,
     Problem,
     ProblemStatus,
@@ -36,11 +37,23 @@ from app.models import (
     User,
 )
 from app.permissions import (
+    can_close_instruction,
     project_abilities,
 )
 from app.problems.rules import escalation_of
+from app.projects import instruction_rules
 from app.projects.five_ones import checklist
-from app.projects.forms import AcknowledgeForm, InstructionForm, MilestoneForm, ProgressForm, StageMoveForm
+from app.projects.forms import (
+    AcknowledgeForm,
+    InstructionAnswerForm,
+    InstructionCloseForm,
+    InstructionForm,
+    InstructionReturnForm,
+    MilestoneForm,
+    ProgressForm,
+    StageMoveForm,
+)
+from app.projects.instructions import default_due
 from app.projects.lights import light_of
 from app.projects.services import days_in_stage
 
@@ -74,6 +87,9 @@ def detail_statement(project_id: int) -> sa.Select:
             orm.selectinload(Project.progress_updates).joinedload(ProgressUpdate.author),
             orm.selectinload(Project.instructions).joinedload(Instruction.leader),
             orm.selectinload(Project.instructions).joinedload(Instruction.acknowledged_by),
+            orm.selectinload(Project.instructions).joinedload(Instruction.answered_by),
+            orm.selectinload(Project.instructions).joinedload(Instruction.closed_by),
+            orm.selectinload(Project.instructions).selectinload(Instruction.events).joinedload(InstructionEvent.actor),
             orm.selectinload(Project.handovers).joinedload(LeaderHandover.from_leader),
             orm.selectinload(Project.handovers).joinedload(LeaderHandover.to_leader),
             orm.selectinload(Project.handovers).joinedload(LeaderHandover.changed_by),
@@ -126,8 +142,16 @@ def render_detail(project_id: int, status: int = 200, **forms: Any):
         stage_form=stage_form,
         milestone_form=forms.get("milestone_form") or MilestoneForm(formdata=None),
         progress_form=progress_form,
-        instruction_form=forms.get("instruction_form") or InstructionForm(formdata=None),
-        ack_form=AcknowledgeForm(formdata=None),
+        instruction_form=forms.get("instruction_form") or InstructionForm(formdata=None, due_on=default_due(today)),
+        instruction_step=forms.get("instruction_step"),  # (instruction id, the refused form)
+        instruction_forms={
+            "ack": AcknowledgeForm(formdata=None),
+            "answer": InstructionAnswerForm(formdata=None),
+            "close": InstructionCloseForm(formdata=None),
+            "return": InstructionReturnForm(formdata=None),
+        },
+        instruction_overdue=lambda i: instruction_rules.days_overdue(i, today),
+        can_close_instruction=lambda i: can_close_instruction(current_user, i),
         problem_form=problem_form,
         problems=problems,
         escalation_of=lambda p: escalation_of(p, today),

@@ -1,5 +1,5 @@
-"""Follow-through (一抓到底): milestones of the plan, progress updates and the
-leader's instructions (批示) that the team acknowledges.
+"""Follow-through (一抓到底): milestones of the plan and progress updates (the
+leader's instructions, 批示, are in instructions.py).
 
 `add_progress` maintains `Project.last_progress_on`, which the status light
 and the five-ones check read without touching the updates table.
@@ -13,9 +13,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import audit, clock
-from app.db import db, utcnow
-from app.models import Instruction, Milestone, ProgressUpdate, Project, User
-from app.permissions import can_acknowledge_instruction, can_post_instruction
+from app.db import db
+from app.models import Milestone, ProgressUpdate, Project, User
 from app.projects.services import ProjectError
 
 MAX_TEXT = 5000
@@ -131,40 +130,5 @@ def refresh_last_progress(project: Project) -> None:
     )
 
 
-# --- instructions (批示) -------------------------------------------------------
-
-
-def post_instruction(project: Project, text: str | None, actor: User) -> Instruction:
-    """Only the project's own responsible leader issues instructions on it."""
-    if not can_post_instruction(actor, project):
-        raise ProjectError(_("只有该项目的责任领导可以作出批示。"), "text")
-    text = _text(text, "text", _("请填写批示内容。"))
-    instruction = Instruction(project_id=project.id, leader_id=actor.id, text=text, issued_at=utcnow())
-    db.session.add(instruction)
-    db.session.flush()
-    audit.record("instruction", "project", project.id, summary=text[:200], user_id=actor.id)
-    return instruction
-
-
-def acknowledge_instruction(instruction: Instruction, actor: User, note: str | None = None) -> Instruction:
-    """The team confirms it received (and will act on) the instruction."""
-    if not can_acknowledge_instruction(actor, instruction.project):
-        raise ProjectError(_("只有工作专班成员或牵头部门人员可以签收批示。"), "note")
-    if instruction.acknowledged_at is not None:
-        raise ProjectError(_("该批示已于 %(at)s 签收。", at=instruction.acknowledged_at.strftime("%Y-%m-%d")), "note")
-    note = (note or "").strip() or None
-    if note and len(note) > MAX_TEXT:
-        raise ProjectError(_("内容过长（最多 %(n)d 字）。", n=MAX_TEXT), "note")
-    instruction.acknowledged_at = utcnow()
-    instruction.acknowledged_by_id = actor.id
-    instruction.acknowledgement = note
-    db.session.flush()
-    audit.record(
-        "acknowledge",
-        "project",
-        instruction.project_id,
-        changes={"instruction_id": instruction.id},
-        summary=note or _("已签收批示"),
-        user_id=actor.id,
-    )
-    return instruction
+# The leader's instructions (批示) and their life cycle: app/projects/instructions.py.
+from app.projects.instructions import acknowledge_instruction, post_instruction  # noqa: E402, F401

@@ -86,7 +86,27 @@ class InstructionForm(BaseForm):
         id="instruction-text",
         validators=[DataRequired(message=_l("请填写批示内容。")), Length(max=5000)],
     )
+    due_on = DateField(_l("办理时限"), id="instruction-due", validators=[Optional()])
 
 
 class AcknowledgeForm(BaseForm):
+    version = HiddenField()
     note = StringField(_l("落实情况（可选）"), validators=[Optional(), Length(max=2000)])
+
+
+class InstructionAnswerForm(BaseForm):
+    version = HiddenField()
+    answer = TextAreaField(
+        _l("办理情况反馈"), validators=[DataRequired(message=_l("请填写办理情况反馈。")), Length(max=5000)]
+    )
+
+
+class InstructionCloseForm(BaseForm):
+    version = HiddenField()
+    note = StringField(_l("办结意见（可选）"), validators=[Optional(), Length(max=2000)])
+
+
+class InstructionReturnForm(BaseForm):
+    version = HiddenField()
+    reason = TextAreaField(_l("退回原因"), validators=[DataRequired(message=_l("退回须填写原因。")), Length(max=2000)])
+    due_on = DateField(_l("新的办理时限（可选）"), validators=[Optional()])

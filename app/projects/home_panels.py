@@ -12,6 +12,7 @@ from app.db import db
 from app.main.home import Panel, home_panel
 from app.models import Instruction, Light, Project, Role, User, project_team
 from app.permissions import department_ids_in_scope
+from app.projects import instruction_rules
 from app.projects.desk import leader_desk
 from app.projects.lights import LightInfo, light_details, light_expression, light_rank
 
@@ -42,22 +43,26 @@ def _team_projects(user: User) -> sa.ColumnElement[bool]:
 
 @home_panel(30)
 def instructions_panel(user: User) -> Panel | None:
+    """The instructions the team still owes a 反馈 on (待签收 and 办理中), the
+    most overdue first."""
     if user.role is not Role.STAFF:
         return None
+    today = clock.today()
     base = (
         sa.select(Instruction)
         .join(Project, Project.id == Instruction.project_id)
-        .where(Instruction.acknowledged_at.is_(None), Project.archived_at.is_(None), _team_projects(user))
+        .where(instruction_rules.owed_condition(), Project.archived_at.is_(None), _team_projects(user))
     )
     total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
     if not total:
         return None
     items = db.session.scalars(
         base.options(orm.contains_eager(Instruction.project), orm.joinedload(Instruction.leader))
-        .order_by(Instruction.issued_at.desc())
+        .order_by(Instruction.due_on.is_(None), Instruction.due_on, Instruction.issued_at.desc())
         .limit(PANEL_LIMIT)
     ).all()
-    return Panel("projects/_instructions_panel.html", {"instructions": items, "total": total})
+    overdue = {i.id: instruction_rules.days_overdue(i, today) for i in items}
+    return Panel("projects/_instructions_panel.html", {"instructions": items, "total": total, "overdue": overdue})
 
 
 @home_panel(11)

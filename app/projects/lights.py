@@ -23,6 +23,8 @@ LIGHT_YELLOW_BEHIND_POINTS yellow; a planned start of construction or
 production passed without it is red; a monthly report not filed by its
 deadline is yellow. Approval items (`app/approvals/rules.py`): one past its
 计划完成日期 is red, one due within LIGHT_YELLOW_MILESTONE_DAYS yellow.
+Instructions (`app/projects/instruction_rules.py`): one past its 办理时限
+without a 反馈 is yellow, more than LIGHT_RED_INSTRUCTION_DAYS past red.
 
 "No update for more than N days" counts from the latest progress update, or
 from the day the project was entered when it has none yet. Follow-through
@@ -47,6 +49,7 @@ from app.db import db
 from app.delivery import schedule
 from app.models import Light, Milestone, Problem, Project, RefItem, Stage
 from app.problems.rules import open_condition, overdue_condition
+from app.projects import instruction_rules
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ def red_condition(today: dt.date, t: Thresholds | None = None) -> sa.ColumnEleme
         stale_condition(today, t.red_no_update_days),
         schedule.red_condition(today, t.schedule),
         approval_rules.red_condition(today),
+        instruction_rules.red_condition(today),
     )
 
 
@@ -130,6 +134,7 @@ def yellow_condition(today: dt.date, t: Thresholds | None = None) -> sa.ColumnEl
         stale_condition(today, t.yellow_no_update_days),
         schedule.yellow_condition(today, t.schedule),
         approval_rules.yellow_condition(today, t.yellow_milestone_days),
+        instruction_rules.yellow_condition(today),
     )
 
 
@@ -236,6 +241,7 @@ def _facts_statement(ids: list[int], today: dt.date, t: Thresholds) -> sa.Select
         commitment_date().label("commitment"),
         *schedule.fact_columns(today, t.schedule),
         *approval_rules.light_columns(today, t.yellow_milestone_days),
+        *instruction_rules.light_columns(today),
     ).where(Project.id.in_(ids))
 
 
@@ -262,7 +268,11 @@ def _reasons(row: sa.Row, today: dt.date, t: Thresholds) -> LightInfo:
         elif (row.commitment - today).days <= t.yellow_milestone_days:
             days = (row.commitment - today).days
             yellow.append(_("承诺开工日期 %(date)s，还有 %(days)d 天", date=row.commitment.isoformat(), days=days))
-    for more_red, more_yellow in (schedule.reasons(row, today, t.schedule), approval_rules.light_reasons(row, today)):
+    for more_red, more_yellow in (
+        schedule.reasons(row, today, t.schedule),
+        approval_rules.light_reasons(row, today),
+        instruction_rules.light_reasons(row, today),
+    ):
         red.extend(more_red)
         yellow.extend(more_yellow)
     if row.problem_deadline is not None:

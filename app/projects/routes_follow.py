@@ -1,6 +1,6 @@
 """Views for the five ones and follow-through: assigning leader, team and
-plan; milestones; progress updates; the leader's instructions and their
-acknowledgement. Each posts from the project page; a refused post renders
+plan; milestones; progress updates (the instructions, 批示, are in
+routes_instructions.py). Each posts from the project page; a refused post renders
 the page again with the form's errors and the user's input."""
 
 from __future__ import annotations
@@ -12,20 +12,18 @@ from flask_login import current_user, login_required
 
 from app.db import db
 from app.lookups import department_choices, user_choices
-from app.models import Department, Instruction, Milestone, Project, Role, User
+from app.models import Department, Milestone, Project, Role, User
 from app.permissions import (
-    can_acknowledge_instruction,
     can_assign_five_ones,
     can_follow_project,
     can_manage_milestones,
-    can_post_instruction,
     department_ids_in_scope,
     get_visible_or_404,
     require,
 )
 from app.projects import assignment, bp, follow_through
 from app.projects.detail import render_detail
-from app.projects.forms import AcknowledgeForm, FiveOnesForm, InstructionForm, MilestoneForm, ProgressForm
+from app.projects.forms import FiveOnesForm, MilestoneForm, ProgressForm
 from app.views import attempt
 
 
@@ -181,36 +179,3 @@ def progress_add(project_id: int):
         flash(_("已记录推进情况。"), "success")
         return _back(project, "progress")
     return render_detail(project_id, 400, progress_form=form)
-
-
-# --- instructions (批示) -----------------------------------------------------------------
-
-
-@bp.route("/<int:project_id>/instructions", methods=["POST"])
-@login_required
-def instruction_add(project_id: int):
-    project = get_visible_or_404(Project, project_id)
-    require(can_post_instruction(current_user, project))
-    form = InstructionForm()
-    if form.validate() and attempt(
-        lambda: follow_through.post_instruction(project, form.text.data, current_user), form
-    ):
-        flash(_("批示已发出，待工作专班签收。"), "success")
-        return _back(project, "instructions")
-    return render_detail(project_id, 400, instruction_form=form)
-
-
-@bp.route("/<int:project_id>/instructions/<int:instruction_id>/acknowledge", methods=["POST"])
-@login_required
-def instruction_ack(project_id: int, instruction_id: int):
-    project = get_visible_or_404(Project, project_id)
-    require(can_acknowledge_instruction(current_user, project))
-    instruction = db.session.get(Instruction, instruction_id)
-    if instruction is None or instruction.project_id != project.id:
-        abort(404)
-    form = AcknowledgeForm()
-    if not form.validate():
-        flash(_("签收说明过长。"), "danger")
-    elif attempt(lambda: follow_through.acknowledge_instruction(instruction, current_user, form.note.data)):
-        flash(_("已签收批示。"), "success")
-    return _back(project, "instructions")

@@ -214,15 +214,27 @@ def test_leader_instructs_team_acknowledges_problem_is_raised_and_closed_light_f
 
     # The team member sees it waiting on the home page and acknowledges it.
     staff.reload()
-    waiting = staff.locator("section", has_text="待签收的领导批示")
+    waiting = staff.locator("section", has_text="待办理的领导批示")
     assert "请专班本周内对接企业总部" in waiting.inner_text()
     follow(staff, waiting.get_by_role("link", name=project.name))
-    staff.wait_for_url(live_server.path(f"/projects/{project.id}#instructions"))
+    staff.wait_for_url(re.compile(rf"/projects/{project.id}#instruction-\d+$"))
     item = staff.locator("#instructions li", has_text="请专班本周内对接企业总部")
     item.get_by_placeholder("落实情况（可选）").fill("已约定下周三赴企业总部对接。")
     follow(staff, item.get_by_role("button", name="签收"))
     assert "已签收批示" in flash(staff)
-    assert "已签收：孙丽娜" in staff.locator("#instructions").inner_text()
+    assert "签收：孙丽娜" in staff.locator("#instructions").inner_text()
+
+    # The team answers in writing; the leader reads the answer and closes it (办结).
+    item = staff.locator("#instructions li", has_text="请专班本周内对接企业总部")
+    item.get_by_label("办理情况反馈").fill("已赴企业总部对接，选址意向为东区地块。")
+    follow(staff, item.get_by_role("button", name="提交反馈"))
+    assert "已反馈办理情况，待领导办结" in flash(staff)
+    leader.reload()
+    item = leader.locator("#instructions li", has_text="请专班本周内对接企业总部")
+    assert "已赴企业总部对接" in item.inner_text()
+    follow(leader, item.get_by_role("button", name="办结"))
+    assert "批示已办结" in flash(leader)
+    assert "已办结：" in leader.locator("#instructions").inner_text()
 
     # A problem raised from the project page turns the light yellow.
     problems = staff.locator("#problems")
