@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from app import attachments, clock
+from app.activities import services as activity_services
 from app.agreements import services as agreement_services
 from app.agreements.funding import record_funding
 from app.api.tokens import issue_token
@@ -250,6 +251,38 @@ def build(*, tokens: bool = False) -> World:
         approval_file=approval_file.id,
         spare_approval_file=spare_approval_file.id,
         meeting=meeting.id,
+    )
+    activity_plan = activity_services.create_plan(
+        {"year": clock.today().year, "title": "赴长三角招商计划", "department_id": own.id}, staff
+    )
+    spare_activity_plan = activity_services.create_plan(
+        {"year": clock.today().year, "title": "可归档的计划", "department_id": own.id}, staff
+    )
+    trip = {
+        "kind_id": ref_id(RefKind.ACTIVITY_KIND, "外出招商"),
+        "start_on": clock.today() - dt.timedelta(days=2),
+        "end_on": clock.today(),
+        "away": True,
+        "regions": "上海、苏州",
+        "department_id": own.id,
+        "leader_ids": [users["leader_assigned"].id],
+        "participant_ids": [staff.id],
+    }
+    activity = activity_services.create_activity(
+        {**trip, "title": "赴上海苏州招商", "plan_id": activity_plan.id}, staff
+    )
+    spare_activity = activity_services.create_activity({**trip, "title": "可归档的活动"}, staff)
+    activity_file = attachments.store("activity", activity.id, FileStorage(io.BytesIO(PDF), "考察报告.pdf"), staff)
+    spare_activity_file = attachments.store(
+        "activity", activity.id, FileStorage(io.BytesIO(PDF), "报告副本.pdf"), staff
+    )
+    ids.update(
+        activity=activity.id,
+        spare_activity=spare_activity.id,
+        activity_plan=activity_plan.id,
+        spare_activity_plan=spare_activity_plan.id,
+        activity_file=activity_file.id,
+        spare_activity_file=spare_activity_file.id,
     )
     data = ledger_bytes()
     preview = import_service.preview_upload("leads", data, staff)

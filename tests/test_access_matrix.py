@@ -76,6 +76,7 @@ DEFAULT_IDS = {
     "campaign_id": "campaign",
     "meeting_id": "meeting",
     "approval_id": "approval_item",
+    "activity_id": "activity",
 }
 
 # A version no record has: an allowed edit answers 409 and changes nothing.
@@ -211,6 +212,8 @@ TABLE: list[Row] = [
     Row("POST", "/problems/<int:problem_id>/accept", "LAAFANFF", data={}),
     Row("POST", "/problems/<int:problem_id>/return", "LAAFANFF", data={}),
     Row("POST", "/problems/<int:problem_id>/supervise", "LAAAFNFF", data={}),
+    # 招商活动: the world's trip is 东城's, led by the assigned leader, with 东城招商员 taking part.
+    Row("GET", "/activities/<int:activity_id>", "LAAAANNA"),
     # --- project delivery: monthly reports, annual plans ----------------------------------
     Row("GET", "/delivery/", "LAAAAAAA"),
     Row("POST", "/delivery/review", "LAFFFFFF", data={}),
