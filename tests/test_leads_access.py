@@ -72,7 +72,8 @@ ROUTES = [
     ("POST", "/leads/{other_lead}/archive", {"staff": 404, "leader": 403, "viewer": 403}),
     ("GET", "/leads/visits/new?lead_id={lead}", {"staff": 200, "leader": 403, "viewer": 403, "admin": 200}),
     ("GET", "/leads/visits/new?lead_id={other_lead}", {"staff": 404, "leader": 403, "viewer": 403, "admin": 200}),
-    ("GET", "/leads/visits/new", {"staff": 404, "viewer": 404}),
+    # Without a lead: staff pick one first (the phone home's 记录拜访); others have nothing to pick.
+    ("GET", "/leads/visits/new", {"staff": 200, "admin": 200, "leader": 404, "viewer": 404}),
     ("GET", "/leads/visits/{visit}/edit", {"staff": 200, "leader": 403, "viewer": 403, "admin": 200}),
     ("GET", "/leads/visits/{other_visit}/edit", {"staff": 404, "leader": 403, "viewer": 403, "admin": 200}),
     ("POST", "/leads/visits/{other_visit}/delete", {"staff": 404, "leader": 403, "viewer": 403}),

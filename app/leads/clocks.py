@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -108,3 +109,56 @@ def label(clock: str | None) -> str:
 def days_in_status(lead: Lead, today: dt.date | None = None) -> int:
     """Whole days since the lead's last status change (local dates)."""
     return max(0, ((today or clock.today()) - clock.local(lead.status_changed_at).date()).days)
+
+
+DUE_LABELS = {
+    FIRST_CONTACT: _l("首次对接截止"),
+    ASSESSMENT: _l("研判截止"),
+    FOLLOW_UP: _l("下次跟进"),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When one of an open lead's clocks falls due (the lead is overdue on it
+    from the day after `due_on`)."""
+
+    clock: str
+    due_on: dt.date
+
+    @property
+    def label(self) -> str:
+        return str(DUE_LABELS[self.clock])
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.due_on < today
+
+
+def deadlines(lead: Lead, config: Mapping[str, Any] | None = None) -> list[Deadline]:
+    """The clocks running on `lead` from the day it is received, each with the
+    date it falls due — the same rules as `clock_conditions`, read forwards
+    (首次对接截止 12-04, 研判截止 12-07, 下次跟进 12-18); none once the lead
+    is closed."""
+    if lead.status not in OPEN_STATUSES:
+        return []
+    cfg = _settings(config)
+    due: list[Deadline] = []
+    if lead.status is LeadStatus.NEW:
+        days = calendar().add_workdays(lead.received_on, int(cfg["LEAD_FIRST_CONTACT_WORKDAYS"]))
+        due.append(Deadline(FIRST_CONTACT, days))
+    if lead.status in (LeadStatus.NEW, LeadStatus.CONTACTED):
+        due.append(Deadline(ASSESSMENT, lead.received_on + dt.timedelta(days=int(cfg["LEAD_ASSESSMENT_DAYS"]))))
+    touched = max(
+        lead.received_on,
+        lead.last_visit_on or lead.received_on,
+        clock.local(lead.status_changed_at).date() if lead.status_changed_at else lead.received_on,
+    )
+    due.append(Deadline(FOLLOW_UP, touched + dt.timedelta(days=int(cfg["LEAD_FOLLOW_UP_DAYS"]))))
+    return due
+
+
+def next_deadline(lead: Lead, today: dt.date | None = None) -> Deadline | None:
+    """The first clock still to fall due (not yet overdue) — what a list shows."""
+    today = today or clock.today()
+    pending = [d for d in deadlines(lead) if not d.overdue(today)]
+    return min(pending, key=lambda d: d.due_on) if pending else None

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.db import db
 from app.leads import visits
-from app.models import Lead, User, Visit
+from app.models import Company, Lead, Project, User, Visit
 from app.params import Params
-from app.permissions import visit_filter
+from app.permissions import lead_filter, visit_filter
 
 
 @dataclass
@@ -61,7 +62,7 @@ def visit_list(user: User, filters: VisitFilters, today: dt.date) -> sa.Select:
         .where(*conditions)
         .options(
             joinedload(Visit.lead).joinedload(Lead.company),
-            joinedload(Visit.project),
+            joinedload(Visit.project).joinedload(Project.company),
             joinedload(Visit.kind),
             joinedload(Visit.department),
             joinedload(Visit.created_by),
@@ -70,3 +71,31 @@ def visit_list(user: User, filters: VisitFilters, today: dt.date) -> sa.Select:
         )
         .order_by(Visit.visited_on.desc(), Visit.id.desc())
     )
+
+
+PICK_LIMIT = 30
+
+
+def visit_subjects(user: User, q: str, limit: int = PICK_LIMIT) -> list[Lead]:
+    """The open leads `user` may log a visit on, to pick from when 记录拜访 is
+    tapped without a lead (the phone home's shortcut): the user's own first,
+    the longest unvisited first; `q` narrows by company name or 投资意向."""
+    from app.leads.clocks import OPEN_STATUSES
+
+    stmt = (
+        sa.select(Lead)
+        .join(Company, Company.id == Lead.company_id)
+        .where(lead_filter(user), Lead.archived_at.is_(None), Lead.status.in_(OPEN_STATUSES))
+        .options(joinedload(Lead.company))
+        .order_by(
+            sa.case((Lead.owner_user_id == user.id, 0), else_=1),
+            sa.nulls_first(Lead.last_visit_on.asc()),
+            Lead.id,
+        )
+        .limit(limit)
+    )
+    q = q.strip()[:50]
+    if q:
+        pattern = f"%{q}%"
+        stmt = stmt.where(sa.or_(Company.name.ilike(pattern), Lead.title.ilike(pattern)))
+    return list(db.session.scalars(stmt))

@@ -70,6 +70,8 @@ def export():
 
 
 bp.add_app_template_global(clocks.days_in_status, "lead_days_in_status")
+bp.add_app_template_global(clocks.deadlines, "lead_deadlines")
+bp.add_app_template_global(clocks.next_deadline, "lead_next_deadline")
 
 
 # --- create and edit --------------------------------------------------------------

@@ -18,6 +18,7 @@ from app.models import Lead, Project, RefKind, Visit
 from app.pagination import page_args, paginate
 from app.params import Params
 from app.permissions import (
+    can_create_lead,
     can_edit_visit,
     can_log_on_lead,
     can_log_on_project,
@@ -62,7 +63,8 @@ def quick_visit(lead_id: int):
 @bp.route("/visits/new", methods=["GET", "POST"])
 @login_required
 def visit_new():
-    """The full visit form for a lead (?lead_id=) or a project (?project_id=)."""
+    """The full visit form for a lead (?lead_id=) or a project (?project_id=);
+    without either, staff pick the lead first (the phone home's 记录拜访)."""
     lead = project = None
     if request.args.get("lead_id"):
         lead = get_visible_or_404(Lead, request.args["lead_id"])
@@ -70,6 +72,9 @@ def visit_new():
     elif request.args.get("project_id"):
         project = get_visible_or_404(Project, request.args["project_id"])
         require(can_log_on_project(current_user, project))
+    elif can_create_lead(current_user):
+        q = request.args.get("q", "")
+        return render_template("leads/visit_pick.html", leads=queries_visits.visit_subjects(current_user, q), q=q)
     else:
         abort(404)
     form = VisitForm()
