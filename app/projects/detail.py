@@ -32,6 +32,7 @@ from app.models import (
     ProgressUpdate,
     Project,
     RefKind,
+    Role,
     Stage,
     StageChange,
     User,
@@ -101,6 +102,33 @@ def detail_statement(project_id: int) -> sa.Select:
     )
 
 
+# The project page's main column, in the order each viewer works in (issue 16):
+# a leader reads the light (at the top for everyone), then his 批示 and the
+# problems; the working team writes progress and keeps the milestones; anyone
+# else reads the project's facts first.
+LEADER_ORDER = (
+    "instructions", "problems", "five_ones", "plan", "progress",
+    "delivery", "approvals", "info", "visits", "agreements", "history",
+)  # fmt: skip
+TEAM_ORDER = (
+    "progress", "plan", "instructions", "problems", "delivery",
+    "approvals", "five_ones", "info", "visits", "agreements", "history",
+)  # fmt: skip
+READER_ORDER = (
+    "info", "delivery", "approvals", "five_ones", "plan", "progress",
+    "instructions", "problems", "visits", "agreements", "history",
+)  # fmt: skip
+
+
+def section_order(user: User, can: dict[str, bool]) -> tuple[str, ...]:
+    """The main column's sections for `user`, whose abilities are `can`."""
+    if user.role is Role.LEADER:
+        return LEADER_ORDER
+    if can.get("progress"):
+        return TEAM_ORDER
+    return READER_ORDER
+
+
 def render_detail(project_id: int, status: int = 200, **forms: Any):
     today = clock.today()
     project = db.session.execute(detail_statement(project_id)).unique().scalar_one()
@@ -125,6 +153,7 @@ def render_detail(project_id: int, status: int = 200, **forms: Any):
     progress_form = forms.get("progress_form") or ProgressForm(formdata=None, happened_on=today)
     problems = sorted(project.problems, key=lambda p: (p.raised_on, p.id), reverse=True)
     problems.sort(key=lambda p: p.status is ProblemStatus.CLOSED)
+    can = project_abilities(current_user, project)
     html = render_template(
         "projects/detail.html",
         project=project,
@@ -132,7 +161,8 @@ def render_detail(project_id: int, status: int = 200, **forms: Any):
         light=light_of(project, today),
         checklist=checklist(project, today),
         days_in_stage=days_in_stage(project, today),
-        can=project_abilities(current_user, project),
+        can=can,
+        section_order=section_order(current_user, can),
         panels={
             "visits": visits_panel(project, current_user),
             "agreements": agreements_panel(project, current_user, today=today),
