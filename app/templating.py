@@ -37,6 +37,7 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("main.index", _l("工作台"), _everyone),
     NavItem("leads.index", _l("招商线索"), _everyone),
+    NavItem("activities.index", _l("招商活动"), _everyone),
     NavItem("companies.index", _l("企业库"), _everyone),
     NavItem("projects.index", _l("项目库"), _everyone),
     NavItem("delivery.index", _l("投资月报"), _everyone),

@@ -214,6 +214,24 @@ TABLE: list[Row] = [
     Row("POST", "/problems/<int:problem_id>/supervise", "LAAAFNFF", data={}),
     # 招商活动: the world's trip is 东城's, led by the assigned leader, with 东城招商员 taking part.
     Row("GET", "/activities/<int:activity_id>", "LAAAANNA"),
+    # 招商活动 pages: everyone reads the list, calendar and ledger (within scope); admin and
+    # staff record; admin, staff of the organising department and its leading leaders keep it.
+    Row("GET", "/activities/", "LAAAAAAA"),
+    Row("GET", "/activities/calendar", "LAAAAAAA"),
+    Row("GET", "/activities/export.xlsx", "LAAAAAAA"),
+    Row("GET", "/activities/new", "LAFFAAAF"),
+    Row("POST", "/activities/new", "LAFFAAAF", data={}),
+    Row("GET", "/activities/<int:activity_id>/edit", "LAAFANNF"),
+    Row("POST", "/activities/<int:activity_id>/edit", "LAAFANNF", data=STALE),
+    Row("POST", "/activities/<int:activity_id>/archive", "LAAFANNF", path="/activities/{spare_activity}/archive"),
+    Row("POST", "/activities/<int:activity_id>/files", "LAAFANNF"),
+    Row("GET", "/activities/files/<int:attachment_id>", "LAAAANNA", path="/activities/files/{activity_file}"),
+    Row(
+        "POST",
+        "/activities/files/<int:attachment_id>/delete",
+        "LAAFANNF",
+        path="/activities/files/{spare_activity_file}/delete",
+    ),
     # --- project delivery: monthly reports, annual plans ----------------------------------
     Row("GET", "/delivery/", "LAAAAAAA"),
     Row("POST", "/delivery/review", "LAFFFFFF", data={}),

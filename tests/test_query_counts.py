@@ -120,3 +120,82 @@ def test_the_seeded_data_fills_the_pages(app):
 
     for model, least in ((Lead, 150), (Visit, 600), (Project, 60), (Agreement, 1), (Problem, 60), (ApprovalItem, 20)):
         assert (db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0) >= least, model.__name__
+
+
+# --- 招商活动: the list and the month calendar ------------------------------------------------
+# Not a benchmark case yet (the bench seeder has no activities): the bench data of ONE, plus
+# activities recorded through the services — each with its leaders, participants and regions,
+# and some of the seeded leads, visits and projects credited to it, so every row has outcomes.
+ACTIVITY_PAGES = ("/activities/", "/activities/calendar")
+
+
+def _seed_activities(count: int) -> None:
+    import datetime as dt
+    import itertools
+
+    from app import clock
+    from app.activities import services as activity_services
+    from app.models import Activity, Department, Lead, Project, RefItem, RefKind, Role, User, Visit
+
+    admin = db.session.scalar(sa.select(User).where(User.role == Role.ADMIN).order_by(User.id).limit(1))
+    kinds = db.session.scalars(sa.select(RefItem.id).where(RefItem.kind == RefKind.ACTIVITY_KIND)).all()
+    departments = db.session.scalars(sa.select(Department.id).where(Department.active.is_(True))).all()
+    leaders = db.session.scalars(sa.select(User.id).where(User.role == Role.LEADER, User.active.is_(True))).all()
+    staff = db.session.scalars(sa.select(User.id).where(User.role == Role.STAFF, User.active.is_(True))).all()
+    regions = itertools.cycle(["上海、苏州", "深圳", "广州、东莞、佛山", "北京"])
+    first = clock.today().replace(day=1)
+    for n in range(count):
+        start = first + dt.timedelta(days=(n * 3) % 27)
+        activity_services.create_activity(
+            {
+                "kind_id": kinds[n % len(kinds)],
+                "title": f"招商活动{n}",
+                "start_on": start,
+                "end_on": start + dt.timedelta(days=n % 4),
+                "away": True,
+                "regions": next(regions),
+                "department_id": departments[n % len(departments)],
+                "leader_ids": [leaders[n % len(leaders)], leaders[(n + 1) % len(leaders)]],
+                "participant_ids": [staff[n % len(staff)], staff[(n + 7) % len(staff)]],
+            },
+            admin,
+        )
+    db.session.flush()
+    ids = db.session.scalars(sa.select(Activity.id).order_by(Activity.id)).all()
+    for model in (Lead, Visit, Project):
+        picked = db.session.scalars(sa.select(model.id).order_by(model.id).limit(len(ids) * 3)).all()
+        for index, ident in enumerate(picked):
+            db.session.execute(sa.update(model).where(model.id == ident).values(activity_id=ids[index % len(ids)]))
+    db.session.commit()
+
+
+def _activity_counts(app, count: int) -> dict[tuple[str, str, int], tuple[list[str], bool]]:
+    _reseed(ONE)
+    _seed_activities(count)
+    ctx = context()
+    counts = {}
+    for persona in PERSONA_LABELS:
+        client = app.test_client()
+        signed_in = client.post("/auth/login", data={"username": ctx.users[persona], "password": PASSWORD})
+        assert signed_in.status_code == 302, persona
+        for path in ACTIVITY_PAGES:
+            for per_page in (5, 50):
+                counts[(persona, path, per_page)] = _statements(client, _with_per_page(path, per_page))
+    return counts
+
+
+def test_activity_pages_query_count_does_not_grow(app, client):
+    one = _activity_counts(app, 20)
+    three = _activity_counts(app, 60)
+    compared = 0
+    for (persona, path, per_page), (sent, has_rows) in one.items():
+        who = f"{path}?per_page={per_page} as {PERSONA_LABELS[persona]}"
+        assert len(sent) <= LIST_LIMIT, f"{who}: {len(sent)} statements:\n" + "\n".join(sent)
+        more, _rows = three[(persona, path, per_page)]
+        assert len(more) <= len(sent), f"{who}: {len(sent)} statements, {len(more)} with 3× the activities:\n" + _diff(
+            sent, more
+        )
+        wide, _rows = one[(persona, path, 50)]
+        assert len(wide) <= len(sent), f"{who}: {len(wide)} statements at 50 per page:\n" + _diff(sent, wide)
+        compared += has_rows and path == "/activities/"
+    assert compared, "no persona saw any activity, so nothing was compared"

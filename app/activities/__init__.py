@@ -6,7 +6,13 @@
   lead or project names, and holds `ActivityError`);
 - `outcomes.py` — what an activity produced (companies, visits, leads,
   projects discussed, signed), the one definition pages, report and API share;
-- `routes.py` — the pages.
+- `routes.py` — the pages: the list (`queries.py`: the query-string
+  contract, within `activity_filter`), the month calendar (`month_grid.py`:
+  the layout), the .xlsx 台账 (`exports.py`), recording and editing
+  (`forms.py`, `choices.py`: the form's selects), archiving, the activity's
+  page (`detail.py`: what it shows, gathered once) and its trip report
+  (attachments, owner "activity"); `templates/activities/_log_actions.html`
+  is where the page's logging actions go.
 """
 
 from flask import Blueprint
