@@ -214,6 +214,15 @@ TABLE: list[Row] = [
     Row("POST", "/problems/<int:problem_id>/supervise", "LAAAFNFF", data={}),
     # 招商活动: the world's trip is 东城's, led by the assigned leader, with 东城招商员 taking part.
     Row("GET", "/activities/<int:activity_id>", "LAAAANNA"),
+    # 批量记录拜访: staff who keep the activity or take part, and admin.
+    Row("GET", "/activities/<int:activity_id>/visits", "LAFFANNF"),
+    Row("POST", "/activities/<int:activity_id>/visits", "LAFFANNF", data={}),
+    Row(
+        "GET",
+        "/activities/<int:activity_id>/visits/search",
+        "LAFFANNF",
+        path="/activities/{activity}/visits/search?q=华为",
+    ),
     # --- project delivery: monthly reports, annual plans ----------------------------------
     Row("GET", "/delivery/", "LAAAAAAA"),
     Row("POST", "/delivery/review", "LAFFFFFF", data={}),

@@ -13,4 +13,7 @@ from flask import Blueprint
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
+import app.activities.home_panels  # noqa: E402  (我带队的/我参加的招商活动 on the home page)
+import app.activities.routes_plans  # noqa: E402  (招商计划)
+import app.activities.routes_visits  # noqa: E402, F401  (批量记录拜访)
 from app.activities import routes  # noqa: E402, F401  (views)
