@@ -223,6 +223,26 @@ TABLE: list[Row] = [
         "LAFFANNF",
         path="/activities/{activity}/visits/search?q=华为",
     ),
+    # 招商计划: the world's plans are 东城's; archiving points at the spare.
+    Row("GET", "/activities/plans", "LAAAAAAA"),
+    Row("GET", "/activities/plans/new", "LAFFAAAF"),
+    Row("POST", "/activities/plans/new", "LAFFAAAF", data={}),
+    Row("GET", "/activities/plans/<int:plan_id>", "LAAAANNA", path="/activities/plans/{activity_plan}"),
+    Row("GET", "/activities/plans/<int:plan_id>/edit", "LAFFANNF", path="/activities/plans/{activity_plan}/edit"),
+    Row(
+        "POST",
+        "/activities/plans/<int:plan_id>/edit",
+        "LAFFANNF",
+        path="/activities/plans/{activity_plan}/edit",
+        data=STALE,
+    ),
+    Row(
+        "POST",
+        "/activities/plans/<int:plan_id>/archive",
+        "LAFFANNF",
+        path="/activities/plans/{spare_activity_plan}/archive",
+        data=STALE,
+    ),
     # --- project delivery: monthly reports, annual plans ----------------------------------
     Row("GET", "/delivery/", "LAAAAAAA"),
     Row("POST", "/delivery/review", "LAFFFFFF", data={}),
