@@ -365,3 +365,95 @@ def test_the_log_actions_show_the_button_only_when_the_view_says_so(app, trip):
         hidden = render_template("activities/_log_actions.html", activity=activity, can={"log": False})
     assert f'href="/activities/{activity.id}/visits"' in shown and "批量记录拜访" in shown
     assert "批量记录拜访" not in hidden
+
+
+# --- the home panels -----------------------------------------------------------------------
+
+
+def _numbers(body: str) -> list[int]:
+    return [int(n) for n in re.findall(r'data-number="\d">(\d+)<', body)]
+
+
+def _activity(trip: dict[str, Any], title: str, start: dt.date, days: int = 1, **extra: Any) -> Activity:
+    return activity_services.create_activity(
+        {
+            "kind_id": ref_id(RefKind.ACTIVITY_KIND, "招商推介会"),
+            "title": title,
+            "start_on": start,
+            "end_on": start + dt.timedelta(days=days - 1),
+            "away": False,
+            "department_id": trip["east"].id,
+            "leader_ids": [trip["leader"].id],
+            "participant_ids": [trip["staff"].id],
+            **extra,
+        },
+        trip["staff"],
+    )
+
+
+def test_a_leaders_home_shows_this_years_trips_he_led_and_what_they_produced(client, trip):
+    from tests import factories_agreements as fa
+
+    _sign_in(client, "vstaff")
+    data = _rows(
+        {"pick": f"lead:{trip['own_lead']}", "company_name": "华为终端有限公司", "summary": "回访"},
+        {"company_name": "深圳市大疆创新科技有限公司", "summary": "介绍产业园"},
+    )
+    assert client.post(f"/activities/{trip['activity']}/visits", data=data).status_code == 302
+    client.post("/auth/logout")
+    earlier = max(dt.date(TODAY.year, 1, 1), TODAY - dt.timedelta(days=40))
+    fair = _activity(trip, "春季推介会", earlier)
+    project = fa.project(name="推介会签约项目", activity_id=fair.id)
+    fa.agreement(project, signed_on=TODAY)
+    archived = _activity(trip, "录错的活动", earlier)
+    activity_services.archive_activity(archived, trip["staff"], version=archived.version)
+    last_year = _activity(trip, "去年的推介会", dt.date(TODAY.year - 1, 6, 1))
+    fa.project(name="去年的项目", activity_id=last_year.id)
+    upcoming = TODAY + dt.timedelta(days=10)
+    if upcoming.year == TODAY.year:
+        _activity(trip, "下月赴京招商", upcoming, days=3, away=True)
+    db.session.commit()
+
+    _sign_in(client, "vleader")
+    body = _text(client.get("/"))
+    assert "我带队的招商活动" in body
+    # 2 begun this year; 3 days out (the trip; the fair is local); 2 companies, 2 visits,
+    # 1 lead (the new company), 1 signed project (the fair's).
+    assert _numbers(body) == [2, 3, 2, 2, 1, 1]
+    assert f'href="/activities/{trip["activity"]}"' in body and f'href="/activities/{fair.id}"' in body
+    assert "录错的活动" not in body and "去年的推介会" not in body
+    if upcoming.year == TODAY.year:
+        assert "下月赴京招商" in body and "未开始" in body
+    assert "我参加的招商活动" not in body
+
+
+def test_a_staff_members_home_lists_the_activities_they_take_part_in(client, trip):
+    _activity(trip, "上月的推介会", TODAY - dt.timedelta(days=40))
+    soon = _activity(trip, "下周的洽谈会", TODAY + dt.timedelta(days=7))
+    db.session.commit()
+    _sign_in(client, "vstaff")
+    body = _text(client.get("/"))
+    assert "我参加的招商活动" in body and "我带队的招商活动" not in body
+    assert "赴深圳招商" in body and "进行中" in body and "下周的洽谈会" in body
+    assert f'href="/activities/{trip["activity"]}/visits"' in body  # ongoing: log its visits
+    assert f'href="/activities/{soon.id}/visits"' not in body  # not begun yet
+    assert "上月的推介会" not in body
+    client.post("/auth/logout")
+    _sign_in(client, "vwest")
+    assert "我参加的招商活动" not in _text(client.get("/"))
+
+
+@pytest.mark.parametrize("username", ["vleader", "vstaff"])
+def test_the_home_panels_queries_do_not_grow_with_the_trips(client, trip, count_queries, username):
+    def statements() -> int:
+        with count_queries() as n:
+            assert client.get("/").status_code == 200
+        return n()
+
+    _sign_in(client, username)
+    client.get("/")
+    few = statements()
+    for i in range(6):
+        _activity(trip, f"活动{i}", max(dt.date(TODAY.year, 1, 1), TODAY - dt.timedelta(days=i)), days=1 + i % 2)
+    db.session.commit()
+    assert statements() == few
