@@ -83,6 +83,7 @@ CASES: list[Case] = [
     Case("company", "企业页", "page", lambda c, p: f"/companies/{c.company_id}"),
     Case("delivery.campaigns", "三个一批活动列表", "list", lambda c, p: "/delivery/campaigns"),
     Case("approvals.ledger", "联审联批事项台账", "list", lambda c, p: "/approvals/"),
+    Case("activities.plans", "招商计划", "list", lambda c, p: "/activities/plans"),
     Case("delivery.campaign", "三个一批活动页", "page", lambda c, p: f"/delivery/campaigns/{c.campaign_id}"),
     Case(
         "report.funnel_cohort",

@@ -70,6 +70,7 @@ from app.models import (
 )
 from app.reference import ensure_reference_data
 from app.search import search_text
+from bench.seed_activities import seed_activities
 from bench.seed_campaigns import seed_campaigns
 
 
@@ -547,6 +548,11 @@ def seed(size_name: str | Size, *, today: dt.date | None = None, rng_seed: int =
     extras.update(_seed_delivery(random.Random(rng_seed + 2), today, now, refs, project_rows))
     extras["campaign_items"] = seed_campaigns(random.Random(rng_seed + 3), today, now, project_rows)
     extras["approval_items"] = _seed_approvals(random.Random(rng_seed + 4), today, now, refs, project_rows, dept_ids)
+    extras.update(
+        seed_activities(
+            random.Random(rng_seed + 5), today, now, refs, dept_ids, leader_ids, staff_by_dept, lead_rows, visit_rows
+        )
+    )
     db.session.commit()
     _reset_sequences()
     counts = {
@@ -799,7 +805,15 @@ def _reset_sequences() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     tables = ("department", "user", "company", "lead", "visit", "project", "agreement", "problem")
-    for table in (*tables, "annual_plan", "investment_report", "campaign", "approval_item"):
+    for table in (
+        *tables,
+        "annual_plan",
+        "investment_report",
+        "campaign",
+        "approval_item",
+        "activity_plan",
+        "activity",
+    ):
         db.session.execute(
             sa.text(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"

@@ -232,6 +232,35 @@ TABLE: list[Row] = [
         "LAAFANNF",
         path="/activities/files/{spare_activity_file}/delete",
     ),
+    # 批量记录拜访: staff who keep the activity or take part, and admin.
+    Row("GET", "/activities/<int:activity_id>/visits", "LAFFANNF"),
+    Row("POST", "/activities/<int:activity_id>/visits", "LAFFANNF", data={}),
+    Row(
+        "GET",
+        "/activities/<int:activity_id>/visits/search",
+        "LAFFANNF",
+        path="/activities/{activity}/visits/search?q=华为",
+    ),
+    # 招商计划: the world's plans are 东城's; archiving points at the spare.
+    Row("GET", "/activities/plans", "LAAAAAAA"),
+    Row("GET", "/activities/plans/new", "LAFFAAAF"),
+    Row("POST", "/activities/plans/new", "LAFFAAAF", data={}),
+    Row("GET", "/activities/plans/<int:plan_id>", "LAAAANNA", path="/activities/plans/{activity_plan}"),
+    Row("GET", "/activities/plans/<int:plan_id>/edit", "LAFFANNF", path="/activities/plans/{activity_plan}/edit"),
+    Row(
+        "POST",
+        "/activities/plans/<int:plan_id>/edit",
+        "LAFFANNF",
+        path="/activities/plans/{activity_plan}/edit",
+        data=STALE,
+    ),
+    Row(
+        "POST",
+        "/activities/plans/<int:plan_id>/archive",
+        "LAFFANNF",
+        path="/activities/plans/{spare_activity_plan}/archive",
+        data=STALE,
+    ),
     # --- project delivery: monthly reports, annual plans ----------------------------------
     Row("GET", "/delivery/", "LAAAAAAA"),
     Row("POST", "/delivery/review", "LAFFFFFF", data={}),

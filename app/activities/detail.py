@@ -15,7 +15,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, url_for
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.routing import BuildError
 
 from app import attachments
 from app.activities.forms import ArchiveForm, ConfirmForm, UploadForm
@@ -34,7 +33,7 @@ from app.permissions import (
 OWNER = "activity"
 # The page of the plan an activity realises (the plans' pages are their own
 # module); without it the plan shows as text.
-PLAN_ENDPOINT = "activities.plan"
+PLAN_ENDPOINT = "activities.plan_detail"
 
 
 @dataclass
@@ -91,10 +90,7 @@ def credited_projects(activity: Activity, user: User) -> list[CreditedProject]:
 def plan_url(activity: Activity) -> str | None:
     if activity.plan_id is None:
         return None
-    try:
-        return url_for(PLAN_ENDPOINT, plan_id=activity.plan_id)
-    except BuildError:
-        return None
+    return url_for(PLAN_ENDPOINT, plan_id=activity.plan_id)
 
 
 def detail_context(activity: Activity, user: User, **forms: Any) -> dict[str, Any]:
