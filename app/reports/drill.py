@@ -16,10 +16,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.db import db
-from app.models import ApprovalItem, Company, Lead, Problem, Project, User, Visit
+from app.models import Activity, ApprovalItem, Company, Lead, Problem, Project, User, Visit
 from app.pagination import Page, paginate
 from app.params import parse_id
 from app.permissions import (
+    activity_filter,
     approval_filter,
     company_filter,
     lead_filter,
@@ -38,8 +39,10 @@ ENTITIES: dict[str, Any] = {
     "companies": Company,
     "problems": Problem,
     "approvals": ApprovalItem,
+    "activities": Activity,
 }
-DIMENSION_ARGS = ("department", "industry", "kind", "user", "leader", "level", "light", "type")
+DIMENSION_ARGS = ("department", "industry", "kind", "user", "leader", "level", "light", "type", "region")
+TEXT_DIMENSIONS = {"region": 50}  # dimensions whose values are names, not ids (their longest)
 
 
 SCOPES = {
@@ -49,6 +52,7 @@ SCOPES = {
     "companies": company_filter,
     "problems": problem_filter,
     "approvals": approval_filter,
+    "activities": activity_filter,
 }
 
 _LOAD = {
@@ -67,6 +71,12 @@ _LOAD = {
     "companies": (joinedload(Company.industry), selectinload(Company.tiers)),
     "problems": (joinedload(Problem.project), joinedload(Problem.category), joinedload(Problem.responsible_department)),
     "approvals": (joinedload(ApprovalItem.project), joinedload(ApprovalItem.type), joinedload(ApprovalItem.department)),
+    "activities": (
+        joinedload(Activity.kind),
+        joinedload(Activity.department),
+        selectinload(Activity.leaders),
+        selectinload(Activity.regions),
+    ),
 }
 _ORDER = {
     "leads": (Lead.received_on.desc(), Lead.id.desc()),
@@ -75,6 +85,7 @@ _ORDER = {
     "companies": (Company.name, Company.id),
     "problems": (Problem.deadline, Problem.id),
     "approvals": (ApprovalItem.due_on, ApprovalItem.id),
+    "activities": (Activity.start_on.desc(), Activity.id.desc()),
 }
 
 
@@ -89,6 +100,13 @@ class Drill:
     amount: Decimal | None = None  # the summed amount, when every record is visible
 
 
+def _is_name(name: str, raw: str) -> bool:
+    """A dimension value that is a word (a level, a light) or a name (a region)."""
+    if name in ("level", "light"):
+        return raw.isalpha() and len(raw) <= 20
+    return name in TEXT_DIMENSIONS and 0 < len(raw) <= TEXT_DIMENSIONS[name] and raw.isprintable()
+
+
 def parse_dims(args: Mapping[str, str]) -> dict[str, int | str | None]:
     dims: dict[str, int | str | None] = {}
     for name in DIMENSION_ARGS:
@@ -98,7 +116,7 @@ def parse_dims(args: Mapping[str, str]) -> dict[str, int | str | None]:
         raw = raw.strip()
         if raw == m.NONE_KEY:
             dims[name] = None
-        elif name in ("level", "light") and raw.isalpha() and len(raw) <= 20:
+        elif _is_name(name, raw):
             dims[name] = raw
         elif (ident := parse_id(raw)) is not None:
             dims[name] = ident
