@@ -300,6 +300,9 @@ def _drill(client, href):
     total = int(re.search(r'data-total="(\d+)"', text).group(1))
     visible = int(re.search(r'data-visible="(\d+)"', text).group(1))
     days = [int(d) for d in re.findall(r'<td class="text-end activity-days">(\d+)</td>', text)]
+    summed = re.search(r'data-days="(\d+)"', text)
+    if summed:  # every activity listed: the page states their days, the sum of the rows
+        assert int(summed.group(1)) == sum(days), href
     amount = re.search(r'data-amount="([^"]+)"', text)
     return total, visible, days, amount.group(1) if amount else None, text
 

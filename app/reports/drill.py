@@ -31,6 +31,7 @@ from app.permissions import (
 from app.reports import measures as m
 from app.reports.filters import ReportQuery
 from app.reports.periods import ReportInputError
+from app.reports.sql import days_between
 
 ENTITIES: dict[str, Any] = {
     "leads": Lead,
@@ -98,6 +99,7 @@ class Drill:
     visible: int  # of which the viewer may see
     page: Page  # items: (record, amount) rows
     amount: Decimal | None = None  # the summed amount, when every record is visible
+    days: int | None = None  # activities: their days summed (外出天数), when every one is visible
 
 
 def _is_name(name: str, raw: str) -> bool:
@@ -147,7 +149,10 @@ def drill(
             stmt = stmt.outerjoin(target, onclause)
     stmt = stmt.where(behind, SCOPES[entity](user)).options(*_LOAD[entity]).order_by(*_ORDER[entity])
     result = paginate(stmt, page, per_page, scalars=False)
-    amount = None
+    amount = days = None
     if with_amount and result.total == total:
         amount = db.session.scalar(sa.select(sa.func.sum(stmt.order_by(None).subquery().c.amount)))
-    return Drill(entity, measure_key, dims, total, result.total, result, amount)
+    if entity == "activities" and result.total == total:
+        listed = stmt.order_by(None).subquery()
+        days = db.session.scalar(sa.select(sa.func.sum(days_between(listed.c.end_on, listed.c.start_on) + 1))) or 0
+    return Drill(entity, measure_key, dims, total, result.total, result, amount, days)
