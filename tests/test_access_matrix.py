@@ -342,6 +342,7 @@ TABLE: list[Row] = [
     Row("GET", "/reports/funnel", "LAAAAAAA"),
     Row("GET", "/reports/library", "LAAAAAAA"),
     Row("GET", "/reports/activity", "LAAAAAAA"),
+    Row("GET", "/reports/activities", "LAAAAAAA"),
     Row("GET", "/reports/targets", "LAAAAAAA"),
     Row("GET", "/reports/targets/edit", "LAFFFFFF"),
     Row("POST", "/reports/targets/edit", "LAFFFFFF", data={}),
@@ -525,6 +526,7 @@ TABLE: list[Row] = [
     Row("GET", "/api/v1/reports/library", "LAAAAAAA"),
     Row("GET", "/api/v1/reports/investment", "LAAAAAAA"),
     Row("GET", "/api/v1/reports/approvals", "LAAAAAAA"),
+    Row("GET", "/api/v1/reports/activities", "LAAAAAAA"),
     # --- API: organisation and tokens ---------------------------------------------------
     Row("GET", "/api/v1/departments", "LAAAAAAA"),
     Row("POST", "/api/v1/departments", "LAFFFFFF", json={"name": "矩阵测试部门"}),

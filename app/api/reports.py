@@ -1,26 +1,48 @@
-"""Reports over the API: the 四库 report, the funnel, 投资完成情况 and
-联审联批完成情况, from the very report functions the pages render
-(`library_report`, `funnel_report`, `investment_report`, `approvals_report`),
-so the numbers are the pages' numbers. Money as decimal strings: 万元 exact,
-亿元 with one decimal rounded half-up after summing (as the pages show)."""
+"""Reports over the API: the 四库 report, the funnel, 投资完成情况,
+联审联批完成情况 and 招商活动统计, from the very report functions the pages
+render (`library_report`, `funnel_report`, `investment_report`,
+`approvals_report`, `activities_report`), so the numbers are the pages'
+numbers; their parameters and answers are in `report_schemas.py`. Money as
+decimal strings: 万元 exact, 亿元 with one decimal rounded half-up after
+summing (as the pages show)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
 
 import sqlalchemy as sa
 from flask_login import current_user
-from pydantic import BaseModel, Field
 
 from app import clock
 from app.api import bp
 from app.api.common import saving
 from app.api.core import ApiError, operation
-from app.api.schemas import Day, Id, Query
+from app.api.report_schemas import (
+    ActivitiesOut,
+    ActivitiesParams,
+    ActivityFigures,
+    ActivityGroup,
+    Amounts,
+    ApprovalFigures,
+    ApprovalGroup,
+    ApprovalsOut,
+    ApprovalsParams,
+    FunnelOut,
+    FunnelParams,
+    FunnelStepOut,
+    InvestmentFigures,
+    InvestmentGroup,
+    InvestmentOut,
+    InvestmentParams,
+    LibraryOut,
+    PeriodOut,
+    ReportParams,
+)
 from app.db import db
 from app.models import Library, RefItem, RefKind
+from app.reports.activities import Row as ActivityRow
+from app.reports.activities import activities_report, parse_activities_query
 from app.reports.approvals import Row as ApprovalRow
 from app.reports.approvals import approvals_report, parse_approvals_query
 from app.reports.filters import ReportQuery, parse_query
@@ -32,54 +54,6 @@ from app.reports.render import yi_number
 
 TAG = "报表"
 WAN = Decimal("0.0001")
-
-
-class ReportParams(Query):
-    period: Literal["month", "quarter", "year", "h1", "custom"] | None = Field(
-        None, description="统计期间；给出 start 和 end 时为 custom，否则默认本年"
-    )
-    year: int | None = Field(None, ge=2000, le=2100)
-    start: Day | None = None
-    end: Day | None = None
-    department_id: Id | None = None
-    industry: str | None = Field(None, max_length=50, description="产业类别：编号或名称")
-    source: str | None = Field(None, max_length=50, description="招商方式：编号或名称")
-    tier: str | None = Field(None, max_length=50, description="企业类型：编号或名称")
-    leader_id: Id | None = Field(None, description="分包领导")
-
-
-class FunnelParams(ReportParams):
-    view: Literal["cohort", "flow"] = Field("cohort", description="cohort 批次视图；flow 流量视图")
-
-
-class Amounts(BaseModel):
-    key: str
-    name: str
-    count: int
-    amount_wan: str = Field(description="万元")
-    amount_yi: str = Field(description="亿元，一位小数（四舍五入）")
-
-
-class PeriodOut(BaseModel):
-    start: dt.date
-    end: dt.date
-
-
-class LibraryOut(BaseModel):
-    period: PeriodOut
-    libraries: list[Amounts]
-    total: Amounts
-
-
-class FunnelStepOut(Amounts):
-    rate_from_previous: str | None = Field(description="较上一步转化率（%，一位小数）；第一步或上一步为 0 时为 null")
-    rate_overall: str | None = Field(description="总转化率（%）")
-
-
-class FunnelOut(BaseModel):
-    view: str
-    period: PeriodOut
-    steps: list[FunnelStepOut]
 
 
 def _ref_id(raw: str | None, kind: RefKind, what: str) -> str | None:
@@ -194,47 +168,6 @@ def funnel(query: FunnelParams):
 # --- 投资完成情况 ---------------------------------------------------------------------
 
 
-class InvestmentParams(Query):
-    year: int | None = Field(None, ge=2000, le=2100, description="年份；默认为最近一个应报月份所在的年份")
-    month: int | None = Field(
-        None, ge=1, le=12, description="截至月份（1–12，不能晚于本月）；默认为最近一个应报月份（过去的年份为 12 月）"
-    )
-    by: Literal["department", "leader", "level", "kind", "industry"] = Field(
-        "department", description="分组：牵头部门、分包领导、项目级别、项目类型、产业类别"
-    )
-    level: Literal["province", "city", "district", "none"] | None = Field(None, description="项目级别；none 为未定级")
-    department_id: Id | None = Field(None, description="牵头部门")
-    leader_id: Id | None = Field(None, description="分包领导")
-    industry: str | None = Field(None, max_length=50, description="产业类别：编号或名称")
-    kind: str | None = Field(None, max_length=50, description="项目类型：编号或名称")
-
-
-class InvestmentFigures(BaseModel):
-    projects: int = Field(description="年度重点项目计划中的项目数（您有权查看、未归档）")
-    annual_plan: str = Field(description="年度计划投资，万元")
-    month_completed: str = Field(description="截至月份当月完成投资，万元")
-    completed: str = Field(description="1 月至截至月份累计完成投资，万元")
-    rate: str | None = Field(description="完成率 = completed ÷ annual_plan（%，一位小数）；年度计划为 0 时为 null")
-    started: int = Field(description="当年 1 月 1 日至截至月份月末开工的项目数")
-    started_rate: str | None = Field(description="开工率 = started ÷ projects（%）；无项目时为 null")
-    producing: int = Field(description="当年 1 月 1 日至截至月份月末投产的项目数")
-    producing_rate: str | None = Field(description="投产率 = producing ÷ projects（%）")
-
-
-class InvestmentGroup(InvestmentFigures):
-    key: str = Field(description="分组取值：编号、级别（province/city/district）或 none（未指定/未定级）")
-    name: str
-
-
-class InvestmentOut(BaseModel):
-    year: int
-    month: int
-    by: str
-    period: PeriodOut
-    total: InvestmentFigures
-    groups: list[InvestmentGroup]
-
-
 def _wan(amount: Decimal | None) -> str:
     return str(Decimal(amount or 0).quantize(WAN))
 
@@ -291,40 +224,6 @@ def investment(query: InvestmentParams):
 # --- 联审联批完成情况 -------------------------------------------------------------------
 
 
-class ApprovalsParams(Query):
-    start: Day | None = Field(None, description="统计期间开始日期（含）；与 end 同时给出，默认本年")
-    end: Day | None = Field(None, description="统计期间结束日期（含），不早于 start")
-    department_id: Id | None = Field(None, description="项目的牵头部门（与报表页的「牵头部门」筛选相同）")
-    level: Literal["province", "city", "district", "none"] | None = Field(None, description="项目级别；none 为未定级")
-    by: Literal["department", "type"] = Field("department", description="分组：审批部门、审批事项类型")
-
-
-class ApprovalFigures(BaseModel):
-    items: int = Field(
-        description="事项数：计划完成日期或办结日期在期间内、未归档且非「无需办理」的事项（您有权查看的）"
-    )
-    approved: int = Field(description="办结日期在期间内的事项数")
-    rate: str | None = Field(description="完成率 = approved ÷ items（%，一位小数，四舍五入）；无事项时为 null")
-    overdue: int = Field(
-        description="逾期：截至期间末与今天中较早的一天仍未办结、且计划完成日期早于该日的事项数（含以前期间结转的）"
-    )
-    average_days: str | None = Field(
-        description="期间内办结且有申报日期的事项，申报至办结的平均天数（一位小数）；没有这样的事项时为 null"
-    )
-
-
-class ApprovalGroup(ApprovalFigures):
-    key: str = Field(description="分组取值：审批部门编号或审批事项类型编号")
-    name: str
-
-
-class ApprovalsOut(BaseModel):
-    by: str
-    period: PeriodOut
-    total: ApprovalFigures
-    groups: list[ApprovalGroup]
-
-
 def _approval_figures(row: ApprovalRow) -> dict[str, object]:
     days = row.average_days
     return {
@@ -360,4 +259,50 @@ def approvals(query: ApprovalsParams):
         period=_period(report.query),
         total=ApprovalFigures(**_approval_figures(report.total)),  # type: ignore[arg-type]
         groups=[ApprovalGroup(key=r.key, name=r.name, **_approval_figures(r)) for r in report.rows],  # type: ignore[arg-type]
+    )
+
+
+# --- 招商活动统计 -----------------------------------------------------------------------
+
+
+def _activity_figures(row: ActivityRow) -> dict[str, object]:
+    wan, yi = _money(row.signed)
+    return {
+        "activities": row.activities.count,
+        "away": row.away.count,
+        "days_away": row.days_away,
+        "companies": row.companies.count,
+        "visits": row.visits.count,
+        "leads": row.leads.count,
+        "projects_discussed": row.discussed.count,
+        "signed": row.signed.count,
+        "signed_amount": wan,
+        "signed_amount_yi": yi,
+    }
+
+
+@operation(
+    bp,
+    "GET",
+    "/reports/activities",
+    summary="招商活动统计（按带队领导、组织部门、活动类型或地区；按您有权查看的活动）",
+    tag=TAG,
+    query=ActivitiesParams,
+    response=ActivitiesOut,
+)
+def activities(query: ActivitiesParams):
+    args: dict[str, str] = {"by": query.group, "period": "year"}
+    if query.start is not None or query.end is not None:
+        args["period"] = "custom"
+    for name in ("start", "end", "leader_id", "department_id"):
+        value = getattr(query, name)
+        if value is not None:
+            args[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    with saving():  # a ReportInputError is a refusal: 422 naming the parameter
+        report = activities_report(parse_activities_query(args, clock.today(), current_user))
+    return ActivitiesOut(
+        group=report.dimension,
+        period=_period(report.query),
+        total=ActivityFigures(**_activity_figures(report.total)),  # type: ignore[arg-type]
+        groups=[ActivityGroup(key=r.key, name=r.name, **_activity_figures(r)) for r in report.rows],  # type: ignore[arg-type]
     )

@@ -1,5 +1,5 @@
-"""统计报表（reports）: funnel, 四库, activity, targets and ranking, key
-projects, 投资完成情况, 联审联批完成情况, speed and the meeting pack. Each
+"""统计报表（reports）: funnel, 四库, 对接走访, targets and ranking, key
+projects, 投资完成情况, 联审联批完成情况, 招商活动, speed and the meeting pack. Each
 report is a module with a function returning plain data (the page, the .xlsx and the API use it) and
 the measures behind its numbers, which the drill-down pages rebuild to list
 the records behind any number.
@@ -7,9 +7,10 @@ the records behind any number.
 - `routes.py` — the report pages and the drill-down (`run_report`: parse,
   build, render or export; bad input → the page with its message, 400);
   `routes_targets.py` — the targets report and the admin's entry grid;
-- one module per report: `funnel.py`, `library.py`, `activity.py`,
-  `targets.py` (report and the stored targets), `keyprojects.py`,
-  `investment.py`, `approvals.py`, `speed.py`,
+- one module per report: `funnel.py`, `library.py`, `activity.py`
+  (对接走访统计), `targets.py` (report and the stored targets),
+  `keyprojects.py`, `investment.py`, `approvals.py`, `activities.py`
+  (招商活动统计, from `app/activities/outcomes.py`), `speed.py`,
   `pack.py` (the meeting pack, built from the others);
 - `measures.py` — the measures (what is counted and summed, by which
   dimension) and `by_many`, many measures in one GROUP BY; `sql.py` — SQL

@@ -1,4 +1,5 @@
-"""招商活动统计: leads collected, distinct companies contacted and visits by
+"""对接走访统计 (formerly 招商活动统计; that name is now the activities report,
+`activities.py`): leads collected, distinct companies contacted and visits by
 kind in the period, per department and per staff member.
 
 - Leads collected: leads received in the period (owner department / owner).

@@ -16,10 +16,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.db import db
-from app.models import ApprovalItem, Company, Lead, Problem, Project, User, Visit
+from app.models import Activity, ApprovalItem, Company, Lead, Problem, Project, User, Visit
 from app.pagination import Page, paginate
 from app.params import parse_id
 from app.permissions import (
+    activity_filter,
     approval_filter,
     company_filter,
     lead_filter,
@@ -30,6 +31,7 @@ from app.permissions import (
 from app.reports import measures as m
 from app.reports.filters import ReportQuery
 from app.reports.periods import ReportInputError
+from app.reports.sql import days_between
 
 ENTITIES: dict[str, Any] = {
     "leads": Lead,
@@ -38,8 +40,10 @@ ENTITIES: dict[str, Any] = {
     "companies": Company,
     "problems": Problem,
     "approvals": ApprovalItem,
+    "activities": Activity,
 }
-DIMENSION_ARGS = ("department", "industry", "kind", "user", "leader", "level", "light", "type")
+DIMENSION_ARGS = ("department", "industry", "kind", "user", "leader", "level", "light", "type", "region")
+TEXT_DIMENSIONS = {"region": 50}  # dimensions whose values are names, not ids (their longest)
 
 
 SCOPES = {
@@ -49,6 +53,7 @@ SCOPES = {
     "companies": company_filter,
     "problems": problem_filter,
     "approvals": approval_filter,
+    "activities": activity_filter,
 }
 
 _LOAD = {
@@ -67,6 +72,12 @@ _LOAD = {
     "companies": (joinedload(Company.industry), selectinload(Company.tiers)),
     "problems": (joinedload(Problem.project), joinedload(Problem.category), joinedload(Problem.responsible_department)),
     "approvals": (joinedload(ApprovalItem.project), joinedload(ApprovalItem.type), joinedload(ApprovalItem.department)),
+    "activities": (
+        joinedload(Activity.kind),
+        joinedload(Activity.department),
+        selectinload(Activity.leaders),
+        selectinload(Activity.regions),
+    ),
 }
 _ORDER = {
     "leads": (Lead.received_on.desc(), Lead.id.desc()),
@@ -75,6 +86,7 @@ _ORDER = {
     "companies": (Company.name, Company.id),
     "problems": (Problem.deadline, Problem.id),
     "approvals": (ApprovalItem.due_on, ApprovalItem.id),
+    "activities": (Activity.start_on.desc(), Activity.id.desc()),
 }
 
 
@@ -87,6 +99,14 @@ class Drill:
     visible: int  # of which the viewer may see
     page: Page  # items: (record, amount) rows
     amount: Decimal | None = None  # the summed amount, when every record is visible
+    days: int | None = None  # activities: their days summed (外出天数), when every one is visible
+
+
+def _is_name(name: str, raw: str) -> bool:
+    """A dimension value that is a word (a level, a light) or a name (a region)."""
+    if name in ("level", "light"):
+        return raw.isalpha() and len(raw) <= 20
+    return name in TEXT_DIMENSIONS and 0 < len(raw) <= TEXT_DIMENSIONS[name] and raw.isprintable()
 
 
 def parse_dims(args: Mapping[str, str]) -> dict[str, int | str | None]:
@@ -98,7 +118,7 @@ def parse_dims(args: Mapping[str, str]) -> dict[str, int | str | None]:
         raw = raw.strip()
         if raw == m.NONE_KEY:
             dims[name] = None
-        elif name in ("level", "light") and raw.isalpha() and len(raw) <= 20:
+        elif _is_name(name, raw):
             dims[name] = raw
         elif (ident := parse_id(raw)) is not None:
             dims[name] = ident
@@ -129,7 +149,10 @@ def drill(
             stmt = stmt.outerjoin(target, onclause)
     stmt = stmt.where(behind, SCOPES[entity](user)).options(*_LOAD[entity]).order_by(*_ORDER[entity])
     result = paginate(stmt, page, per_page, scalars=False)
-    amount = None
+    amount = days = None
     if with_amount and result.total == total:
         amount = db.session.scalar(sa.select(sa.func.sum(stmt.order_by(None).subquery().c.amount)))
-    return Drill(entity, measure_key, dims, total, result.total, result, amount)
+    if entity == "activities" and result.total == total:
+        listed = stmt.order_by(None).subquery()
+        days = db.session.scalar(sa.select(sa.func.sum(days_between(listed.c.end_on, listed.c.start_on) + 1))) or 0
+    return Drill(entity, measure_key, dims, total, result.total, result, amount, days)

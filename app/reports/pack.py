@@ -3,8 +3,9 @@ or quarterly 考评 meeting — funnel (flow view), 四库 and 三个一批, the
 departments' ranking (龙虎榜), key projects by leader with their lights and
 the projects behind the red and yellow ones, overdue problems, 投资完成
 (through the latest month due, by department, over what the viewer may
-see) and 联审联批完成情况 (the period's, by approving department, over what
-the viewer may see) — as one printable A4 page and one workbook with a
+see), 联审联批完成情况 (the period's, by approving department, over what
+the viewer may see) and 招商活动 (the activities starting in the period,
+by leading leader, over what the viewer may see) — as one printable A4 page and one workbook with a
 sheet per part. Every part is the same report function as its own page, so
 the numbers agree."""
 
@@ -22,7 +23,7 @@ from app.models import Light, Project, TargetMetric, User
 from app.permissions import project_filter
 from app.projects.five_ones import rate_denominator
 from app.projects.lights import light_details, light_expression, light_rank
-from app.reports import approvals, funnel, investment, keyprojects, library, targets
+from app.reports import activities, approvals, funnel, investment, keyprojects, library, targets
 from app.reports.filters import ReportQuery, project_conditions
 
 # meeting → (title, default period)
@@ -55,6 +56,7 @@ class MeetingPack:
     attention: list[AttentionRow]  # red and yellow key projects, by leader
     investment: investment.InvestmentSummary  # by department
     approvals: approvals.ApprovalsReport  # by approving department
+    activities: activities.ActivitiesReport  # by leading leader (带队领导)
 
 
 def _attention(q: ReportQuery, viewer: User | None = None) -> list[AttentionRow]:
@@ -111,6 +113,7 @@ def meeting_pack(q: ReportQuery, viewer: User | None = None) -> MeetingPack:
         attention=_attention(q, viewer),
         investment=investment.investment_report(_investment_query(q, viewer)),
         approvals=approvals.approvals_report(replace(q, viewer=viewer, options={"by": "department"})),
+        activities=activities.activities_report(replace(q, viewer=viewer, options={"by": "leader"})),
     )
 
 
@@ -133,4 +136,5 @@ def sheets(pack: MeetingPack) -> list[tuple[str, list[str], list[list[Any]]]]:
         keyprojects.sheets(pack.key_projects)[2],
         investment.sheets(pack.investment)[0],
         *approvals.sheets(pack.approvals),
+        *activities.sheets(pack.activities),
     ]

@@ -140,6 +140,7 @@ ENTITY_OF_LISTED = {
     "Company": "companies",
     "Problem": "problems",
     "ApprovalItem": "approvals",
+    "Activity": "activities",
 }
 
 __all__ = [

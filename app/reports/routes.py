@@ -18,7 +18,20 @@ from app import clock
 from app.lookups import department_choices, ref_choices, user_choices
 from app.models import ProjectLevel, RefKind, Role
 from app.pagination import page_args
-from app.reports import activity, approvals, bp, drill, funnel, investment, keyprojects, library, pack, render, speed
+from app.reports import (
+    activities,
+    activity,
+    approvals,
+    bp,
+    drill,
+    funnel,
+    investment,
+    keyprojects,
+    library,
+    pack,
+    render,
+    speed,
+)
 from app.reports.filters import ReportQuery, choice, parse_query
 from app.reports.periods import PRESETS, ReportInputError
 from app.views import attempt
@@ -26,7 +39,12 @@ from app.views import attempt
 REPORTS = [
     ("reports.funnel", _l("招商漏斗"), _l("线索 → 已对接 → 洽谈 → 签约 → 开工 → 投产，批次与流量两种口径")),
     ("reports.library", _l("项目库统计"), _l("四库项目数与计划总投资，按部门、按产业；三个一批")),
-    ("reports.activity", _l("招商活动统计"), _l("收集线索、对接企业、走访次数，按部门、按人员")),
+    (
+        "reports.activities",
+        _l("招商活动统计"),
+        _l("外出招商次数与天数、考察企业、线索、洽谈与签约，按带队领导、组织部门、活动类型、地区"),
+    ),
+    ("reports.activity", _l("对接走访统计"), _l("收集线索、对接企业、走访次数，按部门、按人员")),
     ("reports.targets", _l("目标考核"), _l("年度目标完成情况与部门排名（比学赶超）")),
     ("reports.key_projects", _l("重点项目"), _l("红黄绿灯、五个一落实率、逾期问题督办")),
     ("reports.investment", _l("投资完成情况"), _l("年度重点项目计划投资、月度与累计完成、开工投产，对照序时进度")),
@@ -143,8 +161,22 @@ def activity_view():
         lambda: parse_query(request.args, today(), default_period="month"),
         activity.activity_report,
         activity.sheets,
+        _("对接走访统计"),
+        "对接走访统计",
+    )
+
+
+@bp.route("/activities", endpoint="activities")
+@login_required
+def activities_view():
+    return run_report(
+        "reports/activities.html",
+        lambda: activities.parse_activities_query(request.args, today(), current_user),
+        activities.activities_report,
+        activities.sheets,
         _("招商活动统计"),
         "招商活动统计",
+        dimensions=list(activities.DIMENSIONS.items()),
     )
 
 

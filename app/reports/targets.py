@@ -5,7 +5,9 @@ departments' ranking (比学赶超 / 龙虎榜).
 Actuals reuse the other reports' measures, so the same number reads the same
 everywhere: signed projects and amount are the flow funnel's 签约 step
 (projects that first reached 签约 in the year, valued by the counting rule);
-leads collected and visits are the activity report's. Targets are saved by
+leads collected and visits are the 对接走访 report's; 外出招商次数 counts
+the away activities that start in the year, by organising department, as
+the 招商活动 report does (district-wide, like every target). Targets are saved by
 `save_targets`, which keeps one district row (department NULL) per year and
 metric — the database cannot, as NULLs are distinct in a unique constraint.
 """
@@ -24,8 +26,8 @@ from app.db import ZERO, db
 from app.models import Department, Funding, Project, RefItem, RefKind, Target, TargetMetric, company_tier
 from app.money import CNY, MoneyError, parse_money
 from app.refusals import Refusal
+from app.reports import activities, sql
 from app.reports import measures as m
-from app.reports import sql
 from app.reports.common import department_names, rate
 from app.reports.filters import ReportQuery, in_period, project_conditions
 from app.reports.periods import MAX_YEAR, MIN_YEAR
@@ -43,6 +45,7 @@ METRIC_MEASURES: dict[TargetMetric, tuple[str, str]] = {
     TargetMetric.FUNDS_RECEIVED: ("target.funds_received", "amount"),
     TargetMetric.LEADS_COLLECTED: ("activity.leads", "count"),
     TargetMetric.VISITS: ("activity.visits", "count"),
+    TargetMetric.TRIPS: ("target.trips", "count"),
 }
 
 
@@ -83,6 +86,13 @@ def _funds(q: ReportQuery) -> m.Measure:
         joins=((Project, Funding.project_id == Project.id),),
         dims=_project_dims(),
     )
+
+
+@m.register("target.trips")
+def _trips(q: ReportQuery) -> m.Measure:
+    """Away activities starting in the period, whoever looks (a target is
+    district-wide; the drill-down lists what the viewer may see)."""
+    return activities.activity_measure(q, away=True, scoped=False)
 
 
 def _value(total: m.Total, figure: str) -> Decimal:
