@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy import orm
 
 from app import clock
+from app.activity_links import activity_links
 from app.agreements.project_panel import project_panel as agreements_panel
 from app.approvals.project_panel import approval_panel
 from app.db import db
@@ -125,6 +126,7 @@ def render_detail(project_id: int, status: int = 200, **forms: Any):
     progress_form = forms.get("progress_form") or ProgressForm(formdata=None, happened_on=today)
     problems = sorted(project.problems, key=lambda p: (p.raised_on, p.id), reverse=True)
     problems.sort(key=lambda p: p.status is ProblemStatus.CLOSED)
+    visits = visits_panel(project, current_user)
     html = render_template(
         "projects/detail.html",
         project=project,
@@ -134,11 +136,12 @@ def render_detail(project_id: int, status: int = 200, **forms: Any):
         days_in_stage=days_in_stage(project, today),
         can=project_abilities(current_user, project),
         panels={
-            "visits": visits_panel(project, current_user),
+            "visits": visits,
             "agreements": agreements_panel(project, current_user, today=today),
             "delivery": delivery_panel(project, current_user, today=today),
             "approvals": approval_panel(project, current_user, today=today),
         },
+        activity_links=activity_links(current_user, [project.activity_id, *(v.activity_id for v in visits.visits)]),
         stage_form=stage_form,
         milestone_form=forms.get("milestone_form") or MilestoneForm(formdata=None),
         progress_form=progress_form,
