@@ -25,11 +25,13 @@ from app.api.core import ApiError, operation
 from app.api.schemas import Page
 from app.db import db
 from app.lookups import ref_choices
-from app.models import Activity, ActivityRegion, RefItem, RefKind, activity_leader
+from app.models import Activity, ActivityRegion, RefItem, RefKind, Role, activity_leader
 from app.pagination import paginate
 from app.permissions import activity_filter, can_create_activity, get_editable_or_403, get_visible_or_404
 
 TAG = "招商活动"
+# Who records activities (`can_create_activity`), checked before the body is read.
+CREATORS = (Role.ADMIN, Role.STAFF)
 LOADED = (
     orm.joinedload(Activity.kind),
     orm.joinedload(Activity.department),
@@ -155,6 +157,7 @@ def get_activity(activity_id: int):
     body=ActivityIn,
     response=ActivityOut,
     status=201,
+    roles=CREATORS,
     errors=(403, 422),
 )
 def create_activity(body: ActivityIn):

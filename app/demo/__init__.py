@@ -21,6 +21,7 @@ STEPS = (
     "app.demo.agreements",
     "app.demo.delivery",
     "app.demo.approvals",
+    "app.demo.activities",
     "app.demo.reports",
 )
 
