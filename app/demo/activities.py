@@ -9,7 +9,11 @@ trip is under way today and three are planned.
 
 Everything goes through the services (audited, maintained columns). Its own
 seeded generator keeps it deterministic; a database that has activities is
-left alone. Runs before the targets step, so 外出招商次数 has actuals."""
+left alone. Runs right after the leads step (whose companies it meets
+again), as leads collected on trips are leads like any other: the projects
+step then gives the key projects it converted their five ones and moves some
+converted projects on, the agreements step signs those, and the targets step
+sees 外出招商次数."""
 
 from __future__ import annotations
 
