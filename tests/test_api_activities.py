@@ -513,6 +513,7 @@ def test_the_visit_form_is_prefilled_and_the_timeline_links_the_activity(client,
     assert visit.activity_id == trip.id
     detail = client.get(f"/leads/{lead.id}").get_data(as_text=True)
     assert f'href="/activities/{trip.id}"' in detail
+    assert f'href="/activities/{trip.id}"' in client.get("/leads/visits").get_data(as_text=True)
     # The quick form on the lead's page has the select too, and its date rule.
     quick = client.post(
         f"/leads/{lead.id}/visits",
