@@ -39,9 +39,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from app.activities import services as activity_services
 from app.api.tokens import issue_token
 from app.db import db
+from app.lookups import ref_id
 from app.models import (
+    Activity,
     Agreement,
     ApprovalItem,
     Company,
@@ -93,6 +96,16 @@ def district() -> dict[str, int]:
         fp.agreement(project, signed_on=dt.date(2026, 2, 15), amount=Decimal("25000"))
         fa.item(project, admin, zone, due_on=dt.date(2026, 4, 30), submitted_on=dt.date(2026, 2, 1))
     fp.project(stage=Stage.ATTRACTING, department=zone, is_key=False)
+    trip = {
+        "kind_id": ref_id(RefKind.ACTIVITY_KIND, "外出招商"),
+        "start_on": dt.date(2026, 1, 10),
+        "end_on": dt.date(2026, 1, 14),
+        "regions": "上海、苏州",
+        "leader_ids": [leader.id],
+        "participant_ids": [staff.id],
+    }
+    activity_services.create_activity({**trip, "title": "赴上海苏州招商", "department_id": town.id}, staff)
+    activity_services.create_activity({**trip, "title": "开发区赴深圳招商", "department_id": zone.id}, admin)
     db.session.commit()
     return {"admin": admin.id, "staff": staff.id}
 
@@ -118,6 +131,7 @@ def _existing_ids() -> dict[str, list[int]]:
         "problem_id": _ids(Problem),
         "agreement_id": _ids(Agreement),
         "approval_id": _ids(ApprovalItem),
+        "activity_id": _ids(Activity),
         "item_type_id": refs(RefKind.APPROVAL_TYPE),
         "company_id": _ids(Company),
         "department_id": departments,
@@ -128,6 +142,7 @@ def _existing_ids() -> dict[str, list[int]]:
         "owner_user_id": staff,
         "owner_id": staff,
         "participant_ids": users,
+        "leader_ids": users,
         "team_ids": staff,
         "responsible_leader_id": leaders,
         "leader_present_id": leaders,

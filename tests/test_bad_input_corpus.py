@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from app.db import db
-from app.models import Agreement, ApprovalItem, Lead, Problem, Project, RefItem, RefKind
+from app.models import Activity, Agreement, ApprovalItem, Lead, Problem, Project, RefItem, RefKind
 from tests import factories_trust as ft
 from tests.test_access_matrix import TABLE, _path
 
@@ -403,6 +403,8 @@ def _example(name: str, schema: dict[str, Any], spec: dict[str, Any], world: ft.
         ),
         "username": "t_staff",
         "password": ft.PASSWORD,
+        "kind": "外出招商",  # an activity's kind by name (agreement kinds are an enum, answered above)
+        "leader_ids": [world.users["leader_assigned"].id],
     }
     if name in known:
         return known[name]
@@ -432,6 +434,7 @@ VERSIONED = {
     "agreement_id": Agreement,
     "problem_id": Problem,
     "approval_id": ApprovalItem,
+    "activity_id": Activity,
 }
 
 

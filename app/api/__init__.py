@@ -19,6 +19,7 @@ def _setup(state) -> None:
 
 
 from app.api import (  # noqa: E402,F401
+    activities,
     agreements,
     approvals,
     companies,

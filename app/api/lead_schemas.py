@@ -15,6 +15,10 @@ from app.leads.forms import PHONE
 
 _STATUS = "(open|new|contacted|negotiating|converted|shelved)"
 STATUS_LIST = rf"^{_STATUS}(,{_STATUS})*$"
+LEAD_ACTIVITY_HELP = (
+    "收集该线索的招商活动（您可查看、未归档的活动；收到日期不能早于活动开始日期）；修改时 null 为取消关联"
+)
+VISIT_ACTIVITY_HELP = "拜访所属的招商活动（您可查看、未归档的活动；拜访日期须在活动期间）；修改时 null 为取消关联"
 LeadSort = Literal[
     "received", "-received", "last_visit", "-last_visit", "amount", "-amount", "status_age", "-status_age"
 ]
@@ -65,6 +69,7 @@ class LeadOut(BaseModel):
     converted_on: dt.date | None
     last_visit_on: dt.date | None
     shelve_reason_id: int | None
+    activity_id: int | None = Field(description="收集该线索的招商活动")
     has_conflict: bool
     overdue: Literal["first_contact", "assessment", "follow_up"] | None = Field(description="逾期的时钟")
     stale: bool = Field(description="久未拜访")
@@ -91,6 +96,7 @@ class _LeadFields(Strict):
     description: str | None = Field(None, max_length=5000)
     owner_user_id: Id | None = None
     received_on: Day | None = None
+    activity_id: Id | None = Field(None, description=LEAD_ACTIVITY_HELP)
     confirm_duplicate: bool = Field(False, description="已知悉其他部门正在跟进，仍然保存（标记撞单）")
     confirm_new_company: bool = Field(
         False, description="company_choice=new 而企业库中已有同名企业时：已核实是另一家企业，仍要新建"
@@ -159,6 +165,7 @@ class VisitOut(BaseModel):
     next_step: str | None
     follow_up_on: dt.date | None
     follow_up_done: bool
+    activity_id: int | None = Field(description="所属招商活动")
     created_by_id: int | None
     created_at: DateTimeOut
 
@@ -174,3 +181,20 @@ class VisitIn(Strict):
     outcome: str | None = Field(None, max_length=2000)
     next_step: str | None = Field(None, max_length=2000)
     follow_up_on: Day | None = None
+    activity_id: Id | None = Field(None, description=VISIT_ACTIVITY_HELP)
+
+
+class VisitUpdate(Strict):
+    """修改拜访记录：只改提交的字段，其余保持不变（拜访记录无 version）。"""
+
+    visited_on: Day | None = Field(None, description="拜访日期；不能清空")
+    kind_id: Id | None = None
+    place: str | None = Field(None, max_length=200)
+    participant_ids: list[Id] | None = Field(None, max_length=50)
+    leader_present_id: Id | None = None
+    counterpart: str | None = Field(None, max_length=500)
+    summary: str | None = Field(None, min_length=1, max_length=5000, description="对接情况；不能清空")
+    outcome: str | None = Field(None, max_length=2000)
+    next_step: str | None = Field(None, max_length=2000)
+    follow_up_on: Day | None = None
+    activity_id: Id | None = Field(None, description=VISIT_ACTIVITY_HELP)

@@ -63,6 +63,7 @@ def lead_out(lead: Lead, overdue: str | None = None, stale: bool | None = None) 
         converted_on=lead.converted_on,
         last_visit_on=lead.last_visit_on,
         shelve_reason_id=lead.shelve_reason_id,
+        activity_id=lead.activity_id,
         has_conflict=lead.has_conflict,
         overdue=overdue,
         stale=bool(stale),

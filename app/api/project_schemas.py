@@ -77,6 +77,7 @@ class ProjectOut(BaseModel):
     last_progress_on: dt.date | None
     exit_reason_id: int | None
     exit_note: str | None
+    activity_id: int | None = Field(description="项目所属招商活动（由线索转入的项目随来源线索）")
     version: int
 
 
@@ -96,6 +97,10 @@ class _ProjectFacts(Strict):
     location: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=5000)
     notes: str | None = Field(None, max_length=5000, description="备注")
+    activity_id: Id | None = Field(
+        None,
+        description="项目所属招商活动（您可查看、未归档的活动）；由线索转入的项目随来源线索，不能在项目上修改",
+    )
 
     _plausible = field_validator("planned_investment")(check_plausible)
 
@@ -209,5 +214,6 @@ def _out(p: Project, light: LightInfo, team: list[int], kinds: dict[int, str], t
         last_progress_on=p.last_progress_on,
         exit_reason_id=p.exit_reason_id,
         exit_note=p.exit_note,
+        activity_id=p.activity_id,
         version=p.version,
     )

@@ -108,6 +108,7 @@ def _facts(body: ProjectIn | ProjectUpdate) -> dict[str, Any]:
             "location",
             "description",
             "notes",
+            "activity_id",
         },
     )
     if current_user.role is not Role.ADMIN or facts.get("is_key") is None:

@@ -17,6 +17,7 @@ from app.auth.passwords import DEMO_PASSWORD as DEMO_PASSWORD
 STEPS = (
     "app.demo.org",
     "app.demo.leads",
+    "app.demo.activities",
     "app.demo.projects",
     "app.demo.agreements",
     "app.demo.delivery",

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import request
 from flask_babel import gettext as _
 
+from app.activity_links import activity_choices
 from app.db import db
 from app.leads.services import owner_department_ids
 from app.models import Department, Lead, RefItem, RefKind, Role, User, Visit
@@ -135,13 +136,15 @@ def leader_choices(include: int | None = None) -> list[Choice]:
     return [(r.id, f"{r.name}（{r.title}）" if r.title else r.name) for r in rows]
 
 
-def setup_visit_form(form: Any, visit: Visit | None, user: User) -> None:
-    """The visit form's select lists (kinds, participants, leader present)."""
+def setup_visit_form(form: Any, visit: Visit | None, user: User, activity_id: int | None = None) -> None:
+    """The visit form's select lists (kinds, participants, leader present,
+    招商活动 — the visit's own, or `activity_id` the form was opened with)."""
     include = {visit.kind_id} if visit and visit.kind_id else set()
     kinds = ref_lists(RefKind.VISIT_KIND, include=include)[RefKind.VISIT_KIND]
     form.kind_id.choices = with_blank(kinds)
     form.participant_ids.choices = participant_choices(user, {u.id for u in visit.participants} if visit else set())
     form.leader_present_id.choices = with_blank(leader_choices(visit.leader_present_id if visit else None), _("无"))
+    form.activity_id.choices = activity_choices(user, visit.activity_id if visit else activity_id)
 
 
 def list_filter_options(user: User, department_id: int | None, owner_id: int | None) -> dict[str, Any]:

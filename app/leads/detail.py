@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from app import clock
+from app.activity_links import activity_links
 from app.companies.services import other_followers
 from app.db import db
 from app.leads import choices, clocks, pipeline, services
@@ -64,6 +65,7 @@ def detail_context(lead: Lead, visit_form: VisitForm | None = None) -> dict[str,
         "may_edit": may_edit,
         "may_log": can_log_on_lead(current_user, lead),
         "moves": pipeline.allowed_moves(lead) if may_edit else (),
+        "activity_links": activity_links(current_user, [lead.activity_id, *(v.activity_id for v in visits)]),
     }
     if may_edit:
         status_form = StatusForm(version=lead.version)

@@ -50,6 +50,7 @@ class LeadForm(BaseForm):
     received_on = DateField(
         _l("收到日期"), default=dt.date.today, validators=[DataRequired(message=_l("请填写收到日期。")), not_future]
     )
+    activity_id = IdSelectField(_l("招商活动"))
     version = HiddenField()
 
     def company_id_value(self) -> int | None:
@@ -73,6 +74,7 @@ class VisitForm(BaseForm):
     outcome = TextAreaField(_l("对接成果"), validators=[Optional(), Length(max=2000)])
     next_step = TextAreaField(_l("下一步计划"), validators=[Optional(), Length(max=2000)])
     follow_up_on = DateField(_l("下次跟进日期"), validators=[Optional()])
+    activity_id = IdSelectField(_l("招商活动"))
 
     def validate_follow_up_on(self, field: Any) -> None:
         if field.data and self.visited_on.data and field.data < self.visited_on.data:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import clock
+from app.activity_links import activity_choices, offered_activity
 from app.concurrency import check_version
 from app.db import db
 from app.leads import bp, choices, clocks, exports, pipeline, queries, services
@@ -77,7 +78,7 @@ bp.add_app_template_global(clocks.next_deadline, "lead_next_deadline")
 # --- create and edit --------------------------------------------------------------
 
 
-def _setup_lead_form(form: LeadForm, lead: Lead | None) -> None:
+def _setup_lead_form(form: LeadForm, lead: Lead | None, activity_id: int | None = None) -> None:
     refs = choices.ref_lists(
         RefKind.SOURCE,
         RefKind.INDUSTRY,
@@ -93,6 +94,7 @@ def _setup_lead_form(form: LeadForm, lead: Lead | None) -> None:
     form.owner_user_id.choices = choices.with_blank(
         choices.owner_user_choices(current_user, lead.owner_user_id if lead else None)
     )
+    form.activity_id.choices = activity_choices(current_user, lead.activity_id if lead else activity_id)
 
 
 def _lead_data(form: LeadForm) -> dict[str, Any]:
@@ -110,8 +112,11 @@ def _render_form(form: LeadForm, lead: Lead | None, warning: DuplicateWarning | 
 @role_required(*EDITORS)
 def new():
     form = LeadForm()
-    _setup_lead_form(form, None)
+    # Opened from an activity's page: its activity offered and chosen.
+    offered = offered_activity(current_user, request.args.get("activity_id"))
+    _setup_lead_form(form, None, offered)
     if request.method == "GET":
+        form.activity_id.data = offered
         allowed = {value for value, _label in form.owner_department_id.choices}
         if current_user.department_id in allowed:
             form.owner_department_id.data = current_user.department_id

@@ -4,6 +4,7 @@ template globals the project page uses for its visit panel."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -11,10 +12,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import clock
+from app.activity_links import activity_links, offered_activity
+from app.db import db
 from app.leads import bp, choices, queries_visits, visits
 from app.leads.detail import detail_context
 from app.leads.forms import VisitForm
-from app.models import Lead, Project, RefKind, Visit
+from app.models import Activity, Lead, Project, RefKind, Visit
 from app.pagination import page_args, paginate
 from app.params import Params
 from app.permissions import (
@@ -32,6 +35,12 @@ from app.views import attempt
 
 def _visit_data(form: VisitForm) -> dict[str, Any]:
     return {name: form[name].data for name in (*visits.VISIT_FIELDS, "participant_ids") if name in form}
+
+
+def _day_within(activity: Activity, today: dt.date) -> dt.date:
+    """The date a visit logged for `activity` starts with: today during the
+    activity, its last day once it is over."""
+    return min(today, activity.end_on) if today >= activity.start_on else today
 
 
 def _subject_url(lead: Lead | None, project: Project | None) -> str:
@@ -78,9 +87,14 @@ def visit_new():
     else:
         abort(404)
     form = VisitForm()
-    choices.setup_visit_form(form, None, current_user)
+    # Opened from an activity's page: its activity offered and chosen.
+    offered = offered_activity(current_user, request.args.get("activity_id"))
+    choices.setup_visit_form(form, None, current_user, offered)
     if request.method == "GET":
         form.participant_ids.data = [current_user.id]
+        if offered is not None:
+            form.activity_id.data = offered
+            form.visited_on.data = _day_within(db.session.get(Activity, offered), clock.today())
     if form.validate_on_submit():
         outcome = attempt(lambda: visits.log_visit(_visit_data(form), current_user, lead=lead, project=project), form)
         if outcome:
@@ -132,9 +146,11 @@ def visits_list():
     params = Params(request.args)
     stmt = queries_visits.visit_list(current_user, queries_visits.parse_filters(params), clock.today())
     params.flash_errors()
+    page = paginate(stmt, *page_args())
     return render_template(
         "leads/visits.html",
-        page=paginate(stmt, *page_args()),
+        page=page,
+        activity_links=activity_links(current_user, [v.activity_id for v in page.items]),
         kinds=choices.ref_lists(RefKind.VISIT_KIND)[RefKind.VISIT_KIND],
         departments=choices.filter_department_choices(current_user),
     )

@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy import orm
 
 from app import clock
+from app.activity_links import activity_links
 from app.agreements.project_panel import project_panel as agreements_panel
 from app.approvals.project_panel import approval_panel
 from app.db import db
@@ -154,6 +155,7 @@ def render_detail(project_id: int, status: int = 200, **forms: Any):
     problems = sorted(project.problems, key=lambda p: (p.raised_on, p.id), reverse=True)
     problems.sort(key=lambda p: p.status is ProblemStatus.CLOSED)
     can = project_abilities(current_user, project)
+    visits = visits_panel(project, current_user)
     html = render_template(
         "projects/detail.html",
         project=project,
@@ -164,11 +166,12 @@ def render_detail(project_id: int, status: int = 200, **forms: Any):
         can=can,
         section_order=section_order(current_user, can),
         panels={
-            "visits": visits_panel(project, current_user),
+            "visits": visits,
             "agreements": agreements_panel(project, current_user, today=today),
             "delivery": delivery_panel(project, current_user, today=today),
             "approvals": approval_panel(project, current_user, today=today),
         },
+        activity_links=activity_links(current_user, [project.activity_id, *(v.activity_id for v in visits.visits)]),
         stage_form=stage_form,
         milestone_form=forms.get("milestone_form") or MilestoneForm(formdata=None),
         progress_form=progress_form,

@@ -42,6 +42,8 @@ class ProjectForm(BaseForm):
     location = StringField(_l("项目地点"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("项目简介"), validators=[Optional(), Length(max=5000)])
     notes = TextAreaField(_l("备注"), validators=[Optional(), Length(max=5000)])
+    # Not for a project converted from a lead (it follows its lead's).
+    activity_id = IdSelectField(_l("招商活动"))
     # Only when creating:
     stage = SelectField(_l("所处阶段"), choices=stage_choices(), default=Stage.PLANNING.value)
     stage_note = StringField(_l("阶段说明"), validators=[Optional(), Length(max=1000)])

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import clock
+from app.activity_links import activity_choices
 from app.db import db
 from app.lookups import department_choices, ref_choices
 from app.models import STAGE_ORDER, Library, Light, Project, ProjectLevel, RefKind, Role, Stage
@@ -132,6 +133,10 @@ def _project_form_choices(form: ProjectForm, project: Project | None) -> None:
             allowed = set(allowed) | ({current_user.department_id} if current_user.department_id else set())
             departments = [c for c in departments if c[0] == "" or c[0] in allowed]
     form.lead_department_id.choices = departments
+    if project is not None and project.lead_id is not None:
+        del form.activity_id  # credited to its lead's activity: changed on the lead
+    else:
+        form.activity_id.choices = activity_choices(current_user, project.activity_id if project else None)
     if current_user.role is not Role.ADMIN:
         del form.is_key
         del form.level
@@ -150,8 +155,11 @@ def _project_data(form: ProjectForm, department_id: int | None) -> dict:
             "expected_tax",
             "location",
             "description",
+            "notes",
         )
     }
+    if "activity_id" in form:
+        data["activity_id"] = form.activity_id.data
     if "is_key" in form:
         data["is_key"] = bool(form.is_key.data)
     if "level" in form:
