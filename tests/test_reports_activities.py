@@ -513,7 +513,7 @@ def test_api_is_in_the_openapi_document(client):
 
 def test_meeting_pack_includes_the_activities_by_leader(world, client, login_as):
     login_as(world.staff_east)
-    page = client.get("/reports/pack?meeting=weekly").get_data(as_text=True)
+    page = client.get("/reports/pack?meeting=weekly&period=year").get_data(as_text=True)
     assert "七、招商活动（按带队领导）" in page
     section = page[page.index("七、招商活动") :]
     assert _cells(section) == [
@@ -521,7 +521,7 @@ def test_meeting_pack_includes_the_activities_by_leader(world, client, login_as)
         ["李强", "1", "1", "4", "2", "2", "2", "1", "1", "5.0"],
         ["合计", "2", "1", "4", "2", "2", "3", "1", "1", "5.0"],
     ]
-    book = load_workbook(io.BytesIO(client.get("/reports/pack?meeting=weekly&format=xlsx").data))
+    book = load_workbook(io.BytesIO(client.get("/reports/pack?meeting=weekly&period=year&format=xlsx").data))
     rows = list(book["招商活动-按带队领导"].iter_rows(values_only=True))
     assert rows[-1][:4] == ("合计", 2, 1, 4)
 

@@ -1,16 +1,18 @@
-"""调度会材料: one action builds the pack for the weekly 调度, monthly 督查
-or quarterly 考评 meeting — funnel (flow view), 四库 and 三个一批, the
-departments' ranking (龙虎榜), key projects by leader with their lights and
-the projects behind the red and yellow ones, overdue problems, 投资完成
+"""调度会材料: one action builds the pack for the weekly 调度 (this week by
+default), monthly 督查 or quarterly 考评 meeting — funnel (flow view), 四库
+and 三个一批, the departments' ranking (龙虎榜), key projects by leader with
+their lights and the projects behind the red and yellow ones, overdue
+problems, leaders' 批示 past their 办理时限 without 反馈, 投资完成
 (through the latest month due, by department, over what the viewer may
 see), 联审联批完成情况 (the period's, by approving department, over what
 the viewer may see) and 招商活动 (the activities starting in the period,
-by leading leader, over what the viewer may see) — as one printable A4 page and one workbook with a
-sheet per part. Every part is the same report function as its own page, so
+by leading leader, over what the viewer may see) — as one printable A4
+portrait document and one workbook with a sheet per part. Every part is the same report function as its own page, so
 the numbers agree."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,8 +21,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.db import db
 from app.delivery.schedule import due_month, month_start
-from app.models import Light, Project, TargetMetric, User
+from app.models import Instruction, Light, Project, TargetMetric, User
 from app.permissions import project_filter
+from app.projects import instruction_rules
 from app.projects.five_ones import rate_denominator
 from app.projects.lights import light_details, light_expression, light_rank
 from app.reports import activities, approvals, funnel, investment, keyprojects, library, targets
@@ -28,7 +31,7 @@ from app.reports.filters import ReportQuery, project_conditions
 
 # meeting → (title, default period)
 MEETINGS: dict[str, tuple[Any, str]] = {
-    "weekly": (_l("周调度会"), "year"),
+    "weekly": (_l("周调度会"), "week"),
     "monthly": (_l("月度督查会"), "month"),
     "quarterly": (_l("季度考评会"), "quarter"),
 }
@@ -46,6 +49,16 @@ class AttentionRow:
 
 
 @dataclass
+class LateInstruction:
+    leader: str
+    project: str
+    text: str
+    due_on: dt.date
+    days: int
+    status: str
+
+
+@dataclass
 class MeetingPack:
     query: ReportQuery
     title: str
@@ -54,6 +67,7 @@ class MeetingPack:
     ranking: targets.TargetsReport
     key_projects: keyprojects.KeyProjectsReport
     attention: list[AttentionRow]  # red and yellow key projects, by leader
+    late_instructions: list[LateInstruction]  # 批示 past their 办理时限 without 反馈
     investment: investment.InvestmentSummary  # by department
     approvals: approvals.ApprovalsReport  # by approving department
     activities: activities.ActivitiesReport  # by leading leader (带队领导)
@@ -90,6 +104,33 @@ def _attention(q: ReportQuery, viewer: User | None = None) -> list[AttentionRow]
     ]
 
 
+def _late_instructions(q: ReportQuery, viewer: User | None = None) -> list[LateInstruction]:
+    """Leaders' instructions past their 办理时限 with no 反馈 yet, as of the
+    pack's day (the rule of `projects/instruction_rules.py`), on projects
+    `viewer` may see, the longest overdue first."""
+    leader = sa.orm.aliased(User)
+    rows = db.session.execute(
+        sa.select(Instruction, Project.name, leader.name)
+        .join(Project, Project.id == Instruction.project_id)
+        .outerjoin(leader, leader.id == Instruction.leader_id)
+        .where(instruction_rules.overdue_condition(q.today), Project.archived_at.is_(None))
+        .where(project_filter(viewer) if viewer is not None else sa.true())
+        .order_by(Instruction.due_on, Instruction.id)
+        .limit(ATTENTION_LIMIT)
+    ).all()
+    return [
+        LateInstruction(
+            leader=leader_name or "—",
+            project=project_name,
+            text=instruction.text,
+            due_on=instruction.due_on,
+            days=instruction_rules.days_overdue(instruction, q.today),
+            status=instruction.status.label,
+        )
+        for instruction, project_name, leader_name in rows
+    ]
+
+
 def meeting_pack(q: ReportQuery, viewer: User | None = None) -> MeetingPack:
     meeting = q.options.get("meeting", "weekly")
     flow = replace(q, options={"view": "flow"})
@@ -111,6 +152,7 @@ def meeting_pack(q: ReportQuery, viewer: User | None = None) -> MeetingPack:
         ranking=targets.targets_report(year),
         key_projects=keyprojects.key_projects_report(q),
         attention=_attention(q, viewer),
+        late_instructions=_late_instructions(q, viewer),
         investment=investment.investment_report(_investment_query(q, viewer)),
         approvals=approvals.approvals_report(replace(q, viewer=viewer, options={"by": "department"})),
         activities=activities.activities_report(replace(q, viewer=viewer, options={"by": "leader"})),
@@ -133,6 +175,11 @@ def sheets(pack: MeetingPack) -> list[tuple[str, list[str], list[list[Any]]]]:
         *targets.sheets(pack.ranking)[:2],
         keyprojects.sheets(pack.key_projects)[0],
         ("红黄灯项目", ["分包领导", "项目", "牵头部门", "阶段", "灯", "原因"], attention),
+        (
+            "逾期批示",
+            ["批示领导", "项目", "批示内容", "办理时限", "逾期天数", "状态"],
+            [[r.leader, r.project, r.text, r.due_on, r.days, r.status] for r in pack.late_instructions],
+        ),
         keyprojects.sheets(pack.key_projects)[2],
         investment.sheets(pack.investment)[0],
         *approvals.sheets(pack.approvals),

@@ -19,6 +19,7 @@ MIN_YEAR = 2000
 MAX_YEAR = 2100
 
 PRESETS = {
+    "week": _l("本周"),
     "month": _l("本月"),
     "quarter": _l("本季度"),
     "year": _l("本年"),
@@ -85,7 +86,12 @@ def parse_date(raw: str | None, what: str, field: str | None = None) -> dt.date 
 
 
 def preset_period(preset: str, year: int, today: dt.date) -> Period:
-    """The preset for `year`; 本月/本季度 use today's month/quarter in that year."""
+    """The preset for `year`; 本周/本月/本季度 use today's week/month/quarter
+    in that year (a week runs Monday to Sunday, across a month's end)."""
+    if preset == "week":
+        day = today.replace(year=year) if not (today.month == 2 and today.day == 29) else dt.date(year, 2, 28)
+        monday = day - dt.timedelta(days=day.weekday())
+        return Period(monday, monday + dt.timedelta(days=6), preset)
     if preset == "month":
         last = calendar.monthrange(year, today.month)[1]
         return Period(dt.date(year, today.month, 1), dt.date(year, today.month, last), preset)

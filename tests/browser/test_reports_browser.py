@@ -4,12 +4,15 @@ meeting pack printing on A4."""
 
 from __future__ import annotations
 
+import re
+
 from tests.browser.conftest import has_horizontal_scroll, sign_in
 
 REPORTS = [
     "/reports/funnel",
     "/reports/library",
     "/reports/activity",
+    "/reports/activities",
     "/reports/targets",
     "/reports/key-projects",
     "/reports/speed",
@@ -51,5 +54,24 @@ def test_meeting_pack_prints_on_a4(page, live_server):
     page.goto(live_server.path("/reports/pack?meeting=monthly"))
     page.emulate_media(media="print")
     assert not page.locator(".report-filters").is_visible()
-    pdf = page.pdf(format="A4", print_background=True)
+    assert page.locator("main h1").is_hidden()  # one title on paper: the pack's own
+    assert page.locator(".pack-title").is_visible()
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    # Every page A4 portrait (595 × 842 pt), as the pack's @page asks.
+    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert boxes and all((round(float(w)), round(float(h))) == (595, 842) for w, h in boxes)
+    # No column clipped: at the printed width (A4 less the margins) no table is wider than its page.
+    page.set_viewport_size({"width": 718, "height": 1000})
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.report-table')]
+             .filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+             .map(t => t.closest('section')?.querySelector('h3')?.textContent || '?')"""
+    )
+    assert overflowing == []
+
+
+def test_weekly_meeting_pack_defaults_to_this_week(page, live_server):
+    sign_in(page, live_server, "leader")
+    page.goto(live_server.path("/reports/pack?meeting=weekly"))
+    assert "本周" in page.locator(".report-caption").inner_text()
