@@ -148,3 +148,16 @@ def sign_out(page: Any, server: LiveServer) -> None:
 
 def has_horizontal_scroll(page: Any) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
+
+
+def pick(page: Any, label: str, names: list[str]) -> None:
+    """Choose `names` in the searchable multiple select labelled `label` the
+    way a user does: tap the box, type part of each name, tap the match (a
+    chip appears)."""
+    control = page.get_by_role("combobox", name=label)  # Tom Select labels its search input
+    box = page.locator(".ts-wrapper", has=control).locator(".ts-control")
+    for name in names:
+        box.click()
+        page.keyboard.type(name)
+        page.locator(".ts-dropdown .option:visible", has_text=name).first.click()
+        box.locator(".item", has_text=name).first.wait_for()
