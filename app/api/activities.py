@@ -17,6 +17,7 @@ from flask_login import current_user
 from sqlalchemy import orm
 
 from app.activities import outcomes, services
+from app.activities.queries import ActivityFilters
 from app.activity_links import ActivityError
 from app.api import bp
 from app.api.activity_schemas import ActivityIn, ActivityOut, ActivityQuery, ActivityUpdate, activity_out
@@ -25,9 +26,9 @@ from app.api.core import ApiError, operation
 from app.api.schemas import Page
 from app.db import db
 from app.lookups import ref_choices
-from app.models import Activity, ActivityRegion, RefItem, RefKind, Role, activity_leader
+from app.models import Activity, RefItem, RefKind, Role
 from app.pagination import paginate
-from app.permissions import activity_filter, can_create_activity, get_editable_or_403, get_visible_or_404
+from app.permissions import can_create_activity, get_editable_or_403, get_visible_or_404
 
 TAG = "招商活动"
 # Who records activities (`can_create_activity`), checked before the body is read.
@@ -105,22 +106,15 @@ def _filter_kind(query: ActivityQuery) -> int | None:
 def list_activities(query: ActivityQuery):
     if query.start and query.end and query.start > query.end:
         raise _unprocessable("end", "结束日期不能早于开始日期。")
-    conditions: list[sa.ColumnElement[bool]] = [activity_filter(current_user), Activity.archived_at.is_(None)]
-    kind_id = _filter_kind(query)
-    if kind_id is not None:
-        conditions.append(Activity.kind_id == kind_id)
-    if query.department_id is not None:
-        conditions.append(Activity.department_id == query.department_id)
-    if query.leader_id is not None:
-        led = sa.select(activity_leader.c.activity_id).where(activity_leader.c.user_id == query.leader_id)
-        conditions.append(Activity.id.in_(led))
-    if query.region:
-        went = sa.select(ActivityRegion.activity_id).where(ActivityRegion.name == query.region)
-        conditions.append(Activity.id.in_(went))
-    if query.start:
-        conditions.append(Activity.start_on >= query.start)
-    if query.end:
-        conditions.append(Activity.start_on <= query.end)
+    filters = ActivityFilters(
+        kind_id=_filter_kind(query),
+        leader_id=query.leader_id,
+        department_id=query.department_id,
+        region=query.region or "",
+        start=query.start,
+        end=query.end,
+    )
+    conditions = filters.conditions(current_user)
     stmt = (
         sa.select(Activity).where(*conditions).options(*LOADED).order_by(Activity.start_on.desc(), Activity.id.desc())
     )
