@@ -37,7 +37,7 @@ class AgreementPanel:
     committed_production_on: dt.date | None
     can_edit: bool
     is_admin: bool
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=clock.today)
 
     @property
     def construction_late(self) -> int | None:

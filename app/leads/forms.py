@@ -3,7 +3,6 @@ services re-check everything (forms are for messages next to fields)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -48,7 +47,7 @@ class LeadForm(BaseForm):
     owner_department_id = IdSelectField(_l("责任单位"), validators=[DataRequired(message=_l("请选择责任单位。"))])
     owner_user_id = IdSelectField(_l("责任人"))
     received_on = DateField(
-        _l("收到日期"), default=dt.date.today, validators=[DataRequired(message=_l("请填写收到日期。")), not_future]
+        _l("收到日期"), default=clock.today, validators=[DataRequired(message=_l("请填写收到日期。")), not_future]
     )
     activity_id = IdSelectField(_l("招商活动"))
     version = HiddenField()
@@ -59,7 +58,7 @@ class LeadForm(BaseForm):
 
 class VisitForm(BaseForm):
     visited_on = DateField(
-        _l("拜访日期"), default=dt.date.today, validators=[DataRequired(message=_l("请填写拜访日期。")), not_future]
+        _l("拜访日期"), default=clock.today, validators=[DataRequired(message=_l("请填写拜访日期。")), not_future]
     )
     kind_id = IdSelectField(_l("对接方式"))
     place = StringField(_l("地点"), validators=[Optional(), Length(max=200)])
