@@ -153,10 +153,12 @@ def has_horizontal_scroll(page: Any) -> bool:
 def pick(page: Any, label: str, names: list[str]) -> None:
     """Choose `names` in the searchable multiple select labelled `label` the
     way a user does: tap the box, type part of each name, tap the match (a
-    chip appears)."""
+    chip appears). A name already chosen is left as it is."""
     control = page.get_by_role("combobox", name=label)  # Tom Select labels its search input
     box = page.locator(".ts-wrapper", has=control).locator(".ts-control")
     for name in names:
+        if box.locator(".item", has_text=name).count():
+            continue
         box.click()
         page.keyboard.type(name)
         page.locator(".ts-dropdown .option:visible", has_text=name).first.click()
