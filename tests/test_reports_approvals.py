@@ -299,7 +299,7 @@ def _cells(html: str) -> list[list[str]]:
 
 def test_meeting_pack_includes_the_approvals_by_department(world, client, login_as):
     login_as(world.staff_a)
-    page = client.get("/reports/pack?meeting=weekly").get_data(as_text=True)
+    page = client.get("/reports/pack?meeting=weekly&period=year").get_data(as_text=True)
     assert "六、联审联批完成情况（按审批部门）" in page
     section = page[page.index("六、联审联批完成情况") :]
     assert _cells(section) == [
@@ -307,7 +307,7 @@ def test_meeting_pack_includes_the_approvals_by_department(world, client, login_
         ["区自然资源局", "2", "2", "100.0%", "1", "68.0"],
         ["合计", "5", "3", "60.0%", "2", "52.0"],
     ]
-    book = load_workbook(io.BytesIO(client.get("/reports/pack?meeting=weekly&format=xlsx").data))
+    book = load_workbook(io.BytesIO(client.get("/reports/pack?meeting=weekly&period=year&format=xlsx").data))
     rows = list(book["联审联批-按审批部门"].iter_rows(values_only=True))
     assert rows[-1][:5] == ("合计", 5, 3, 60, 2)
 
