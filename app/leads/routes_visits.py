@@ -82,7 +82,7 @@ def visit_new():
         project = get_visible_or_404(Project, request.args["project_id"])
         require(can_log_on_project(current_user, project))
     elif can_create_lead(current_user):
-        q = request.args.get("q", "")
+        q = Params(request.args).text("q", 50)  # clean: no NUL or control characters
         return render_template("leads/visit_pick.html", leads=queries_visits.visit_subjects(current_user, q), q=q)
     else:
         abort(404)
