@@ -113,6 +113,35 @@ SHOTS = [
     ),
     Shot("phone-desk.png", "leader", "/", "手机上的领导工作台：灯色与下一节点一屏可见，菜单折叠", phone=True),
     Shot("phone-leads.png", "staff", "/leads/", "手机上的招商线索列表：表格不需左右滑动", phone=True),
+    Shot(
+        "phone-home.png",
+        "staff",
+        "/",
+        "手机上的招商员首页：登记线索、记录拜访、我的待跟进一点即达，时限将至的线索",
+        phone=True,
+    ),
+    Shot(
+        "supervisor-home.png",
+        "viewer",
+        "/",
+        "督查首页：红黄灯重点项目及原因、逾期问题按责任部门、龙虎榜入口",
+        height=1200,
+    ),
+    Shot(
+        "activities.png",
+        "leader",
+        "/activities/",
+        "招商活动列表：带队领导、地区、天数及走访、线索、签约成果",
+        height=1100,
+    ),
+    Shot(
+        "activities-report.png",
+        "leader",
+        "/reports/activities",
+        "招商活动统计：按带队领导的活动次数、外出天数、对接企业、线索与签约，每个数字可点开",
+        height=1100,
+    ),
+    Shot("phone-calendar.png", "staff", "/activities/calendar", "手机上的招商活动月历：按日列出活动", phone=True),
 ]
 
 
