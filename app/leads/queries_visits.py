@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.db import db
 from app.leads import visits
+from app.leads.clocks import OPEN_STATUSES
 from app.models import Company, Lead, Project, User, Visit
 from app.params import Params
 from app.permissions import lead_filter, visit_filter
@@ -80,8 +81,6 @@ def visit_subjects(user: User, q: str, limit: int = PICK_LIMIT) -> list[Lead]:
     """The open leads `user` may log a visit on, to pick from when 记录拜访 is
     tapped without a lead (the phone home's shortcut): the user's own first,
     the longest unvisited first; `q` narrows by company name or 投资意向."""
-    from app.leads.clocks import OPEN_STATUSES
-
     stmt = (
         sa.select(Lead)
         .join(Company, Company.id == Lead.company_id)
