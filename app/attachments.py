@@ -287,3 +287,27 @@ def _remove_uncommitted(session: sa.orm.Session, transaction: sa.orm.SessionTran
 
 sa.event.listen(sa.orm.Session, "after_commit", _forget_committed)
 sa.event.listen(sa.orm.Session, "after_transaction_end", _remove_uncommitted)
+
+
+def live_with_owner(attachment_id: int, owner_type: str, model: Any) -> tuple[Attachment, Any]:
+    """An attachment of `owner_type` and its owner (a `model` record), loaded
+    for the signed-in user: 404 when either is missing, deleted or out of
+    the user's sight — the one loader of every feature's file routes."""
+    from flask import abort
+
+    from app.permissions import get_visible_or_404
+
+    attachment = get_live(attachment_id, owner_type)
+    if attachment is None:
+        abort(404)
+    return attachment, get_visible_or_404(model, attachment.owner_id)
+
+
+def serve(attachment: Attachment) -> Any:
+    """The download, or the 404 page saying the stored file is lost."""
+    from app.errors import render_error
+
+    response = download_response(attachment)
+    if response is None:
+        return render_error(404, _("附件文件已丢失，请联系管理员。"))
+    return response

@@ -6,7 +6,7 @@ what was typed kept."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,9 +15,8 @@ from app.activities import bp, choices, exports, month_grid, services
 from app.activities.detail import OWNER, detail_context
 from app.activities.forms import ActivityForm, ArchiveForm, ConfirmForm, UploadForm
 from app.activities.queries import ActivityFilters, activity_page, filter_choices, month_activities
-from app.errors import render_error
 from app.lookups import ref_id
-from app.models import Activity, Attachment, RefKind
+from app.models import Activity, RefKind
 from app.pagination import page_args
 from app.params import Params
 from app.permissions import (
@@ -184,27 +183,17 @@ def upload(activity_id: int):
     return render_template("activities/detail.html", **context), 422
 
 
-def _file_or_404(attachment_id: int) -> tuple[Attachment, Activity]:
-    attachment = attachments.get_live(attachment_id, OWNER)
-    if attachment is None:
-        abort(404)
-    return attachment, get_visible_or_404(Activity, attachment.owner_id)
-
-
 @bp.route("/files/<int:attachment_id>")
 @login_required
 def download(attachment_id: int):
-    attachment, _activity = _file_or_404(attachment_id)
-    response = attachments.download_response(attachment)
-    if response is None:
-        return render_error(404, _("附件文件已丢失，请联系管理员。"))
-    return response
+    attachment, _activity = attachments.live_with_owner(attachment_id, OWNER, Activity)
+    return attachments.serve(attachment)
 
 
 @bp.route("/files/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def delete_file(attachment_id: int):
-    attachment, activity = _file_or_404(attachment_id)
+    attachment, activity = attachments.live_with_owner(attachment_id, OWNER, Activity)
     require(can_edit_activity(current_user, activity) and activity.archived_at is None)
     if ConfirmForm().validate_on_submit() and attempt(lambda: attachments.soft_delete(attachment, current_user)):
         flash(_("已删除附件 %(name)s（保留操作记录）。", name=attachment.filename), "success")

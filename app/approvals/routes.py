@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import orm
@@ -29,9 +29,8 @@ from app.approvals.forms import (
 )
 from app.approvals.rules import days_overdue, escalation_of
 from app.db import db
-from app.errors import render_error
 from app.lookups import department_choices, ref_choices
-from app.models import ApprovalDecision, ApprovalItem, ApprovalMeeting, ApprovalStatus, Attachment, Project, RefKind
+from app.models import ApprovalDecision, ApprovalItem, ApprovalMeeting, ApprovalStatus, Project, RefKind
 from app.permissions import (
     can_approve_item,
     can_keep_approvals,
@@ -234,27 +233,17 @@ def upload(item_id: int):
     return _page(item_id, 422, upload_form=form)
 
 
-def _file_or_404(attachment_id: int) -> tuple[Attachment, ApprovalItem]:
-    attachment = attachments.get_live(attachment_id, OWNER)
-    if attachment is None:
-        abort(404)
-    return attachment, get_visible_or_404(ApprovalItem, attachment.owner_id)
-
-
 @bp.route("/files/<int:attachment_id>")
 @login_required
 def download(attachment_id: int):
-    attachment, _item = _file_or_404(attachment_id)
-    response = attachments.download_response(attachment)
-    if response is None:
-        return render_error(404, _("附件文件已丢失，请联系管理员。"))
-    return response
+    attachment, _item = attachments.live_with_owner(attachment_id, OWNER, ApprovalItem)
+    return attachments.serve(attachment)
 
 
 @bp.route("/files/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def delete_file(attachment_id: int):
-    attachment, item = _file_or_404(attachment_id)
+    attachment, item = attachments.live_with_owner(attachment_id, OWNER, ApprovalItem)
     require(can_edit_approval(current_user, item))
     if ConfirmForm().validate_on_submit() and attempt(lambda: attachments.soft_delete(attachment, current_user)):
         flash(_("已删除附件 %(name)s（保留操作记录）。", name=attachment.filename), "success")

@@ -4,7 +4,7 @@ project's 投资月报 page (file this month, the year's months, correct, review
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,9 +14,8 @@ from app.delivery.forms import ConfirmForm, CorrectionForm, PhotoForm, ReportFor
 from app.delivery.investments import month_label
 from app.delivery.project_panel import delivery_panel
 from app.delivery.queries import STATUSES, MonthFilters, month_page
-from app.errors import render_error
 from app.lookups import department_choices, ref_choices, user_choices
-from app.models import Attachment, InvestmentReport, Project, ProjectLevel, RefKind, ReportStatus, Role
+from app.models import InvestmentReport, Project, ProjectLevel, RefKind, ReportStatus, Role
 from app.pagination import page_args
 from app.params import Params
 from app.permissions import (
@@ -152,27 +151,17 @@ def photo_add(report_id: int):
     return redirect(back)
 
 
-def _photo_or_404(attachment_id: int) -> tuple[Attachment, InvestmentReport]:
-    photo = attachments.get_live(attachment_id, "investment_report")
-    if photo is None:
-        abort(404)
-    return photo, get_visible_or_404(InvestmentReport, photo.owner_id)
-
-
 @bp.route("/files/<int:attachment_id>")
 @login_required
 def photo(attachment_id: int):
-    photo, _report = _photo_or_404(attachment_id)
-    response = attachments.download_response(photo)
-    if response is None:
-        return render_error(404, _("附件文件已丢失，请联系管理员。"))
-    return response
+    photo, _report = attachments.live_with_owner(attachment_id, "investment_report", InvestmentReport)
+    return attachments.serve(photo)
 
 
 @bp.route("/files/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def photo_delete(attachment_id: int):
-    photo, report = _photo_or_404(attachment_id)
+    photo, report = attachments.live_with_owner(attachment_id, "investment_report", InvestmentReport)
     require(can_report_investment(current_user, report.project))
     if ConfirmForm().validate_on_submit() and attempt(lambda: investments.remove_photo(report, photo, current_user)):
         flash(_("已删除照片 %(name)s（保留操作记录）。", name=photo.filename), "success")
