@@ -464,6 +464,25 @@ def test_the_trip_report_is_uploaded_downloaded_and_deleted(client, world, sign_
     assert client.get(f"/activities/files/{attachment.id}").status_code == 404
 
 
+def test_a_lost_stored_file_says_so_instead_of_failing(client, world, sign_in):
+    import os
+
+    from app import attachments
+
+    w = world
+    activity = record(w)
+    sign_in(w["mayor"])
+    client.post(
+        f"/activities/{activity.id}/files",
+        data={"file": (io.BytesIO(PDF), "考察报告.pdf")},
+        content_type="multipart/form-data",
+    )
+    attachment = db.session.scalars(sa.select(Attachment)).one()
+    os.remove(attachments.stored_path(attachment.stored_key))
+    response = client.get(f"/activities/files/{attachment.id}")
+    assert response.status_code == 404 and "附件文件已丢失" in body(response)
+
+
 # --- the ledger -------------------------------------------------------------------------------
 
 
