@@ -8,6 +8,7 @@ Control characters no worksheet may hold are dropped."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -43,6 +44,24 @@ def safe_cell(value: Any) -> Any:
 
 AMOUNT_UNITS = ("万元", "万美元", "亿元")
 AMOUNT_FORMAT = "#,##0.00"
+YI_FORMAT = "#,##0.0"  # reports give 亿元 with one decimal
+PERCENT_FORMAT = "0.0"
+# A column is an amount when its header names the unit in brackets
+# ("签约金额（万元）"), never a rate ("…（%）") or a count named by size
+# ("亿元以上项目数").
+_UNIT_IN_BRACKETS = re.compile(r"[（(][^（()）]*(?:" + "|".join(AMOUNT_UNITS) + r")[^（()）]*[）)]")
+
+
+def column_format(header: Any) -> str | None:
+    """The number format of a column by its header: amounts with thousands
+    separators (亿元 with one decimal), rates (%) with one decimal."""
+    text = str(header)
+    if "%" in text:
+        return PERCENT_FORMAT
+    match = _UNIT_IN_BRACKETS.search(text)
+    if match is None:
+        return None
+    return YI_FORMAT if "亿元" in match.group(0) else AMOUNT_FORMAT
 MEASURED_ROWS = 200  # rows read ahead to fit the column widths
 
 
@@ -58,13 +77,14 @@ def add_sheet(
     """Append a printable 台账 sheet: the caption (title) row, a bold header
     row that stays frozen and repeats on every printed page, an autofilter,
     column widths fitted to Chinese text, amounts (columns whose header
-    names 万元 / 万美元 / 亿元) with thousands separators and, with
-    `totals`, a 合计 row under them; A4 landscape, fitted to the page width,
+    names 万元 / 万美元 / 亿元 in brackets) with thousands separators, rates
+    (%) with one decimal and, with `totals`, a 合计 row under the amounts; A4 landscape, fitted to the page width,
     page numbers in the footer."""
     sheet = workbook.create_sheet(title=title[:31])
     stream = iter(rows)
     ahead = list(islice(stream, MEASURED_ROWS))
-    amounts = [i for i, header in enumerate(headers) if any(unit in str(header) for unit in AMOUNT_UNITS)]
+    formats = {i: fmt for i, header in enumerate(headers) if (fmt := column_format(header)) is not None}
+    amounts = [i for i, fmt in formats.items() if fmt != PERCENT_FORMAT]
     header_row = 2 if caption else 1
     _page_setup(sheet, headers, ahead, header_row)
     bold = Font(bold=True)
@@ -84,7 +104,7 @@ def add_sheet(
         for index in amounts:
             if index < len(row) and _is_number(row[index]):
                 sums[index] += Decimal(str(row[index]))
-        sheet.append([_cell(sheet, value, amount=index in sums) for index, value in enumerate(row)])
+        sheet.append([_cell(sheet, value, formats.get(index)) for index, value in enumerate(row)])
         count += 1
     last = get_column_letter(max(len(headers), 1))
     sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
@@ -92,7 +112,7 @@ def add_sheet(
         total = [WriteOnlyCell(sheet, value="合计")] + [None] * (len(headers) - 1)
         for index, value in sums.items():
             total[index] = WriteOnlyCell(sheet, value=float(value))
-            total[index].number_format = AMOUNT_FORMAT
+            total[index].number_format = formats[index]
         for cell in total:
             if cell is not None:
                 cell.font = bold
@@ -125,12 +145,12 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text[:60])
 
 
-def _cell(sheet: Any, value: Any, *, amount: bool = False) -> Any:
-    """The value; an amount with its number format; text that would read as
+def _cell(sheet: Any, value: Any, number_format: str | None = None) -> Any:
+    """The value; a number with its column's format; text that would read as
     a formula as a text cell with the quote-prefix style."""
-    if amount and _is_number(value):
+    if number_format and _is_number(value):
         cell = WriteOnlyCell(sheet, value=safe_cell(value))
-        cell.number_format = AMOUNT_FORMAT
+        cell.number_format = number_format
         return cell
     value = safe_cell(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
