@@ -7,6 +7,7 @@ staff member is told about another department's work on it."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -227,9 +228,11 @@ def find_matches(
             matches[company.id] = Match(company, "credit_code", 100)
     key = NameKey.of(name or "")
     if key.normalized:
+        # Columns, not companies: the scan reads up to 400 candidates and
+        # only the few that match are loaded as records below.
         grams = search_bigrams(key.core)
         stmt = (
-            sa.select(Company)
+            sa.select(Company.id, Company.name, Company.normalized_name, Company.credit_code)
             .where(
                 _live_companies(),
                 sa.or_(
@@ -243,20 +246,50 @@ def find_matches(
         if exclude_id is not None:
             stmt = stmt.where(Company.id != exclude_id)
         valid_code = code if code and cc.problem(code) is None else None
-        for company in db.session.scalars(stmt):
-            if company.id in matches:
+        found: dict[int, tuple[str, int, bool, str]] = {}
+        for ident, company_name, normalized, company_code in db.session.execute(stmt):
+            if ident in matches:
                 continue
-            if valid_code and company.credit_code and company.credit_code != valid_code:
+            if valid_code and company_code and company_code != valid_code:
                 continue  # two different registered entities
-            if company.normalized_name == key.normalized:
-                matches[company.id] = Match(company, "name", 100, identical=same_text(name, company.name))
+            if normalized == key.normalized:
+                found[ident] = ("name", 100, same_text(name, company_name), "")
                 continue
-            other = NameKey.of(company.name, company.normalized_name)
+            other = _name_key(company_name, normalized)
             score = similarity(key, other)
             if score >= FUZZY_THRESHOLD:
-                matches[company.id] = Match(company, "fuzzy", score, note=lookalike_note(key, other))
+                found[ident] = ("fuzzy", score, False, lookalike_note(key, other))
+        order = {"name": 1, "fuzzy": 2}
+        best = sorted(found.items(), key=lambda item: (order[item[1][0]], -item[1][1], item[0]))[:limit]
+        if best:
+            wanted = sa.select(Company).where(Company.id.in_([ident for ident, _found in best]))
+            records = {company.id: company for company in db.session.scalars(wanted)}
+            for ident, (reason, score, identical, note) in best:
+                matches[ident] = Match(records[ident], reason, score, identical=identical, note=note)
     order = {"credit_code": 0, "name": 1, "fuzzy": 2}
     return sorted(matches.values(), key=lambda m: (order[m.reason], -m.score, m.company.id))[:limit]
+
+
+def has_identical(name: str | None) -> bool:
+    """Whether a live company bears this very name (spacing and full-width
+    forms aside): one indexed lookup, the cheap question before the full
+    look-alike search. It does not flush: an import asks it for every new
+    company while its rows wait to be inserted in batches (the import
+    itself keeps the names its earlier rows created)."""
+    name = (name or "").replace("\x00", "")
+    key = normalize_company_name(name)
+    if not key:
+        return False
+    with db.session.no_autoflush:
+        names = db.session.scalars(sa.select(Company.name).where(Company.normalized_name == key, _live_companies()))
+        return any(same_text(name, other) for other in names)
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_key(name: str, normalized: str) -> NameKey:
+    """A company's NameKey, kept: an import compares every row with the same
+    few hundred names on file."""
+    return NameKey.of(name, normalized)
 
 
 def _escape(text: str) -> str:

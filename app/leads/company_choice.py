@@ -19,6 +19,7 @@ from app.companies.services import (
     create_company,
     find_matches,
     followers,
+    has_identical,
     live,
     other_followers,
     refresh_names,
@@ -84,7 +85,7 @@ def resolve_company(
             company = current  # renamed spelling of the same record
         elif matches:
             raise DuplicateWarning("choose", matches=matches, followers=followers(m.company.id for m in matches))
-    if company is None and choice == "new" and not data.get("confirm_new_company"):
+    if company is None and choice == "new" and not data.get("confirm_new_company") and has_identical(name):
         matches = find_matches(name, code)
         if any(m.identical for m in matches):
             # 都不是 for the very name on file: asked a second time.
