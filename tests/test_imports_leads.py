@@ -224,3 +224,74 @@ def test_new_companies_are_inserted_in_batches_with_the_same_outcome(client, log
     assert sorted(i for e, i in created if e == "lead") == sorted(leads[r[0]].id for r in rows)
     new_names = {"甲新材料有限公司", "乙智能装备有限公司", "丙数据科技有限公司", "丁生物医药有限公司"}
     assert sorted(i for e, i in created if e == "company") == sorted(companies[n].id for n in new_names)
+
+
+@pytest.mark.parametrize("batch", [1, 500])
+def test_rows_on_companies_on_file_are_batched_with_the_same_first_report_and_conflicts(
+    client, login_as, monkeypatch, batch
+):
+    """Rows creating leads on companies already on file go in batches too:
+    an unheld company is held by the department of its first row in the file,
+    a later row of another department opens a 撞单 (audited), a department
+    admin ruled 共同跟进 opens none, and an update row between them sees the
+    rows before it written."""
+    from app.imports import leads as lead_import
+    from app.models import AuditLog, CompanyConflict, ConflictStatus
+
+    monkeypatch.setattr(lead_import, "BATCH", batch)
+    east, west, south = (factories.department(n) for n in ("东城街道", "西城街道", "南湖街道"))
+    unheld = Company(name="无主实业有限公司", normalized_name="无主实业有限公司")
+    db.session.add(unheld)
+    db.session.commit()
+    login_as("admin")
+    upload(client, workbook([["共享老项目", "共享科技有限公司", "", "", "", "5", "", "", "东城街道", "2026-01-05", ""]]))
+    assert "导入完成" in commit(client).get_data(as_text=True)
+    shared = db.session.scalar(sa.select(Company).where(Company.name == "共享科技有限公司"))
+    old = db.session.scalar(sa.select(Lead).where(Lead.title == "共享老项目"))
+    db.session.add(
+        CompanyConflict(
+            company_id=shared.id,
+            lead_id=old.id,
+            holder_department_id=east.id,
+            claimant_department_id=west.id,
+            status=ConflictStatus.SHARED,
+        )
+    )
+    db.session.commit()
+    before_audit = db.session.scalar(sa.select(sa.func.max(AuditLog.id)))
+
+    rows = [
+        ["无主一期", "无主实业有限公司", "", "", "", "10", "", "", "南湖街道", "2026-03-01", ""],
+        ["无主二期", "无主实业有限公司", "", "", "", "20", "", "", "西城街道", "2026-03-02", ""],
+        ["共享老项目", "共享科技有限公司", "", "", "", "7", "", "", "东城街道", "2026-01-05", ""],
+        ["共享新项目", "共享科技有限公司", "", "", "", "30", "", "", "西城街道", "2026-03-03", ""],
+        ["共享三期", "共享科技有限公司", "", "", "", "40", "", "", "南湖街道", "2026-03-04", ""],
+    ]
+    upload(client, workbook(rows))
+    assert "导入完成" in commit(client).get_data(as_text=True)
+
+    db.session.expire_all()
+    leads = {lead.title: lead for lead in db.session.scalars(sa.select(Lead))}
+    assert db.session.get(Company, unheld.id).first_department_id == south.id
+    assert str(db.session.get(Company, unheld.id).first_reported_on) == "2026-03-01"
+    assert leads["共享老项目"].intended_investment == 7  # the update row
+    opened = {
+        (c.company_id, c.lead_id, c.holder_department_id, c.claimant_department_id)
+        for c in db.session.scalars(sa.select(CompanyConflict).where(CompanyConflict.status == ConflictStatus.OPEN))
+    }
+    assert opened == {
+        (unheld.id, leads["无主二期"].id, south.id, west.id),
+        (shared.id, leads["共享三期"].id, east.id, south.id),
+    }
+    flagged = {title for title, lead in leads.items() if lead.has_conflict}
+    assert flagged == {"无主一期", "无主二期", "共享老项目", "共享三期"}
+    detected = db.session.scalars(
+        sa.select(AuditLog.entity_id).where(AuditLog.id > before_audit, AuditLog.action == "detect")
+    ).all()
+    assert len(detected) == 2
+    created = db.session.scalars(
+        sa.select(AuditLog.entity_id).where(
+            AuditLog.id > before_audit, AuditLog.action == "create", AuditLog.entity == "lead"
+        )
+    ).all()
+    assert sorted(created) == sorted(leads[t].id for t in ("无主一期", "无主二期", "共享新项目", "共享三期"))

@@ -123,6 +123,61 @@ def sync_lead_conflicts(lead: Lead, actor: User | None, *, new_lead: bool = Fals
     return kept
 
 
+def sync_new_leads_conflicts(leads: list[Lead], actor: User | None) -> None:
+    """`sync_lead_conflicts(lead, new_lead=True)` for a batch of new, flushed
+    leads on companies already on file (a ledger import), in their order:
+    the first lead on an unheld company makes its department the holder, a
+    later one by another department opens a conflict unless shared. One
+    query for the shared rulings, one flush for the conflicts, one UPDATE of
+    the flags — instead of a few statements a lead."""
+    if not leads:
+        return
+    company_ids = sorted({lead.company_id for lead in leads})
+    shared: set[tuple[int, int]] = set()
+    for start in range(0, len(company_ids), 1000):
+        shared.update(
+            db.session.execute(
+                sa.select(CompanyConflict.company_id, CompanyConflict.claimant_department_id).where(
+                    CompanyConflict.company_id.in_(company_ids[start : start + 1000]),
+                    CompanyConflict.status == ConflictStatus.SHARED,
+                )
+            ).all()
+        )
+    opened: list[CompanyConflict] = []
+    for lead in leads:
+        company = lead.company
+        if lead.archived_at is not None:
+            continue
+        if company.first_department_id is None:
+            company.first_department_id = lead.owner_department_id
+            company.first_reported_on = lead.received_on
+            continue
+        if company.first_department_id == lead.owner_department_id or (company.id, lead.owner_department_id) in shared:
+            continue
+        conflict = CompanyConflict(
+            company_id=company.id,
+            lead_id=lead.id,
+            holder_department_id=company.first_department_id,
+            claimant_department_id=lead.owner_department_id,
+            status=ConflictStatus.OPEN,
+        )
+        db.session.add(conflict)
+        opened.append(conflict)
+    if opened:
+        db.session.flush()
+        for conflict in opened:
+            company = db.session.get(Company, conflict.company_id)
+            audit.record(
+                "detect",
+                "company_conflict",
+                conflict.id,
+                changes={"company_id": conflict.company_id, "lead_id": conflict.lead_id},
+                summary=company.name if company else "",
+                user_id=actor.id if actor else None,
+            )
+    refresh_conflict_flags(company_ids)
+
+
 def refresh_conflict_flags(company_ids: Iterable[int]) -> None:
     """Recompute `Lead.has_conflict` for the leads on these companies in one
     UPDATE: a lead is flagged while it is the claimant of an open conflict

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from app import audit, clock
 from app.companies import credit_code as cc
+from app.companies.conflicts import sync_new_leads_conflicts
 from app.companies.names import normalize_company_name
 from app.companies.services import audit_created, followers
 from app.db import db
@@ -32,6 +33,7 @@ from app.leads.refusals import LeadError
 from app.leads.services import (
     TEXT_LIMITS,
     audit_lead_created,
+    build_lead_on_company,
     build_lead_with_new_company,
     create_lead,
     edit_data,
@@ -199,21 +201,26 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, Any]
     # Two passes. First the rows that create a lead on a company new to the
     # platform (most of a first import): built without a flush and inserted
     # BATCH at a time — one INSERT per table and batch instead of three
-    # flushes a row — then audited. Then every other row (updates, companies
-    # already in the database, a new company named again) through the
-    # services one by one, in file order. The two sets touch different
-    # companies, so doing the first set first changes no outcome (首报 of a
-    # new company is still its first row).
+    # flushes a row — then audited. Then every other row in file order: new
+    # leads on a company already known (on file, or created by the first
+    # pass) batched the same way, their 首报/撞单 settled per batch in file
+    # order; updates through the services one by one, after the batch before
+    # them is settled. The two passes touch different companies, so doing the
+    # first first changes no outcome (首报 of a new company is still its
+    # first row).
     pending: list[Lead] = []
     pending_codes: set[str] = set()
     later: list[RowResult] = []
 
-    def settle() -> None:
+    def settle(*, on_file: bool = False) -> None:
         if not pending:
             return
         db.session.flush()
+        if on_file:
+            sync_new_leads_conflicts(pending, actor)
         for new_lead in pending:
-            audit_created(new_lead.company, actor)
+            if not on_file:
+                audit_created(new_lead.company, actor)
             audit_lead_created(new_lead, actor)
             remember(records["created"], [new_lead.id, new_lead.title])
         pending.clear()
@@ -234,7 +241,9 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, Any]
             later.append(row)
             continue
         try:
-            lead = build_lead_with_new_company(prepared(row), actor)
+            # The preview just run in this transaction, under the import lock,
+            # matched every name on file exactly: no identical name to ask about.
+            lead = build_lead_with_new_company({**prepared(row), "confirm_new_company": True}, actor)
         except LeadError as exc:
             raise ImportRefusedError(f"第 {row.row} 行：{exc}") from None
         pending.append(lead)
@@ -262,6 +271,7 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, Any]
                 remember(records["unchanged"], [row.existing_id, row.data["title"]])
                 continue
             if row.action == "update" and row.existing_id:
+                settle(on_file=True)
                 lead = db.session.get(Lead, row.existing_id)
                 data = {**edit_data(lead), **row.updates, "company_choice": str(lead.company_id)}
                 if data["owner_department_id"] != lead.owner_department_id:
@@ -269,13 +279,21 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, Any]
                 update_lead(lead, data, actor, version=lead.version, confirm_duplicate=True)
                 updated += 1
                 remember(records["updated"], [lead.id, lead.title, [c.label for c in row.changes]])
+            elif company_id:
+                lead = build_lead_on_company(data, actor)
+                pending.append(lead)
+                created += 1
+                if len(pending) >= BATCH:
+                    settle(on_file=True)
             else:
+                settle(on_file=True)
                 lead = create_lead(data, actor, confirm_duplicate=True)
                 created += 1
                 remember(records["created"], [lead.id, lead.title])
         except LeadError as exc:
             raise ImportRefusedError(f"第 {row.row} 行：{exc}") from None
         new_companies.setdefault(key, lead.company)
+    settle(on_file=True)
     del held
     audit.record(
         "import",

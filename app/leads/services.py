@@ -271,6 +271,18 @@ def build_lead_with_new_company(data: dict[str, Any], actor: User) -> Lead:
     return _new_lead(values, company, actor, None)
 
 
+def build_lead_on_company(data: dict[str, Any], actor: User) -> Lead:
+    """`create_lead` for a ledger import's row on a company already chosen
+    (`company_choice` is its id, 撞单 confirmed by importing), checked the
+    same way but not flushed: the caller flushes a batch, then calls
+    `companies.conflicts.sync_new_leads_conflicts` and `audit_lead_created`."""
+    require_editor(actor)
+    values = _clean_fields(data, actor, None)
+    choice = resolve_company(data, values["owner_department_id"], confirm=True)
+    company = apply_company(choice, actor)
+    return _new_lead(values, company, actor, None)
+
+
 def update_lead(
     lead: Lead, data: dict[str, Any], actor: User, *, version: Any, confirm_duplicate: bool = False
 ) -> Lead:
