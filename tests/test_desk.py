@@ -87,6 +87,29 @@ def test_leader_home_page_is_the_desk(client, login_as):
     assert "待交办的问题" in html
 
 
+def test_each_project_is_on_the_desk_once_and_a_long_desk_folds_its_green_rows(client, login_as):
+    """One markup for desk and phone; past DESK_OPEN_ROWS projects the green
+    ones fold behind one line (still on the page, collapsed) while red and
+    yellow stay open."""
+    from app.projects.desk import DESK_OPEN_ROWS
+
+    leader = login_as("leader")
+    red, yellow, green, _plain = _desk_projects(leader)
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert html.count(f'href="/projects/{green.id}"') == 1 and 'id="desk-green"' not in html
+
+    for n in range(DESK_OPEN_ROWS):
+        fp.complete_project(leader=leader, name=f"批量绿灯项目{n:02d}")
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert f"绿灯项目 {DESK_OPEN_ROWS + 1} 个" in html
+    folded = html.split('id="desk-green"', 1)[1]
+    assert f'href="/projects/{green.id}"' in folded and "批量绿灯项目00" in folded
+    assert f'href="/projects/{red.id}"' not in folded and f'href="/projects/{yellow.id}"' not in folded
+    assert html.count(f'href="/projects/{red.id}"') == 1
+
+
 def test_staff_home_has_no_desk(client, login_as):
     login_as("staff")
     assert "领导工作台" not in client.get("/").get_data(as_text=True)

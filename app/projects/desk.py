@@ -164,11 +164,28 @@ def _build_rows(result: Iterable[Any], today: dt.date) -> list[DeskRow]:
     ]
 
 
+DESK_OPEN_ROWS = 50  # past this many projects, the green ones fold away behind one line
+
+
 @dataclass
 class Desk:
     leader: User
     rows: list[DeskRow]
     waiting_problems: list[Problem]
+
+    @property
+    def folded(self) -> list[DeskRow]:
+        """On a desk longer than DESK_OPEN_ROWS, the green rows (all on
+        schedule), shown on demand so red and yellow stay in view."""
+        if len(self.rows) <= DESK_OPEN_ROWS:
+            return []
+        return [row for row in self.rows if row.light.css == "green"]
+
+    @property
+    def shown(self) -> list[DeskRow]:
+        """The rows open on the page, in desk order."""
+        folded = {id(row) for row in self.folded}
+        return [row for row in self.rows if id(row) not in folded]
 
     @property
     def counts(self) -> dict[str, int]:
