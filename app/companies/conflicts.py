@@ -102,25 +102,35 @@ def sync_lead_conflicts(lead: Lead, actor: User | None, *, new_lead: bool = Fals
             )
             db.session.delete(conflict)
     if wanted and kept is None:
-        kept = CompanyConflict(
-            company_id=company.id,
-            lead_id=lead.id,
-            holder_department_id=company.first_department_id,
-            claimant_department_id=lead.owner_department_id,
-            status=ConflictStatus.OPEN,
-        )
-        db.session.add(kept)
+        kept = _open_conflict(company, lead)
         db.session.flush()
-        audit.record(
-            "detect",
-            "company_conflict",
-            kept.id,
-            changes={"company_id": company.id, "lead_id": lead.id},
-            summary=company.name,
-            user_id=actor.id if actor else None,
-        )
+        _audit_detected(kept, company, actor)
     refresh_conflict_flags(affected)
     return kept
+
+
+def _open_conflict(company: Company, lead: Lead) -> CompanyConflict:
+    """A new open 撞单 of `lead`'s department against the company's holder."""
+    conflict = CompanyConflict(
+        company_id=company.id,
+        lead_id=lead.id,
+        holder_department_id=company.first_department_id,
+        claimant_department_id=lead.owner_department_id,
+        status=ConflictStatus.OPEN,
+    )
+    db.session.add(conflict)
+    return conflict
+
+
+def _audit_detected(conflict: CompanyConflict, company: Company, actor: User | None) -> None:
+    audit.record(
+        "detect",
+        "company_conflict",
+        conflict.id,
+        changes={"company_id": company.id, "lead_id": conflict.lead_id},
+        summary=company.name,
+        user_id=actor.id if actor else None,
+    )
 
 
 def sync_new_leads_conflicts(leads: list[Lead], actor: User | None) -> None:
@@ -143,7 +153,7 @@ def sync_new_leads_conflicts(leads: list[Lead], actor: User | None) -> None:
                 )
             ).all()
         )
-    opened: list[CompanyConflict] = []
+    opened: list[tuple[CompanyConflict, Company]] = []
     for lead in leads:
         company = lead.company
         if lead.archived_at is not None:
@@ -154,27 +164,11 @@ def sync_new_leads_conflicts(leads: list[Lead], actor: User | None) -> None:
             continue
         if company.first_department_id == lead.owner_department_id or (company.id, lead.owner_department_id) in shared:
             continue
-        conflict = CompanyConflict(
-            company_id=company.id,
-            lead_id=lead.id,
-            holder_department_id=company.first_department_id,
-            claimant_department_id=lead.owner_department_id,
-            status=ConflictStatus.OPEN,
-        )
-        db.session.add(conflict)
-        opened.append(conflict)
+        opened.append((_open_conflict(company, lead), company))
     if opened:
         db.session.flush()
-        for conflict in opened:
-            company = db.session.get(Company, conflict.company_id)
-            audit.record(
-                "detect",
-                "company_conflict",
-                conflict.id,
-                changes={"company_id": conflict.company_id, "lead_id": conflict.lead_id},
-                summary=company.name if company else "",
-                user_id=actor.id if actor else None,
-            )
+        for conflict, company in opened:
+            _audit_detected(conflict, company, actor)
     refresh_conflict_flags(company_ids)
 
 
