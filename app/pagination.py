@@ -1,4 +1,5 @@
-"""Pagination of a SELECT: one COUNT and one page query, whatever the size."""
+"""Pagination of a SELECT: one COUNT and one page query, whatever the size;
+and a home panel's first rows with their total in one query (`first_rows`)."""
 
 from __future__ import annotations
 
@@ -96,3 +97,18 @@ def paginate_keys(
     result = db.session.execute(rows(page_keys))
     items = list(result.scalars().unique() if scalars else result.all())
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def first_rows(stmt: sa.Select, limit: int, *, scalars: bool = True) -> tuple[list[Any], int]:
+    """The first `limit` rows of `stmt` and how many rows it has in all, in one
+    query: the total is a window count (`COUNT(*) OVER ()`, evaluated before
+    the LIMIT) carried on every row. A home panel shows ten rows and "共 N
+    条"; a COUNT beside each panel's rows would double the page's queries."""
+    result = db.session.execute(stmt.add_columns(sa.func.count().over().label("first_rows_total")).limit(limit))
+    rows = result.unique().all() if scalars else result.all()
+    if not rows:
+        return [], 0
+    total = int(rows[0][-1])
+    if scalars:
+        return [row[0] for row in rows], total
+    return [tuple(row[:-1]) for row in rows], total

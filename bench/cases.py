@@ -78,7 +78,7 @@ CASES: list[Case] = [
     Case("agreements.fulfilment", "履约跟踪", "list", lambda c, p: "/agreements/"),
     Case("delivery.month", "投资月报（应报月份）", "list", lambda c, p: "/delivery/"),
     Case("delivery.plans", "年度重点项目计划", "list", lambda c, p: "/delivery/plans"),
-    Case("home", "首页（领导：工作台）", "page", lambda c, p: "/"),
+    Case("home", "首页（各角色）", "page", lambda c, p: "/"),
     Case("desk", "领导工作台", "page", _desk, personas=("admin", "leader", "viewer")),
     Case("company", "企业页", "page", lambda c, p: f"/companies/{c.company_id}"),
     Case("delivery.campaigns", "三个一批活动列表", "list", lambda c, p: "/delivery/campaigns"),

@@ -25,7 +25,7 @@ from app.agreements.funding import funding_rate, received_subquery
 from app.counting import latest_committed_date, signed_amount_subquery
 from app.db import db
 from app.models import Agreement, Project, Stage, User
-from app.pagination import Page
+from app.pagination import Page, first_rows
 from app.permissions import project_filter
 
 
@@ -179,14 +179,12 @@ def fulfilment_page(user: User, filters: FulfilmentFilters, today: dt.date, page
             *_filter_conditions(filters, construction, production, today),
         )
     )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
-    ids = list(
-        db.session.scalars(
-            base.order_by(first.c.first_signed_on.desc(), Project.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-    )
+    ordered = base.order_by(first.c.first_signed_on.desc(), Project.id.desc())
+    if page == 1:  # the first page's ids and the total in one query
+        ids, total = first_rows(ordered, per_page)
+    else:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+        ids = list(db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)))
     rows = db.session.execute(fulfilment_query(user, filters, today, ids)).unique().all() if ids else []
     return Page(items=list(rows), page=page, per_page=per_page, total=total)
 

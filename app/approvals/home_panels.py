@@ -1,7 +1,7 @@
 """Home-page panel of the approvals area: 审批事项待办 — for staff of an
 approving department, the items addressed to their department still 待申报
-or 已申报, the most overdue first (two queries: the count, then ten rows
-with their projects and types)."""
+or 已申报, the most overdue first (one query: ten rows with their projects
+and types, and the total)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from sqlalchemy import orm
 
 from app import clock
 from app.approvals.rules import escalation_expression, open_condition
-from app.db import db
 from app.escalation import Escalation
 from app.main.home import Panel, home_panel
 from app.models import ApprovalItem, Project, Role, User
+from app.pagination import first_rows
 
 PANEL_LIMIT = 10
 
@@ -30,18 +30,18 @@ def approvals_to_do_panel(user: User) -> Panel | None:
         open_condition(),
         ApprovalItem.project_id.in_(sa.select(Project.id).where(Project.archived_at.is_(None))),
     )
-    total = db.session.scalar(sa.select(sa.func.count(ApprovalItem.id)).where(condition)) or 0
-    if not total:
-        return None
     level = escalation_expression(today)
-    rows = db.session.execute(
+    rows, total = first_rows(
         sa.select(ApprovalItem, level.label("level"))
         .join(Project, Project.id == ApprovalItem.project_id)
         .options(orm.contains_eager(ApprovalItem.project), orm.joinedload(ApprovalItem.type))
         .where(condition)
-        .order_by(level.desc(), ApprovalItem.due_on, ApprovalItem.id)
-        .limit(PANEL_LIMIT)
-    ).all()
+        .order_by(level.desc(), ApprovalItem.due_on, ApprovalItem.id),
+        PANEL_LIMIT,
+        scalars=False,
+    )
+    if not total:
+        return None
     return Panel(
         "approvals/_home_panel.html",
         {

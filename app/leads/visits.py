@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from app import audit, clock
 from app.activity_links import linkable_activity
@@ -23,6 +23,7 @@ from app.db import db, utcnow
 from app.leads.refusals import LeadError
 from app.leads.services import clean_texts, record_status, ref_item_id
 from app.models import Lead, LeadStatus, Project, RefKind, Role, User, Visit, visit_participant
+from app.pagination import first_rows
 
 VISIT_FIELDS = (
     "visited_on",
@@ -291,17 +292,16 @@ def follow_ups_condition(user: User, today: dt.date) -> sa.ColumnElement[bool]:
 
 
 def due_follow_ups(user: User, today: dt.date, limit: int = 10) -> tuple[list[Visit], int]:
-    condition = follow_ups_condition(user, today)
-    total = db.session.scalar(sa.select(sa.func.count(Visit.id)).where(condition)) or 0
-    visits = db.session.scalars(
+    """The user's follow-ups due by `today`, the earliest first: `limit` of
+    them and how many there are, in one query."""
+    return first_rows(
         sa.select(Visit)
-        .where(condition)
+        .where(follow_ups_condition(user, today))
         .options(
             joinedload(Visit.lead).joinedload(Lead.company),
             joinedload(Visit.project),
-            selectinload(Visit.kind),
+            joinedload(Visit.kind),
         )
-        .order_by(Visit.follow_up_on, Visit.id)
-        .limit(limit)
-    ).all()
-    return list(visits), total
+        .order_by(Visit.follow_up_on, Visit.id),
+        limit,
+    )

@@ -17,12 +17,13 @@ class Panel:
     context: dict[str, Any]
 
 
-PanelBuilder = Callable[[User], Panel | None]
+PanelBuilder = Callable[[User], Panel | list[Panel] | None]
 _BUILDERS: list[tuple[int, PanelBuilder]] = []
 
 
 def home_panel(order: int) -> Callable[[PanelBuilder], PanelBuilder]:
-    """Register a builder; it returns a Panel or None when it has nothing."""
+    """Register a builder; it returns a Panel, several Panels read from one
+    query, or None when it has nothing."""
 
     def decorator(builder: PanelBuilder) -> PanelBuilder:
         _BUILDERS.append((order, builder))
@@ -33,4 +34,11 @@ def home_panel(order: int) -> Callable[[PanelBuilder], PanelBuilder]:
 
 
 def panels_for(user: User) -> list[Panel]:
-    return [panel for _order, build in _BUILDERS if (panel := build(user)) is not None]
+    panels: list[Panel] = []
+    for _order, build in _BUILDERS:
+        built = build(user)
+        if isinstance(built, Panel):
+            panels.append(built)
+        elif built:
+            panels.extend(built)
+    return panels

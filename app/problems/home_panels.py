@@ -22,26 +22,32 @@ PANEL_LIMIT = 10
 
 def _panel(condition: sa.ColumnElement[bool], title: Any, link_args: dict) -> Panel | None:
     today = clock.today()
-    total = db.session.scalar(sa.select(sa.func.count(Problem.id)).where(condition)) or 0
-    if not total:
-        return None
     level = escalation_expression(today)
     order = (level.desc(), Problem.deadline.is_(None), Problem.deadline, Problem.id)
-    # The ten ids first, sorted over the problem table alone; then those rows
-    # with their projects (sorting thousands of joined rows to keep ten costs
-    # ten times more).
-    ids = db.session.scalars(sa.select(Problem.id).where(condition).order_by(*order).limit(PANEL_LIMIT)).all()
+    # The ten ids and the total, sorted over the problem table alone (sorting
+    # thousands of joined rows to keep ten costs ten times more), joined to
+    # those rows with their projects: one query.
+    first = (
+        sa.select(Problem.id, sa.func.count().over().label("total"))
+        .where(condition)
+        .order_by(*order)
+        .limit(PANEL_LIMIT)
+        .subquery("first")
+    )
     rows = db.session.execute(
-        sa.select(Problem, level.label("level"))
+        sa.select(Problem, level.label("level"), first.c.total)
+        .join(first, first.c.id == Problem.id)
         .join(Project, Project.id == Problem.project_id)
         .options(orm.contains_eager(Problem.project), orm.joinedload(Problem.category))
-        .where(Problem.id.in_(ids))
         .order_by(*order)
     ).all()
+    if not rows:
+        return None
+    total = int(rows[0].total)
     return Panel(
         "problems/_home_panel.html",
         {
-            "rows": [(problem, Escalation(int(lvl or 0))) for problem, lvl in rows],
+            "rows": [(problem, Escalation(int(lvl or 0))) for problem, lvl, _total in rows],
             "total": total,
             "title": title,
             "link_args": link_args,

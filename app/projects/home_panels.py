@@ -11,6 +11,7 @@ from app import clock
 from app.db import db
 from app.main.home import Panel, home_panel
 from app.models import Instruction, Light, Project, Role, User, project_team
+from app.pagination import first_rows
 from app.permissions import department_ids_in_scope
 from app.projects import instruction_rules
 from app.projects.desk import leader_desk
@@ -53,14 +54,14 @@ def instructions_panel(user: User) -> Panel | None:
         .join(Project, Project.id == Instruction.project_id)
         .where(instruction_rules.owed_condition(), Project.archived_at.is_(None), _team_projects(user))
     )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+    items, total = first_rows(
+        base.options(orm.contains_eager(Instruction.project), orm.joinedload(Instruction.leader)).order_by(
+            Instruction.due_on.is_(None), Instruction.due_on, Instruction.issued_at.desc()
+        ),
+        PANEL_LIMIT,
+    )
     if not total:
         return None
-    items = db.session.scalars(
-        base.options(orm.contains_eager(Instruction.project), orm.joinedload(Instruction.leader))
-        .order_by(Instruction.due_on.is_(None), Instruction.due_on, Instruction.issued_at.desc())
-        .limit(PANEL_LIMIT)
-    ).all()
     overdue = {i.id: instruction_rules.days_overdue(i, today) for i in items}
     return Panel("projects/_instructions_panel.html", {"instructions": items, "total": total, "overdue": overdue})
 
