@@ -1,0 +1,23 @@
+"""notifications: inbox, outbox, channels, preferences (issue 23)
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-05 17:10:00
+
+"""
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision = "0015"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
