@@ -75,6 +75,8 @@ DEFAULTS: dict[RefKind, list[str]] = {
         "其他",
     ],
     RefKind.ACTIVITY_KIND: ["外出招商", "招商推介会", "展会论坛", "驻地招商", "小分队招商", "来访接待"],
+    RefKind.COMPANY_NEED: ["用工", "融资", "审批", "水电", "用地", "物流", "政策兑现", "市场开拓", "其他"],
+    RefKind.INSPECTION_FINDING: ["不作为", "慢作为", "乱作为", "推诿扯皮", "吃拿卡要", "政策落实不到位", "其他"],
 }
 
 # Entries whose choice requires a written note.

@@ -35,6 +35,7 @@ from app.models.enums import (
     Stage,
     TargetMetric,
 )
+from app.models.inspection import Inspection, InspectionEvent, InspectionKind, InspectionStatus, inspection_finding
 from app.models.lead import Lead, LeadStatusChange, Visit, visit_participant
 from app.models.org import Department, DepartmentAlias, RefItem, User, UserSession
 from app.models.problem import Problem, ProblemEvent
@@ -79,6 +80,10 @@ __all__ = [
     "DepartmentKind",
     "Funding",
     "ImportBatch",
+    "Inspection",
+    "InspectionEvent",
+    "InspectionKind",
+    "InspectionStatus",
     "Instruction",
     "InstructionEvent",
     "InstructionStatus",
@@ -116,6 +121,7 @@ __all__ = [
     "activity_participant",
     "activity_plan_industry",
     "company_tier",
+    "inspection_finding",
     "project_team",
     "visit_participant",
 ]

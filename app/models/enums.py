@@ -53,6 +53,8 @@ class RefKind(LabeledEnum):
     PROJECT_KIND = "project_kind"
     APPROVAL_TYPE = "approval_type"
     ACTIVITY_KIND = "activity_kind"
+    COMPANY_NEED = "company_need"
+    INSPECTION_FINDING = "inspection_finding"
 
 
 class LeadStatus(LabeledEnum):
@@ -204,6 +206,8 @@ _LABELS: dict[enum.Enum, object] = {
     RefKind.PROJECT_KIND: _l("项目类型"),
     RefKind.APPROVAL_TYPE: _l("审批事项类型"),
     RefKind.ACTIVITY_KIND: _l("招商活动类型"),
+    RefKind.COMPANY_NEED: _l("企业诉求类别"),
+    RefKind.INSPECTION_FINDING: _l("督查发现问题类型"),
     LeadStatus.NEW: _l("新线索"),
     LeadStatus.CONTACTED: _l("已对接"),
     LeadStatus.NEGOTIATING: _l("洽谈中"),

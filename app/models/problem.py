@@ -1,5 +1,5 @@
-"""Problems (问题直报 / 要素保障) raised on projects and every step of their
-life cycle up to 销号."""
+"""Problems (问题直报 / 要素保障) raised on projects — or on a company alone
+(企业诉求, 万人助万企) — and every step of their life cycle up to 销号."""
 
 from __future__ import annotations
 
@@ -14,16 +14,22 @@ from app.models.enums import ProblemStatus
 from app.models.mixins import ArchiveMixin, TimestampMixin, VersionedMixin
 
 if TYPE_CHECKING:
+    from app.models.company import Company
     from app.models.org import Department, RefItem, User
     from app.models.project import Project
 
 
 class Problem(VersionedMixin, TimestampMixin, ArchiveMixin, db.Model):
     __tablename__ = "problem"
-    __table_args__ = (sa.Index("ix_problem_status_deadline", "status", "deadline"),)
+    __table_args__ = (
+        sa.Index("ix_problem_status_deadline", "status", "deadline"),
+        # A problem belongs to a project, or to a company alone (企业诉求).
+        sa.CheckConstraint("project_id IS NOT NULL OR company_id IS NOT NULL", name="problem_has_subject"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True)
+    project_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("company.id", ondelete="CASCADE"), index=True)
     category_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ref_item.id", ondelete="RESTRICT"), index=True)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False)
     raised_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
@@ -43,13 +49,21 @@ class Problem(VersionedMixin, TimestampMixin, ArchiveMixin, db.Model):
     # one its overdue weeks give (app/problems/rules.py).
     supervised_level: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0, server_default="0")
 
-    project: Mapped[Project] = relationship(back_populates="problems")
+    project: Mapped[Optional[Project]] = relationship(back_populates="problems")
+    company: Mapped[Optional[Company]] = relationship()
     category: Mapped[Optional[RefItem]] = relationship()
     raised_by: Mapped[Optional[User]] = relationship(foreign_keys=[raised_by_id])
     responsible_department: Mapped[Optional[Department]] = relationship()
     events: Mapped[list[ProblemEvent]] = relationship(
         back_populates="problem", order_by="ProblemEvent.at", cascade="all, delete-orphan"
     )
+
+    @property
+    def subject_name(self) -> str:
+        """The project's name, or the company's for a 企业诉求."""
+        if self.project is not None:
+            return self.project.name
+        return self.company.name if self.company is not None else ""
 
     def __repr__(self) -> str:
         return f"<Problem {self.id} {self.status.value}>"
