@@ -49,6 +49,15 @@ from app.models.project import (
     StageChange,
     project_team,
 )
+from app.models.review import (
+    RankingWeight,
+    ReviewCriterion,
+    ReviewEvent,
+    ReviewProject,
+    ReviewScore,
+    ReviewStatus,
+    review_reviewer,
+)
 from app.models.target import Target
 
 __all__ = [
@@ -104,9 +113,15 @@ __all__ = [
     "ProgressUpdate",
     "Project",
     "ProjectLevel",
+    "RankingWeight",
     "RefItem",
     "RefKind",
     "ReportStatus",
+    "ReviewCriterion",
+    "ReviewEvent",
+    "ReviewProject",
+    "ReviewScore",
+    "ReviewStatus",
     "Role",
     "SigningEvent",
     "Stage",
@@ -123,5 +138,6 @@ __all__ = [
     "company_tier",
     "inspection_finding",
     "project_team",
+    "review_reviewer",
     "visit_participant",
 ]
