@@ -70,6 +70,8 @@ class LeadOut(BaseModel):
     last_visit_on: dt.date | None
     shelve_reason_id: int | None
     activity_id: int | None = Field(description="收集该线索的招商活动")
+    chain_id: int | None = Field(None, description="产业链招商：线索所属产业链")
+    target_id: int | None = Field(None, description="产业链招商：线索来自的招商目标企业")
     has_conflict: bool
     overdue: Literal["first_contact", "assessment", "follow_up"] | None = Field(description="逾期的时钟")
     stale: bool = Field(description="久未拜访")
@@ -97,6 +99,8 @@ class _LeadFields(Strict):
     owner_user_id: Id | None = None
     received_on: Day | None = None
     activity_id: Id | None = Field(None, description=LEAD_ACTIVITY_HELP)
+    chain_id: Id | None = Field(None, description="所属产业链；修改时 null 为取消关联")
+    target_id: Id | None = Field(None, description="来自的招商目标企业（产业链随之确定）；修改时 null 为取消关联")
     confirm_duplicate: bool = Field(False, description="已知悉其他部门正在跟进，仍然保存（标记撞单）")
     confirm_new_company: bool = Field(
         False, description="company_choice=new 而企业库中已有同名企业时：已核实是另一家企业，仍要新建"

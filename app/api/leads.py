@@ -64,6 +64,8 @@ def lead_out(lead: Lead, overdue: str | None = None, stale: bool | None = None) 
         last_visit_on=lead.last_visit_on,
         shelve_reason_id=lead.shelve_reason_id,
         activity_id=lead.activity_id,
+        chain_id=lead.chain_id,
+        target_id=lead.target_id,
         has_conflict=lead.has_conflict,
         overdue=overdue,
         stale=bool(stale),

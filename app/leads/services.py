@@ -30,6 +30,7 @@ from app.db import db, utcnow
 from app.leads.company_choice import apply_company, company_error_on_lead, resolve_company
 from app.leads.refusals import DuplicateWarning, LeadError
 from app.models import (
+    Chain,
     Company,
     Department,
     Lead,
@@ -39,6 +40,7 @@ from app.models import (
     RefItem,
     RefKind,
     Role,
+    TargetCompany,
     User,
 )
 from app.permissions import department_ids_in_scope
@@ -57,6 +59,8 @@ LEAD_FIELDS = (
     "owner_user_id",
     "received_on",
     "activity_id",
+    "chain_id",
+    "target_id",
 )
 TEXT_LIMITS = {
     "title": 200,
@@ -175,7 +179,28 @@ def _clean_fields(data: dict[str, Any], actor: User, lead: Lead | None) -> dict[
         values["activity_id"] = linkable_activity(
             data.get("activity_id"), actor, received_on=received, current=lead.activity_id if lead else None
         )
+    if "chain_id" in data or "target_id" in data or lead is None:
+        values["chain_id"], values["target_id"] = _chain_link(data, lead)
     return values
+
+
+def _chain_link(data: dict[str, Any], lead: Lead | None) -> tuple[int | None, int | None]:
+    """(chain_id, target_id) of a lead from 产业链招商: a live chain, and a
+    live target company on it (its chain when only the target is named). An
+    unchanged link is kept though archived since."""
+    chain_id, target_id = data.get("chain_id"), data.get("target_id")
+    current = (lead.chain_id, lead.target_id) if lead else (None, None)
+    target = db.session.get(TargetCompany, target_id) if target_id else None
+    if target_id and (target is None or (target.archived_at is not None and target_id != current[1])):
+        raise LeadError(_("所选目标企业不存在。"), "target_id")
+    if target is not None:
+        if chain_id and chain_id != target.chain_id:
+            raise LeadError(_("目标企业不在所选产业链上。"), "chain_id")
+        chain_id = target.chain_id
+    chain = db.session.get(Chain, chain_id) if chain_id else None
+    if chain_id and (chain is None or (chain.archived_at is not None and chain_id != current[0])):
+        raise LeadError(_("所选产业链不存在。"), "chain_id")
+    return (chain.id if chain else None), (target.id if target else None)
 
 
 # --- create and edit --------------------------------------------------------------
@@ -344,4 +369,6 @@ def edit_data(lead: Lead) -> dict[str, Any]:
         "owner_user_id": lead.owner_user_id,
         "received_on": lead.received_on,
         "activity_id": lead.activity_id,
+        "chain_id": lead.chain_id,
+        "target_id": lead.target_id,
     }

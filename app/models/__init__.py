@@ -12,6 +12,16 @@ from app.models.agreement import Agreement, Funding, SigningEvent
 from app.models.approval import OPEN_APPROVAL_STATUSES, ApprovalDecision, ApprovalItem, ApprovalMeeting
 from app.models.audit import ApiToken, Attachment, AuditLog, ImportBatch, LoginAttempt
 from app.models.calendar import WorkdayOverride
+from app.models.chain import (
+    Chain,
+    ChainSegment,
+    SegmentCompany,
+    SegmentProject,
+    SegmentStage,
+    TargetCompany,
+    TargetPriority,
+    TargetStatus,
+)
 from app.models.company import Company, CompanyConflict, company_tier
 from app.models.delivery import AnnualPlan, Campaign, CampaignItem, InvestmentReport, InvestmentRevision, PlanMonth
 from app.models.enums import (
@@ -80,6 +90,8 @@ __all__ = [
     "Batch",
     "Campaign",
     "CampaignItem",
+    "Chain",
+    "ChainSegment",
     "Company",
     "CompanyConflict",
     "ConflictStatus",
@@ -123,11 +135,17 @@ __all__ = [
     "ReviewScore",
     "ReviewStatus",
     "Role",
+    "SegmentCompany",
+    "SegmentProject",
+    "SegmentStage",
     "SigningEvent",
     "Stage",
     "StageChange",
     "Target",
+    "TargetCompany",
     "TargetMetric",
+    "TargetPriority",
+    "TargetStatus",
     "User",
     "UserSession",
     "Visit",

@@ -15,6 +15,7 @@ from app.models.mixins import ArchiveMixin, CreatedByMixin, TimestampMixin, Vers
 
 if TYPE_CHECKING:
     from app.models.activity import Activity
+    from app.models.chain import Chain, TargetCompany
     from app.models.company import Company
     from app.models.org import Department, RefItem, User
     from app.models.project import Project
@@ -64,6 +65,11 @@ class Lead(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.Mode
     last_visit_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
     # The 招商活动 the lead was collected at (a fair, a trip).
     activity_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("activity.id", ondelete="SET NULL"), index=True)
+    # 产业链招商: the chain and the target company (招商目标企业) the lead came from.
+    chain_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("chain.id", ondelete="SET NULL"), index=True)
+    target_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("target_company.id", ondelete="SET NULL"), index=True
+    )
     # 撞单: another department already followed this company.
     has_conflict: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False, index=True)
 
@@ -79,6 +85,8 @@ class Lead(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.Mode
     visits: Mapped[list[Visit]] = relationship(back_populates="lead", order_by="Visit.visited_on.desc()")
     projects: Mapped[list[Project]] = relationship(back_populates="origin_lead")
     activity: Mapped[Optional[Activity]] = relationship()
+    chain: Mapped[Optional[Chain]] = relationship()
+    target: Mapped[Optional[TargetCompany]] = relationship()
 
     def __repr__(self) -> str:
         return f"<Lead {self.id} {self.title} {self.status.value}>"
