@@ -47,6 +47,14 @@ from app.models.enums import (
 )
 from app.models.inspection import Inspection, InspectionEvent, InspectionKind, InspectionStatus, inspection_finding
 from app.models.lead import Lead, LeadStatusChange, Visit, visit_participant
+from app.models.notification import (
+    ChannelKind,
+    Notification,
+    NotifyChannel,
+    NotifyPreference,
+    OutboxMessage,
+    OutboxStatus,
+)
 from app.models.org import Department, DepartmentAlias, RefItem, User, UserSession
 from app.models.problem import Problem, ProblemEvent
 from app.models.project import (
@@ -92,6 +100,7 @@ __all__ = [
     "CampaignItem",
     "Chain",
     "ChainSegment",
+    "ChannelKind",
     "Company",
     "CompanyConflict",
     "ConflictStatus",
@@ -118,6 +127,11 @@ __all__ = [
     "Light",
     "LoginAttempt",
     "Milestone",
+    "Notification",
+    "NotifyChannel",
+    "NotifyPreference",
+    "OutboxMessage",
+    "OutboxStatus",
     "PlanMonth",
     "Problem",
     "ProblemEvent",
