@@ -1,0 +1,3 @@
+"""Chain pages (filled below)."""
+
+from app.chains import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Target pages (filled below)."""
+
+from app.chains import bp  # noqa: F401
