@@ -16,6 +16,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
+    from app.notify import cli as notify_cli
+
+    notify_cli.register(app)
 
 
 @click.command("create-admin")

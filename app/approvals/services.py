@@ -124,6 +124,9 @@ def add_item(project: Project, data: dict[str, Any], actor: User) -> ApprovalIte
         summary=_("%(project)s：审批事项『%(type)s』", project=project.name, type=item_type.name),
         user_id=actor.id,
     )
+    from app.notify import events
+
+    events.approval_assigned(item, item_type.name, actor)
     return item
 
 
@@ -154,6 +157,10 @@ def update_item(item: ApprovalItem, data: dict[str, Any], actor: User, *, versio
     if "notes" in data:
         item.notes = (data["notes"] or "").strip() or None
     _record(item, before, actor, _("修改审批事项"))
+    if item.department_id != before.get("department_id"):
+        from app.notify import events
+
+        events.approval_assigned(item, item.type.name, actor)
     return item
 
 

@@ -105,6 +105,9 @@ def sync_lead_conflicts(lead: Lead, actor: User | None, *, new_lead: bool = Fals
         kept = _open_conflict(company, lead)
         db.session.flush()
         _audit_detected(kept, company, actor)
+        from app.notify import events
+
+        events.conflict_opened(kept, company.name, actor)
     refresh_conflict_flags(affected)
     return kept
 
@@ -169,6 +172,9 @@ def sync_new_leads_conflicts(leads: list[Lead], actor: User | None) -> None:
         db.session.flush()
         for conflict, company in opened:
             _audit_detected(conflict, company, actor)
+        from app.notify import events
+
+        events.conflicts_opened(len(opened), actor)
     refresh_conflict_flags(company_ids)
 
 
@@ -335,4 +341,7 @@ def rule_conflict(conflict: CompanyConflict, ruling: str, actor: User, data: dic
             user_id=actor.id,
         )
     refresh_conflict_flags(affected)
+    from app.notify import events
+
+    events.conflicts_ruled(covered, summary, actor)
     return covered

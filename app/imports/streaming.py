@@ -41,6 +41,20 @@ def commit_streaming(
     except Exception:
         db.session.rollback()
         current_app.logger.exception("import %s failed", batch.id)
+        _tell_admins(batch, actor)
         yield Outcome(False)
         return
     yield Outcome(True, counts)
+
+
+def _tell_admins(batch: ImportBatch, actor: User) -> None:
+    """The failure is reported to admin in a transaction of its own (the
+    import's was rolled back); a failure to report never hides the import's."""
+    from app.notify import events
+
+    try:
+        events.import_failed(db.session.get(ImportBatch, batch.id) or batch, actor)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("import %s: failure notification not written", batch.id)

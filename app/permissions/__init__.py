@@ -10,6 +10,9 @@ never decide a permission themselves.
   `activities.py` (招商活动 and 招商计划) —
   per entity: `<entity>_filter(user)`, the SQL condition for lists, and the
   matching `can_*` checks on one record (one naming scheme: `can_<verb>_<entity>`).
+- `notifications.py` — one's own inbox; channels for admin; whether one may
+  still see the record a notification points to (`can_view_record`,
+  `visible_records`).
 - `loading.py` — `get_visible_or_404(Model, id)` and
   `get_editable_or_403(Model, id)`: every view and API operation loads a
   record through them; each entity module registers its checks there.
@@ -72,6 +75,12 @@ from app.permissions.loading import (  # noqa: F401
     get_visible_or_404,
     register,
     require,
+)
+from app.permissions.notifications import (  # noqa: F401
+    can_manage_channels,
+    can_view_notification,
+    can_view_record,
+    visible_records,
 )
 from app.permissions.problems import (  # noqa: F401
     can_accept_problem,

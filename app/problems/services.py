@@ -152,6 +152,9 @@ def assign_problem(
     else:
         _event(problem, ProblemStatus.ASSIGNED, actor, note)
     db.session.flush()
+    from app.notify import events
+
+    events.problem_assigned(problem, actor)
     return problem
 
 
@@ -194,6 +197,9 @@ def return_problem(problem: Problem, reason: str | None, actor: User, *, version
     problem.answered_on = None
     _event(problem, ProblemStatus.IN_PROGRESS, actor, _("退回：%(reason)s", reason=reason))
     db.session.flush()
+    from app.notify import events
+
+    events.problem_returned(problem, reason, actor)
     return problem
 
 
@@ -230,4 +236,7 @@ def supervise_problem(problem: Problem, note: str | None, actor: User, *, versio
         user_id=actor.id,
     )
     db.session.flush()
+    from app.notify import events
+
+    events.problem_supervised(problem, level.label, note, actor)
     return event

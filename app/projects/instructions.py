@@ -103,6 +103,9 @@ def post_instruction(project: Project, text: str | None, actor: User, due_on: dt
         summary=text[:200],
         user_id=actor.id,
     )
+    from app.notify import events
+
+    events.instruction_new(instruction, actor)
     return instruction
 
 
@@ -145,6 +148,9 @@ def answer_instruction(instruction: Instruction, answer: str | None, actor: User
     instruction.answered_at = utcnow()
     instruction.answered_by_id = actor.id
     _step(instruction, S.ANSWERED, actor, answer, "answer")
+    from app.notify import events
+
+    events.instruction_answered(instruction, actor)
     return instruction
 
 
