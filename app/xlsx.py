@@ -1,4 +1,5 @@
-"""Excel export: a streamed .xlsx (openpyxl write-only, memory bounded) with
+"""Excel export: a streamed .xlsx (XlsxWriter in constant-memory mode: rows
+go to disk as they are written, so memory stays bounded) with
 a title row stating what was exported, and every text cell neutralised
 against formula injection: text starting with = + - @ (or a tab) is written
 as text with the cell's quote-prefix style — Excel shows it as typed and
@@ -17,13 +18,12 @@ from itertools import chain, islice
 from typing import Any
 from urllib.parse import quote
 
+import xlsxwriter
 from flask import Response, has_request_context
 from flask_login import current_user
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from app import clock
 
@@ -62,11 +62,46 @@ def column_format(header: Any) -> str | None:
     if match is None:
         return None
     return YI_FORMAT if "亿元" in match.group(0) else AMOUNT_FORMAT
+
+
 MEASURED_ROWS = 200  # rows read ahead to fit the column widths
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+class Book:
+    """A workbook being written: XlsxWriter in constant-memory mode (each row
+    goes to disk as it is written, strings inline) into a spooled temporary
+    file, with its cell formats made once and shared."""
+
+    def __init__(self) -> None:
+        self.spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the response
+        self.workbook = xlsxwriter.Workbook(
+            self.spool, {"constant_memory": True, "remove_timezone": True, "strings_to_formulas": False}
+        )
+        self._formats: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self._names: set[str] = set()
+
+    def format(self, **properties: Any) -> Format:
+        key = tuple(sorted(properties.items()))
+        if key not in self._formats:
+            self._formats[key] = self.workbook.add_format(properties)
+        return self._formats[key]
+
+    def sheet_name(self, title: str) -> str:
+        """A legal, unique sheet name (31 characters, no []:*?/\\)."""
+        base = _SHEET_NAME_FORBIDDEN.sub("_", title)[:31] or "Sheet"
+        name, number = base, 1
+        while name.casefold() in self._names:
+            number += 1
+            name = f"{base[: 31 - len(str(number))]}{number}"
+        self._names.add(name.casefold())
+        return name
 
 
 def add_sheet(
-    workbook: Workbook,
+    workbook: Book,
     title: str,
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -80,64 +115,56 @@ def add_sheet(
     names 万元 / 万美元 / 亿元 in brackets) with thousands separators, rates
     (%) with one decimal and, with `totals`, a 合计 row under the amounts; A4 landscape, fitted to the page width,
     page numbers in the footer."""
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.workbook.add_worksheet(workbook.sheet_name(title))
     stream = iter(rows)
     ahead = list(islice(stream, MEASURED_ROWS))
     formats = {i: fmt for i, header in enumerate(headers) if (fmt := column_format(header)) is not None}
     amounts = [i for i, fmt in formats.items() if fmt != PERCENT_FORMAT]
-    header_row = 2 if caption else 1
+    header_row = 1 if caption else 0  # 0-based: the row the header is on
     _page_setup(sheet, headers, ahead, header_row)
-    bold = Font(bold=True)
+    bold = workbook.format(bold=True)
     if caption:
-        cell = WriteOnlyCell(sheet, value=safe_cell(caption))
-        cell.font = Font(bold=True, size=13)
-        sheet.append([cell])
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+        sheet.write_string(0, 0, safe_cell(caption), workbook.format(bold=True, font_size=13))
+    for column, header in enumerate(headers):
+        sheet.write_string(header_row, column, str(header), bold)
+    column_formats = {i: workbook.format(num_format=fmt) for i, fmt in formats.items()}
+    writer = _CellWriter(workbook, sheet)
     sums = dict.fromkeys(amounts, Decimal(0))
-    count = 0
+    row_number = header_row
     for row in chain(ahead, stream):
+        row_number += 1
         for index in amounts:
             if index < len(row) and _is_number(row[index]):
                 sums[index] += Decimal(str(row[index]))
-        sheet.append([_cell(sheet, value, formats.get(index)) for index, value in enumerate(row)])
-        count += 1
-    last = get_column_letter(max(len(headers), 1))
-    sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
+        for column, value in enumerate(row):
+            writer.write(row_number, column, value, column_formats.get(column))
+    count = row_number - header_row
+    sheet.autofilter(header_row, 0, header_row + count, max(len(headers), 1) - 1)
     if totals and amounts and count:
-        total = [WriteOnlyCell(sheet, value="合计")] + [None] * (len(headers) - 1)
+        total_row = row_number + 1
+        sheet.write_string(total_row, 0, "合计", bold)
         for index, value in sums.items():
-            total[index] = WriteOnlyCell(sheet, value=float(value))
-            total[index].number_format = formats[index]
-        for cell in total:
-            if cell is not None:
-                cell.font = bold
-        sheet.append(total)
+            sheet.write_number(total_row, index, float(value), workbook.format(bold=True, num_format=formats[index]))
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
-def _page_setup(sheet: Any, headers: Sequence[str], ahead: list[Sequence[Any]], header_row: int) -> None:
-    """Widths, frozen header, print titles and A4 landscape: set before any
-    row is written (a write-only sheet writes them first)."""
+def _page_setup(sheet: Worksheet, headers: Sequence[str], ahead: list[Sequence[Any]], header_row: int) -> None:
+    """Widths, frozen header, print titles and A4 landscape fitted to the
+    page width, page numbers in the footer."""
     for index, header in enumerate(headers):
         texts = [str(header)] + [str(row[index]) for row in ahead if index < len(row) and row[index] is not None]
         width = max(_display_width(text) for text in texts) + 2
-        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width, 6), 50)
-    sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "9"  # A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+        # XlsxWriter stores a width with its cell padding (+0.71): 49 reads back as 49.71.
+        sheet.set_column(index, index, min(max(width, 6), 49))
+    sheet.freeze_panes(header_row + 1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
 
 
 def _display_width(text: str) -> int:
@@ -145,31 +172,47 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text[:60])
 
 
-def _cell(sheet: Any, value: Any, number_format: str | None = None) -> Any:
-    """The value; a number with its column's format; text that would read as
-    a formula as a text cell with the quote-prefix style."""
-    if number_format and _is_number(value):
-        cell = WriteOnlyCell(sheet, value=safe_cell(value))
-        cell.number_format = number_format
-        return cell
-    value = safe_cell(value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    return value
+class _CellWriter:
+    """Writes one value by its type, never through XlsxWriter's guessing:
+    numbers with their column's format, dates as dates, text as text —
+    text that would read as a formula with the quote-prefix style."""
+
+    def __init__(self, book: Book, sheet: Worksheet) -> None:
+        self.sheet = sheet
+        self.quoted = book.format(quote_prefix=True)
+        self.date = book.format(num_format=DATE_FORMAT)
+        self.datetime = book.format(num_format=DATETIME_FORMAT)
+
+    def write(self, row: int, column: int, value: Any, number_format: Format | None) -> None:
+        if value is None:
+            return
+        value = safe_cell(value)
+        if isinstance(value, bool):
+            self.sheet.write_boolean(row, column, value)
+        elif isinstance(value, (int, float)):
+            self.sheet.write_number(row, column, value, number_format)
+        elif isinstance(value, dt.datetime):
+            self.sheet.write_datetime(row, column, value, self.datetime)
+        elif isinstance(value, dt.date):
+            self.sheet.write_datetime(row, column, value, self.date)
+        else:
+            text = str(value)
+            if text == "":
+                return
+            self.sheet.write_string(row, column, text, self.quoted if text.startswith(FORMULA_PREFIXES) else None)
 
 
-def new_workbook() -> Workbook:
-    return Workbook(write_only=True)
+def new_workbook() -> Book:
+    return Book()
 
 
-def workbook_response(workbook: Workbook, filename: str) -> Response:
+def workbook_response(workbook: Book, filename: str) -> Response:
     """Send `workbook` as a download; spooled to a temporary file so memory
     stays bounded for large exports."""
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the response
-    workbook.save(spool)
+    if not workbook.workbook.worksheets():
+        workbook.workbook.add_worksheet()
+    workbook.workbook.close()
+    spool = workbook.spool
     spool.seek(0)
 
     def stream() -> Iterable[bytes]:

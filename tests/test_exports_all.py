@@ -89,7 +89,10 @@ def _check_sheet(url: str, sheet, *, ledger: bool) -> None:
     assert sheet.freeze_panes == "A3" and sheet.print_title_rows == "$2:$2", where
     assert sheet.auto_filter.ref.startswith("A2:"), where
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9, where
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1, where
+    # Fitted to one page wide, any number of pages tall (a missing fitToWidth is
+    # the OOXML default, 1).
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage, where
+    assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0, where
     assert "&P" in sheet.oddFooter.center.text, where
     widths = [sheet.column_dimensions[cell.column_letter].width for cell in sheet[2]]
     assert all(6 <= width <= 50 for width in widths), where

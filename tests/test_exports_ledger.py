@@ -44,7 +44,10 @@ def test_an_export_is_a_printable_ledger(client, login_as, url, title, amount_he
     assert sheet.cell(row=last, column=column).value == pytest.approx(47000.5)
     assert sheet.cell(row=3, column=column).number_format == "#,##0.00"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    # Fitted to one page wide, any number of pages tall (a missing fitToWidth is
+    # the OOXML default, 1).
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0
     assert "&P" in sheet.oddFooter.center.text
     widths = [sheet.column_dimensions[chr(64 + n)].width for n in range(1, min(len(headers), 20) + 1)]
     assert all(6 <= width <= 50 for width in widths) and max(widths) > min(widths)  # fitted, not one default

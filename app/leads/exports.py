@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from app.db import db
 from app.leads import choices, clocks, queries
 from app.leads.clocks import days_in_status
-from app.models import RefKind, User
+from app.models import LeadStatus, RefKind, User
 from app.xlsx import export_caption, xlsx_response
 
 
@@ -40,6 +40,11 @@ def lead_export(user: User, filters: queries.LeadFilters, today: dt.date) -> Res
         _("联系电话"), _("意向落地区域"), _("责任单位"), _("责任人"), _("收到日期"), _("最近拜访"),
     ]  # fmt: skip
 
+    # Words translated once per export, not once per row.
+    yes = _("是")
+    status_labels = {status: str(status.label) for status in LeadStatus}
+    clock_labels = {state: clocks.label(state) for state in clocks.LABELS}
+
     def rows():
         for lead, overdue, stale in db.session.execute(stmt):
             yield [
@@ -48,11 +53,11 @@ def lead_export(user: User, filters: queries.LeadFilters, today: dt.date) -> Res
                 lead.company.credit_code,
                 "、".join(t.name for t in lead.company.tiers),
                 lead.title,
-                lead.status.label,
+                status_labels[lead.status],
                 days_in_status(lead, today),
-                clocks.label(overdue),
-                _("是") if stale else "",
-                _("是") if lead.has_conflict else "",
+                clock_labels.get(overdue, ""),
+                yes if stale else "",
+                yes if lead.has_conflict else "",
                 lead.source.name if lead.source else None,
                 lead.industry.name if lead.industry else None,
                 lead.intended_investment,
