@@ -44,6 +44,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("approvals.index", _l("联审联批"), _everyone),
     NavItem("problems.index", _l("问题台账"), _everyone),
     NavItem("agreements.index", _l("签约履约"), _everyone),
+    NavItem("reviews.index", _l("观摩评比"), _everyone),
     NavItem("reports.index", _l("统计报表"), _everyone),
     NavItem("imports.index", _l("数据导入"), can_import_ledgers),
     NavItem("admin.index", _l("系统管理"), can_administer_system),

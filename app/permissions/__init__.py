@@ -7,7 +7,7 @@ never decide a permission themselves.
   scope covers (`department_ids_in_scope`, None meaning all).
 - `leads.py`, `projects.py`, `problems.py`, `companies.py`, `agreements.py`,
   `delivery.py` (annual plans, monthly reports, campaigns), `approvals.py`,
-  `activities.py` (招商活动 and 招商计划) —
+  `activities.py` (招商活动 and 招商计划), `reviews.py` (观摩评比, ranking weights) —
   per entity: `<entity>_filter(user)`, the SQL condition for lists, and the
   matching `can_*` checks on one record (one naming scheme: `can_<verb>_<entity>`).
 - `notifications.py` — one's own inbox; channels for admin; whether one may
@@ -108,6 +108,13 @@ from app.permissions.projects import (  # noqa: F401
     project_abilities,
     project_edit_filter,
     project_filter,
+)
+from app.permissions.reviews import (  # noqa: F401
+    can_manage_reviews,
+    can_score_review,
+    can_set_ranking_weights,
+    can_view_review,
+    can_view_review_results,
 )
 from app.permissions.scope import (  # noqa: F401
     IMPORTER_ROLES,
