@@ -24,6 +24,7 @@ BLUEPRINTS = (
     "app.delivery",
     "app.approvals",
     "app.activities",
+    "app.chains",
     "app.reviews",
     "app.reports",
     "app.imports",

@@ -40,6 +40,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("activities.index", _l("招商活动"), _everyone),
     NavItem("companies.index", _l("企业库"), _everyone),
     NavItem("projects.index", _l("项目库"), _everyone),
+    NavItem("chains.index", _l("产业链"), _everyone),
     NavItem("delivery.index", _l("投资月报"), _everyone),
     NavItem("approvals.index", _l("联审联批"), _everyone),
     NavItem("problems.index", _l("问题台账"), _everyone),

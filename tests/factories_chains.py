@@ -48,3 +48,32 @@ def target(
     record = services.create_target(data, actor)
     db.session.flush()
     return record
+
+
+def trust_world(users: dict[str, User], department: Department) -> dict[str, int]:
+    """The access matrix's chain: led by the assigned leader (链长), kept by
+    `department` (the staff_own actor's), with a segment, a local company on
+    it (the spare placement to remove) and a target assigned to `department`."""
+    from tests import factories_leads
+
+    admin = users["admin"]
+    chain_ = services.create_chain(
+        {"name": "矩阵产业链", "department_id": department.id, "chain_leader_id": users["leader_assigned"].id}, admin
+    )
+    segment_ = services.add_segment(chain_, {"name": "原料药", "stage": "upstream"}, admin)
+    placement = services.place_company(segment_, factories_leads.company("矩阵本地企业有限公司"), admin)
+    target_ = services.create_target(
+        {
+            "name": "矩阵目标企业有限公司",
+            "chain_id": chain_.id,
+            "segment_id": segment_.id,
+            "department_id": department.id,
+        },
+        admin,
+    )
+    return {
+        "chain": chain_.id,
+        "chain_segment": segment_.id,
+        "chain_target": target_.id,
+        "chain_placement": placement.id,
+    }

@@ -49,7 +49,7 @@ from app.models import (
 from app.problems import services as problem_services
 from app.projects import follow_through
 from app.projects.services import create_project
-from tests import factories
+from tests import factories, factories_chains
 
 PASSWORD = "Correct-Horse-42"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -284,6 +284,7 @@ def build(*, tokens: bool = False) -> World:
         activity_file=activity_file.id,
         spare_activity_file=spare_activity_file.id,
     )
+    ids.update(factories_chains.trust_world(users, own))
     data = ledger_bytes()
     preview = import_service.preview_upload("leads", data, staff)
     batch = import_service.store("leads", data, "台账.xlsx", staff, preview)

@@ -77,6 +77,9 @@ DEFAULT_IDS = {
     "meeting_id": "meeting",
     "approval_id": "approval_item",
     "activity_id": "activity",
+    "chain_id": "chain",
+    "segment_id": "chain_segment",
+    "target_id": "chain_target",
 }
 
 # A version no record has: an allowed edit answers 409 and changes nothing.
@@ -337,6 +340,34 @@ TABLE: list[Row] = [
     Row("POST", "/imports/batches/<int:batch_id>/departments", "LAFFFFFF", data={}),
     # --- project delivery ---------------------------------------------------------------
     Row("GET", "/delivery/investments/export.xlsx", "LAAAAAAA"),
+    # --- 产业链 (everyone reads; admin creates chains; admin, the 链长 and the chain's department
+    # edit; the target's department edits the target; whoever registers leads turns a target into one)
+    Row("GET", "/chains/", "LAAAAAAA"),
+    Row("GET", "/chains/new", "LAFFFFFF"),
+    Row("POST", "/chains/new", "LAFFFFFF", data={}),
+    Row("GET", "/chains/<int:chain_id>", "LAAAAAAA"),
+    Row("GET", "/chains/<int:chain_id>/edit", "LAAFAFFF"),
+    Row("POST", "/chains/<int:chain_id>/edit", "LAAFAFFF", data={}),
+    Row("POST", "/chains/<int:chain_id>/segments", "LAAFAFFF", data={}),
+    Row("GET", "/chains/<int:chain_id>/segments.xlsx", "LAAAAAAA"),
+    Row("GET", "/chains/segments/<int:segment_id>", "LAAAAAAA"),
+    Row("POST", "/chains/segments/<int:segment_id>/edit", "LAAFAFFF", data={}),
+    Row("POST", "/chains/segments/<int:segment_id>/companies", "LAAFAFFF", data={}),
+    Row("POST", "/chains/segments/<int:segment_id>/projects", "LAAFAFFF", data={}),
+    Row(
+        "POST",
+        "/chains/placements/<kind>/<int:placement_id>/delete",
+        "LAAFAFFF",
+        path="/chains/placements/company/{chain_placement}/delete",
+    ),
+    Row("GET", "/chains/targets", "LAAAAAAA"),
+    Row("GET", "/chains/targets/export.xlsx", "LAAAAAAA"),
+    Row("GET", "/chains/targets/new", "LAAFAFFF", path="/chains/targets/new?chain_id={chain}"),
+    Row("POST", "/chains/targets/new", "LAAFAFFF", path="/chains/targets/new?chain_id={chain}", data={}),
+    Row("GET", "/chains/targets/<int:target_id>", "LAAAAAAA"),
+    Row("GET", "/chains/targets/<int:target_id>/edit", "LAAFAFFF"),
+    Row("POST", "/chains/targets/<int:target_id>/edit", "LAAFAFFF", data={}),
+    Row("POST", "/chains/targets/<int:target_id>/lead", "LAFFAAAF", data={}),
     # --- reports ------------------------------------------------------------------------
     Row("GET", "/reports/", "LAAAAAAA"),
     Row("GET", "/reports/funnel", "LAAAAAAA"),

@@ -45,7 +45,7 @@ from app.params import Params
 from app.permissions.chains import target_filter
 
 SORTS = ("priority", "name", "-updated")
-_PRIORITY_ORDER = sa.case(
+PRIORITY_ORDER = sa.case(
     {TargetPriority.HIGH.value: 0, TargetPriority.MEDIUM.value: 1, TargetPriority.LOW.value: 2},
     value=sa.cast(TargetCompany.priority, sa.String),
     else_=3,
@@ -161,7 +161,7 @@ def target_statement(filters: TargetFilters, user: User) -> sa.Select:
         order = (TargetCompany.updated_at.desc(), TargetCompany.id.desc())
     else:
         order = (
-            _PRIORITY_ORDER,
+            PRIORITY_ORDER,
             TargetCompany.chain_id,
             TargetCompany.segment_id,
             TargetCompany.name,

@@ -43,6 +43,16 @@ from app.permissions.approvals import (  # noqa: F401
     can_keep_approvals,
     can_manage_meetings,
 )
+from app.permissions.chains import (  # noqa: F401
+    can_create_chain,
+    can_edit_chain,
+    can_edit_target,
+    can_lead_target,
+    can_view_chain,
+    can_view_target,
+    chain_filter,
+    target_filter,
+)
 from app.permissions.companies import (  # noqa: F401
     can_archive_company,
     can_create_company,
