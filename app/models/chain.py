@@ -104,9 +104,7 @@ class ChainSegment(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chain_id: Mapped[int] = mapped_column(sa.ForeignKey("chain.id", ondelete="CASCADE"), nullable=False, index=True)
-    parent_id: Mapped[Optional[int]] = mapped_column(
-        sa.ForeignKey("chain_segment.id", ondelete="CASCADE"), index=True
-    )
+    parent_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("chain_segment.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     stage: Mapped[SegmentStage] = mapped_column(enum_column(SegmentStage), nullable=False)
     sort_order: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
