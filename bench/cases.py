@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from app.db import db
 from app.models import Company, DataScope, Department, Lead, Project, RefItem, RefKind, Role, Stage, User
 from bench.seed_campaigns import busiest_campaign_id
+from bench.seed_chains import busiest_chain_id
 
 PERSONAS = ("admin", "leader", "staff_department", "staff_tree", "staff_own", "viewer")
 PERSONA_LABELS = {
@@ -44,6 +45,7 @@ class Context:
     export_from: dt.date
     export_rows: int
     campaign_id: int | None = None
+    chain_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ CASES: list[Case] = [
     Case("approvals.ledger", "联审联批事项台账", "list", lambda c, p: "/approvals/"),
     Case("activities.plans", "招商计划", "list", lambda c, p: "/activities/plans"),
     Case("delivery.campaign", "三个一批活动页", "page", lambda c, p: f"/delivery/campaigns/{c.campaign_id}"),
+    Case("chains.map", "产业链图谱", "page", lambda c, p: f"/chains/{c.chain_id}", ("admin", "staff_department")),
+    Case("chains.targets", "招商目标企业库", "list", lambda c, p: "/chains/targets", ("admin", "staff_department")),
     Case(
         "report.funnel_cohort",
         "招商漏斗（批次）",
@@ -185,5 +189,12 @@ def context(export_rows: int = 10_000) -> Context:
         sa.select(sa.func.count(Lead.id)).where(Lead.archived_at.is_(None), Lead.received_on >= export_from)
     )
     return Context(
-        users, busiest_leader.id, industry_id, company_id, export_from, int(rows or 0), busiest_campaign_id()
+        users,
+        busiest_leader.id,
+        industry_id,
+        company_id,
+        export_from,
+        int(rows or 0),
+        busiest_campaign_id(),
+        busiest_chain_id(),
     )

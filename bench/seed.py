@@ -72,6 +72,8 @@ from app.reference import ensure_reference_data
 from app.search import search_text
 from bench.seed_activities import seed_activities
 from bench.seed_campaigns import seed_campaigns
+from bench.seed_chains import TABLES as CHAIN_TABLES
+from bench.seed_chains import seed_chains
 
 
 @dataclass(frozen=True)
@@ -553,6 +555,11 @@ def seed(size_name: str | Size, *, today: dt.date | None = None, rng_seed: int =
             random.Random(rng_seed + 5), today, now, refs, dept_ids, leader_ids, staff_by_dept, lead_rows, visit_rows
         )
     )
+    extras.update(
+        seed_chains(
+            random.Random(rng_seed + 6), today, now, refs, dept_ids, leader_ids, company_rows, project_rows, lead_rows
+        )
+    )
     db.session.commit()
     _reset_sequences()
     counts = {
@@ -813,6 +820,7 @@ def _reset_sequences() -> None:
         "approval_item",
         "activity_plan",
         "activity",
+        *CHAIN_TABLES,
     ):
         db.session.execute(
             sa.text(
