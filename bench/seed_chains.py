@@ -1,6 +1,6 @@
-"""产业链 for the benchmark data (bench/seed.py calls it): a chain per twenty
+"""产业链 for the benchmark data (bench/seed.py calls it): a chain per fifty
 departments (at least two), two segments per department spread over them
-(a third of them sub-segments: 400 at L), local companies on half the
+(a third of them sub-segments: 400 at L, a hundred per chain), local companies on half the
 segments (a 链主企业 now and then), projects on a quarter of them, and a
 target company per ten leads (10,000 at L) — a third linked to a company on
 file, so the list's 对接情况 has something to find — with a tenth of the
@@ -54,7 +54,7 @@ def seed_chains(
     lead_rows: list[dict[str, Any]],
 ) -> dict[str, int]:
     stamp = {"created_at": now, "updated_at": now}
-    chain_count = max(2, len(dept_ids) // 20)
+    chain_count = max(2, len(dept_ids) // 50)
     chain_rows = [
         {
             "id": i,
