@@ -49,6 +49,7 @@ from app.models import (
 from app.problems import services as problem_services
 from app.projects import follow_through
 from app.projects.services import create_project
+from app.reviews import services as review_services
 from tests import factories, factories_chains
 
 PASSWORD = "Correct-Horse-42"
@@ -285,6 +286,21 @@ def build(*, tokens: bool = False) -> World:
         spare_activity_file=spare_activity_file.id,
     )
     ids.update(factories_chains.trust_world(users, own))
+    # 观摩评比: an open event scored by the assigned leader, the own staff and the team member.
+    review = review_services.create_event(
+        {"name": "季度项目观摩", "held_on": clock.today(), "kind": "季度项目观摩"}, admin
+    )
+    review_entry = review_services.add_project(review, project.id, admin)
+    spare_review_entry = review_services.add_project(review, spare_project.id, admin)
+    for reviewer in (users["leader_assigned"], staff, users["team_member"]):
+        review_services.add_reviewer(review, reviewer.id, admin)
+    ids.update(
+        review=review.id,
+        review_entry=review_entry.id,
+        spare_review_entry=spare_review_entry.id,
+        review_criterion=review.criteria[-1].id,
+        review_reviewer=users["team_member"].id,
+    )
     data = ledger_bytes()
     preview = import_service.preview_upload("leads", data, staff)
     batch = import_service.store("leads", data, "台账.xlsx", staff, preview)
