@@ -1,6 +1,7 @@
 """Problems (问题直报 → 销号) over the API: the ledger, a project's problems,
-raising one, one problem and the steps of its life cycle — each step under
-the same permission as its button on the problem page."""
+raising one — on a project, or for a company alone (企业诉求: `company_id`
+without `project_id`) — one problem and the steps of its life cycle, each
+step under the same permission as its button on the problem page."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from app.api.core import ApiError, operation
 from app.api.schemas import DateTimeOut, Day, Id, Page, PageQuery, Strict
 from app.db import db
 from app.lookups import department_choices, ref_choices
-from app.models import Problem, ProblemStatus, Project, RefKind
+from app.models import Company, Problem, ProblemStatus, Project, RefKind
 from app.pagination import paginate
 from app.permissions import (
     can_accept_problem,
@@ -27,7 +28,8 @@ from app.permissions import (
     can_raise_problem,
     get_visible_or_404,
 )
-from app.problems import services
+from app.permissions.problems import can_raise_company_problem
+from app.problems import company_problems, services
 from app.problems.ledger import ProblemFilters, ledger_statement
 from app.problems.rules import Escalation, days_overdue, escalation_for_days
 
@@ -44,6 +46,12 @@ class ProblemQuery(PageQuery):
     open: bool = Field(False, description="只看未销号")
     project_id: Id | None = None
     leader_id: Id | None = Field(None, description="项目责任领导")
+    company_id: Id | None = Field(None, description="企业（企业诉求）")
+    subject: Literal["project", "company"] | None = Field(None, description="project 项目问题 / company 企业诉求")
+    raised_from: Day | None = Field(None, description="上报日期起")
+    raised_to: Day | None = Field(None, description="上报日期止")
+    closed_from: Day | None = Field(None, description="销号日期起")
+    closed_to: Day | None = Field(None, description="销号日期止")
     q: str | None = Field(None, max_length=50)
 
 
@@ -54,7 +62,8 @@ class ProjectProblemQuery(PageQuery):
 
 class ProblemOut(BaseModel):
     id: int
-    project_id: int
+    project_id: int | None = Field(description="项目（企业诉求为空）")
+    company_id: int | None = Field(description="企业（仅企业诉求）")
     category_id: int | None
     description: str
     raised_by_id: int | None
@@ -72,6 +81,14 @@ class ProblemOut(BaseModel):
 
 
 class ProblemIn(Strict):
+    category_id: Id
+    description: str = Field(min_length=1, max_length=5000)
+
+
+class CompanyProblemIn(Strict):
+    """企业诉求: a company's problem with no project; the category from 企业诉求类别."""
+
+    company_id: Id
     category_id: Id
     description: str = Field(min_length=1, max_length=5000)
 
@@ -95,6 +112,7 @@ def problem_out(problem: Problem, today: dt.date | None = None) -> ProblemOut:
     return ProblemOut(
         id=problem.id,
         project_id=problem.project_id,
+        company_id=problem.company_id,
         category_id=problem.category_id,
         description=problem.description,
         raised_by_id=problem.raised_by_id,
@@ -135,6 +153,12 @@ def list_problems(query: ProblemQuery):
         leader_id=query.leader_id,
         q=(query.q or "").strip()[:50],
         open_only=query.open,
+        company_id=query.company_id,
+        subject=query.subject,
+        raised_from=query.raised_from,
+        raised_to=query.raised_to,
+        closed_from=query.closed_from,
+        closed_to=query.closed_to,
     )
     return _page(filters.conditions(current_user, clock.today()), query.page, query.per_page)
 
@@ -176,6 +200,26 @@ def raise_problem(project_id: int, body: ProblemIn):
     check_choice(body.category_id, ref_choices(RefKind.PROBLEM_CATEGORY, blank=None), "category_id", "请选择问题类别。")
     with saving():
         problem = services.raise_problem(project, body.category_id, body.description, current_user)
+    return problem_out(problem), 201
+
+
+@operation(
+    bp,
+    "POST",
+    "/problems",
+    summary="企业诉求：为企业（无项目）登记问题",
+    tag=TAG,
+    body=CompanyProblemIn,
+    response=ProblemOut,
+    status=201,
+    errors=(403, 404, 422),
+)
+def raise_company_problem(body: CompanyProblemIn):
+    forbid_unless(can_raise_company_problem(current_user), "您没有权限登记企业诉求。")
+    check_choice(body.category_id, ref_choices(RefKind.COMPANY_NEED, blank=None), "category_id", "请选择诉求类别。")
+    company = get_visible_or_404(Company, body.company_id)
+    with saving():
+        problem = company_problems.raise_company_problem(company, body.category_id, body.description, current_user)
     return problem_out(problem), 201
 
 

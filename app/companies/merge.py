@@ -15,7 +15,7 @@ from app import audit
 from app.companies.conflicts import refresh_conflict_flags, sync_lead_conflicts
 from app.companies.services import CompanyError, find_matches, refresh_names
 from app.db import db, utcnow
-from app.models import Company, CompanyConflict, Lead, Project, User, Visit
+from app.models import Company, CompanyConflict, Lead, Problem, Project, User, Visit
 
 
 def involvement(company_ids: list[int]) -> dict[str, int]:
@@ -63,6 +63,12 @@ def merge_companies(survivor: Company, merged: Company, actor: User, note: str |
         sa.update(project_table)
         .where(project_table.c.company_id == merged.id)
         .values(company_id=survivor.id, version=project_table.c.version + 1)
+    )
+    # 企业诉求 of the merged record follow the company.
+    db.session.execute(
+        sa.update(Problem.__table__)
+        .where(Problem.__table__.c.company_id == merged.id)
+        .values(company_id=survivor.id, version=Problem.__table__.c.version + 1)
     )
     db.session.execute(
         sa.update(CompanyConflict.__table__)

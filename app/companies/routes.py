@@ -34,6 +34,7 @@ from app.permissions import (
     get_visible_or_404,
     role_required,
 )
+from app.permissions.problems import can_raise_company_problem
 from app.views import attempt
 
 
@@ -80,6 +81,7 @@ def detail(company_id: int):
         can_merge=can_merge_companies(current_user),
         may_edit=can_edit_company(current_user, company),
         may_add_lead=can_create_lead(current_user),
+        may_raise_problem=can_raise_company_problem(current_user),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response
+from flask import Response, abort
 from flask_babel import gettext as _
 
 from app import xlsx
@@ -18,7 +18,10 @@ EXPORT_BATCH = 500
 
 
 def ledger_export(user: User, filters: ProblemFilters, today: dt.date) -> Response:
-    """问题台账-YYYY-MM-DD.xlsx: the problems `user` may see under `filters`."""
+    """问题台账-YYYY-MM-DD.xlsx: the problems `user` may see under `filters`
+    (a filter that cannot be read refuses the export: 400 naming it)."""
+    if filters.errors:
+        abort(400, "；".join(filters.errors) + _("请修正筛选条件后再导出。"))
     stmt = ledger_statement(filters.conditions(user, today), today)
 
     def rows():
@@ -31,7 +34,7 @@ def ledger_export(user: User, filters: ProblemFilters, today: dt.date) -> Respon
                 number += 1
                 yield [
                     number,
-                    problem.project.name,
+                    problem.subject_name,
                     problem.category.name if problem.category else "",
                     problem.description,
                     problem.raised_by.name if problem.raised_by else "",
@@ -43,12 +46,13 @@ def ledger_export(user: User, filters: ProblemFilters, today: dt.date) -> Respon
                     days_overdue(problem, today) or "",
                     problem.resolution or "",
                     problem.resolved_on,
+                    _("企业诉求") if problem.project_id is None else _("项目问题"),
                 ]
             offset += EXPORT_BATCH
 
     headers = [
         _("序号"),
-        _("项目名称"),
+        _("项目/企业"),
         _("问题类别"),
         _("问题描述"),
         _("上报人"),
@@ -60,6 +64,7 @@ def ledger_export(user: User, filters: ProblemFilters, today: dt.date) -> Respon
         _("超期天数"),
         _("办理结果"),
         _("销号日期"),
+        _("对象"),
     ]
     caption = xlsx.export_caption(_("问题台账"), filters.describe())
     return xlsx.xlsx_response(f"问题台账-{today.isoformat()}.xlsx", _("问题台账"), headers, rows(), caption=caption)

@@ -19,6 +19,17 @@ class ProblemForm(BaseForm):
     )
 
 
+class CompanyProblemForm(BaseForm):
+    """企业诉求: the company by name (or credit code) unless it came with the link."""
+
+    company_name = StringField(_l("企业名称"), validators=[Optional(), Length(max=200)])
+    category_id = IdSelectField(_l("诉求类别"))
+    description = TextAreaField(
+        _l("诉求内容"),
+        validators=[DataRequired(message=_l("请描述企业需要协调解决的问题。")), Length(max=5000)],
+    )
+
+
 class StepForm(BaseForm):
     version = HiddenField()
     note = StringField(_l("说明"), validators=[Optional(), Length(max=2000)])

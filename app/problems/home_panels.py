@@ -14,7 +14,7 @@ from sqlalchemy import orm
 from app import clock
 from app.db import db
 from app.main.home import Panel, home_panel
-from app.models import Department, Problem, ProblemStatus, Project, Role, User
+from app.models import Company, Department, Problem, ProblemStatus, Project, Role, User
 from app.problems.rules import Escalation, escalation_expression, overdue_condition, pending_condition
 
 PANEL_LIMIT = 10
@@ -37,8 +37,12 @@ def _panel(condition: sa.ColumnElement[bool], title: Any, link_args: dict) -> Pa
     rows = db.session.execute(
         sa.select(Problem, level.label("level"), first.c.total)
         .join(first, first.c.id == Problem.id)
-        .join(Project, Project.id == Problem.project_id)
-        .options(orm.contains_eager(Problem.project), orm.joinedload(Problem.category))
+        # Outer joins: a company's problem (企业诉求) has no project.
+        .outerjoin(Project, Project.id == Problem.project_id)
+        .outerjoin(Company, Company.id == Problem.company_id)
+        .options(
+            orm.contains_eager(Problem.project), orm.contains_eager(Problem.company), orm.joinedload(Problem.category)
+        )
         .order_by(*order)
     ).all()
     if not rows:

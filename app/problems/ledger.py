@@ -4,23 +4,27 @@ a constant number of queries whatever the page size.
 
 Query parameters: `category_id`, `department_id` (responsible department),
 `status`, `level` (blue/yellow/red), `overdue` (1), `project_id`,
-`leader_id` (the project's leader), `q`, `page`, `per_page`.
+`leader_id` (the project's leader), `company_id`, `subject` (`project`:
+problems of projects, `company`: 企业诉求 of a company alone), `raised_from` /
+`raised_to` (date raised), `closed_from` / `closed_to` (date of 销号), `q`,
+`page`, `per_page`. A date that cannot be read is ignored and named in
+`errors` (the page says so, the export refuses, app/params.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 
 from app.db import db
-from app.models import Problem, ProblemStatus, Project, User
+from app.models import Company, Problem, ProblemStatus, Project, User
 from app.pagination import Page
-from app.params import parse_id
+from app.params import Params, parse_id
 from app.permissions import problem_filter
 from app.problems.rules import Escalation, escalation_condition, escalation_expression, overdue_condition
 from app.search import keyword_condition
@@ -37,6 +41,13 @@ class ProblemFilters:
     leader_id: int | None = None
     q: str = ""
     open_only: bool = False
+    company_id: int | None = None
+    subject: str | None = None  # "project" | "company"
+    raised_from: dt.date | None = None
+    raised_to: dt.date | None = None
+    closed_from: dt.date | None = None
+    closed_to: dt.date | None = None
+    errors: list[str] = field(default_factory=list)
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> ProblemFilters:
@@ -44,7 +55,18 @@ class ProblemFilters:
             status = ProblemStatus(args.get("status"))
         except ValueError:
             status = None
+        params = Params(args)
+        raised_from, raised_to = params.date_range("raised_from", "raised_to", "上报日期起", "上报日期止")
+        closed_from, closed_to = params.date_range("closed_from", "closed_to", "销号日期起", "销号日期止")
+        subject = args.get("subject")
         return cls(
+            company_id=parse_id(args.get("company_id")),
+            subject=subject if subject in ("project", "company") else None,
+            raised_from=raised_from,
+            raised_to=raised_to,
+            closed_from=closed_from,
+            closed_to=closed_to,
+            errors=params.errors,
             category_id=parse_id(args.get("category_id")),
             department_id=parse_id(args.get("department_id")),
             status=status,
@@ -72,6 +94,20 @@ class ProblemFilters:
             conditions.append(overdue_condition(today))
         if self.project_id:
             conditions.append(Problem.project_id == self.project_id)
+        if self.company_id:
+            conditions.append(Problem.company_id == self.company_id)
+        if self.subject == "project":
+            conditions.append(Problem.project_id.is_not(None))
+        elif self.subject == "company":
+            conditions.append(Problem.project_id.is_(None))
+        if self.raised_from:
+            conditions.append(Problem.raised_on >= self.raised_from)
+        if self.raised_to:
+            conditions.append(Problem.raised_on <= self.raised_to)
+        if self.closed_from:
+            conditions.append(Problem.resolved_on >= self.closed_from)
+        if self.closed_to:
+            conditions.append(Problem.resolved_on <= self.closed_to)
         # Conditions on the project are sub-selects, so counting and sorting
         # need no join (the page's rows join their projects, 20 at a time).
         if self.leader_id:
@@ -83,6 +119,7 @@ class ProblemFilters:
                 sa.or_(
                     keyword_condition(sa.func.lower(Problem.description), self.q),
                     Problem.project_id.in_(sa.select(Project.id).where(keyword_condition(Project.search_text, self.q))),
+                    Problem.company_id.in_(sa.select(Company.id).where(keyword_condition(Company.search_text, self.q))),
                 )
             )
         return conditions
@@ -93,7 +130,16 @@ class ProblemFilters:
             "督办等级": self.level.label if self.level else "",
             "仅超期": "是" if self.overdue else "",
             "关键词": self.q,
+            "对象": {"project": "项目问题", "company": "企业诉求"}.get(self.subject or "", ""),
+            "上报日期": _range(self.raised_from, self.raised_to),
+            "销号日期": _range(self.closed_from, self.closed_to),
         }
+
+
+def _range(start: dt.date | None, end: dt.date | None) -> str:
+    if not start and not end:
+        return ""
+    return f"{start.isoformat() if start else ''}～{end.isoformat() if end else ''}"
 
 
 def _order(level: sa.ColumnElement[int]) -> list[Any]:
@@ -111,9 +157,11 @@ def ledger_statement(conditions: list[sa.ColumnElement[bool]], today: dt.date) -
     level = escalation_expression(today)
     return (
         sa.select(Problem, level.label("level"))
-        .join(Project, Project.id == Problem.project_id)
+        .outerjoin(Project, Project.id == Problem.project_id)
+        .outerjoin(Company, Company.id == Problem.company_id)
         .options(
             orm.contains_eager(Problem.project),
+            orm.contains_eager(Problem.company),
             orm.joinedload(Problem.category),
             orm.joinedload(Problem.responsible_department),
             orm.joinedload(Problem.raised_by),

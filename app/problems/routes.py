@@ -12,7 +12,7 @@ from sqlalchemy import orm
 from app import clock
 from app.db import db
 from app.lookups import department_choices, ref_choices
-from app.models import Problem, ProblemEvent, ProblemStatus, Project, RefKind
+from app.models import Company, Problem, ProblemEvent, ProblemStatus, Project, RefKind
 from app.pagination import page_args
 from app.permissions import (
     can_accept_problem,
@@ -24,8 +24,17 @@ from app.permissions import (
     get_visible_or_404,
     require,
 )
-from app.problems import bp, exports, services
-from app.problems.forms import AnswerForm, AssignForm, ProblemForm, ReturnForm, StepForm, SuperviseForm
+from app.permissions.problems import can_raise_company_problem
+from app.problems import bp, company_problems, exports, services
+from app.problems.forms import (
+    AnswerForm,
+    AssignForm,
+    CompanyProblemForm,
+    ProblemForm,
+    ReturnForm,
+    StepForm,
+    SuperviseForm,
+)
 from app.problems.ledger import ProblemFilters, ledger_page, ledger_summary
 from app.problems.rules import Escalation, days_overdue, escalation_history, escalation_of, is_pending
 from app.projects.detail import render_detail
@@ -35,9 +44,11 @@ EXPORT_BATCH = 1000
 
 
 def _choices() -> dict:
+    needs = [(value, f"{name}（{_('企业诉求')}）") for value, name in ref_choices(RefKind.COMPANY_NEED, blank=None)]
     return {
-        "categories": ref_choices(RefKind.PROBLEM_CATEGORY, blank=None),
+        "categories": ref_choices(RefKind.PROBLEM_CATEGORY, blank=None) + needs,
         "departments": department_choices(blank=None),
+        "subjects": [("project", _("项目问题")), ("company", _("企业诉求"))],
     }
 
 
@@ -46,6 +57,8 @@ def _choices() -> dict:
 def index():
     today = clock.today()
     filters = ProblemFilters.from_args(request.args)
+    for message in filters.errors:
+        flash(message, "warning")
     conditions = filters.conditions(current_user, today)
     summary = ledger_summary(conditions, today)
     page = ledger_page(conditions, today, *page_args(), total=summary.total)
@@ -60,6 +73,7 @@ def index():
         as_of=today,
         Escalation=Escalation,
         export_args={k: v for k, v in request.args.items() if k not in ("page", "per_page")},
+        can_raise_company=can_raise_company_problem(current_user),
         **_choices(),
     )
 
@@ -95,6 +109,33 @@ def new():
     return render_template("problems/form.html", form=form, project=project)
 
 
+@bp.route("/new-company", methods=["GET", "POST"])
+@login_required
+def new_company():
+    """企业诉求 for a company alone: from the company's page (company_id) or
+    from the ledger (the company named on the form)."""
+    require(can_raise_company_problem(current_user))
+    company = get_visible_or_404(Company, request.values["company_id"]) if request.values.get("company_id") else None
+    form = CompanyProblemForm()
+    form.category_id.choices = ref_choices(RefKind.COMPANY_NEED, blank=_("— 请选择 —"))
+    if form.validate_on_submit():
+        created: list[Problem] = []
+
+        def raise_it() -> None:
+            subject = company or company_problems.find_company(form.company_name.data)
+            created.append(
+                company_problems.raise_company_problem(
+                    subject, form.category_id.data, form.description.data, current_user
+                )
+            )
+
+        if attempt(raise_it, form):
+            flash(_("企业诉求已登记，等待交办。"), "success")
+            return redirect(url_for("problems.detail", problem_id=created[0].id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("problems/company_form.html", form=form, company=company), status
+
+
 # --- the problem page and its steps ---------------------------------------------------
 
 
@@ -105,6 +146,7 @@ def _page(problem: Problem, status: int = 200, **forms):
         .where(Problem.id == problem.id)
         .options(
             orm.joinedload(Problem.project),
+            orm.joinedload(Problem.company),
             orm.joinedload(Problem.category),
             orm.joinedload(Problem.responsible_department),
             orm.joinedload(Problem.raised_by),
