@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "app.companies",
     "app.projects",
     "app.problems",
+    "app.inspections",
     "app.agreements",
     "app.delivery",
     "app.approvals",

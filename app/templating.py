@@ -44,6 +44,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("delivery.index", _l("投资月报"), _everyone),
     NavItem("approvals.index", _l("联审联批"), _everyone),
     NavItem("problems.index", _l("问题台账"), _everyone),
+    NavItem("inspections.index", _l("督查督办"), _everyone),
     NavItem("agreements.index", _l("签约履约"), _everyone),
     NavItem("reviews.index", _l("观摩评比"), _everyone),
     NavItem("reports.index", _l("统计报表"), _everyone),

@@ -50,7 +50,7 @@ from app.problems import services as problem_services
 from app.projects import follow_through
 from app.projects.services import create_project
 from app.reviews import services as review_services
-from tests import factories, factories_chains
+from tests import factories, factories_chains, factories_inspections
 
 PASSWORD = "Correct-Horse-42"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -286,6 +286,7 @@ def build(*, tokens: bool = False) -> World:
         spare_activity_file=spare_activity_file.id,
     )
     ids.update(factories_chains.trust_world(users, own))
+    ids.update(factories_inspections.trust_world(users, own))
     # 观摩评比: an open event scored by the assigned leader, the own staff and the team member.
     review = review_services.create_event(
         {"name": "季度项目观摩", "held_on": clock.today(), "kind": "季度项目观摩"}, admin

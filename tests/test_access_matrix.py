@@ -84,6 +84,7 @@ DEFAULT_IDS = {
     "chain_id": "chain",
     "segment_id": "chain_segment",
     "target_id": "chain_target",
+    "inspection_id": "inspection",
 }
 
 # A version no record has: an allowed edit answers 409 and changes nothing.
@@ -207,6 +208,17 @@ TABLE: list[Row] = [
     Row("POST", "/projects/<int:project_id>/instructions/<int:instruction_id>/answer", "LFFFANAF", data={}),
     Row("POST", "/projects/<int:project_id>/instructions/<int:instruction_id>/close", "LFAFFNFF", data={}),
     Row("POST", "/projects/<int:project_id>/instructions/<int:instruction_id>/return", "LFAFFNFF", data={}),
+    # --- inspections (营商环境督办) -------------------------------------------------------
+    Row("GET", "/inspections/", "LAAAAAAA"),
+    Row("GET", "/inspections/export.xlsx", "LAAAAAAA"),
+    Row("GET", "/inspections/report", "LAAAAAAA"),
+    Row("GET", "/inspections/report.xlsx", "LAAAAAAA"),
+    Row("GET", "/inspections/new", "LAFFFFFA"),
+    Row("POST", "/inspections/new", "LAFFFFFA", data={}),
+    Row("GET", "/inspections/<int:inspection_id>", "LAAAANNA"),
+    Row("POST", "/inspections/<int:inspection_id>/answer", "LAFFANNF", data={}),
+    Row("POST", "/inspections/<int:inspection_id>/close", "LAFFFNNA", data={}),
+    Row("POST", "/inspections/<int:inspection_id>/return", "LAFFFNNA", data={}),
     # --- problems -----------------------------------------------------------------------
     Row("GET", "/problems/", "LAAAAAAA"),
     Row("GET", "/problems/export.xlsx", "LAAAAAAA"),

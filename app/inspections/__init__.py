@@ -16,3 +16,5 @@ Permissions: `app/permissions/inspections.py`.
 from flask import Blueprint
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
+
+from app.inspections import home_panels, routes, routes_report  # noqa: E402,F401  (views, home panels)
