@@ -22,6 +22,7 @@ from app.api import (  # noqa: E402,F401
     activities,
     agreements,
     approvals,
+    chains,
     companies,
     delivery,
     docs,

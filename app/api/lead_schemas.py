@@ -31,6 +31,7 @@ class LeadQuery(PageQuery):
     industry_id: Id | None = None
     source_id: Id | None = None
     tier_id: Id | None = Field(None, description="企业类型")
+    chain_id: Id | None = Field(None, description="产业链（线索记住的产业链）")
     received_from: Day | None = None
     received_to: Day | None = None
     reached: Literal["contacted", "negotiating", "converted"] | None = Field(

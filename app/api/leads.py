@@ -96,6 +96,7 @@ def list_leads(query: LeadQuery):
         industry_id=query.industry_id,
         source_id=query.source_id,
         tier_id=query.tier_id,
+        chain_id=query.chain_id,
         received_from=query.received_from,
         received_to=query.received_to,
         reached=query.reached,

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from app.activity_links import activity_choices
 from app.db import db
 from app.leads.services import owner_department_ids
-from app.models import Department, Lead, RefItem, RefKind, Role, User, Visit
+from app.models import Chain, Department, Lead, RefItem, RefKind, Role, User, Visit
 from app.permissions import department_ids_in_scope
 
 Choice = tuple[Any, str]
@@ -147,6 +147,14 @@ def setup_visit_form(form: Any, visit: Visit | None, user: User, activity_id: in
     form.activity_id.choices = activity_choices(user, visit.activity_id if visit else activity_id)
 
 
+def chain_filter_choices() -> list[tuple[int, str]]:
+    """The live 产业链 (the list's chain filter: leads remember theirs)."""
+    rows = db.session.execute(
+        sa.select(Chain.id, Chain.name).where(Chain.archived_at.is_(None)).order_by(Chain.sort_order, Chain.id)
+    ).all()
+    return [(r.id, r.name) for r in rows]
+
+
 def list_filter_options(user: User, department_id: int | None, owner_id: int | None) -> dict[str, Any]:
     """The lead list's filter selects, shaped by the viewer's scope."""
     refs = ref_lists(RefKind.SOURCE, RefKind.INDUSTRY, RefKind.TIER)
@@ -156,6 +164,7 @@ def list_filter_options(user: User, department_id: int | None, owner_id: int | N
             "industry_id": refs[RefKind.INDUSTRY],
             "source_id": refs[RefKind.SOURCE],
             "tier_id": refs[RefKind.TIER],
+            "chain_id": chain_filter_choices(),
         },
         "departments": filter_department_choices(user),
         "owners": owners,

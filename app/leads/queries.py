@@ -5,7 +5,8 @@ query whatever the page size.
 
 Query parameters: status (repeatable or comma-separated; `open` = new,
 contacted and negotiating), department_id, owner_id (`me` for oneself),
-industry_id, source_id, tier_id (the company's tier), received_from,
+industry_id, source_id, tier_id (the company's tier), chain_id (产业链),
+received_from,
 received_to (YYYY-MM-DD), reached (contacted / negotiating / converted:
 reached that step, shelved later or not) with reached_from / reached_to,
 no_visit_days, overdue=1, stale=1, conflict=1, q (title, company name,
@@ -50,7 +51,7 @@ REACHED_COLUMNS = {
     "converted": Lead.converted_on,
 }
 OPEN = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.NEGOTIATING)
-ID_PARAMS = ("department_id", "owner_id", "industry_id", "source_id", "tier_id")
+ID_PARAMS = ("department_id", "owner_id", "industry_id", "source_id", "tier_id", "chain_id")
 FLAG_PARAMS = ("overdue", "stale", "conflict")
 
 
@@ -62,6 +63,7 @@ class LeadFilters:
     industry_id: int | None = None
     source_id: int | None = None
     tier_id: int | None = None
+    chain_id: int | None = None  # 产业链 the lead is remembered on
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     reached: str | None = None
@@ -114,6 +116,7 @@ def parse_filters(args: MultiDict[str, str], user: User) -> tuple[LeadFilters, l
         "industry_id": _("产业类别"),
         "source_id": _("招商方式"),
         "tier_id": _("企业类型"),
+        "chain_id": _("产业链"),
     }
 
     for raw in args.getlist("status"):
@@ -239,6 +242,8 @@ def lead_conditions(user: User, filters: LeadFilters, today: dt.date) -> list[sa
         conditions.append(
             Lead.company_id.in_(sa.select(company_tier.c.company_id).where(company_tier.c.tier_id == filters.tier_id))
         )
+    if filters.chain_id is not None:
+        conditions.append(Lead.chain_id == filters.chain_id)
     if filters.received_from is not None:
         conditions.append(Lead.received_on >= filters.received_from)
     if filters.received_to is not None:
@@ -329,6 +334,7 @@ def describe(filters: LeadFilters, names: dict[str, dict[int, str]]) -> dict[str
         ("industry_id", _("产业类别")),
         ("source_id", _("招商方式")),
         ("tier_id", _("企业类型")),
+        ("chain_id", _("产业链")),
     ):
         value = getattr(filters, key)
         if value is not None:
