@@ -7,6 +7,8 @@ the records behind any number.
 - `routes.py` — the report pages and the drill-down (`run_report`: parse,
   build, render or export; bad input → the page with its message, 400);
   `routes_targets.py` — the targets report and the admin's entry grid;
+  `routes_ranking.py` — 比学赶超综合排名 (`ranking.py`: targets, 观摩, problems and
+  rectifications on time, admin-set weights) and its weights page;
 - one module per report: `funnel.py`, `library.py`, `activity.py`
   (对接走访统计), `targets.py` (report and the stored targets),
   `keyprojects.py`, `investment.py`, `approvals.py`, `activities.py`
@@ -26,4 +28,9 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-from app.reports import home_panels, routes, routes_targets  # noqa: E402,F401  (registers the views and the panel)
+from app.reports import (  # noqa: E402,F401  (registers the views and the panel)
+    home_panels,
+    routes,
+    routes_ranking,
+    routes_targets,
+)
