@@ -31,6 +31,7 @@ LEDGERS = {
     "problems.export": "/problems/export.xlsx",
     "projects.export": "/projects/export.xlsx",
     "projects.service_day_export": "/projects/service-day.xlsx",
+    "reviews.export": "/reviews/{review}/results.xlsx",
 }
 # The reports (a row per group; the grouped sheets carry their own 合计 row).
 REPORTS = {
@@ -44,6 +45,7 @@ REPORTS = {
     "reports.speed": "/reports/speed?format=xlsx",
     "reports.pack": "/reports/pack?format=xlsx",
     "reports.targets": "/reports/targets?format=xlsx",
+    "reports.ranking": "/reports/ranking?format=xlsx",
 }
 # Sheets whose rows cannot be added up: funnel steps (each contains the next),
 # a month-by-month series (its 累计 column is the total), the campaign summary
@@ -51,7 +53,7 @@ REPORTS = {
 NOT_SUMMABLE = {"招商漏斗", "投资完成-分月", "汇总"}
 # The reports' index, the targets form and the drill-down lists (a page
 # behind a number) have no workbook.
-REPORT_PAGES_WITHOUT_EXPORT = {"reports.index", "reports.targets_edit", "reports.drill"}
+REPORT_PAGES_WITHOUT_EXPORT = {"reports.index", "reports.targets_edit", "reports.drill", "reports.ranking_weights"}
 # Import templates are blank forms to fill in, not ledgers.
 NOT_EXPORTS = {"imports.template"}
 
@@ -67,6 +69,12 @@ def _campaign_id() -> int:
     from app.models.delivery import Campaign
 
     return db.session.query(Campaign.id).order_by(Campaign.id).first()[0]
+
+
+def _review_id() -> int:
+    from app.models import ReviewEvent, ReviewStatus
+
+    return db.session.query(ReviewEvent.id).filter(ReviewEvent.status == ReviewStatus.CLOSED).first()[0]
 
 
 def test_every_export_route_is_audited(app):
@@ -117,7 +125,7 @@ def _check_sheet(url: str, sheet, *, ledger: bool) -> None:
 def test_every_export_is_a_printable_ledger(client, district):
     checked = 0
     for endpoint, url in {**LEDGERS, **REPORTS}.items():
-        url = url.format(campaign=_campaign_id())
+        url = url.format(campaign=_campaign_id(), review=_review_id())
         response = client.get(url)
         assert response.status_code == 200 and "spreadsheetml" in response.content_type, url
         workbook = load_workbook(io.BytesIO(response.data))

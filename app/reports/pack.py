@@ -1,6 +1,7 @@
 """调度会材料: one action builds the pack for the weekly 调度 (this week by
 default), monthly 督查 or quarterly 考评 meeting — funnel (flow view), 四库
-and 三个一批, the departments' ranking (龙虎榜), key projects by leader with
+and 三个一批, the departments' ranking (龙虎榜: the composite 比学赶超 ranking
+from the year's start to the period's end), key projects by leader with
 their lights and the projects behind the red and yellow ones, overdue
 problems, leaders' 批示 past their 办理时限 without 反馈, 投资完成
 (through the latest month due, by department, over what the viewer may
@@ -26,7 +27,7 @@ from app.permissions import project_filter
 from app.projects import instruction_rules
 from app.projects.five_ones import rate_denominator
 from app.projects.lights import light_details, light_expression, light_rank
-from app.reports import activities, approvals, funnel, investment, keyprojects, library, targets
+from app.reports import activities, approvals, funnel, investment, keyprojects, library, ranking, targets
 from app.reports.filters import ReportQuery, project_conditions
 
 # meeting → (title, default period)
@@ -65,6 +66,7 @@ class MeetingPack:
     funnel: funnel.FunnelReport
     library: library.LibraryReport
     ranking: targets.TargetsReport
+    composite: ranking.RankingReport  # 龙虎榜: the year to the period's end
     key_projects: keyprojects.KeyProjectsReport
     attention: list[AttentionRow]  # red and yellow key projects, by leader
     late_instructions: list[LateInstruction]  # 批示 past their 办理时限 without 反馈
@@ -150,6 +152,7 @@ def meeting_pack(q: ReportQuery, viewer: User | None = None) -> MeetingPack:
         funnel=funnel.funnel_report(flow),
         library=library.library_report(q),
         ranking=targets.targets_report(year),
+        composite=ranking.ranking_report(replace(year, period=replace(year.period, end=q.period.end), options={})),
         key_projects=keyprojects.key_projects_report(q),
         attention=_attention(q, viewer),
         late_instructions=_late_instructions(q, viewer),
@@ -172,6 +175,7 @@ def sheets(pack: MeetingPack) -> list[tuple[str, list[str], list[list[Any]]]]:
         *funnel.sheets(pack.funnel)[:1],
         *library.sheets(pack.library)[:1],
         library.sheets(pack.library)[-1],
+        *ranking.sheets(pack.composite),
         *targets.sheets(pack.ranking)[:2],
         keyprojects.sheets(pack.key_projects)[0],
         ("红黄灯项目", ["分包领导", "项目", "牵头部门", "阶段", "灯", "原因"], attention),

@@ -192,6 +192,15 @@ class RankingReport:
         return {key: str(label) for key, (label, _default) in PARTS.items()}
 
     @property
+    def chart(self) -> dict[str, list]:
+        """The ranked departments and their totals, for the bar chart."""
+        ranked = [row for row in self.rows if row.total is not None]
+        return {
+            "categories": [row.name for row in ranked],
+            "totals": [float(scoring.rounded(row.total)) for row in ranked],  # type: ignore[arg-type]
+        }
+
+    @property
     def note(self) -> str:
         if not self.missing:
             return ""

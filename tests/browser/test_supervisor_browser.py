@@ -110,9 +110,9 @@ def test_supervisor_home_leads_to_lit_projects_overdue_problems_and_the_ranking(
     # The 龙虎榜 opens, drawn and ranked.
     board = page.locator("section", has=page.locator("#supervisor-panel-title"))
     follow(page, board.get_by_role("link", name=re.compile("龙虎榜")))
-    page.wait_for_url(live_server.path("/reports/targets"))
-    assert page.locator("h1").inner_text() == "目标考核"
-    assert "完成情况与排名" in page.locator("main h2").first.inner_text()
+    page.wait_for_url(live_server.path("/reports/ranking"))
+    assert page.locator("h1").inner_text() == "比学赶超综合排名"
+    assert "龙虎榜" in page.locator("main h2").first.inner_text()
     assert page.locator("table.report-table").first.locator("tbody tr").count() > 0
     assert canvas_pixels(page) > 2000
     console.assert_clean()
