@@ -29,6 +29,7 @@ BLUEPRINTS = (
     "app.reviews",
     "app.reports",
     "app.imports",
+    "app.notifications",
     "app.api",
 )
 

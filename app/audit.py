@@ -109,6 +109,9 @@ ENTITY_LABELS = {
     "signing_event": "签约活动",
     "company_conflict": "撞单",
     "api_token": "API 令牌",
+    "notify_channel": "消息推送渠道",
+    "notify_preference": "消息设置",
+    "outbox_message": "消息推送",
 }
 
 ACTION_LABELS = {
@@ -147,4 +150,6 @@ ACTION_LABELS = {
     "targets": "设定目标",
     "unshelve": "恢复跟进",
     "withdraw": "撤回",
+    "retry": "重新发送",
+    "test": "发送测试",
 }

@@ -107,6 +107,40 @@ TABLE: list[Row] = [
     Row("GET", "/auth/password", "LAAAAAAA"),
     Row("POST", "/auth/password", "LAAAAAAA", data={}),
     Row("POST", "/auth/logout", "LAAAAAAA", last=True),
+    # --- notifications (issue 23): one's own inbox; a notification not one's own is 404 -
+    Row("GET", "/notifications/", "LAAAAAAA"),
+    Row("GET", "/notifications/bell", "LAAAAAAA"),
+    Row("GET", "/notifications/<int:notification_id>/open", "LNNNNNNN", path="/notifications/999999/open"),
+    Row("POST", "/notifications/<int:notification_id>/read", "LNNNNNNN", path="/notifications/999999/read"),
+    Row("POST", "/notifications/read-all", "LAAAAAAA"),
+    Row("GET", "/notifications/settings", "LAAAAAAA"),
+    Row("POST", "/notifications/settings", "LAAAAAAA", data={}),
+    Row("GET", "/notifications/admin/channels", "LAFFFFFF"),
+    Row("GET", "/notifications/admin/channels/new", "LAFFFFFF"),
+    Row("POST", "/notifications/admin/channels/new", "LAFFFFFF", data={}),
+    Row(
+        "GET", "/notifications/admin/channels/<int:channel_id>", "LNFFFFFF", path="/notifications/admin/channels/999999"
+    ),
+    Row(
+        "POST",
+        "/notifications/admin/channels/<int:channel_id>",
+        "LNFFFFFF",
+        path="/notifications/admin/channels/999999",
+        data={},
+    ),
+    Row(
+        "POST",
+        "/notifications/admin/channels/<int:channel_id>/test",
+        "LNFFFFFF",
+        path="/notifications/admin/channels/999999/test",
+    ),
+    Row("GET", "/notifications/admin/failed", "LAFFFFFF"),
+    Row(
+        "POST",
+        "/notifications/admin/failed/<int:message_id>/retry",
+        "LNFFFFFF",
+        path="/notifications/admin/failed/999999/retry",
+    ),
     # --- admin --------------------------------------------------------------------------
     Row("GET", "/admin/", "LAFFFFFF"),
     Row("GET", "/admin/users", "LAFFFFFF"),
