@@ -38,7 +38,7 @@ def run_scan(day: dt.date) -> dict[str, int]:
 def notify_scan(day: dt.datetime | None) -> None:
     """写入当天的定时提醒（线索时限、节点、月报、红灯、周报）和每日摘要；同一天重复执行不会重复。"""
     counts = run_scan(day.date() if day else clock.today())
-    click.echo("；".join(f"{k} {v}" for k, v in sorted(counts.items())) or "无新提醒")
+    click.echo("；".join(f"{k} {v}" for k, v in sorted(counts.items()) if v) or "无新提醒")
 
 
 @click.command("notify-worker")

@@ -31,7 +31,7 @@ from app.models import (
     project_team,
 )
 from app.notify.emitter import queue
-from app.notify.events import _short
+from app.notify.events import _short, lead_clock_name
 
 DUE_DAYS = 3
 MAX_LINES = 10
@@ -65,7 +65,7 @@ def _day(value: dt.date) -> str:
 
 
 def _add_leads(digest: Digest, condition: sa.ColumnElement[bool], today: dt.date) -> None:
-    from app.leads.clocks import label, overdue_condition, overdue_expr
+    from app.leads.clocks import overdue_condition, overdue_expr
 
     tomorrow = today + dt.timedelta(days=1)
     rows = db.session.execute(
@@ -75,9 +75,9 @@ def _add_leads(digest: Digest, condition: sa.ColumnElement[bool], today: dt.date
     ).all()
     for title, now_clock, next_clock in rows:
         if now_clock:
-            digest.overdue.append(_("线索「%(t)s」已超过%(c)s时限", t=_short(title, 30), c=label(now_clock)))
+            digest.overdue.append(_("线索「%(t)s」已超过%(c)s时限", t=_short(title, 30), c=lead_clock_name(now_clock)))
         else:
-            digest.due.append(_("线索「%(t)s」%(c)s时限明天到期", t=_short(title, 30), c=label(next_clock)))
+            digest.due.append(_("线索「%(t)s」%(c)s时限明天到期", t=_short(title, 30), c=lead_clock_name(next_clock)))
 
 
 def _add_problems(digest: Digest, condition: sa.ColumnElement[bool], today: dt.date) -> None:

@@ -164,3 +164,10 @@ def conflicts_ruled(conflicts: list[CompanyConflict], summary: str, actor: User)
     """A ruling on one 撞单 and those it covers → each lead's owner (by name)."""
     for conflict in conflicts:
         conflict_ruled(conflict, summary, actor)
+
+
+def lead_clock_name(clock: str | None) -> str:
+    """A lead clock's name for a sentence: 研判, 首次对接, 跟进 (the list's label without 超期)."""
+    from app.leads.clocks import label
+
+    return label(clock).removesuffix("超期")

@@ -35,14 +35,14 @@ from app.models import (
     User,
 )
 from app.notify.emitter import emit
-from app.notify.events import _short
+from app.notify.events import _short, lead_clock_name
 
 MILESTONE_NOTICE_DAYS = 3
 REPORT_NOTICE_DAYS = 2
 
 
 def _leads(today: dt.date) -> Counter:
-    from app.leads.clocks import label, overdue_condition, overdue_expr
+    from app.leads.clocks import overdue_condition, overdue_expr
 
     tomorrow, yesterday = today + dt.timedelta(days=1), today - dt.timedelta(days=1)
     sent: Counter = Counter()
@@ -53,7 +53,9 @@ def _leads(today: dt.date) -> Counter:
         .where(*base, overdue_condition(tomorrow), ~overdue_condition(today))
     ).all()
     for lead, clock_name in due:
-        text = _("线索「%(title)s」的%(clock)s时限明天到期", title=_short(lead.title, 40), clock=label(clock_name))
+        text = _(
+            "线索「%(title)s」的%(clock)s时限明天到期", title=_short(lead.title, 40), clock=lead_clock_name(clock_name)
+        )
         sent["lead_due"] += len(
             emit("lead_due", text, lead, users=[lead.owner_user], dedupe_key=f"lead_due:{lead.id}:{today}").users
         )
@@ -63,7 +65,9 @@ def _leads(today: dt.date) -> Counter:
         .where(*base, overdue_condition(today), ~overdue_condition(yesterday))
     ).all()
     for lead, clock_name in overdue:
-        text = _("线索「%(title)s」已超过%(clock)s时限", title=_short(lead.title, 40), clock=label(clock_name))
+        text = _(
+            "线索「%(title)s」已超过%(clock)s时限", title=_short(lead.title, 40), clock=lead_clock_name(clock_name)
+        )
         sent["lead_overdue"] += len(
             emit(
                 "lead_overdue", text, lead, users=[lead.owner_user], dedupe_key=f"lead_overdue:{lead.id}:{today}"
