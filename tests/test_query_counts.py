@@ -203,3 +203,74 @@ def test_activity_pages_query_count_does_not_grow(app, client):
         assert len(wide) <= len(sent), f"{who}: {len(wide)} statements at 50 per page:\n" + _diff(sent, wide)
         compared += has_rows and path == "/activities/"
     assert compared, "no persona saw any activity, so nothing was compared"
+
+
+# --- notifications (issue 23): the inbox, the bell and the admin lists --------------------
+
+NOTIFICATION_PAGES = (
+    "/notifications/",
+    "/notifications/bell",
+    "/notifications/admin/channels",
+    "/notifications/admin/failed",
+)
+
+
+def _seed_notifications(count: int) -> dict[str, object]:
+    """`count` notifications for a staff member and for an admin, pointing at
+    projects, problems, leads and approval items (the inbox checks which the
+    reader may still see, in one query), plus channels and failed deliveries."""
+    from app.models import ChannelKind, Notification, NotifyChannel, OutboxMessage, OutboxStatus, Role
+    from tests import factories_leads as fl
+    from tests import factories_projects as fp
+
+    factories.wipe_database()
+    ensure_reference_data()
+    dept = factories.department("东城街道")
+    staff = factories.user(Role.STAFF, department=dept, password=PASSWORD)
+    admin = factories.user(Role.ADMIN, password=PASSWORD)
+    project = fp.complete_project(department=dept, team=[staff])
+    problem = fp.problem(project, department=dept)
+    lead = fl.lead(department=dept, owner=staff)
+    hidden = fp.project(department=factories.department())  # another department's: out of the staff's sight
+    records = [("project", project.id), ("problem", problem.id), ("lead", lead.id), ("project", hidden.id)]
+    for n in range(count):
+        kind, ident = records[n % len(records)]
+        for person in (staff, admin):
+            note = Notification(user_id=person.id, kind="milestone_due", text=f"消息{n}", record_kind=kind)
+            note.record_id = ident
+            db.session.add(note)
+    for n in range(max(1, count // 5)):
+        channel = NotifyChannel(kind=ChannelKind.WECOM, name=f"群{n}", department_id=dept.id, target="http://x/")
+        db.session.add(channel)
+        db.session.flush()
+        failed = OutboxMessage(channel_id=channel.id, kind="digest", payload={"title": "t", "text": "x"})
+        failed.status, failed.attempts, failed.last_error = OutboxStatus.FAILED, 6, "HTTP 500"
+        db.session.add(failed)
+    db.session.commit()
+    return {"staff": staff.username, "admin": admin.username}
+
+
+def _notification_counts(app, count: int) -> dict[tuple[str, str, int], tuple[list[str], bool]]:
+    users = _seed_notifications(count)
+    counts = {}
+    for persona, username in users.items():
+        client = app.test_client()
+        assert client.post("/auth/login", data={"username": username, "password": PASSWORD}).status_code == 302
+        for path in NOTIFICATION_PAGES:
+            if persona != "admin" and "/admin/" in path:
+                continue
+            for per_page in (5, 50):
+                counts[(persona, path, per_page)] = _statements(client, _with_per_page(path, per_page))
+    return counts
+
+
+def test_notification_pages_query_count_does_not_grow(app, client):
+    one = _notification_counts(app, 12)
+    three = _notification_counts(app, 36)
+    for key, (sent, _rows) in one.items():
+        who = f"{key[1]}?per_page={key[2]} as {key[0]}"
+        assert len(sent) <= LIST_LIMIT, f"{who}: {len(sent)} statements:\n" + "\n".join(sent)
+        more, _rows = three[key]
+        assert len(more) <= len(sent), f"{who}: {len(sent)} statements, {len(more)} with 3× the rows:\n" + _diff(
+            sent, more
+        )
