@@ -67,6 +67,9 @@ serve:
 	@echo "    bureau  投资促进局招商科（可审核投资月报）"
 	@echo "    zjj     审批部门（区住房和城乡建设局）"
 	@echo ""
+	@echo "  消息发送进程 flask notify-worker 在后台运行（随本进程退出）"
+	@$(FLASK) notify-worker --interval 15 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: dev-venv

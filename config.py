@@ -122,6 +122,17 @@ class Config:
     # JSON API bearer tokens.
     API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))  # a new token's default life
 
+    # Notifications (issue 23): robots and e-mail are delivered by `flask notify-worker`.
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "")  # the links in robot messages and e-mails
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))  # then marked failed
+    NOTIFY_RETRY_SECONDS = int(os.environ.get("NOTIFY_RETRY_SECONDS", "60"))  # doubled after each failure
+    NOTIFY_SMTP_HOST = os.environ.get("NOTIFY_SMTP_HOST", "")  # empty: no e-mail
+    NOTIFY_SMTP_PORT = int(os.environ.get("NOTIFY_SMTP_PORT", "25"))
+    NOTIFY_SMTP_USER = os.environ.get("NOTIFY_SMTP_USER", "")
+    NOTIFY_SMTP_PASSWORD = os.environ.get("NOTIFY_SMTP_PASSWORD", "")
+    NOTIFY_SMTP_FROM = os.environ.get("NOTIFY_SMTP_FROM", "noreply@localhost")
+    NOTIFY_SMTP_STARTTLS = os.environ.get("NOTIFY_SMTP_STARTTLS", "") == "1"
+
     # Password policy.
     PASSWORD_MIN_LENGTH = 10
 
