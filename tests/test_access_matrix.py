@@ -619,6 +619,11 @@ TABLE: list[Row] = [
     Row("PATCH", "/api/v1/approvals/<int:approval_id>", "LAFFANAF", json=STALE),
     Row("GET", "/api/v1/agreements/<int:agreement_id>", "LAAAANAA"),
     Row("PATCH", "/api/v1/agreements/<int:agreement_id>", "LAFFANAF", json=STALE),
+    Row("GET", "/api/v1/notifications", "LAAAAAAA"),
+    Row(
+        "POST", "/api/v1/notifications/<int:notification_id>/read", "LNNNNNNN", path="/api/v1/notifications/999999/read"
+    ),
+    Row("POST", "/api/v1/notifications/read-all", "LAAAAAAA"),
     Row("GET", "/api/v1/problems", "LAAAAAAA"),
     Row("POST", "/api/v1/problems", "LAAAAAAF", json={"company_id": 1, "category_id": 999999, "description": "x"}),
     Row("GET", "/api/v1/problems/<int:problem_id>", "LAAAANAA"),

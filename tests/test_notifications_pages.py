@@ -178,3 +178,29 @@ def test_admin_puts_a_failed_delivery_back_in_the_queue(client, login_as):
     db.session.refresh(message)
     assert message.status is OutboxStatus.PENDING and message.attempts == 0
     assert db.session.scalar(sa.select(AuditLog).where(AuditLog.entity == "outbox_message")).action == "retry"
+
+
+def test_the_api_lists_ones_own_and_marks_read(client):
+    from tests.factories_api import bearer
+
+    project, member, leader = _world()
+    emit("instruction_new", "新批示", project, users=[member])
+    emit("project_red", "给领导的", project, users=[leader])
+    db.session.commit()
+    headers = bearer(member)
+    body = client.get("/api/v1/notifications", headers=headers).get_json()
+    assert body["total"] == 1
+    (item,) = body["items"]
+    assert item["text"] == "新批示" and item["kind_label"] == "新批示" and item["read_at"] is None
+    assert item["link"] == f"/notifications/{item['id']}/open"
+    assert client.get("/api/v1/notifications?kind=nope", headers=headers).status_code == 422
+    answer = client.post(f"/api/v1/notifications/{item['id']}/read", headers=headers)
+    assert answer.status_code == 200 and answer.get_json()["read_at"]
+    leaders = db.session.scalar(sa.select(Notification.id).where(Notification.user_id == leader.id))
+    assert client.post(f"/api/v1/notifications/{leaders}/read", headers=headers).status_code == 404
+    assert client.post("/api/v1/notifications/read-all", headers=bearer(leader)).get_json() == {"marked": 1}
+    # Off the team: the text is withheld, as on the page.
+    project.team = []
+    db.session.commit()
+    (item,) = client.get("/api/v1/notifications", headers=headers).get_json()["items"]
+    assert item["text"] is None and item["link"] is None

@@ -28,6 +28,7 @@ from app.api import (  # noqa: E402,F401
     docs,
     imports,
     leads,
+    notifications,
     org,
     problems,
     projects,
