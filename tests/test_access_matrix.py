@@ -636,6 +636,10 @@ TABLE: list[Row] = [
     Row("GET", "/api/v1/reports/library", "LAAAAAAA"),
     Row("GET", "/api/v1/reports/investment", "LAAAAAAA"),
     Row("GET", "/api/v1/reports/approvals", "LAAAAAAA"),
+    Row("GET", "/api/v1/reports/ranking", "LAAAAAAA"),
+    Row("GET", "/api/v1/reviews", "LAAAAAAA"),
+    Row("GET", "/api/v1/reviews/<int:review_id>", "LAAAAAAA"),
+    Row("POST", "/api/v1/reviews/<int:review_id>/scores", "LFAFAFAF", json={"project_id": 1, "scores": {}}),
     Row("GET", "/api/v1/reports/activities", "LAAAAAAA"),
     # --- 观摩评比: everyone reads; admin manages; only the event's reviewers score (the assigned
     # leader, the own staff, the team member); running results: admin, leaders, the supervisor ---

@@ -101,8 +101,8 @@ def test_the_admin_sets_up_an_event_with_the_default_sheet(client, login_as, wor
         ("带动作用", 20),
     ]
     assert event.drop_extremes and event.status is ReviewStatus.OPEN
-    page = client.get(f"/reviews/{event.id}")
-    assert "评分表" in page.get_data(as_text=True)
+    page = client.get(f"/reviews/{event.id}").get_data(as_text=True)
+    assert "评分表" in page and ">30<" in page and "E+" not in page
     # change the sheet: drop one criterion, add another
     criterion = event.criteria[-1]
     assert client.post(f"/reviews/{event.id}/criteria/{criterion.id}/delete").status_code == 302

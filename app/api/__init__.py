@@ -33,6 +33,7 @@ from app.api import (  # noqa: E402,F401
     problems,
     projects,
     reports,
+    reviews,
     tokens_routes,
     visits,
 )

@@ -188,6 +188,10 @@ class RankingReport:
     events: int = 0  # closed review events in the period
 
     @property
+    def weight_texts(self) -> dict[str, str]:
+        return {key: scoring.plain(value) for key, value in self.weights.items()}
+
+    @property
     def labels(self) -> dict[str, str]:
         return {key: str(label) for key, (label, _default) in PARTS.items()}
 
@@ -258,7 +262,7 @@ def sheets(report: RankingReport) -> list[tuple[str, list[str], list[list[Any]]]
 
     headers = ["名次", "部门", "综合得分"]
     for key in PARTS:
-        headers += [f"{labels[key]}得分（权重{report.weights[key].normalize():f}）", f"{labels[key]}说明"]
+        headers += [f"{labels[key]}得分（权重{scoring.plain(report.weights[key])}）", f"{labels[key]}说明"]
     rows = [
         [
             row.rank or "—",

@@ -14,6 +14,7 @@ from app.permissions.reviews import can_set_ranking_weights
 from app.reports import bp, ranking
 from app.reports.filters import parse_query
 from app.reports.routes import run_report, today
+from app.reviews.scoring import plain
 from app.views import attempt
 
 
@@ -65,6 +66,11 @@ def ranking_weights():
     elif request.method == "POST":
         flash(_("页面已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。"), "danger")
     page = render_template(
-        "reports/ranking_weights.html", form=form, parts=ranking.PARTS, current=current, errors=errors
+        "reports/ranking_weights.html",
+        form=form,
+        parts=ranking.PARTS,
+        current=current,
+        errors=errors,
+        plain=plain,
     )
     return page, (400 if errors or refused else 200)

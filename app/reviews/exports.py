@@ -11,7 +11,7 @@ from flask import Response
 
 from app import clock, xlsx
 from app.reviews.results import Results
-from app.reviews.scoring import rounded
+from app.reviews.scoring import plain, rounded
 
 
 def _score(value: Decimal | None) -> Any:
@@ -67,7 +67,7 @@ def results_export(results: Results) -> Response:
     xlsx.add_sheet(
         book,
         "评分明细",
-        ["项目", "评委", *[f"{c.name}（权重{c.weight.normalize():f}）" for c in criteria], "加权得分"],
+        ["项目", "评委", *[f"{c.name}（权重{plain(c.weight)}）" for c in criteria], "加权得分"],
         detail,
         caption=caption,
     )

@@ -206,7 +206,9 @@ def close(review_id: int):
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"score_text": score_text}
+    from app.reviews.scoring import plain
+
+    return {"score_text": score_text, "plain": plain}
 
 
 def score_text(value) -> str:

@@ -35,6 +35,11 @@ def rounded(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def plain(value: Decimal) -> str:
+    """A weight as written: 30, 12.5 (never 3E+1 or 30.00)."""
+    return f"{value.normalize():f}"
+
+
 def reviewer_score(scores: Mapping[int, Decimal], weights: Mapping[int, Decimal]) -> Decimal | None:
     """The weighted average of one reviewer's criterion scores ({criterion
     id: score}) under `weights` ({criterion id: weight}); None when a
