@@ -274,3 +274,79 @@ def test_notification_pages_query_count_does_not_grow(app, client):
         assert len(more) <= len(sent), f"{who}: {len(sent)} statements, {len(more)} with 3× the rows:\n" + _diff(
             sent, more
         )
+
+
+# --- 观摩评比 (issue 22): the events list, an event's page, the results, the reviewer's
+# phone page and the composite ranking ----------------------------------------------------
+
+
+def _seed_reviews(count: int) -> dict[str, object]:
+    """`count` open events (the list) and one closed event and one open event with
+    `count` projects and 3 reviewers (the closed one fully scored)."""
+    import datetime as dt
+
+    from app import clock
+    from app.models import Role
+    from app.reviews import services as review_services
+    from tests import factories_projects as fp
+
+    factories.wipe_database()
+    ensure_reference_data()
+    admin = factories.user(Role.ADMIN, password=PASSWORD)
+    reviewers = [factories.user(Role.STAFF, password=PASSWORD) for _n in range(3)]
+    viewer = factories.user(Role.VIEWER, password=PASSWORD)
+    departments = [factories.department() for _n in range(4)]
+    projects = [fp.project(department=departments[n % 4]) for n in range(count)]
+    today = clock.today()
+    for n in range(count):
+        review_services.create_event(
+            {"name": f"观摩{n}", "held_on": today - dt.timedelta(days=n), "kind": "季度项目观摩"}, admin
+        )
+    events = []
+    for name in ("已结束的观摩", "评分中的观摩"):
+        event = review_services.create_event(
+            {"name": name, "held_on": today, "kind": "百日攻坚观摩", "drop_extremes": True}, admin
+        )
+        for reviewer in reviewers:
+            review_services.add_reviewer(event, reviewer.id, admin)
+        for project in projects:
+            item = review_services.add_project(event, project.id, admin)
+            if name == "已结束的观摩":
+                for reviewer in reviewers:
+                    review_services.save_scores(event, item, reviewer, {c.id: 80 for c in event.criteria})
+        events.append(event)
+    review_services.close_event(events[0], admin)
+    db.session.commit()
+    return {
+        "ids": {"closed": events[0].id, "opened": events[1].id},
+        "users": {"admin": admin.username, "reviewer": reviewers[0].username, "viewer": viewer.username},
+        "pages": {
+            "admin": ["/reviews/", "/reviews/{opened}", "/reviews/{closed}/results", "/reports/ranking"],
+            "reviewer": ["/reviews/", "/reviews/{opened}/score", "/reviews/{closed}/results"],
+            "viewer": ["/reviews/", "/reviews/{closed}", "/reviews/{closed}/bulletin", "/reports/ranking"],
+        },
+    }
+
+
+def _review_counts(app, count: int) -> dict[tuple[str, str], list[str]]:
+    world = _seed_reviews(count)
+    counts = {}
+    for persona, username in world["users"].items():
+        client = app.test_client()
+        assert client.post("/auth/login", data={"username": username, "password": PASSWORD}).status_code == 302
+        for path in world["pages"][persona]:
+            counts[(persona, path)] = _statements(client, path.format(**world["ids"]))[0]
+    return counts
+
+
+def test_review_pages_query_count_does_not_grow(app, client):
+    one = _review_counts(app, 6)
+    three = _review_counts(app, 18)
+    for (persona, path), sent in one.items():
+        who = f"{path} as {persona}"
+        if path == "/reviews/":
+            assert len(sent) <= LIST_LIMIT, f"{who}: {len(sent)} statements:\n" + "\n".join(sent)
+        more = three[(persona, path)]
+        assert len(more) <= len(sent), f"{who}: {len(sent)} statements, {len(more)} with 3× the rows:\n" + _diff(
+            sent, more
+        )

@@ -7,9 +7,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import orm
 
 from app import clock
-from app.models import ReviewEvent
+from app.models import ReviewEvent, ReviewProject
 from app.params import parse_id
 from app.permissions import get_visible_or_404, require
 from app.permissions.reviews import can_manage_reviews, can_score_review, can_view_review_results
@@ -20,8 +21,17 @@ from app.views import attempt
 SCORER_ONLY = "您不是本次观摩的评委，不能评分。"
 
 
+# What the phone page shows of every project, loaded with the event.
+SCORING = (
+    orm.selectinload(ReviewEvent.projects).joinedload(ReviewProject.project),
+    orm.selectinload(ReviewEvent.projects).joinedload(ReviewProject.department),
+    orm.selectinload(ReviewEvent.criteria),
+    orm.selectinload(ReviewEvent.reviewers),
+)
+
+
 def _scorer_event(review_id: int) -> ReviewEvent:
-    event = get_visible_or_404(ReviewEvent, review_id)
+    event = get_visible_or_404(ReviewEvent, review_id, options=SCORING)
     require(can_score_review(current_user, event), _(SCORER_ONLY))
     return event
 
