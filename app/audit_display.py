@@ -43,6 +43,7 @@ from app.models import (
     ProjectLevel,
     RefItem,
     ReportStatus,
+    ReviewStatus,
     Role,
     SigningEvent,
     Stage,
@@ -161,6 +162,14 @@ FIELD_LABELS: dict[str, Any] = {
     "username": _l("用户名"),
     "visited_on": _l("拜访日期"),
     "year": _l("年度"),
+    "drop_extremes": _l("去掉最高分和最低分"),
+    "criteria": _l("评分表"),
+    "criteria_added": _l("新增评分指标"),
+    "criteria_removed": _l("删除评分指标"),
+    "projects_added": _l("新增观摩项目"),
+    "projects_removed": _l("移出观摩项目"),
+    "reviewers_added": _l("新增评委"),
+    "reviewers_removed": _l("移出评委"),
 }
 # A field whose meaning depends on the record it is on.
 ENTITY_FIELD_LABELS: dict[tuple[str, str], Any] = {
@@ -180,6 +189,13 @@ ENTITY_FIELD_LABELS: dict[tuple[str, str], Any] = {
     ("activity", "kind_id"): _l("活动类型"),
     ("project", "kind_id"): _l("项目类型"),
     ("lead", "company_id"): _l("企业"),
+    ("review_event", "name"): _l("观摩名称"),
+    ("review_event", "held_on"): _l("观摩日期"),
+    ("review_event", "kind"): _l("观摩类型"),
+    ("ranking_weight", "targets"): _l("目标完成权重"),
+    ("ranking_weight", "reviews"): _l("观摩评比权重"),
+    ("ranking_weight", "problems"): _l("问题按期解决权重"),
+    ("ranking_weight", "rectifications"): _l("督查整改按期权重"),
 }
 
 _DEPARTMENT_FIELDS = {
@@ -198,6 +214,8 @@ _USER_FIELDS = {
     "chair_id",
     "leaders",
     "participants",
+    "reviewers_added",
+    "reviewers_removed",
 }
 _REF_FIELDS = {"source_id", "industry_id", "kind_id", "type_id", "category_id", "tiers"}
 _RECORD_FIELDS: dict[str, type] = {
@@ -217,6 +235,7 @@ _ENUMS_BY_ENTITY: dict[tuple[str, str], type[enum.Enum]] = {
     ("company_conflict", "status"): ConflictStatus,
     ("agreement", "kind"): AgreementKind,
     ("department", "kind"): DepartmentKind,
+    ("review_event", "status"): ReviewStatus,
 }
 _ENUMS: dict[str, type[enum.Enum]] = {
     "stage": Stage,
@@ -228,7 +247,7 @@ _ENUMS: dict[str, type[enum.Enum]] = {
 }
 # Actions whose `changes` hold one value per field (a snapshot), not [old, new].
 _SNAPSHOT_ACTIONS = {"create", "delete", "import", "archive", "restore"}
-_LIST_FIELDS = {"leaders", "participants", "tiers", "regions"}
+_LIST_FIELDS = {"leaders", "participants", "tiers", "regions", "reviewers_added", "reviewers_removed"}
 
 
 @dataclass(frozen=True)

@@ -322,3 +322,22 @@ def test_only_the_admin_manages(client, login_as, world):
         assert client.get("/reviews/new").status_code == 403
         assert client.post(f"/reviews/{event.id}/close", data={}).status_code == 403
         assert client.post(f"/reviews/{event.id}/criteria", data={"name": "x", "weight": "1"}).status_code == 403
+
+
+def test_the_audit_trail_reads_in_words(app, world):
+    from app.audit_display import entries_for_display
+
+    event = world["event"]
+    services.save_scores(event, event.projects[0], world["leader"], {c.id: 80 for c in event.criteria})
+    db.session.commit()
+    logs = db.session.scalars(sa.select(AuditLog).where(AuditLog.entity == "review_event").order_by(AuditLog.id)).all()
+    with app.test_request_context():
+        entries = entries_for_display(logs, world["admin"])
+    assert {e.entity for e in entries} == {"观摩评比"}
+    assert {e.action for e in entries} >= {"新建", "修改", "评分"}
+    shown: dict[str, list[str]] = {}
+    for entry in entries:
+        for change in entry.changes:
+            shown.setdefault(change.label, []).extend(s.text for s in change.new)
+    assert set(shown["新增评委"]) == {"王副区长", "东城评委", "西城评委"}
+    assert "新增观摩项目" in shown and "观摩类型" in shown and "项目" in shown
