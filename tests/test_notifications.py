@@ -231,3 +231,21 @@ def test_the_outbox_is_written_with_the_change_and_rolled_back_with_it(world):
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 2
     assert told("problem_assigned") == {world.member.id, world.member_c.id, world.b1.id, world.b2.id}
+
+
+def test_a_ledger_of_items_for_one_department_asks_for_its_staff_once(world, count_queries):
+    """An import adds many approval items in one transaction: after the first,
+    an item's notification costs only its own INSERT (staff, mutes and
+    channels are read once per transaction)."""
+    data = {"type_id": ref_id(RefKind.APPROVAL_TYPE, "施工许可"), "department_id": world.b.id, "due_on": TODAY}
+    approvals.add_item(world.project, data, world.member)
+    item = approvals.add_item(
+        world.project, dict(data, type_id=ref_id(RefKind.APPROVAL_TYPE, "环评批复")), world.member
+    )
+    from app.notify import events
+
+    with count_queries() as sent:
+        events.approval_assigned(item, "环评批复", world.member)
+    assert sent() <= 2  # the INSERT of its two rows (one each on SQLite), nothing read
+    db.session.commit()
+    assert len(db.session.scalars(sa.select(Notification).where(Notification.user_id == world.b1.id)).all()) == 3

@@ -13,7 +13,7 @@ may see (else only that there is a message, and the link)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,23 @@ class Emitted:
     channels: list[int] = field(default_factory=list)
 
 
+def _cached(key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
+    """`load()` once per key within one transaction: a ledger import that
+    adds hundreds of items for the same departments asks for their staff,
+    mutes and channels once, not once a row. A new transaction (after a
+    commit or a rollback) starts afresh."""
+    session = db.session()
+    info, transaction = session.info, session.get_transaction()
+    if transaction is None:  # none begun yet: nothing to tie a cache to
+        return load()
+    if info.get("notify_tx") is not transaction:
+        info["notify_tx"], info["notify_cache"] = transaction, {}
+    cache = info["notify_cache"]
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
 def _department_reader(department_id: int) -> User:
     """A stand-in for the department's staff (department scope), never
     added to the session: what may a robot in that department's group say."""
@@ -59,7 +76,8 @@ def _candidates(users: Iterable[User | None], departments: Iterable[int | None],
     if admins:
         conditions.append(User.role == Role.ADMIN)
     if conditions:
-        for person in db.session.scalars(sa.select(User).where(User.active.is_(True), sa.or_(*conditions))):
+        statement = sa.select(User).where(User.active.is_(True), sa.or_(*conditions))
+        for person in _cached(("people", tuple(dept_ids), admins), lambda: db.session.scalars(statement).all()):
             found.setdefault(person.id, person)
     return list(found.values())
 
@@ -67,13 +85,10 @@ def _candidates(users: Iterable[User | None], departments: Iterable[int | None],
 def _muted(user_ids: list[int], kind: str) -> set[int]:
     if not user_ids or not kinds.kind(kind).mutable:
         return set()
-    return set(
-        db.session.scalars(
-            sa.select(NotifyPreference.user_id).where(
-                NotifyPreference.kind == kind, NotifyPreference.user_id.in_(user_ids)
-            )
-        )
+    statement = sa.select(NotifyPreference.user_id).where(
+        NotifyPreference.kind == kind, NotifyPreference.user_id.in_(user_ids)
     )
+    return _cached(("muted", kind, tuple(sorted(user_ids))), lambda: set(db.session.scalars(statement)))
 
 
 def emit(
@@ -149,9 +164,11 @@ def _queue_robots(
         owners.append(NotifyChannel.user_id.in_(person_ids))
     if departments:
         owners.append(NotifyChannel.department_id.in_(departments))
-    channels = db.session.scalars(
-        sa.select(NotifyChannel).where(NotifyChannel.active.is_(True), NotifyChannel.events.is_(True), sa.or_(*owners))
-    ).all()
+    statement = sa.select(NotifyChannel).where(
+        NotifyChannel.active.is_(True), NotifyChannel.events.is_(True), sa.or_(*owners)
+    )
+    key = ("channels", tuple(sorted(person_ids)), tuple(departments))
+    channels = list(_cached(key, lambda: db.session.scalars(statement).all()))
     if dedupe_key and channels:
         sent_before = set(
             db.session.scalars(
