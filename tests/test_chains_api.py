@@ -11,10 +11,11 @@ import datetime as dt
 import pytest
 
 from app.db import db
-from app.models import Department, Role, SegmentStage
+from app.models import ChainSegment, Department, Role, SegmentStage, Stage
 from tests import factories
 from tests import factories_chains as fc
 from tests import factories_leads as fl
+from tests import factories_projects as fp
 from tests.factories_api import bearer
 
 TODAY = dt.date(2026, 7, 10)
@@ -108,3 +109,24 @@ def test_a_target_becomes_a_lead_with_the_conflict_confirmed(client, town):
     assert target["status"] == "following" and target["contact"]["leads"] == 2
     by_chain = client.get(f"/api/v1/leads?chain_id={town['chain']}", headers=town["viewer"]).json
     assert [item["id"] for item in by_chain["items"]] == [lead["id"]]
+
+
+def test_the_chain_filter_narrows_projects_the_funnel_and_the_library(client, town):
+    placed = fp.project(name="机器人整机项目", stage=Stage.ATTRACTING)
+    fc.placed(db.session.get(ChainSegment, town["robots"]), placed)
+    fp.project(name="无关项目", stage=Stage.ATTRACTING)
+    fl.lead(department=db.session.get(Department, town["east"]), received_on=TODAY)  # not on the chain
+    db.session.commit()
+    east = town["east_staff"]
+    client.post(f"/api/v1/targets/{town['target']}/lead", json={"confirm_duplicate": False}, headers=east)
+    viewer, chain = town["viewer"], town["chain"]
+    projects = client.get(f"/api/v1/projects?chain_id={chain}", headers=viewer).json
+    assert [p["name"] for p in projects["items"]] == ["机器人整机项目"]
+    funnel = client.get(f"/api/v1/reports/funnel?chain_id={chain}", headers=viewer).json
+    assert funnel["steps"][0]["count"] == 1
+    everything = client.get("/api/v1/reports/funnel", headers=viewer).json
+    assert everything["steps"][0]["count"] == 2
+    library = client.get(f"/api/v1/reports/library?chain_id={chain}", headers=viewer).json
+    assert library["total"]["count"] == 1
+    unknown = client.get("/api/v1/reports/funnel?chain_id=999999", headers=viewer)
+    assert unknown.status_code == 422 and "产业链" in unknown.json["error"]["message"]

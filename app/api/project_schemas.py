@@ -36,6 +36,7 @@ class ProjectQuery(PageQuery):
     industry_id: Id | None = None
     level: LevelName | None = Field(None, description=LEVEL_TEXT)
     kind_id: Id | None = Field(None, description="项目类型（参考列表「项目类型」的编号）")
+    chain_id: Id | None = Field(None, description="产业链：放在其环节上或由其线索转化的项目")
     key: bool = Field(False, description="只看重点项目")
     light: Literal["red", "yellow", "green"] | None = None
     five_ones: Literal["complete", "incomplete"] | None = None

@@ -57,6 +57,7 @@ def list_projects(query: ProjectQuery):
         industry_id=query.industry_id,
         level=ProjectLevel(query.level) if query.level else None,
         kind_id=query.kind_id,
+        chain_id=query.chain_id,
         key=query.key,
         light=Light(query.light) if query.light else None,
         five_ones=query.five_ones,

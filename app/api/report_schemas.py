@@ -25,6 +25,7 @@ class ReportParams(Query):
     source: str | None = Field(None, max_length=50, description="招商方式：编号或名称")
     tier: str | None = Field(None, max_length=50, description="企业类型：编号或名称")
     leader_id: Id | None = Field(None, description="分包领导")
+    chain_id: Id | None = Field(None, description="产业链：线索记住的产业链；项目为放在其环节上或由其线索转化的")
 
 
 class FunnelParams(ReportParams):

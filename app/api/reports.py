@@ -85,6 +85,8 @@ def _query(params: ReportParams, options: dict[str, str] | None = None) -> Repor
         args["department_id"] = str(params.department_id)
     if params.leader_id is not None:
         args["leader_id"] = str(params.leader_id)
+    if getattr(params, "chain_id", None) is not None:
+        args["chain_id"] = str(params.chain_id)
     for name, kind, arg in (
         ("industry", RefKind.INDUSTRY, "industry_id"),
         ("source", RefKind.SOURCE, "source_id"),

@@ -194,3 +194,19 @@ class TargetCompany(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin
 
     def __repr__(self) -> str:
         return f"<TargetCompany {self.id} {self.name}>"
+
+
+def chain_project_ids(chain_id: int) -> sa.Select:
+    """SELECT the projects on a chain — placed on one of its segments, or
+    converted from a lead that remembers it: the one definition the project
+    list, the reports and their drill-downs filter by (`chain_id`)."""
+    from app.models.lead import Lead
+    from app.models.project import Project
+
+    placed = (
+        sa.select(SegmentProject.project_id)
+        .join(ChainSegment, ChainSegment.id == SegmentProject.segment_id)
+        .where(ChainSegment.chain_id == chain_id)
+    )
+    from_leads = sa.select(Project.id).join(Lead, Lead.id == Project.lead_id).where(Lead.chain_id == chain_id)
+    return sa.select(sa.union(placed, from_leads).subquery().c[0]).correlate(None)

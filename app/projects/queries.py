@@ -6,7 +6,8 @@ row shows — a constant number of queries whatever the page size.
 Query parameters: `library` (planning/attracting/signed/landed), `stage`,
 `department_id` (lead department), `leader_id`, `industry_id`, `level`
 (province/city/district), `kind_id` (项目类型), `key` (1),
-`light` (red/yellow/green), `five_ones` (complete/incomplete), `q`, `page`,
+`light` (red/yellow/green), `five_ones` (complete/incomplete), `chain_id`
+(产业链: placed on its segments or converted from its leads), `q`, `page`,
 `per_page`, `sort`. Without `library` or `stage` the list holds every
 project that has not exited; `stage=exited` lists the exited ones. Archived
 projects are left out (as in every report), except that an admin can list
@@ -27,6 +28,7 @@ from sqlalchemy import orm
 
 from app.db import db
 from app.models import STAGE_LIBRARY, STAGE_ORDER, Company, Library, Light, Project, ProjectLevel, Role, Stage, User
+from app.models.chain import chain_project_ids
 from app.pagination import Page
 from app.params import parse_id
 from app.permissions import project_filter
@@ -65,6 +67,7 @@ class ProjectFilters:
     industry_id: int | None = None
     level: ProjectLevel | None = None
     kind_id: int | None = None
+    chain_id: int | None = None
     key: bool = False
     light: Light | None = None
     five_ones: str | None = None
@@ -84,6 +87,7 @@ class ProjectFilters:
             industry_id=parse_id(args.get("industry_id")),
             level=_enum(ProjectLevel, args.get("level")),
             kind_id=parse_id(args.get("kind_id")),
+            chain_id=parse_id(args.get("chain_id")),
             key=str(args.get("key", "")) in {"1", "true", "on"},
             light=_enum(Light, args.get("light")),
             five_ones=args.get("five_ones") if args.get("five_ones") in {"complete", "incomplete"} else None,
@@ -120,6 +124,8 @@ class ProjectFilters:
             conditions.append(Project.level == self.level)
         if self.kind_id:
             conditions.append(Project.kind_id == self.kind_id)
+        if self.chain_id:
+            conditions.append(Project.id.in_(chain_project_ids(self.chain_id)))
         if self.key or self.light is not None or self.five_ones:
             conditions.append(Project.is_key.is_(True))
         if self.light is not None:
@@ -147,6 +153,7 @@ class ProjectFilters:
             "industry_id": self.industry_id,
             "level": self.level.value if self.level else None,
             "kind_id": self.kind_id,
+            "chain_id": self.chain_id,
             "key": 1 if self.key else None,
             "light": self.light.value if self.light else None,
             "five_ones": self.five_ones,

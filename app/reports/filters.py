@@ -1,5 +1,5 @@
-"""Report filters (department, industry, source, company tier, leader, and
-for projects their level and kind): parsed and checked once, then turned
+"""Report filters (department, industry, source, company tier, leader, 产业链,
+and for projects their level and kind): parsed and checked once, then turned
 into SQL conditions per kind of record. Reports and their drill-downs build
 their WHERE clauses from these same functions, so a number and the list
 behind it cannot disagree."""
@@ -15,12 +15,25 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.db import db
-from app.models import Department, Lead, Project, ProjectLevel, RefItem, RefKind, Role, User, Visit, company_tier
+from app.models import (
+    Chain,
+    Department,
+    Lead,
+    Project,
+    ProjectLevel,
+    RefItem,
+    RefKind,
+    Role,
+    User,
+    Visit,
+    company_tier,
+)
+from app.models.chain import chain_project_ids
 from app.params import parse_id
 from app.reports.periods import Period, ReportInputError, parse_period
 
 # query argument → (reference kind or model, label for captions)
-ID_ARGS = ("department_id", "industry_id", "source_id", "tier_id", "leader_id", "kind_id")
+ID_ARGS = ("department_id", "industry_id", "source_id", "tier_id", "leader_id", "kind_id", "chain_id")
 FILTER_ARGS = (*ID_ARGS, "level")
 _REF_KIND = {
     "industry_id": RefKind.INDUSTRY,
@@ -36,6 +49,7 @@ FILTER_LABELS = {
     "leader_id": "分包领导",
     "kind_id": "项目类型",
     "level": "项目级别",
+    "chain_id": "产业链",
 }
 # The `level` filter: a ProjectLevel value, or this for projects without one.
 UNRATED = "none"
@@ -52,6 +66,8 @@ class Filters:
     # Projects only (level and kind are a project's): leads and visits ignore them.
     kind_id: int | None = None
     level: str | None = None  # a ProjectLevel value or UNRATED
+    # 产业链: leads that remember it; projects placed on its segments or converted from such a lead.
+    chain_id: int | None = None
     # id → display name of each chosen value, for captions and headings.
     names: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -119,6 +135,11 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
         if leader is None or leader.role is not Role.LEADER:
             raise ReportInputError(_("所选分包领导不存在（编号 %(id)d）。", id=values["leader_id"]), "leader_id")
         names["leader_id"] = leader.display
+    if values["chain_id"] is not None:
+        chain = db.session.get(Chain, values["chain_id"])
+        if chain is None:
+            raise ReportInputError(_("所选产业链不存在（编号 %(id)d）。", id=values["chain_id"]), "chain_id")
+        names["chain_id"] = chain.name
     level = _parse_level(args.get("level"))
     if level is not None:
         names["level"] = UNRATED_LABEL if level == UNRATED else ProjectLevel(level).label
@@ -176,6 +197,8 @@ def report_lead_conditions(f: Filters) -> list[sa.ColumnElement[bool]]:
         conds.append(Lead.source_id == f.source_id)
     if f.tier_id is not None:
         conds.append(_has_tier(Lead.company_id, f.tier_id))
+    if f.chain_id is not None:
+        conds.append(Lead.chain_id == f.chain_id)
     if f.leader_id is not None:
         conds.append(
             sa.or_(
@@ -204,6 +227,8 @@ def project_conditions(f: Filters) -> list[sa.ColumnElement[bool]]:
         conds.append(Project.responsible_leader_id == f.leader_id)
     if f.kind_id is not None:
         conds.append(Project.kind_id == f.kind_id)
+    if f.chain_id is not None:
+        conds.append(Project.id.in_(chain_project_ids(f.chain_id)))
     if f.level == UNRATED:
         conds.append(Project.level.is_(None))
     elif f.level is not None:
@@ -246,6 +271,13 @@ def visit_conditions(f: Filters) -> list[sa.ColumnElement[bool]]:
                 Visit.project_id.in_(
                     sa.select(Project.id).where(_has_tier(Project.company_id, f.tier_id)).correlate(None)
                 ),
+            )
+        )
+    if f.chain_id is not None:
+        subject.append(
+            sa.or_(
+                Visit.lead_id.in_(sa.select(Lead.id).where(Lead.chain_id == f.chain_id).correlate(None)),
+                Visit.project_id.in_(chain_project_ids(f.chain_id)),
             )
         )
     return conds + subject

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import clock
+from app.chains.choices import chain_choices
 from app.lookups import department_choices, ref_choices, user_choices
 from app.models import ProjectLevel, RefKind, Role
 from app.pagination import page_args
@@ -70,6 +71,7 @@ def _filter_choices() -> dict[str, Any]:
         "sources": ref_choices(RefKind.SOURCE, blank=_("全部招商方式")),
         "tiers": ref_choices(RefKind.TIER, blank=_("全部企业类型")),
         "leaders": user_choices(Role.LEADER, blank=_("全部领导")),
+        "chains": chain_choices(blank=_("全部产业链")),
         "presets": list(PRESETS.items()),
     }
 
