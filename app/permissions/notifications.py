@@ -24,11 +24,11 @@ from app.models import (
     User,
 )
 from app.permissions.approvals import approval_filter
+from app.permissions.inspections import inspection_filter
 from app.permissions.leads import lead_filter
 from app.permissions.loading import _rules, register
 from app.permissions.problems import problem_filter
 from app.permissions.projects import project_filter
-from app.permissions.scope import department_ids_in_scope
 
 
 def can_view_notification(user: User, notification: Notification) -> bool:
@@ -42,11 +42,6 @@ def can_manage_channels(user: User) -> bool:
 
 def _import_visible(user: User, batch: ImportBatch) -> bool:
     return user.role is Role.ADMIN or batch.uploaded_by_id == user.id
-
-
-def _inspection_visible(user: User, inspection: Inspection) -> bool:
-    depts = department_ids_in_scope(user)
-    return depts is None or inspection.responsible_department_id in depts or inspection.department_id in depts
 
 
 def can_view_record(user: User, obj: Any) -> bool:
@@ -63,7 +58,7 @@ def can_view_record(user: User, obj: Any) -> bool:
     except LookupError:
         rules = None
     if rules is None:
-        return _inspection_visible(user, obj) if isinstance(obj, Inspection) else user.role is Role.ADMIN
+        return user.role is Role.ADMIN
     if rules.hide_archived and getattr(obj, "archived_at", None) is not None and user.role is not Role.ADMIN:
         return False
     return bool(rules.view(user, obj))
@@ -72,12 +67,6 @@ def can_view_record(user: User, obj: Any) -> bool:
 def _conditions(user: User) -> dict[str, tuple[Any, sa.ColumnElement[bool]]]:
     """(model, SQL condition of what `user` may see) per record kind."""
     admin = user.role is Role.ADMIN
-    depts = department_ids_in_scope(user)
-    inspection = (
-        sa.true()
-        if depts is None
-        else sa.or_(Inspection.responsible_department_id.in_(depts), Inspection.department_id.in_(depts))
-    )
     return {
         "project": (Project, project_filter(user)),
         "problem": (Problem, problem_filter(user)),
@@ -85,7 +74,7 @@ def _conditions(user: User) -> dict[str, tuple[Any, sa.ColumnElement[bool]]]:
         "approval_item": (ApprovalItem, approval_filter(user)),
         "conflict": (CompanyConflict, sa.true() if admin else sa.false()),
         "import_batch": (ImportBatch, sa.true() if admin else ImportBatch.uploaded_by_id == user.id),
-        "inspection": (Inspection, inspection),
+        "inspection": (Inspection, inspection_filter(user)),
         "desk": (User, sa.and_(User.id == user.id, sa.literal(user.role is Role.LEADER))),
     }
 
