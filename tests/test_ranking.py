@@ -230,3 +230,19 @@ def test_only_the_admin_sets_weights(client, login_as, district):
         client.post("/auth/logout")
         login_as(role)
         assert client.get("/reports/ranking/weights").status_code == 403
+
+
+def test_the_ranking_reads_the_same_queries_whatever_the_number_of_events(district, count_queries):
+    east, west = district["east"], district["west"]
+    _closed_review(district, dt.date(2026, 2, 20), [(east, 90), (west, 70)])
+    db.session.commit()
+    with count_queries() as one:
+        ranking.ranking_report(_query(*H1))
+    for month in (3, 4, 5):
+        _closed_review(district, dt.date(2026, month, 20), [(east, 80), (west, 75)])
+    db.session.commit()
+    with count_queries() as four:
+        report = ranking.ranking_report(_query(*H1))
+    assert four() <= one()
+    assert report.events == 4
+    assert {row.name: row.parts["reviews"].text for row in report.rows} == {"东城街道": "82.50", "西城街道": "73.75"}

@@ -5,7 +5,8 @@ the 通报 (先进 / 后进) and the per-reviewer breakdown the .xlsx carries.
 
 Also `department_review_scores(start, end)`: each department's 观摩 score
 over the closed events held in a period (the average of its per-event
-scores), which the composite 比学赶超 ranking reads."""
+scores), which the composite 比学赶超 ranking reads — four queries
+whatever the number of events."""
 
 from __future__ import annotations
 
@@ -102,23 +103,41 @@ def _bottom(ranked: list, top: list) -> list:
     return [row for row in reversed(ranked) if row.rank >= cut and id(row) not in named]
 
 
-def event_results(event: ReviewEvent) -> Results:
-    items = list(
+def _items(event_ids: list[int]) -> list[ReviewProject]:
+    return list(
         db.session.scalars(
             sa.select(ReviewProject)
-            .where(ReviewProject.event_id == event.id)
+            .where(ReviewProject.event_id.in_(event_ids))
             .options(orm.joinedload(ReviewProject.project), orm.joinedload(ReviewProject.department))
             .order_by(ReviewProject.position, ReviewProject.id)
         )
     )
-    weights = {c.id: c.weight for c in event.criteria}
-    sheets: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+
+
+def _sheets(event_ids: list[int]) -> dict[int, dict[tuple[int, int], dict[int, Decimal]]]:
+    """{event id: {(reviewer id, item id): {criterion id: score}}}."""
+    sheets: dict[int, dict[tuple[int, int], dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
     for row in db.session.execute(
-        sa.select(ReviewScore.reviewer_id, ReviewScore.item_id, ReviewScore.criterion_id, ReviewScore.score).where(
-            ReviewScore.event_id == event.id
-        )
+        sa.select(
+            ReviewScore.event_id,
+            ReviewScore.reviewer_id,
+            ReviewScore.item_id,
+            ReviewScore.criterion_id,
+            ReviewScore.score,
+        ).where(ReviewScore.event_id.in_(event_ids))
     ):
-        sheets[(row.reviewer_id, row.item_id)][row.criterion_id] = row.score
+        sheets[row.event_id][(row.reviewer_id, row.item_id)][row.criterion_id] = row.score
+    return sheets
+
+
+def event_results(event: ReviewEvent) -> Results:
+    return _results(event, _items([event.id]), _sheets([event.id]).get(event.id, {}))
+
+
+def _results(
+    event: ReviewEvent, items: list[ReviewProject], sheets: dict[tuple[int, int], dict[int, Decimal]]
+) -> Results:
+    weights = {c.id: c.weight for c in event.criteria}
     reviewers = list(event.reviewers)
     reviewer_ids = {r.id for r in reviewers}
     finished: dict[int, int] = dict.fromkeys(reviewer_ids, 0)
@@ -167,9 +186,14 @@ def department_review_scores(start: dt.date, end: dt.date) -> tuple[dict[int, De
             .order_by(ReviewEvent.held_on, ReviewEvent.id)
         )
     )
+    ids = [event.id for event in events]
+    items: dict[int, list[ReviewProject]] = defaultdict(list)
+    for item in _items(ids) if ids else []:
+        items[item.event_id].append(item)
+    sheets = _sheets(ids) if ids else {}
     per_department: dict[int, list[Decimal]] = defaultdict(list)
     for event in events:
-        for row in event_results(event).departments:
+        for row in _results(event, items[event.id], sheets.get(event.id, {})).departments:
             if row.department_id is not None and row.score is not None:
                 per_department[row.department_id].append(row.score)
     return {d: scoring.average(v) for d, v in per_department.items()}, len(events)  # type: ignore[misc]
