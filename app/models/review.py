@@ -119,9 +119,7 @@ class ReviewProject(db.Model):
     event_id: Mapped[int] = mapped_column(
         sa.ForeignKey("review_event.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True)
     department_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("department.id", ondelete="SET NULL"), index=True
     )
