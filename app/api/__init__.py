@@ -27,6 +27,7 @@ from app.api import (  # noqa: E402,F401
     delivery,
     docs,
     imports,
+    inspections,
     leads,
     notifications,
     org,
