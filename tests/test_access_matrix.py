@@ -412,6 +412,8 @@ TABLE: list[Row] = [
         "LAAFAFFF",
         path="/chains/placements/company/{chain_placement}/delete",
     ),
+    Row("GET", "/chains/import", "LAAAAAAF"),
+    Row("POST", "/chains/import", "LAAAAAAF", data={}),
     Row("GET", "/chains/targets", "LAAAAAAA"),
     Row("GET", "/chains/targets/export.xlsx", "LAAAAAAA"),
     Row("GET", "/chains/targets/new", "LAAFAFFF", path="/chains/targets/new?chain_id={chain}"),

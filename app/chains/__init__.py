@@ -8,6 +8,7 @@ list (招商目标企业库) and turning a target into a lead.
   companies, projects and targets, the chart's data);
 - `queries.py` — the target list's filters and who has contacted each target;
 - `exports.py` — the target list and a chain's segments as .xlsx;
+- `imports.py`, `routes_import.py` — the 招商图谱 .xlsx import (all or nothing);
 - `routes.py` (chains, map, segments, placements), `routes_targets.py`
   (the target list, a target, its forms, target → lead); `forms.py`.
 """
@@ -16,4 +17,4 @@ from flask import Blueprint
 
 bp = Blueprint("chains", __name__, url_prefix="/chains")
 
-from app.chains import routes, routes_targets  # noqa: E402, F401
+from app.chains import routes, routes_import, routes_targets  # noqa: E402, F401

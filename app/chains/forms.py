@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -94,3 +95,7 @@ class ToLeadForm(BaseForm):
 
     confirm_duplicate = HiddenField()
     company_choice = HiddenField()
+
+
+class ImportForm(BaseForm):
+    file = FileField(_l("招商图谱（.xlsx）"))

@@ -16,7 +16,7 @@ from app.chains.forms import ChainForm, PlaceCompanyForm, PlaceProjectForm, Segm
 from app.chains.map import chain_list, chain_map, segment_view
 from app.chains.services import ChainError
 from app.db import db
-from app.models import Chain, ChainSegment, Project, SegmentCompany, SegmentProject
+from app.models import Chain, ChainSegment, Project, Role, SegmentCompany, SegmentProject
 from app.permissions import get_editable_or_403, get_visible_or_404, require
 from app.permissions.chains import can_create_chain, can_edit_chain
 from app.views import attempt
@@ -26,7 +26,10 @@ from app.views import attempt
 @login_required
 def index():
     return render_template(
-        "chains/index.html", summaries=chain_list(current_user), can_create=can_create_chain(current_user)
+        "chains/index.html",
+        summaries=chain_list(current_user),
+        can_create=can_create_chain(current_user),
+        can_import=current_user.role is not Role.VIEWER,
     )
 
 
