@@ -16,7 +16,7 @@ from app import clock
 from app.api import bp
 from app.api.common import Version, check_choice, forbid_unless, saving
 from app.api.core import ApiError, operation
-from app.api.schemas import DateTimeOut, Day, Id, Page, PageQuery, Strict
+from app.api.schemas import DateTimeOut, Day, Id, Page, PageQuery, Query, Strict
 from app.db import db
 from app.lookups import department_choices, ref_choices
 from app.models import Company, Problem, ProblemStatus, Project, RefKind
@@ -32,6 +32,7 @@ from app.permissions.problems import can_raise_company_problem
 from app.problems import company_problems, services
 from app.problems.ledger import ProblemFilters, ledger_statement
 from app.problems.rules import Escalation, days_overdue, escalation_for_days
+from app.reports.problems import build as problems_report_build
 
 TAG = "问题"
 Status = Literal["reported", "assigned", "in_progress", "answered", "closed"]
@@ -274,3 +275,54 @@ def problem_step(problem_id: int, body: ProblemStepIn):
     with saving():
         action(problem, body)
     return problem_out(db.session.get(Problem, problem_id))
+
+
+class ProblemsReportQuery(Query):
+    start: Day | None = Field(None, description="起始日期（默认本年 1 月 1 日）")
+    end: Day | None = Field(None, description="截止日期（默认今天）")
+    by: Literal["category", "department", "month"] = Field("category", description="分组")
+
+
+class ProblemsReportCounts(BaseModel):
+    raised: int = Field(description="上报")
+    solved: int = Field(description="销号")
+    solved_on_time: int = Field(description="按期销号")
+    average_days: float | None = Field(description="平均办理天数（上报到销号）")
+
+
+class ProblemsReportGroup(ProblemsReportCounts):
+    key: int | str | None
+    name: str
+
+
+class ProblemsReportOut(BaseModel):
+    start: dt.date
+    end: dt.date
+    by: str
+    total: ProblemsReportCounts
+    groups: list[ProblemsReportGroup]
+
+
+@operation(
+    bp,
+    "GET",
+    "/reports/problems",
+    summary="问题解决情况：上报、销号、按期销号、平均天数（按类别、部门或月份）",
+    tag=TAG,
+    query=ProblemsReportQuery,
+    response=ProblemsReportOut,
+)
+def problems_report(query: ProblemsReportQuery):
+    today = clock.today()
+    start, end = query.start or dt.date(today.year, 1, 1), query.end or today
+    if start > end:
+        raise ApiError(422, "起始日期不能晚于截止日期。", {"start": "起始日期不能晚于截止日期。"})
+    report = problems_report_build(current_user, start, end, query.by)
+    total = report.total.as_dict()
+    return ProblemsReportOut(
+        start=start,
+        end=end,
+        by=report.by,
+        total=ProblemsReportCounts(**{k: v for k, v in total.items() if k not in ("key", "name")}),
+        groups=[ProblemsReportGroup(**group.as_dict()) for group in report.groups],
+    )

@@ -6,7 +6,9 @@ Query parameters: `category_id`, `department_id` (responsible department),
 `status`, `level` (blue/yellow/red), `overdue` (1), `project_id`,
 `leader_id` (the project's leader), `company_id`, `subject` (`project`:
 problems of projects, `company`: 企业诉求 of a company alone), `raised_from` /
-`raised_to` (date raised), `closed_from` / `closed_to` (date of 销号), `q`,
+`raised_to` (date raised), `closed_from` / `closed_to` (date of 销号),
+`unassigned` (1: no responsible department yet), `on_time` (1: 销号 by the
+办理时限, or without one — the report's 按期销号), `q`,
 `page`, `per_page`. A date that cannot be read is ignored and named in
 `errors` (the page says so, the export refuses, app/params.py).
 """
@@ -47,6 +49,8 @@ class ProblemFilters:
     raised_to: dt.date | None = None
     closed_from: dt.date | None = None
     closed_to: dt.date | None = None
+    unassigned: bool = False
+    on_time: bool = False
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -67,6 +71,8 @@ class ProblemFilters:
             closed_from=closed_from,
             closed_to=closed_to,
             errors=params.errors,
+            unassigned=params.flag("unassigned"),
+            on_time=params.flag("on_time"),
             category_id=parse_id(args.get("category_id")),
             department_id=parse_id(args.get("department_id")),
             status=status,
@@ -108,6 +114,15 @@ class ProblemFilters:
             conditions.append(Problem.resolved_on >= self.closed_from)
         if self.closed_to:
             conditions.append(Problem.resolved_on <= self.closed_to)
+        if self.unassigned:
+            conditions.append(Problem.responsible_department_id.is_(None))
+        if self.on_time:
+            conditions.append(
+                sa.and_(
+                    Problem.status == ProblemStatus.CLOSED,
+                    sa.or_(Problem.deadline.is_(None), Problem.resolved_on <= Problem.deadline),
+                )
+            )
         # Conditions on the project are sub-selects, so counting and sorting
         # need no join (the page's rows join their projects, 20 at a time).
         if self.leader_id:

@@ -30,6 +30,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 from app.reports import (  # noqa: E402,F401  (registers the views and the panel)
     home_panels,
+    problems_routes,
     routes,
     routes_ranking,
     routes_targets,
