@@ -31,6 +31,8 @@ from app.models import (
     AuditLog,
     Batch,
     Campaign,
+    Chain,
+    ChainSegment,
     Company,
     ConflictStatus,
     DataScope,
@@ -45,8 +47,12 @@ from app.models import (
     ReportStatus,
     ReviewStatus,
     Role,
+    SegmentStage,
     SigningEvent,
     Stage,
+    TargetCompany,
+    TargetPriority,
+    TargetStatus,
     User,
 )
 from app.permissions import can_view_activity, can_view_company, can_view_lead, can_view_project
@@ -170,6 +176,14 @@ FIELD_LABELS: dict[str, Any] = {
     "projects_removed": _l("移出观摩项目"),
     "reviewers_added": _l("新增评委"),
     "reviewers_removed": _l("移出评委"),
+    "chain_id": _l("产业链"),
+    "segment_id": _l("环节"),
+    "tier_id": _l("企业类型"),
+    "region": _l("所在地"),
+    "priority": _l("优先级"),
+    "is_chain_master": _l("链主企业"),
+    "target_id": _l("目标企业"),
+    "chain_leader_id": _l("链长"),
 }
 # A field whose meaning depends on the record it is on.
 ENTITY_FIELD_LABELS: dict[tuple[str, str], Any] = {
@@ -189,6 +203,14 @@ ENTITY_FIELD_LABELS: dict[tuple[str, str], Any] = {
     ("activity", "kind_id"): _l("活动类型"),
     ("project", "kind_id"): _l("项目类型"),
     ("lead", "company_id"): _l("企业"),
+    ("chain", "name"): _l("产业链名称"),
+    ("chain", "department_id"): _l("牵头部门"),
+    ("chain_segment", "name"): _l("环节名称"),
+    ("chain_segment", "stage"): _l("上中下游"),
+    ("chain_segment", "parent_id"): _l("上级环节"),
+    ("target_company", "name"): _l("目标企业"),
+    ("target_company", "department_id"): _l("责任部门"),
+    ("target_company", "reason"): _l("引进理由"),
     ("review_event", "name"): _l("观摩名称"),
     ("review_event", "held_on"): _l("观摩日期"),
     ("review_event", "kind"): _l("观摩类型"),
@@ -211,13 +233,14 @@ _USER_FIELDS = {
     "responsible_leader_id",
     "leader_present_id",
     "leader_id",
+    "chain_leader_id",
     "chair_id",
     "leaders",
     "participants",
     "reviewers_added",
     "reviewers_removed",
 }
-_REF_FIELDS = {"source_id", "industry_id", "kind_id", "type_id", "category_id", "tiers"}
+_REF_FIELDS = {"source_id", "industry_id", "kind_id", "type_id", "category_id", "tiers", "tier_id"}
 _RECORD_FIELDS: dict[str, type] = {
     "company_id": Company,
     "merged_id": Company,
@@ -226,6 +249,9 @@ _RECORD_FIELDS: dict[str, type] = {
     "activity_id": Activity,
     "signing_event_id": SigningEvent,
     "campaign_id": Campaign,
+    "chain_id": Chain,
+    "segment_id": ChainSegment,
+    "target_id": TargetCompany,
 }
 _ENUMS_BY_ENTITY: dict[tuple[str, str], type[enum.Enum]] = {
     ("lead", "status"): LeadStatus,
@@ -236,6 +262,9 @@ _ENUMS_BY_ENTITY: dict[tuple[str, str], type[enum.Enum]] = {
     ("agreement", "kind"): AgreementKind,
     ("department", "kind"): DepartmentKind,
     ("review_event", "status"): ReviewStatus,
+    ("chain_segment", "stage"): SegmentStage,
+    ("target_company", "status"): TargetStatus,
+    ("target_company", "priority"): TargetPriority,
 }
 _ENUMS: dict[str, type[enum.Enum]] = {
     "stage": Stage,
@@ -316,6 +345,8 @@ class _Names:
 
     @staticmethod
     def _model(entity: str, field: str) -> type | None:
+        if entity == "chain_segment" and field == "parent_id":
+            return ChainSegment
         if field in _DEPARTMENT_FIELDS:
             return Department
         if field in _USER_FIELDS:
