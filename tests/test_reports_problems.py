@@ -107,3 +107,14 @@ def test_the_scope_of_a_department(world):
     assert build(world["staff"], START, END).total.counts["raised"] == 4
     outsider = factories.user("staff", department=factories.department("西城街道"))
     assert build(outsider, START, END).total.counts["raised"] == 0
+
+
+def test_the_meeting_pack_has_the_section_with_the_same_numbers(client, login_as, world):
+    login_as(world["admin"])
+    query = f"meeting=monthly&period=custom&start={START}&end={END}"
+    page = client.get(f"/reports/pack?{query}").get_data(as_text=True)
+    assert "八、问题解决情况" in page and "期间上报问题 4 个，销号 3 个，其中按期销号 2 个。" in page
+    book = load_workbook(io.BytesIO(client.get(f"/reports/pack?{query}&format=xlsx").data))
+    assert "问题解决情况" in book.sheetnames
+    rows = [row for row in book["问题解决情况"].iter_rows(values_only=True) if row[0] == "合计"]
+    assert rows and rows[-1][1:4] == (4, 3, 2)

@@ -28,6 +28,7 @@ from app.projects import instruction_rules
 from app.projects.five_ones import rate_denominator
 from app.projects.lights import light_details, light_expression, light_rank
 from app.reports import activities, approvals, funnel, investment, keyprojects, library, ranking, targets
+from app.reports import problems as problems_report
 from app.reports.filters import ReportQuery, project_conditions
 
 # meeting → (title, default period)
@@ -73,6 +74,7 @@ class MeetingPack:
     investment: investment.InvestmentSummary  # by department
     approvals: approvals.ApprovalsReport  # by approving department
     activities: activities.ActivitiesReport  # by leading leader (带队领导)
+    problems: problems_report.ProblemsReport  # 问题解决情况, by responsible department
 
 
 def _attention(q: ReportQuery, viewer: User | None = None) -> list[AttentionRow]:
@@ -159,6 +161,7 @@ def meeting_pack(q: ReportQuery, viewer: User | None = None) -> MeetingPack:
         investment=investment.investment_report(_investment_query(q, viewer)),
         approvals=approvals.approvals_report(replace(q, viewer=viewer, options={"by": "department"})),
         activities=activities.activities_report(replace(q, viewer=viewer, options={"by": "leader"})),
+        problems=problems_report.build(viewer, q.period.start, q.period.end, "department"),
     )
 
 
@@ -188,4 +191,5 @@ def sheets(pack: MeetingPack) -> list[tuple[str, list[str], list[list[Any]]]]:
         investment.sheets(pack.investment)[0],
         *approvals.sheets(pack.approvals),
         *activities.sheets(pack.activities),
+        problems_report.sheet(pack.problems),
     ]

@@ -56,7 +56,8 @@ def _solved_on_time(status: ProblemStatus, deadline: dt.date | None, resolved_on
     return status is ProblemStatus.CLOSED and resolved_on is not None and (deadline is None or resolved_on <= deadline)
 
 
-def build(user: User, start: dt.date, end: dt.date, by: str = "category") -> ProblemsReport:
+def build(user: User | None, start: dt.date, end: dt.date, by: str = "category") -> ProblemsReport:
+    """`user` None: every problem (the meeting pack built without a viewer)."""
     by = by if by in GROUPINGS else "category"
     raised = Problem.raised_on.between(start, end)
     solved = sa.and_(Problem.status == ProblemStatus.CLOSED, Problem.resolved_on.between(start, end))
@@ -73,7 +74,11 @@ def build(user: User, start: dt.date, end: dt.date, by: str = "category") -> Pro
         )
         .outerjoin(RefItem, RefItem.id == Problem.category_id)
         .outerjoin(Department, Department.id == Problem.responsible_department_id)
-        .where(problem_filter(user), Problem.archived_at.is_(None), sa.or_(raised, solved))
+        .where(
+            problem_filter(user) if user is not None else sa.true(),
+            Problem.archived_at.is_(None),
+            sa.or_(raised, solved),
+        )
     ).all()
     groups: dict[Any, Group] = {}
     total = Group(None, "合计")
