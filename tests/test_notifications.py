@@ -249,3 +249,28 @@ def test_a_ledger_of_items_for_one_department_asks_for_its_staff_once(world, cou
     assert sent() <= 2  # the INSERT of its two rows (one each on SQLite), nothing read
     db.session.commit()
     assert len(db.session.scalars(sa.select(Notification).where(Notification.user_id == world.b1.id)).all()) == 3
+
+
+def test_an_inspections_rectification_request_tells_the_responsible_department(world):
+    from app.inspections import services as inspections
+    from app.models import RefItem
+
+    finding = db.session.scalar(sa.select(RefItem.id).where(RefItem.kind == RefKind.INSPECTION_FINDING))
+    inspection = inspections.record_inspection(
+        {
+            "inspected_on": TODAY,
+            "kind": "inspection",
+            "department_id": world.d.id,
+            "responsible_department_id": world.b.id,
+            "finding_ids": [finding],
+            "description": "窗口办件超时",
+            "requirement": "十日内完成整改并报送整改情况",
+            "deadline": TODAY + dt.timedelta(days=10),
+        },
+        world.viewer,
+    )
+    db.session.commit()
+    assert told("inspection_rectification") == {world.b1.id, world.b2.id}
+    note = db.session.scalar(sa.select(Notification).where(Notification.kind == "inspection_rectification"))
+    assert note.record_kind == "inspection" and note.record_id == inspection.id
+    assert "十日内完成整改" in note.text

@@ -171,6 +171,9 @@ def record_inspection(data: dict[str, Any], actor: User) -> Inspection:
         user_id=actor.id,
     )
     db.session.flush()
+    from app.notify import events
+
+    events.inspection_rectification(inspection, actor)
     return inspection
 
 
