@@ -250,3 +250,12 @@ def test_two_workers_never_send_one_message_twice(configured, robot, app):
     texts = [r["body"]["text"]["content"] for r in robot.requests]
     assert sorted(texts) == sorted(f"【问题交办】消息{n}" for n in range(12))
     assert db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.status == OutboxStatus.SENT)) == 12
+
+
+def test_the_worker_command_sends_one_round(configured, robot, app):
+    from app.notify.cli import notify_worker
+
+    _message(_channel(ChannelKind.WEBHOOK, robot.url + "/hook"))
+    result = app.test_cli_runner().invoke(notify_worker, ["--once", "--scan-hour", "-1"])
+    assert result.exit_code == 0, result.output
+    assert "已发送 1 条" in result.output and len(robot.requests) == 1

@@ -8,7 +8,7 @@ import datetime as dt
 import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -49,12 +49,19 @@ def notify_worker(once: bool, interval: int, scan_hour: int) -> None:
     """发送待发的机器人/邮件消息（失败重试）；每天一次执行定时提醒扫描。"""
     scanned: dt.date | None = None
     while True:
-        today = clock.today()
-        if scan_hour >= 0 and scanned != today and clock.now().hour >= scan_hour:
-            run_scan(today)
-            scanned = today
-        sent, failed = worker.run_once()
-        db.session.remove()
+        sent = failed = 0
+        try:
+            today = clock.today()
+            if scan_hour >= 0 and scanned != today and clock.now().hour >= scan_hour:
+                run_scan(today)
+                scanned = today
+            sent, failed = worker.run_once()
+        except Exception:  # a database hiccup: log it and try again next round
+            if once:
+                raise
+            current_app.logger.exception("notify-worker round failed")
+        finally:
+            db.session.remove()
         if once:
             click.echo(f"已发送 {sent} 条，失败 {failed} 次")
             return
