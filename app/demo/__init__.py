@@ -22,6 +22,7 @@ STEPS = (
     "app.demo.agreements",
     "app.demo.delivery",
     "app.demo.approvals",
+    "app.demo.supervision",
     "app.demo.chains",
     "app.demo.reviews",
     "app.demo.reports",
