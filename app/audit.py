@@ -101,6 +101,7 @@ ENTITY_LABELS = {
     "annual_plan": "年度计划",
     "investment_report": "投资月报",
     "approval_item": "审批事项",
+    "inspection": "督查事项",
     "approval_meeting": "联审联批会",
     "campaign": "三个一批活动",
     "campaign_item": "三个一批项目",

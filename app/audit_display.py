@@ -38,6 +38,8 @@ from app.models import (
     DataScope,
     Department,
     DepartmentKind,
+    InspectionKind,
+    InspectionStatus,
     Lead,
     LeadStatus,
     ProblemStatus,
@@ -198,6 +200,15 @@ ENTITY_FIELD_LABELS: dict[tuple[str, str], Any] = {
     ("notify_channel", "department_id"): _l("接收部门"),
     ("user", "department_id"): _l("所属部门"),
     ("approval_item", "department_id"): _l("审批部门"),
+    ("inspection", "department_id"): _l("被督查单位"),
+    ("inspection", "responsible_department_id"): _l("整改责任部门"),
+    ("inspection", "inspected_on"): _l("督查日期"),
+    ("inspection", "kind"): _l("督查方式"),
+    ("inspection", "deadline"): _l("整改时限"),
+    ("inspection", "findings"): _l("发现的问题"),
+    ("inspection", "requirement"): _l("整改要求"),
+    ("inspection", "answer"): _l("整改情况"),
+    ("problem", "company_id"): _l("企业（企业诉求）"),
     ("activity", "department_id"): _l("组织部门"),
     ("activity_plan", "department_id"): _l("组织部门"),
     ("activity", "kind_id"): _l("活动类型"),
@@ -257,6 +268,8 @@ _ENUMS_BY_ENTITY: dict[tuple[str, str], type[enum.Enum]] = {
     ("lead", "status"): LeadStatus,
     ("problem", "status"): ProblemStatus,
     ("approval_item", "status"): ApprovalStatus,
+    ("inspection", "status"): InspectionStatus,
+    ("inspection", "kind"): InspectionKind,
     ("investment_report", "status"): ReportStatus,
     ("company_conflict", "status"): ConflictStatus,
     ("agreement", "kind"): AgreementKind,
@@ -276,7 +289,7 @@ _ENUMS: dict[str, type[enum.Enum]] = {
 }
 # Actions whose `changes` hold one value per field (a snapshot), not [old, new].
 _SNAPSHOT_ACTIONS = {"create", "delete", "import", "archive", "restore"}
-_LIST_FIELDS = {"leaders", "participants", "tiers", "regions", "reviewers_added", "reviewers_removed"}
+_LIST_FIELDS = {"leaders", "participants", "tiers", "regions", "reviewers_added", "reviewers_removed", "findings"}
 
 
 @dataclass(frozen=True)

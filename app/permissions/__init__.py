@@ -7,7 +7,8 @@ never decide a permission themselves.
   scope covers (`department_ids_in_scope`, None meaning all).
 - `leads.py`, `projects.py`, `problems.py`, `companies.py`, `agreements.py`,
   `delivery.py` (annual plans, monthly reports, campaigns), `approvals.py`,
-  `activities.py` (招商活动 and 招商计划), `reviews.py` (观摩评比, ranking weights) —
+  `activities.py` (招商活动 and 招商计划), `reviews.py` (观摩评比, ranking weights),
+  `inspections.py` (营商环境督办: the viewer records and closes them) —
   per entity: `<entity>_filter(user)`, the SQL condition for lists, and the
   matching `can_*` checks on one record (one naming scheme: `can_<verb>_<entity>`).
 - `notifications.py` — one's own inbox; channels for admin; whether one may
@@ -67,6 +68,12 @@ from app.permissions.delivery import (  # noqa: F401
     can_manage_plans,
     can_report_investment,
     can_review_investment,
+)
+from app.permissions.inspections import (  # noqa: F401
+    can_answer_inspection,
+    can_close_inspection,
+    can_record_inspection,
+    inspection_filter,
 )
 from app.permissions.leads import (  # noqa: F401
     can_create_lead,
