@@ -350,3 +350,75 @@ def test_review_pages_query_count_does_not_grow(app, client):
         assert len(more) <= len(sent), f"{who}: {len(sent)} statements, {len(more)} with 3× the rows:\n" + _diff(
             sent, more
         )
+
+
+# --- 营商环境督办 and 问题解决情况 (issue 22): the inspection ledger, its report, the
+# problems report, and the home page of the department and of the supervision office ----
+
+SUPERVISION_PAGES = {
+    "viewer": ["/inspections/", "/inspections/report", "/reports/problems?by=department", "/"],
+    "staff": ["/inspections/", "/inspections/report", "/reports/problems", "/"],
+}
+
+
+def _seed_supervision(count: int) -> dict[str, str]:
+    """`count` inspections (half overdue) and `count` company problems, for
+    two departments; a viewer and a staff member of the first."""
+    import datetime as dt
+
+    from app import clock
+    from app.lookups import ref_id
+    from app.models import RefKind, Role
+    from app.problems import company_problems
+    from app.problems import services as problem_services
+    from tests import factories_inspections as fi
+    from tests import factories_leads as fl
+
+    factories.wipe_database()
+    ensure_reference_data()
+    today = clock.today()
+    departments = [factories.department() for _n in range(2)]
+    viewer = factories.user(Role.VIEWER, password=PASSWORD)
+    staff = factories.user(Role.STAFF, department=departments[0], password=PASSWORD)
+    admin = factories.user(Role.ADMIN)
+    need = ref_id(RefKind.COMPANY_NEED, "用工")
+    for n in range(count):
+        dept = departments[n % 2]
+        fi.inspection(
+            viewer,
+            dept,
+            inspected_on=today - dt.timedelta(days=30),
+            deadline=today - dt.timedelta(days=n % 20) if n % 2 else today + dt.timedelta(days=5),
+        )
+        problem = company_problems.raise_company_problem(
+            fl.company(), need, f"诉求{n}", staff, raised_on=today - dt.timedelta(days=n % 25)
+        )
+        problem_services.assign_problem(problem, dept.id, today + dt.timedelta(days=3), admin, version=problem.version)
+    db.session.commit()
+    return {"viewer": viewer.username, "staff": staff.username}
+
+
+def _supervision_counts(app, count: int) -> dict[tuple[str, str, int | None], tuple[list[str], bool]]:
+    users = _seed_supervision(count)
+    counts = {}
+    for persona, username in users.items():
+        client = app.test_client()
+        assert client.post("/auth/login", data={"username": username, "password": PASSWORD}).status_code == 302
+        for path in SUPERVISION_PAGES[persona]:
+            sizes = (5, 50) if path == "/inspections/" else (None,)
+            for per_page in sizes:
+                url = _with_per_page(path, per_page) if per_page else path
+                counts[(persona, path, per_page)] = _statements(client, url)
+    return counts
+
+
+def test_supervision_pages_query_count_does_not_grow(app, client):
+    one = _supervision_counts(app, 10)
+    three = _supervision_counts(app, 30)
+    for key, (sent, _rows) in one.items():
+        who = f"{key[1]} (per_page={key[2]}) as {key[0]}"
+        assert len(sent) <= LIST_LIMIT, f"{who}: {len(sent)} statements:\n" + "\n".join(sent)
+        more, _rows = three[key]
+        assert len(more) <= len(sent), f"{who}: {len(sent)} statements, {len(more)} with 3× the rows:\n" + _diff(
+            sent, more
+        )
