@@ -439,6 +439,7 @@ TABLE: list[Row] = [
     Row("GET", "/reports/ranking", "LAAAAAAA"),
     Row("GET", "/reports/ranking/weights", "LAFFFFFF"),
     Row("POST", "/reports/ranking/weights", "LAFFFFFF", data={}),
+    Row("GET", "/reports/chains", "LAAAAAAA"),
     Row("GET", "/reports/speed", "LAAAAAAA"),
     Row("GET", "/reports/pack", "LAAAAAAA"),
     Row("GET", "/reports/drill/<entity>", "LAAAAAAA", path="/reports/drill/leads?m=leads"),

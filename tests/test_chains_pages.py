@@ -151,3 +151,26 @@ def test_placing_companies_and_projects_changes_the_strength(client, login_as, w
     page = client.get(f"/chains/segments/{world['up']}")
     assert "原料药一厂有限公司" in page.text and "原料药扩产项目" in page.text and "弱链" in page.text
     assert project.id
+
+
+def test_the_chain_report_counts_per_segment_and_exports(client, login_as, world):
+    chain = db.session.get(Chain, world["chain"])
+    up = next(s for s in chain.segments if s.name == "原料药")
+    talking = fp.project(name="原料药洽谈项目", stage=Stage.ATTRACTING, planned_investment=35000)
+    fc.placed(up, talking)
+    signed = fp.project(name="原料药签约项目", stage=Stage.SIGNED, signed_on=TODAY, planned_investment=120000)
+    fc.placed(up, signed)
+    db.session.commit()
+    login_as("staff", department=world["east"])
+    client.post(f"/chains/targets/{world['target']}/lead")
+    page = client.get("/reports/chains")
+    assert page.status_code == 200
+    row = re.search(r"<tr><td[^>]*>原料药</td>(.*?)</tr>", page.text, re.S).group(1)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    assert cells[:5] == ["弱链", "1", "1", "1", "15.5"] and cells[5] == "是"  # a gap at new year, filled now
+    export = client.get("/reports/chains?format=xlsx")
+    sheet = load_workbook(io.BytesIO(export.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "环节" and rows[-1][0] == "合计" and float(rows[-1][5]) == 15.5
+    assert client.get(f"/reports/chains?chain_id={world['chain']}").status_code == 200
+    assert client.get("/reports/chains?chain_id=999999").status_code == 400

@@ -25,6 +25,8 @@ LEDGERS = {
     "activities.export": "/activities/export.xlsx",
     "agreements.export": "/agreements/export.xlsx",
     "approvals.export": "/approvals/export.xlsx",
+    "chains.targets_export": "/chains/targets/export.xlsx",
+    "chains.segments_export": "/chains/1/segments.xlsx",  # the demo's first chain
     "delivery.campaign_export_xlsx": "/delivery/campaigns/{campaign}/export.xlsx",
     "delivery.investments_export": "/delivery/investments/export.xlsx",
     "leads.export": "/leads/export.xlsx",
@@ -42,6 +44,7 @@ REPORTS = {
     "reports.key_projects": "/reports/key-projects?format=xlsx",
     "reports.investment": "/reports/investment?format=xlsx",
     "reports.approvals": "/reports/approvals?format=xlsx",
+    "reports.chains": "/reports/chains?format=xlsx",
     "reports.speed": "/reports/speed?format=xlsx",
     "reports.pack": "/reports/pack?format=xlsx",
     "reports.targets": "/reports/targets?format=xlsx",

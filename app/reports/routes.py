@@ -24,6 +24,7 @@ from app.reports import (
     activity,
     approvals,
     bp,
+    chains,
     drill,
     funnel,
     investment,
@@ -55,6 +56,7 @@ REPORTS = [
     ("reports.key_projects", _l("重点项目"), _l("红黄绿灯、五个一落实率、逾期问题督办")),
     ("reports.investment", _l("投资完成情况"), _l("年度重点项目计划投资、月度与累计完成、开工投产，对照序时进度")),
     ("reports.approvals", _l("联审联批完成情况"), _l("审批事项办结、完成率、逾期与平均办理天数，按审批部门、事项类型")),
+    ("reports.chains", _l("产业链招商"), _l("各产业链、各环节的线索、洽谈与签约项目、计划投资，今年补链情况")),
     ("reports.speed", _l("周期分析"), _l("各环节停留天数的中位数与80分位，项目卡在哪里")),
     ("reports.pack", _l("调度会材料"), _l("一键生成周调度、月督查、季考评会议材料")),
 ]
@@ -229,6 +231,19 @@ def approvals_view():
         "联审联批完成情况",
         dimensions=list(approvals.DIMENSIONS.items()),
         levels=[*ProjectLevel.choices(), ("none", _("未定级"))],
+    )
+
+
+@bp.route("/chains", endpoint="chains")
+@login_required
+def chains_view():
+    return run_report(
+        "reports/chains.html",
+        lambda: parse_query(request.args, today()),
+        chains.chains_report,
+        chains.sheets,
+        _("产业链招商"),
+        "产业链招商",
     )
 
 
