@@ -174,3 +174,5 @@ def test_the_chain_report_counts_per_segment_and_exports(client, login_as, world
     assert rows[1][0] == "环节" and rows[-1][0] == "合计" and float(rows[-1][5]) == 15.5
     assert client.get(f"/reports/chains?chain_id={world['chain']}").status_code == 200
     assert client.get("/reports/chains?chain_id=999999").status_code == 400
+    pack = client.get("/reports/pack?meeting=monthly")
+    assert pack.status_code == 200 and "九、产业链招商" in pack.text and "原料药" in pack.text

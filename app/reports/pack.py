@@ -28,6 +28,7 @@ from app.projects import instruction_rules
 from app.projects.five_ones import rate_denominator
 from app.projects.lights import light_details, light_expression, light_rank
 from app.reports import activities, approvals, funnel, investment, keyprojects, library, ranking, targets
+from app.reports import chains as chains_report
 from app.reports import problems as problems_report
 from app.reports.filters import ReportQuery, project_conditions
 
@@ -75,6 +76,7 @@ class MeetingPack:
     approvals: approvals.ApprovalsReport  # by approving department
     activities: activities.ActivitiesReport  # by leading leader (带队领导)
     problems: problems_report.ProblemsReport  # 问题解决情况, by responsible department
+    chains: chains_report.ChainsReport  # 产业链招商, per chain and segment
 
 
 def _attention(q: ReportQuery, viewer: User | None = None) -> list[AttentionRow]:
@@ -162,6 +164,7 @@ def meeting_pack(q: ReportQuery, viewer: User | None = None) -> MeetingPack:
         approvals=approvals.approvals_report(replace(q, viewer=viewer, options={"by": "department"})),
         activities=activities.activities_report(replace(q, viewer=viewer, options={"by": "leader"})),
         problems=problems_report.build(viewer, q.period.start, q.period.end, "department"),
+        chains=chains_report.chains_report(q),
     )
 
 
@@ -192,4 +195,5 @@ def sheets(pack: MeetingPack) -> list[tuple[str, list[str], list[list[Any]]]]:
         *approvals.sheets(pack.approvals),
         *activities.sheets(pack.activities),
         problems_report.sheet(pack.problems),
+        *[(f"产业链-{title}", heads, rows) for title, heads, rows in chains_report.sheets(pack.chains)],
     ]
