@@ -245,6 +245,7 @@ TABLE: list[Row] = [
     # --- inspections (营商环境督办) -------------------------------------------------------
     Row("GET", "/inspections/", "LAAAAAAA"),
     Row("GET", "/inspections/export.xlsx", "LAAAAAAA"),
+    Row("GET", "/inspections/panel", "LAAAAAAA"),
     Row("GET", "/inspections/report", "LAAAAAAA"),
     Row("GET", "/inspections/report.xlsx", "LAAAAAAA"),
     Row("GET", "/inspections/new", "LAFFFFFA"),

@@ -180,19 +180,29 @@ def test_only_the_supervisor_and_admin_record_and_close(client, login_as, world)
     assert client.get("/inspections/new").status_code == 200
 
 
+def _home(client):
+    """The home page, with the 督查 panel htmx loads into it after the page."""
+    page = client.get("/").get_data(as_text=True)
+    assert 'hx-get="/inspections/panel"' in page
+    return client.get("/inspections/panel").get_data(as_text=True)
+
+
 def test_overdue_rectifications_on_the_department_and_supervisor_home(client, login_as, world):
     _record(world, world["east"], TODAY - dt.timedelta(days=9), requirement="超期的整改事项")
     _record(world, world["west"], TODAY + dt.timedelta(days=9), requirement="西城未到期事项")
     login_as(world["east_staff"])
-    home = client.get("/").get_data(as_text=True)
+    home = _home(client)
     assert "督查整改待办" in home and "超期的整改事项" in home and "黄色督办" in home
     assert "西城未到期事项" not in home
     _switch(client, login_as, world["supervisor"])
-    home = client.get("/").get_data(as_text=True)
+    home = _home(client)
     assert "督查事项待办" in home and "超期的整改事项" in home and "西城未到期事项" not in home
     _switch(client, login_as, world["west_staff"])
-    home = client.get("/").get_data(as_text=True)
+    home = _home(client)
     assert "西城未到期事项" in home and "超期的整改事项" not in home
+    _switch(client, login_as, world["leader"])
+    assert "/inspections/panel" not in client.get("/").get_data(as_text=True)
+    assert client.get("/inspections/panel").get_data(as_text=True) == ""
 
 
 def test_ledger_filters(client, login_as, world):

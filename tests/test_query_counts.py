@@ -356,8 +356,8 @@ def test_review_pages_query_count_does_not_grow(app, client):
 # problems report, and the home page of the department and of the supervision office ----
 
 SUPERVISION_PAGES = {
-    "viewer": ["/inspections/", "/inspections/report", "/reports/problems?by=department", "/"],
-    "staff": ["/inspections/", "/inspections/report", "/reports/problems", "/"],
+    "viewer": ["/inspections/", "/inspections/report", "/reports/problems?by=department", "/", "/inspections/panel"],
+    "staff": ["/inspections/", "/inspections/report", "/reports/problems", "/", "/inspections/panel"],
 }
 
 

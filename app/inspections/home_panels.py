@@ -1,5 +1,7 @@
-"""Home-page panels of 营商环境督办 (one query each: the first rows and their
-total together, `first_rows`):
+"""Home-page panels of 营商环境督办. The home page pays no query for them: it
+gets a placeholder that htmx fills from `/inspections/panel` after the page
+(as the notification bell; the home is held to 10 statements for every role),
+and that fragment reads one query (the first rows and their total, `first_rows`):
 
 - a department's staff: 督查整改待办 — the rectifications their department
   owes (待整改), the most overdue first, with its 督办 level;
@@ -48,7 +50,15 @@ def _panel(condition: sa.ColumnElement[bool], title: object, link_args: dict) ->
 
 
 @home_panel(24)
+def inspections_placeholder(user: User) -> Panel | None:
+    """The placeholder for those who have such a panel (no query)."""
+    if (user.role is Role.STAFF and user.department_id is not None) or user.role is Role.VIEWER:
+        return Panel("inspections/_home_panel_lazy.html", {})
+    return None
+
+
 def inspections_panel(user: User) -> Panel | None:
+    """The panel itself (the fragment `/inspections/panel`)."""
     if user.role is Role.STAFF and user.department_id is not None:
         condition = sa.and_(pending_condition(), Inspection.responsible_department_id == user.department_id)
         return _panel(

@@ -14,6 +14,7 @@ from app import clock
 from app.db import db
 from app.inspections import bp, exports, services
 from app.inspections.forms import AnswerForm, InspectionForm, ReturnForm, StepForm
+from app.inspections.home_panels import inspections_panel
 from app.inspections.queries import LEVELS, STATUSES, InspectionFilters, ledger_page
 from app.inspections.rules import days_overdue, escalation_of
 from app.lookups import department_choices, ref_choices
@@ -51,6 +52,14 @@ def index():
         can_record=can_record_inspection(current_user),
         as_of=today,
     )
+
+
+@bp.route("/panel")
+@login_required
+def home_panel():
+    """The home page's 督查 panel, loaded by htmx after the page (empty when none)."""
+    panel = inspections_panel(current_user)
+    return render_template(panel.template, ctx=panel.context) if panel else ""
 
 
 @bp.route("/export.xlsx")
