@@ -436,7 +436,6 @@ TABLE: list[Row] = [
     Row("GET", "/reports/investment", "LAAAAAAA"),
     Row("GET", "/reports/approvals", "LAAAAAAA"),
     Row("GET", "/reports/problems", "LAAAAAAA"),
-    Row("GET", "/reports/problems.xlsx", "LAAAAAAA"),
     Row("GET", "/reports/ranking", "LAAAAAAA"),
     Row("GET", "/reports/ranking/weights", "LAFFFFFF"),
     Row("POST", "/reports/ranking/weights", "LAFFFFFF", data={}),

@@ -29,6 +29,8 @@ LEDGERS = {
     "chains.segments_export": "/chains/1/segments.xlsx",  # the demo's first chain
     "delivery.campaign_export_xlsx": "/delivery/campaigns/{campaign}/export.xlsx",
     "delivery.investments_export": "/delivery/investments/export.xlsx",
+    "inspections.export": "/inspections/export.xlsx",
+    "inspections.report_export": "/inspections/report.xlsx",
     "leads.export": "/leads/export.xlsx",
     "problems.export": "/problems/export.xlsx",
     "projects.export": "/projects/export.xlsx",
@@ -44,6 +46,7 @@ REPORTS = {
     "reports.key_projects": "/reports/key-projects?format=xlsx",
     "reports.investment": "/reports/investment?format=xlsx",
     "reports.approvals": "/reports/approvals?format=xlsx",
+    "reports.problems": "/reports/problems?format=xlsx",
     "reports.chains": "/reports/chains?format=xlsx",
     "reports.speed": "/reports/speed?format=xlsx",
     "reports.pack": "/reports/pack?format=xlsx",

@@ -92,7 +92,7 @@ def test_every_number_opens_as_many_ledger_rows(client, login_as, world, by):
 
 def test_export_and_api_agree(client, login_as, world):
     login_as(world["admin"])
-    sheet = load_workbook(io.BytesIO(client.get(f"/reports/problems.xlsx?start={START}&end={END}").data)).active
+    sheet = load_workbook(io.BytesIO(client.get(f"/reports/problems?start={START}&end={END}&format=xlsx").data)).active
     rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]}
     assert rows["合计"][:3] == (4, 3, 2)
     api = client.get(f"/api/v1/reports/problems?start={START}&end={END}", headers=bearer(world["admin"])).get_json()

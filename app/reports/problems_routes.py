@@ -1,11 +1,12 @@
-"""问题解决情况 report: the page (period, grouping), its .xlsx, and the API's
+"""问题解决情况 report: the page (period, grouping), its .xlsx (`?format=xlsx`,
+as every report), and the API's
 `GET /api/v1/reports/problems` read `reports/problems.build`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -27,18 +28,16 @@ def _report(params: Params) -> ProblemsReport:
 def problems():
     params = Params(request.args)
     report = _report(params)
+    if request.args.get("format") == "xlsx":
+        params.refuse_errors()
+        return _export(report)
     params.flash_errors()
     return render_template(
         "reports/problems.html", report=report, groupings=GROUPINGS, measures=MEASURES, ledger_args=ledger_args
     )
 
 
-@bp.route("/problems.xlsx")
-@login_required
-def problems_export():
-    params = Params(request.args)
-    report = _report(params)
-    params.refuse_errors()
+def _export(report: ProblemsReport) -> Response:
     title, headers, rows = sheet(report)
     caption = xlsx.export_caption(title, {"期间": f"{report.start.isoformat()}～{report.end.isoformat()}"})
     return xlsx.xlsx_response(
