@@ -108,6 +108,8 @@ def test_a_target_becomes_a_lead_from_its_page_confirming_the_conflict(client, l
     lead = db.session.scalar(sa.select(Lead).where(Lead.target_id == world["target"]))
     assert (lead.chain_id, lead.owner_department_id, lead.owner_user_id) == (world["chain"], world["east"].id, staff.id)
     assert lead.has_conflict
+    shown = client.get(f"/leads/{lead.id}")
+    assert f"/chains/targets/{world['target']}" in shown.text and "生物医药" in shown.text
     db.session.expire_all()
     assert db.session.get(TargetCompany, world["target"]).status is TargetStatus.FOLLOWING
 
