@@ -244,7 +244,9 @@ def test_rows_on_companies_on_file_are_batched_with_the_same_first_report_and_co
     db.session.add(unheld)
     db.session.commit()
     login_as("admin")
-    upload(client, workbook([["共享老项目", "共享科技有限公司", "", "", "", "5", "", "", "东城街道", "2026-01-05", ""]]))
+    upload(
+        client, workbook([["共享老项目", "共享科技有限公司", "", "", "", "5", "", "", "东城街道", "2026-01-05", ""]])
+    )
     assert "导入完成" in commit(client).get_data(as_text=True)
     shared = db.session.scalar(sa.select(Company).where(Company.name == "共享科技有限公司"))
     old = db.session.scalar(sa.select(Lead).where(Lead.title == "共享老项目"))

@@ -331,17 +331,16 @@ def followers(company_ids: Iterable[int]) -> dict[int, list[Follower]]:
         .where(Lead.company_id.in_(ids), Lead.archived_at.is_(None))
         .group_by(Lead.company_id, Department.id, Department.name)
     ).all()
+    by_company: dict[int, list[Follower]] = {}
+    for cid, dept_id, dept_name, since in rows:
+        by_company.setdefault(cid, []).append(Follower(dept_id, dept_name, since, False))
     for company_id in ids:
         holder = holders.get(company_id)
         holder_id = holder.first_department_id if holder else None
         if holder_id is not None:
             result[company_id].append(Follower(holder_id, holder.name, holder.first_reported_on, True))
         others = sorted(
-            (
-                Follower(dept_id, dept_name, since, False)
-                for cid, dept_id, dept_name, since in rows
-                if cid == company_id
-            ),
+            by_company.get(company_id, ()),
             key=lambda f: (f.since or dt.date.max, f.department_name),
         )
         result[company_id].extend(f for f in others if f.department_id != holder_id)
