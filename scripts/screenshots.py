@@ -87,6 +87,32 @@ def key_project_path(app: Any) -> str:
     return f"/projects/{project_id}"
 
 
+def first_chain_path(app: Any) -> str:
+    """The demo district's first industry chain's map."""
+    import sqlalchemy as sa
+
+    from app.db import db
+    from app.models import Chain
+
+    with app.app_context():
+        chain_id = db.session.scalar(sa.select(sa.func.min(Chain.id)))
+    return f"/chains/{chain_id}"
+
+
+def open_review_scoring_path(app: Any) -> str:
+    """The scoring page of the demo's open 观摩 event (the staff user reviews it)."""
+    import sqlalchemy as sa
+
+    from app.db import db
+    from app.models import ReviewEvent, ReviewStatus
+
+    with app.app_context():
+        review_id = db.session.scalar(
+            sa.select(sa.func.min(ReviewEvent.id)).where(ReviewEvent.status == ReviewStatus.OPEN)
+        )
+    return f"/reviews/{review_id}/score"
+
+
 SHOTS = [
     Shot("desk.png", "leader", "/", "领导工作台：分包项目的红黄绿灯、下一节点、未销号问题与待签收批示"),
     Shot("leads.png", "staff", "/leads/", "招商线索列表：状态、本状态天数、逾期与撞单标记，筛选与导出"),
@@ -142,6 +168,38 @@ SHOTS = [
         height=1100,
     ),
     Shot("phone-calendar.png", "staff", "/activities/calendar", "手机上的招商活动月历：按日列出活动", phone=True),
+    Shot(
+        "chain-map.png",
+        "leader",
+        first_chain_path,
+        "产业链图谱：各环节按强弱着色（缺链/弱链/强链），点开环节看本地企业、项目与目标企业",
+        height=1100,
+    ),
+    Shot(
+        "targets.png",
+        "staff",
+        "/chains/targets",
+        "招商目标企业库：按产业链、环节、优先级筛选，一步转为线索",
+        height=1000,
+    ),
+    Shot(
+        "phone-review-score.png",
+        "staff",
+        open_review_scoring_path,
+        "手机上的观摩评分：逐个项目按评分表打分，保存后进入下一个",
+        phone=True,
+    ),
+    Shot("ranking.png", "leader", "/reports/ranking", "比学赶超综合排名：各部分得分与权重列在总分旁", height=1100),
+    Shot(
+        "inspections.png", "viewer", "/inspections/", "营商环境督办台账：整改要求、期限、责任部门与督办等级", height=900
+    ),
+    Shot(
+        "notifications.png",
+        "staff",
+        "/notifications/",
+        "消息中心：批示、交办、督办与撞单提醒，打开时重新核对权限",
+        height=900,
+    ),
 ]
 
 
