@@ -95,6 +95,7 @@ def test_every_project_route_is_in_the_table_or_covered_elsewhere(app):
         "/problems/<int:problem_id>/accept": "test_problems",
         "/problems/<int:problem_id>/return": "test_problems",
         "/problems/export.xlsx": "test_problems",
+        "/problems/new-company": "test_company_problems",
     }
     in_table = {route.split("?")[0].replace("{id}", "<int:project_id>") for _method, route in TABLE}
     rules = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith(("/projects", "/problems"))}
