@@ -1,4 +1,5 @@
-"""Command-line tasks: create-admin, seed-reference, seed-demo, backup, restore."""
+"""Command-line tasks: create-admin, seed-reference, seed-demo, backup, restore
+(and, registered from their modules, notify-* and facts rebuild)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def register(app: Flask) -> None:
     from app.notify import cli as notify_cli
 
     notify_cli.register(app)
+    from app import facts  # also keeps the report facts with every flush
+
+    facts.register(app)
 
 
 @click.command("create-admin")

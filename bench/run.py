@@ -84,19 +84,32 @@ def measure_size(app: Flask, size: str, wanted: list[bench_cases.Case], budget: 
     for case in wanted:
         if case.floor and case.floor not in floor_ms:
             key = case.floor
-            query_fn = floors.FLOORS[key][0]
-            with app.test_request_context():
-                q = floors.report_query(key, today)
-                problems = floors.check(key, q)
-                db.session.rollback()
-
-                def run_floor(query_fn=query_fn, q=q) -> None:
-                    query_fn(q)
+            # The page is measured against the bare SQL over the facts it
+            # reads (FACT_FLOORS); the floor over the records is timed beside
+            # it and both must give the page's numbers.
+            timed: dict[str, float] = {}
+            problems: list[str] = []
+            variants = [("records", floors.FLOORS[key][0], False)]
+            if key in floors.FACT_FLOORS:
+                variants.append(("facts", floors.FACT_FLOORS[key], True))
+            for name, query_fn, over_facts in variants:
+                with app.test_request_context():
+                    q = floors.report_query(key, today)
+                    problems += floors.check(key, q, over_facts=over_facts)
                     db.session.rollback()
 
-                runs = repeat(run_floor, budget_s=budget)
-            floor_ms[key] = statistics.median(runs)
-            extra["floors"][key] = {"median_ms": round(floor_ms[key], 2), "problems": problems}
+                    def run_floor(query_fn=query_fn, q=q) -> None:
+                        query_fn(q)
+                        db.session.rollback()
+
+                    timed[name] = statistics.median(repeat(run_floor, budget_s=budget))
+            floor_ms[key] = timed.get("facts", timed["records"])
+            extra["floors"][key] = {
+                "median_ms": round(floor_ms[key], 2),
+                "over": "facts" if "facts" in timed else "records",
+                "records_median_ms": round(timed["records"], 2),
+                "problems": problems,
+            }
             for problem in problems:
                 print(f"  ! floor and report disagree: {problem}")
     for persona in bench_cases.PERSONAS:

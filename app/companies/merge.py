@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import audit
+from app import audit, facts
 from app.companies.conflicts import refresh_conflict_flags, sync_lead_conflicts
 from app.companies.services import CompanyError, find_matches, refresh_names
 from app.db import db, utcnow
@@ -53,6 +53,10 @@ def merge_companies(survivor: Company, merged: Company, actor: User, note: str |
     before = involvement([survivor.id, merged.id])
 
     lead_table, project_table = Lead.__table__, Project.__table__
+    moved_leads = db.session.scalars(sa.select(lead_table.c.id).where(lead_table.c.company_id == merged.id)).all()
+    moved_projects = db.session.scalars(
+        sa.select(project_table.c.id).where(project_table.c.company_id == merged.id)
+    ).all()
     # Bump the lead/project versions: an edit form opened before the merge must reload.
     db.session.execute(
         sa.update(lead_table)
@@ -75,6 +79,8 @@ def merge_companies(survivor: Company, merged: Company, actor: User, note: str |
         .where(CompanyConflict.__table__.c.company_id == merged.id)
         .values(company_id=survivor.id)
     )
+    # The bulk updates bypass the flush that keeps the report facts.
+    facts.refresh(db.session.connection(), moved_leads, moved_projects)
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, (Lead, Project)) and obj.company_id == merged.id:
             db.session.expire(obj)

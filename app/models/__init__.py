@@ -45,6 +45,7 @@ from app.models.enums import (
     Stage,
     TargetMetric,
 )
+from app.models.fact import LeadFact, ProjectFact
 from app.models.inspection import Inspection, InspectionEvent, InspectionKind, InspectionStatus, inspection_finding
 from app.models.lead import Lead, LeadStatusChange, Visit, visit_participant
 from app.models.notification import (
@@ -120,6 +121,7 @@ __all__ = [
     "InvestmentReport",
     "InvestmentRevision",
     "Lead",
+    "LeadFact",
     "LeadStatus",
     "LeadStatusChange",
     "LeaderHandover",
@@ -138,6 +140,7 @@ __all__ = [
     "ProblemStatus",
     "ProgressUpdate",
     "Project",
+    "ProjectFact",
     "ProjectLevel",
     "RankingWeight",
     "RefItem",

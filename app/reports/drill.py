@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.db import db
-from app.models import Activity, ApprovalItem, Company, Lead, Problem, Project, User, Visit
+from app.models import Activity, ApprovalItem, Company, Lead, LeadFact, Problem, Project, ProjectFact, User, Visit
 from app.pagination import Page, paginate
 from app.params import parse_id
 from app.permissions import (
@@ -127,6 +127,9 @@ def parse_dims(args: Mapping[str, str]) -> dict[str, int | str | None]:
     return dims
 
 
+FACT_OF = {LeadFact: Lead, ProjectFact: Project}
+
+
 def drill(
     entity: str, measure_key: str, q: ReportQuery, dims: dict[str, Any], user: User, page: int, per_page: int
 ) -> Drill:
@@ -140,11 +143,15 @@ def drill(
     ids = m.drill_ids(measure, dims).subquery()
     behind = model.id.in_(sa.select(ids.c[0]))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(ids)) or 0
-    # Each record with the amount the report summed for it (same joins, 1:1).
-    with_amount = measure.amount is not None and measure.base is model
+    # Each record with the amount the report summed for it (same joins, 1:1;
+    # a measure over a record's report fact joins the fact by its id).
+    over_fact = FACT_OF.get(measure.base) is model
+    with_amount = measure.amount is not None and (measure.base is model or over_fact)
     columns = [model, measure.amount.label("amount")] if with_amount else [model, sa.null().label("amount")]
     stmt = sa.select(*columns).select_from(model)
     if with_amount:
+        if over_fact:
+            stmt = stmt.join(measure.base, measure.base.id == model.id)
         for target, onclause in measure.joins:
             stmt = stmt.outerjoin(target, onclause)
     stmt = stmt.where(behind, SCOPES[entity](user)).options(*_LOAD[entity]).order_by(*_ORDER[entity])

@@ -185,25 +185,26 @@ def _has_tier(company_id: Any, tier_id: int) -> sa.ColumnElement[bool]:
     return sa.exists().where(company_tier.c.company_id == company_id, company_tier.c.tier_id == tier_id)
 
 
-def report_lead_conditions(f: Filters) -> list[sa.ColumnElement[bool]]:
+def report_lead_conditions(f: Filters, lead: Any = Lead) -> list[sa.ColumnElement[bool]]:
     """Leads matching the filters. A leader "has" a lead when they took part
-    in one of its visits or lead the project it became."""
-    conds: list[sa.ColumnElement[bool]] = [Lead.archived_at.is_(None)]
+    in one of its visits or lead the project it became. `lead`: `Lead` or its
+    report fact (`LeadFact`, the same column names)."""
+    conds: list[sa.ColumnElement[bool]] = [lead.archived_at.is_(None)]
     if f.department_id is not None:
-        conds.append(Lead.owner_department_id == f.department_id)
+        conds.append(lead.owner_department_id == f.department_id)
     if f.industry_id is not None:
-        conds.append(Lead.industry_id == f.industry_id)
+        conds.append(lead.industry_id == f.industry_id)
     if f.source_id is not None:
-        conds.append(Lead.source_id == f.source_id)
+        conds.append(lead.source_id == f.source_id)
     if f.tier_id is not None:
-        conds.append(_has_tier(Lead.company_id, f.tier_id))
+        conds.append(_has_tier(lead.company_id, f.tier_id))
     if f.chain_id is not None:
-        conds.append(Lead.chain_id == f.chain_id)
+        conds.append(lead.chain_id == f.chain_id)
     if f.leader_id is not None:
         conds.append(
             sa.or_(
-                Lead.id.in_(sa.select(Visit.lead_id).where(Visit.leader_present_id == f.leader_id).correlate(None)),
-                Lead.id.in_(
+                lead.id.in_(sa.select(Visit.lead_id).where(Visit.leader_present_id == f.leader_id).correlate(None)),
+                lead.id.in_(
                     sa.select(Project.lead_id).where(Project.responsible_leader_id == f.leader_id).correlate(None)
                 ),
             )
@@ -211,28 +212,29 @@ def report_lead_conditions(f: Filters) -> list[sa.ColumnElement[bool]]:
     return conds
 
 
-def project_conditions(f: Filters) -> list[sa.ColumnElement[bool]]:
+def project_conditions(f: Filters, project: Any = Project) -> list[sa.ColumnElement[bool]]:
     """Projects matching the filters; the source is the origin lead's (a
-    project without a lead has none, so a source filter leaves it out)."""
-    conds: list[sa.ColumnElement[bool]] = [Project.archived_at.is_(None)]
+    project without a lead has none, so a source filter leaves it out).
+    `project`: `Project` or its report fact (`ProjectFact`)."""
+    conds: list[sa.ColumnElement[bool]] = [project.archived_at.is_(None)]
     if f.department_id is not None:
-        conds.append(Project.lead_department_id == f.department_id)
+        conds.append(project.lead_department_id == f.department_id)
     if f.industry_id is not None:
-        conds.append(Project.industry_id == f.industry_id)
+        conds.append(project.industry_id == f.industry_id)
     if f.source_id is not None:
-        conds.append(Project.lead_id.in_(sa.select(Lead.id).where(Lead.source_id == f.source_id).correlate(None)))
+        conds.append(project.lead_id.in_(sa.select(Lead.id).where(Lead.source_id == f.source_id).correlate(None)))
     if f.tier_id is not None:
-        conds.append(_has_tier(Project.company_id, f.tier_id))
+        conds.append(_has_tier(project.company_id, f.tier_id))
     if f.leader_id is not None:
-        conds.append(Project.responsible_leader_id == f.leader_id)
+        conds.append(project.responsible_leader_id == f.leader_id)
     if f.kind_id is not None:
-        conds.append(Project.kind_id == f.kind_id)
+        conds.append(project.kind_id == f.kind_id)
     if f.chain_id is not None:
-        conds.append(Project.id.in_(chain_project_ids(f.chain_id)))
+        conds.append(project.id.in_(chain_project_ids(f.chain_id)))
     if f.level == UNRATED:
-        conds.append(Project.level.is_(None))
+        conds.append(project.level.is_(None))
     elif f.level is not None:
-        conds.append(Project.level == ProjectLevel(f.level))
+        conds.append(project.level == ProjectLevel(f.level))
     return conds
 
 

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.db import ZERO
-from app.models import Lead, Project
+from app.models import Lead, LeadFact, Project, ProjectFact
 from app.reports import measures as m
 from app.reports import sql
 from app.reports.common import department_names, name_of, ordered_keys, rate
@@ -31,40 +30,36 @@ from app.reports.filters import ReportQuery, in_period, project_conditions, repo
 
 VIEWS = {"cohort": _l("批次视图（期间收到的线索走到了哪一步）"), "flow": _l("流量视图（期间内到达各步的数量）")}
 
-# (key, label, record kind, reached-on expression builder)
+# (key, label, record kind, the fact column of the day it reached the step)
 STEPS: list[tuple[str, Any, str, Any]] = [
     ("leads", _l("线索"), "lead", None),
-    ("contacted", _l("已对接"), "lead", sql.lead_contacted_on),
-    ("negotiating", _l("洽谈"), "lead", sql.lead_negotiating_on),
-    ("signed", _l("签约"), "project", sql.project_signed_on),
-    ("construction", _l("开工"), "project", sql.project_construction_on),
-    ("production", _l("投产"), "project", sql.project_production_on),
+    ("contacted", _l("已对接"), "lead", LeadFact.contacted_on),
+    ("negotiating", _l("洽谈"), "lead", LeadFact.negotiating_on),
+    ("signed", _l("签约"), "project", ProjectFact.signed_on),
+    ("construction", _l("开工"), "project", ProjectFact.construction_on),
+    ("production", _l("投产"), "project", ProjectFact.production_on),
 ]
 STEP_KEYS = [key for key, *_rest in STEPS]
 
 
-def _lead_amount() -> Any:
-    return sa.func.coalesce(Lead.intended_investment, 0)
-
-
 def _lead_dims() -> dict[str, m.Dim]:
-    return {"department": m.Dim(Lead.owner_department_id), "industry": m.Dim(Lead.industry_id)}
+    return {"department": m.Dim(LeadFact.owner_department_id), "industry": m.Dim(LeadFact.industry_id)}
 
 
 def _cohort(step: str, kind: str, reached: Any):
     def builder(q: ReportQuery) -> m.Measure:
-        cohort = [*report_lead_conditions(q.filters), in_period(Lead.received_on, q.period)]
+        cohort = [*report_lead_conditions(q.filters, LeadFact), in_period(LeadFact.received_on, q.period)]
         if kind == "lead":
-            conds = cohort + ([reached().is_not(None)] if reached else [])
-            return m.Measure(Lead, tuple(conds), Lead, amount=_lead_amount(), dims=_lead_dims())
-        conds = [*cohort, Project.archived_at.is_(None), reached().is_not(None)]
-        signed = sql.signed_amount(None)  # by now, like the steps
+            conds = cohort + ([reached.is_not(None)] if reached is not None else [])
+            return m.Measure(LeadFact, tuple(conds), Lead, amount=LeadFact.amount, dims=_lead_dims())
+        # The projects the cohort's leads became, valued by now, like the steps.
+        conds = [*cohort, ProjectFact.archived_at.is_(None), reached.is_not(None)]
         return m.Measure(
-            Project,
+            ProjectFact,
             tuple(conds),
             Project,
-            amount=signed.amount,
-            joins=((Lead, Project.lead_id == Lead.id), signed.join),
+            amount=ProjectFact.signed_amount,
+            joins=((LeadFact, ProjectFact.lead_id == LeadFact.id),),
             dims=_lead_dims(),
         )
 
@@ -74,18 +69,18 @@ def _cohort(step: str, kind: str, reached: Any):
 def _flow(step: str, kind: str, reached: Any):
     def builder(q: ReportQuery) -> m.Measure:
         if kind == "lead":
-            on = reached() if reached else Lead.received_on
-            conds = [*report_lead_conditions(q.filters), in_period(on, q.period)]
-            return m.Measure(Lead, tuple(conds), Lead, amount=_lead_amount(), dims=_lead_dims())
-        conds = [*project_conditions(q.filters), in_period(reached(), q.period)]
-        signed = sql.signed_amount(q.period.end)  # as it stood at the end of the period
+            on = reached if reached is not None else LeadFact.received_on
+            conds = [*report_lead_conditions(q.filters, LeadFact), in_period(on, q.period)]
+            return m.Measure(LeadFact, tuple(conds), Lead, amount=LeadFact.amount, dims=_lead_dims())
+        conds = [*project_conditions(q.filters, ProjectFact), in_period(reached, q.period)]
+        signed = sql.signed_amount_at(q.period.end)  # as it stood at the end of the period
         return m.Measure(
-            Project,
+            ProjectFact,
             tuple(conds),
             Project,
             amount=signed.amount,
-            joins=(signed.join,),
-            dims={"department": m.Dim(Project.lead_department_id), "industry": m.Dim(Project.industry_id)},
+            joins=signed.joins,
+            dims={"department": m.Dim(ProjectFact.lead_department_id), "industry": m.Dim(ProjectFact.industry_id)},
         )
 
     return builder

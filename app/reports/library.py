@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from app.models import STAGE_LIBRARY, Library, Project, RefKind, Stage
+from app.models import STAGE_LIBRARY, Library, Project, ProjectFact, RefKind, Stage
 from app.reports import measures as m
 from app.reports.common import department_names, name_of, ordered_keys, ref_names
 from app.reports.filters import ReportQuery, project_conditions
@@ -27,13 +27,13 @@ def _stages(library: Library | None) -> list[Stage]:
 
 def _library_measure(library: Library | None):
     def builder(q: ReportQuery) -> m.Measure:
-        conds = [*project_conditions(q.filters), Project.stage.in_(_stages(library))]
+        conds = [*project_conditions(q.filters, ProjectFact), ProjectFact.stage.in_(_stages(library))]
         return m.Measure(
-            Project,
+            ProjectFact,
             tuple(conds),
             Project,
-            amount=Project.planned_investment,
-            dims={"department": m.Dim(Project.lead_department_id), "industry": m.Dim(Project.industry_id)},
+            amount=ProjectFact.planned_investment,
+            dims={"department": m.Dim(ProjectFact.lead_department_id), "industry": m.Dim(ProjectFact.industry_id)},
         )
 
     return builder

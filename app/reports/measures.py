@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app import facts
 from app.db import ZERO, db
 from app.reports.filters import ReportQuery
 from app.reports.periods import ReportInputError
@@ -248,6 +249,7 @@ def build(key: str, query: ReportQuery) -> Measure:
     builder = MEASURES.get(key)
     if builder is None:
         raise ReportInputError(_("统计项不存在。"))
+    facts.settle()  # the facts of this transaction's own writes, before they are read
     return builder(query)
 
 

@@ -13,8 +13,10 @@ from flask import g, has_app_context
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from app import facts
 from app.counting import signed_amount_subquery
-from app.models import Lead, Project
+from app.db import db
+from app.models import Lead, Project, ProjectFact
 
 BILLION = 10000  # 1 亿元 in 万元
 
@@ -46,6 +48,38 @@ def signed_amount(as_of: dt.date | None) -> SignedAmount:
             (s, s.c.project_id == Project.id), sa.func.coalesce(s.c.signed_amount, Project.planned_investment)
         )
     return cache[as_of]
+
+
+@dataclass(frozen=True)
+class FactAmount:
+    """The signed amount of each `ProjectFact` as it stood on a day: the
+    outer joins it needs (none when the kept value already stood then) and
+    the amount expression."""
+
+    joins: tuple[tuple[Any, Any], ...]
+    amount: Any
+
+
+def signed_amount_at(as_of: dt.date) -> FactAmount:
+    """A project fact's 签约额 keeps the value of every live agreement; when
+    no live agreement is dated after `as_of` (this year's reports, as a
+    rule) that is the value on `as_of`, read as it is. Otherwise the
+    counting rule runs over the agreements up to `as_of` (an earlier
+    period's report does not move when later agreements arrive). The same
+    object for the same day within an app context (`measures.by_many`)."""
+    cache: dict[Any, FactAmount] = g.setdefault("_fact_amounts", {}) if has_app_context() else {}
+    key = (facts.generation(), as_of)
+    if key not in cache:
+        latest = db.session.scalar(sa.select(sa.func.max(ProjectFact.last_agreement_on)))
+        if latest is None or latest <= as_of:
+            cache[key] = FactAmount((), ProjectFact.signed_amount)
+        else:
+            s = signed_amount_subquery(as_of=as_of, name="signed_then")
+            cache[key] = FactAmount(
+                ((s, s.c.project_id == ProjectFact.id),),
+                sa.func.coalesce(s.c.signed_amount, ProjectFact.planned_investment),
+            )
+    return cache[key]
 
 
 # The date a record first reached a funnel step. The *_on columns are

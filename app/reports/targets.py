@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 
 from app import audit
 from app.db import ZERO, db
-from app.models import Department, Funding, Project, RefItem, RefKind, Target, TargetMetric, company_tier
+from app.models import Department, Funding, Project, ProjectFact, RefItem, RefKind, Target, TargetMetric, company_tier
 from app.money import CNY, MoneyError, parse_money
 from app.refusals import Refusal
 from app.reports import activities, sql
@@ -50,27 +50,27 @@ METRIC_MEASURES: dict[TargetMetric, tuple[str, str]] = {
 
 
 def _signed_in_period(q: ReportQuery) -> list[sa.ColumnElement[bool]]:
-    return [*project_conditions(q.filters), in_period(sql.project_signed_on(), q.period)]
+    return [*project_conditions(q.filters, ProjectFact), in_period(ProjectFact.signed_on, q.period)]
 
 
-def _project_dims() -> dict[str, m.Dim]:
-    return {"department": m.Dim(Project.lead_department_id), "industry": m.Dim(Project.industry_id)}
+def _project_dims(project: Any = ProjectFact) -> dict[str, m.Dim]:
+    return {"department": m.Dim(project.lead_department_id), "industry": m.Dim(project.industry_id)}
 
 
 @m.register("target.billion_projects")
 def _billion(q: ReportQuery) -> m.Measure:
-    signed = sql.signed_amount(q.period.end)
+    signed = sql.signed_amount_at(q.period.end)
     conds = [*_signed_in_period(q), signed.amount >= sql.BILLION]
-    return m.Measure(Project, tuple(conds), Project, amount=signed.amount, joins=(signed.join,), dims=_project_dims())
+    return m.Measure(ProjectFact, tuple(conds), Project, amount=signed.amount, joins=signed.joins, dims=_project_dims())
 
 
 @m.register("target.top_tier_projects")
 def _top_tier(q: ReportQuery) -> m.Measure:
     tiers = sa.select(RefItem.id).where(RefItem.kind == RefKind.TIER, RefItem.name.in_(TOP_TIERS))
-    top = sa.exists().where(company_tier.c.company_id == Project.company_id, company_tier.c.tier_id.in_(tiers))
+    top = sa.exists().where(company_tier.c.company_id == ProjectFact.company_id, company_tier.c.tier_id.in_(tiers))
     conds = [*_signed_in_period(q), top]
-    signed = sql.signed_amount(q.period.end)
-    return m.Measure(Project, tuple(conds), Project, amount=signed.amount, joins=(signed.join,), dims=_project_dims())
+    signed = sql.signed_amount_at(q.period.end)
+    return m.Measure(ProjectFact, tuple(conds), Project, amount=signed.amount, joins=signed.joins, dims=_project_dims())
 
 
 @m.register("target.funds_received")
@@ -84,7 +84,7 @@ def _funds(q: ReportQuery) -> m.Measure:
         counted=Funding.project_id,
         amount=Funding.amount,
         joins=((Project, Funding.project_id == Project.id),),
-        dims=_project_dims(),
+        dims=_project_dims(Project),
     )
 
 

@@ -1,0 +1,71 @@
+"""Report facts (统计事实): one narrow row per lead and per project holding what
+the reports group by and count — the dates each record reached each funnel
+step, the amounts counted at them, and the dimensions the report filters
+read — kept by `app.facts` in the same transaction as the change that moves
+them, and rebuilt from the records by `flask facts rebuild`.
+
+The columns are named as on `Lead` and `Project`, so the report filters
+(`app.reports.filters`) read either table. A fact's `id` is its record's id.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Money, db, enum_column
+from app.models.enums import ProjectLevel, Stage
+
+
+class LeadFact(db.Model):
+    """A lead as the funnel counts it."""
+
+    __tablename__ = "lead_fact"
+
+    id: Mapped[int] = mapped_column(sa.ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True)
+    archived_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime)
+    received_on: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    owner_department_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    industry_id: Mapped[Optional[int]] = mapped_column(sa.Integer)
+    source_id: Mapped[Optional[int]] = mapped_column(sa.Integer)
+    chain_id: Mapped[Optional[int]] = mapped_column(sa.Integer)
+    company_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    # 意向投资额 (万元, 0 when not stated): the amount of the lead steps.
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    # The first day the lead reached 已对接 / 洽谈 (a later step implies the
+    # earlier ones: a lead converted without a recorded contact counts).
+    contacted_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    negotiating_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+
+
+class ProjectFact(db.Model):
+    """A project as the funnel, 四库 and 三个一批 count it."""
+
+    __tablename__ = "project_fact"
+
+    id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    lead_id: Mapped[Optional[int]] = mapped_column(sa.Integer, index=True)
+    archived_at: Mapped[Optional[datetime]] = mapped_column(sa.DateTime)
+    lead_department_id: Mapped[Optional[int]] = mapped_column(sa.Integer)
+    industry_id: Mapped[Optional[int]] = mapped_column(sa.Integer)
+    company_id: Mapped[Optional[int]] = mapped_column(sa.Integer)
+    responsible_leader_id: Mapped[Optional[int]] = mapped_column(sa.Integer)
+    kind_id: Mapped[Optional[int]] = mapped_column(sa.Integer)
+    level: Mapped[Optional[ProjectLevel]] = mapped_column(enum_column(ProjectLevel))
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage), nullable=False, index=True)
+    planned_investment: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    # The first day the project reached 签约 / 开工 / 投产 (a later step
+    # implies the earlier ones).
+    signed_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    construction_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    production_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    # 签约额 by the counting rule (`app.counting`) over every live agreement,
+    # the planned investment when none is recorded; and the latest live
+    # agreement's date, so a report of an earlier period knows whether this
+    # value already stood at its end.
+    signed_amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    last_agreement_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
