@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -87,27 +88,34 @@ def test_leader_home_page_is_the_desk(client, login_as):
     assert "待交办的问题" in html
 
 
-def test_each_project_is_on_the_desk_once_and_a_long_desk_folds_its_green_rows(client, login_as):
-    """One markup for desk and phone; past DESK_OPEN_ROWS projects the green
-    ones fold behind one line (still on the page, collapsed) while red and
-    yellow stay open."""
-    from app.projects.desk import DESK_OPEN_ROWS
+def test_each_project_is_on_the_desk_once_and_a_long_desk_is_paged_in_desk_order(client, login_as):
+    """One markup for desk and phone; past DESK_PAGE_ROWS projects the desk
+    is paged in its order (red and yellow on the first page), the counts on
+    top still over every project; the home shows the first page and links
+    to the rest."""
+    from app.projects.desk import DESK_PAGE_ROWS
 
     leader = login_as("leader")
     red, yellow, green, _plain = _desk_projects(leader)
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
-    assert html.count(f'href="/projects/{green.id}"') == 1 and 'id="desk-green"' not in html
+    assert html.count(f'href="/projects/{green.id}"') == 1 and "page=2" not in html
 
-    for n in range(DESK_OPEN_ROWS):
+    for n in range(DESK_PAGE_ROWS):
         fp.complete_project(leader=leader, name=f"批量绿灯项目{n:02d}")
     db.session.commit()
-    html = client.get("/").get_data(as_text=True)
-    assert f"绿灯项目 {DESK_OPEN_ROWS + 1} 个" in html
-    folded = html.split('id="desk-green"', 1)[1]
-    assert f'href="/projects/{green.id}"' in folded and "批量绿灯项目00" in folded
-    assert f'href="/projects/{red.id}"' not in folded and f'href="/projects/{yellow.id}"' not in folded
-    assert html.count(f'href="/projects/{red.id}"') == 1
+    total = DESK_PAGE_ROWS + 4
+    first = client.get("/projects/desk").get_data(as_text=True)
+    assert first.count(f'href="/projects/{red.id}"') == 1 and first.count(f'href="/projects/{yellow.id}"') == 1
+    assert first.count('<tr class="row-') == DESK_PAGE_ROWS and f"共 {total} 条" in first
+    second = client.get("/projects/desk?page=2").get_data(as_text=True)
+    assert f'href="/projects/{red.id}"' not in second and "一般项目" in second  # unlit projects last
+    assert f'<div class="value text-success">{DESK_PAGE_ROWS + 1}</div>' in second  # counts over every project
+    shown = [name for page in (first, second) for name in re.findall(r"批量绿灯项目\d\d", page)]
+    assert sorted(shown) == [f"批量绿灯项目{n:02d}" for n in range(DESK_PAGE_ROWS)]
+    home = client.get("/").get_data(as_text=True)
+    assert home.count('<tr class="row-') == DESK_PAGE_ROWS and 'href="/projects/desk?page=2"' in home
+    assert client.get("/projects/desk?page=99").status_code == 200  # past the end: the last page
 
 
 def test_staff_home_has_no_desk(client, login_as):

@@ -4,8 +4,9 @@ The desk: every project a leader is responsible for, red → yellow → green
 (then projects without a light), each with its company, stage, 五个一 state
 (落实 4/5 · 缺：一套方案 — the mechanism the desk exists for), next
 milestone, last update, open problems and unacknowledged instructions;
-counts on top; and
-the problems waiting for the leader (to assign, or to accept the answer).
+counts on top (over every project); past DESK_PAGE_ROWS projects, paged in
+that order; and the problems waiting for the leader (to assign, or to accept
+the answer).
 
 The sheet: every key project grouped by leader with the progress updates of
 one week, for the weekly service day; printable on A4 and exported to .xlsx.
@@ -16,6 +17,7 @@ Both run a fixed number of queries however many projects there are.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +39,7 @@ from app.models import (
     Stage,
     User,
 )
+from app.pagination import Page
 from app.problems.rules import Escalation, escalation_expression, open_condition, overdue_condition
 from app.projects import instruction_rules
 from app.projects.lights import LightInfo, light_details, light_expression, light_rank
@@ -144,6 +147,7 @@ def _build_rows(result: Iterable[Any], today: dt.date) -> list[DeskRow]:
                 .where(ProgressUpdate.id.in_(update_ids))
             )
         }
+    # The one place the desk and the sheet read lights (see lights.py).
     lights = light_details([r[0].id for r in result if r[0].is_key], today)
     return [
         DeskRow(
@@ -164,7 +168,7 @@ def _build_rows(result: Iterable[Any], today: dt.date) -> list[DeskRow]:
     ]
 
 
-DESK_OPEN_ROWS = 50  # past this many projects, the green ones fold away behind one line
+DESK_PAGE_ROWS = 50  # past this many projects the desk is paged, in desk order
 
 
 @dataclass
@@ -173,19 +177,13 @@ class Desk:
     rows: list[DeskRow]
     waiting_problems: list[Problem]
 
-    @property
-    def folded(self) -> list[DeskRow]:
-        """On a desk longer than DESK_OPEN_ROWS, the green rows (all on
-        schedule), shown on demand so red and yellow stay in view."""
-        if len(self.rows) <= DESK_OPEN_ROWS:
-            return []
-        return [row for row in self.rows if row.light.css == "green"]
-
-    @property
-    def shown(self) -> list[DeskRow]:
-        """The rows open on the page, in desk order."""
-        folded = {id(row) for row in self.folded}
-        return [row for row in self.rows if id(row) not in folded]
+    def page(self, number: int = 1, per_page: int = DESK_PAGE_ROWS) -> Page:
+        """One page of the rows, in desk order (those needing attention on
+        the first); a number past the end gives the last page."""
+        last = max(1, math.ceil(len(self.rows) / per_page))
+        number = min(max(1, number), last)
+        start = (number - 1) * per_page
+        return Page(items=self.rows[start : start + per_page], page=number, per_page=per_page, total=len(self.rows))
 
     @property
     def counts(self) -> dict[str, int]:

@@ -25,7 +25,8 @@ LIT = (Light.RED.value, Light.YELLOW.value)
 def leader_desk_panel(user: User) -> Panel | None:
     if user.role is not Role.LEADER:
         return None
-    return Panel("projects/_desk_panel.html", {"desk": leader_desk(user, clock.today()), "on_home": True})
+    desk = leader_desk(user, clock.today())
+    return Panel("projects/_desk_panel.html", {"desk": desk, "rows": desk.page(), "on_home": True})
 
 
 def _team_projects(user: User) -> sa.ColumnElement[bool]:

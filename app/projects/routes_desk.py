@@ -11,10 +11,11 @@ from flask_login import current_user
 from app import clock
 from app.db import db
 from app.models import Project, Role, User
+from app.pagination import page_args
 from app.params import parse_id
 from app.permissions import project_filter, role_required
 from app.projects import bp, exports
-from app.projects.desk import default_week, leader_desk, service_sheet, week_of
+from app.projects.desk import DESK_PAGE_ROWS, default_week, leader_desk, service_sheet, week_of
 from app.projects.queries import leader_choices
 
 
@@ -22,7 +23,8 @@ from app.projects.queries import leader_choices
 @role_required(Role.ADMIN, Role.LEADER, Role.VIEWER)
 def desk():
     """A leader's desk: their own, or (for admin, viewer and other leaders,
-    who see all projects) the leader chosen with `leader_id`."""
+    who see all projects) the leader chosen with `leader_id`; `page` and
+    `per_page` as on every list."""
     leader = current_user if current_user.role is Role.LEADER else None
     raw = request.args.get("leader_id")
     if raw:
@@ -33,7 +35,10 @@ def desk():
         leader = chosen
     today = clock.today()
     board = leader_desk(leader, today) if leader is not None else None
-    return render_template("projects/desk.html", desk=board, leader=leader, leaders=leader_choices(), as_of=today)
+    rows = board.page(*page_args(DESK_PAGE_ROWS)) if board is not None else None
+    return render_template(
+        "projects/desk.html", desk=board, rows=rows, leader=leader, leaders=leader_choices(), as_of=today
+    )
 
 
 def _week_start() -> dt.date:
