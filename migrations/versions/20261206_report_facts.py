@@ -36,9 +36,11 @@ def upgrade():
         sa.ForeignKeyConstraint(["id"], ["lead.id"], name=op.f("fk_lead_fact_id_lead"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lead_fact")),
     )
-    with op.batch_alter_table("lead_fact") as batch_op:
-        for column in ("received_on", "contacted_on", "negotiating_on"):
-            batch_op.create_index(batch_op.f(f"ix_lead_fact_{column}"), [column], unique=False)
+    op.create_index(
+        "ix_lead_fact_report",
+        "lead_fact",
+        ["owner_department_id", "received_on", "archived_at", "amount", "contacted_on", "negotiating_on"],
+    )
     op.create_table(
         "project_fact",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -75,9 +77,25 @@ def upgrade():
         sa.ForeignKeyConstraint(["id"], ["project.id"], name=op.f("fk_project_fact_id_project"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_project_fact")),
     )
-    with op.batch_alter_table("project_fact") as batch_op:
-        for column in ("lead_id", "stage", "signed_on", "construction_on", "production_on", "last_agreement_on"):
-            batch_op.create_index(batch_op.f(f"ix_project_fact_{column}"), [column], unique=False)
+    op.create_index("ix_project_fact_lead_id", "project_fact", ["lead_id"])
+    op.create_index("ix_project_fact_last_agreement_on", "project_fact", ["last_agreement_on"])
+    op.create_index(
+        "ix_project_fact_department",
+        "project_fact",
+        [
+            "lead_department_id",
+            "stage",
+            "archived_at",
+            "planned_investment",
+            "signed_on",
+            "construction_on",
+            "production_on",
+            "signed_amount",
+        ],
+    )
+    op.create_index(
+        "ix_project_fact_industry", "project_fact", ["industry_id", "stage", "archived_at", "planned_investment"]
+    )
 
     # Backfill with the rule of this release (`flask facts rebuild` runs the
     # same). On a new database there is nothing to compute: skip it, so this
