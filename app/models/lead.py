@@ -126,6 +126,9 @@ class Visit(TimestampMixin, ArchiveMixin, CreatedByMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("lead_id IS NOT NULL OR project_id IS NOT NULL", name="visit_has_subject"),
         sa.CheckConstraint("follow_up_on IS NULL OR follow_up_on >= visited_on", name="follow_up_after_visit"),
+        # Visits counted per department over a period (目标考核, 对接走访统计)
+        # read this index alone, not 500,000 rows.
+        sa.Index("ix_visit_report", "department_id", "visited_on", "archived_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

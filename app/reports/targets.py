@@ -53,8 +53,8 @@ def _signed_in_period(q: ReportQuery) -> list[sa.ColumnElement[bool]]:
     return [*project_conditions(q.filters, ProjectFact), in_period(ProjectFact.signed_on, q.period)]
 
 
-def _project_dims(project: Any = ProjectFact) -> dict[str, m.Dim]:
-    return {"department": m.Dim(project.lead_department_id), "industry": m.Dim(project.industry_id)}
+def _project_dims() -> dict[str, m.Dim]:
+    return {"department": m.Dim(ProjectFact.lead_department_id), "industry": m.Dim(ProjectFact.industry_id)}
 
 
 @m.register("target.billion_projects")
@@ -76,15 +76,15 @@ def _top_tier(q: ReportQuery) -> m.Measure:
 @m.register("target.funds_received")
 def _funds(q: ReportQuery) -> m.Measure:
     """Funds received in the period; the records behind it are the projects."""
-    conds = [*project_conditions(q.filters), in_period(Funding.month, q.period)]
+    conds = [*project_conditions(q.filters, ProjectFact), in_period(Funding.month, q.period)]
     return m.Measure(
         Funding,
         tuple(conds),
         Project,
         counted=Funding.project_id,
         amount=Funding.amount,
-        joins=((Project, Funding.project_id == Project.id),),
-        dims=_project_dims(Project),
+        joins=((ProjectFact, Funding.project_id == ProjectFact.id),),
+        dims=_project_dims(),
     )
 
 
