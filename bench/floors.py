@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from app.db import db
 from app.models import (
     STAGE_LIBRARY,
+    Activity,
     Funding,
     Lead,
     LeadFact,
@@ -234,6 +235,13 @@ def ranking(q: ReportQuery) -> Numbers:
     )
     for dept, count in visits:
         per_dept[dept]["visits"] = Decimal(count)
+    trips = db.session.execute(
+        sa.select(Activity.department_id, sa.func.count())
+        .where(Activity.archived_at.is_(None), Activity.away.is_(True), _in(Activity.start_on, q))
+        .group_by(Activity.department_id)
+    )
+    for dept, count in trips:
+        per_dept[dept]["trips"] = Decimal(count)
     district: dict[str, Any] = defaultdict(lambda: ZERO)
     for values in per_dept.values():
         for metric, value in values.items():
