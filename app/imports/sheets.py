@@ -190,7 +190,7 @@ def _read_sheet(
             else:
                 sheet.title = above
             continue
-        cells = [_plain(v) for v in values]
+        cells = [_plain(v) for v in _trimmed(values, sheet)]
         too_long = next((i for i, v in enumerate(cells) if isinstance(v, str) and len(v) > limits.cell_chars), None)
         if too_long is not None:
             raise SheetError(f"第 {number} 行第 {too_long + 1} 列的文字超过 {limits.cell_chars:,} 个字符，已拒绝。")
@@ -217,14 +217,35 @@ def _read_sheet(
     return sheet
 
 
+def _trimmed(values: tuple[Any, ...], sheet: Sheet) -> tuple[Any, ...]:
+    """A row without the empty cells right of the table: the sheet is read
+    `limits.columns` wide, and looking at 200 cells of an 11-column ledger
+    was most of the reading. Kept whole when anything stands beyond the
+    table (a sub-header right of the last header, a stray note), so every
+    rule below sees the same cells either way."""
+    width = sheet.columns[-1].index + 1 if sheet.columns else 0
+    if len(values) <= width:
+        return values
+    rest = values[width:]
+    return values[:width] if rest.count(None) == len(rest) else values
+
+
+FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
 def _uncached_formulas(data: bytes, worksheet: Any, sheet: Sheet) -> list[tuple[int, str, str]]:
     """Data cells of the table holding a formula with no cached result (a
     file saved by a program that does not calculate): read from the sheet's
-    XML, streaming, in a second light pass."""
+    XML, streaming, in a second light pass — only when the sheet holds a
+    formula at all (a search of the inflated part, already checked for its
+    size, instead of parsing every cell again)."""
     wanted = {number for number, _record in sheet.rows}
     last = max(wanted, default=0)
     headers = {column.index + 1: column.header for column in sheet.columns if column.field}
     found: list[tuple[int, str, str]] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(worksheet._worksheet_path) as part:
+        if not _has_formula(part):
+            return found
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(worksheet._worksheet_path) as part:
         for _event, element in iterparse(part, events=("end",)):
             if element.tag == MAIN_NS + "row":
@@ -244,6 +265,17 @@ def _uncached_formulas(data: bytes, worksheet: Any, sheet: Sheet) -> list[tuple[
                         found.append((row, headers[column], reference))
             element.clear()
     return found
+
+
+def _has_formula(part: Any, chunk: int = 1 << 20) -> bool:
+    """Whether the sheet's XML has a formula element, read a chunk at a time
+    (a tag cut by a chunk's end is found in the next: the tail is kept)."""
+    tail = b""
+    while block := part.read(chunk):
+        if FORMULA_TAG.search(tail + block):
+            return True
+        tail = block[-64:]
+    return False
 
 
 def _header(number: int, values: tuple[Any, ...], aliases: dict[str, str], required: tuple[str, ...]) -> Sheet | None:
