@@ -126,7 +126,11 @@ def _open_conflict(company: Company, lead: Lead) -> CompanyConflict:
 
 
 def _audit_detected(conflict: CompanyConflict, company: Company, actor: User | None) -> None:
-    audit.record(
+    audit.add(_detected_row(conflict, company, actor))
+
+
+def _detected_row(conflict: CompanyConflict, company: Company, actor: User | None) -> dict[str, Any]:
+    return audit.row(
         "detect",
         "company_conflict",
         conflict.id,
@@ -141,8 +145,9 @@ def sync_new_leads_conflicts(leads: list[Lead], actor: User | None) -> None:
     leads on companies already on file (a ledger import), in their order:
     the first lead on an unheld company makes its department the holder, a
     later one by another department opens a conflict unless shared. One
-    query for the shared rulings, one flush for the conflicts, one UPDATE of
-    the flags — instead of a few statements a lead."""
+    query for the shared rulings, one flush for the conflicts, one INSERT of
+    their audit rows, one UPDATE of the flags — instead of a few statements
+    a lead."""
     if not leads:
         return
     company_ids = sorted({lead.company_id for lead in leads})
@@ -170,8 +175,7 @@ def sync_new_leads_conflicts(leads: list[Lead], actor: User | None) -> None:
         opened.append((_open_conflict(company, lead), company))
     if opened:
         db.session.flush()
-        for conflict, company in opened:
-            _audit_detected(conflict, company, actor)
+        audit.record_many([_detected_row(conflict, company, actor) for conflict, company in opened])
         from app.notify import events
 
         events.conflicts_opened(len(opened), actor)

@@ -108,7 +108,8 @@ def create_company(data: dict[str, Any], actor: User) -> Company:
 def build_company(data: dict[str, Any], actor: User) -> Company:
     """The new company of `data`, checked and added to the session but not
     flushed: `create_company` without its flush and audit entry, for a
-    ledger import that inserts many at once (then calls `audit_created`)."""
+    ledger import that inserts many at once (then audits it: `audit_created`
+    or `created_audit_row`)."""
     name = clean_name(data.get("name"))
     code = clean_credit_code(data.get("credit_code"))
     _check_industry(data.get("industry_id"))
@@ -129,7 +130,12 @@ def build_company(data: dict[str, Any], actor: User) -> Company:
 
 def audit_created(company: Company, actor: User) -> None:
     """The audit entry of a new, flushed company."""
-    audit.record(
+    audit.add(created_audit_row(company, actor))
+
+
+def created_audit_row(company: Company, actor: User) -> dict[str, Any]:
+    """`audit_created`'s row, for `audit.record_many` (a ledger import)."""
+    return audit.row(
         "create",
         "company",
         company.id,

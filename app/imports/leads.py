@@ -14,7 +14,8 @@ from app import audit, clock
 from app.companies import credit_code as cc
 from app.companies.conflicts import sync_new_leads_conflicts
 from app.companies.names import normalize_company_name
-from app.companies.services import audit_created, followers
+from app.companies.services import created_audit_row as created_company_row
+from app.companies.services import followers
 from app.db import db
 from app.imports import cells
 from app.imports.lead_changes import describe_changes
@@ -32,13 +33,14 @@ from app.imports.sheets import header_key, read_table
 from app.leads.refusals import LeadError
 from app.leads.services import (
     TEXT_LIMITS,
-    audit_lead_created,
     build_lead_on_company,
     build_lead_with_new_company,
     create_lead,
     edit_data,
+    record_built_leads,
     update_lead,
 )
+from app.leads.services import created_audit_row as created_lead_row
 from app.models import Company, Department, Lead, RefItem, RefKind, User
 
 # New leads on new companies inserted together (see `commit`).
@@ -218,11 +220,14 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, Any]
         db.session.flush()
         if on_file:
             sync_new_leads_conflicts(pending, actor)
+        record_built_leads(pending, actor)
+        rows = []
         for new_lead in pending:
             if not on_file:
-                audit_created(new_lead.company, actor)
-            audit_lead_created(new_lead, actor)
+                rows.append(created_company_row(new_lead.company, actor))
+            rows.append(created_lead_row(new_lead, actor))
             remember(records["created"], [new_lead.id, new_lead.title])
+        audit.record_many(rows)
         pending.clear()
 
     def prepared(row: RowResult) -> dict[str, Any]:

@@ -271,8 +271,51 @@ def _new_lead(values: dict[str, Any], company: Company, actor: User, on: dt.date
 
 def audit_lead_created(lead: Lead, actor: User) -> None:
     """The audit entry of a new, flushed lead."""
-    audit.record(
+    audit.add(created_audit_row(lead, actor))
+
+
+def created_audit_row(lead: Lead, actor: User) -> dict[str, Any]:
+    """`audit_lead_created`'s row, for `audit.record_many` (a ledger import)."""
+    return audit.row(
         "create", "lead", lead.id, changes=audit.snapshot(lead, LEAD_FIELDS), summary=lead.title, user_id=actor.id
+    )
+
+
+def _built_lead(values: dict[str, Any], company: Company, actor: User) -> Lead:
+    """`_new_lead` for the `build_lead_*` functions: the lead in status
+    `new`, without its status-change object — `record_built_leads` inserts
+    the status changes of a flushed batch in one statement."""
+    _day, stamp = _status_time(None)
+    lead = Lead(
+        company=company, created_by_id=actor.id, status=LeadStatus.NEW, status_changed_at=stamp, has_conflict=False
+    )
+    for name, value in values.items():
+        setattr(lead, name, value)
+    db.session.add(lead)
+    return lead
+
+
+def record_built_leads(leads: list[Lead], actor: User) -> None:
+    """The opening status change (→ new) of each lead from `build_lead_*`,
+    once flushed: the rows `record_status` makes, inserted together. (The
+    leads' loaded `status_changes` do not show them until they expire, as
+    at the commit.)"""
+    if not leads:
+        return
+    db.session.execute(
+        sa.insert(LeadStatusChange.__table__),
+        [
+            {
+                "lead_id": lead.id,
+                "from_status": None,
+                "to_status": LeadStatus.NEW,
+                "changed_at": lead.status_changed_at,
+                "changed_by_id": actor.id,
+                "reason_id": None,
+                "note": None,
+            }
+            for lead in leads
+        ],
     )
 
 
@@ -281,7 +324,8 @@ def build_lead_with_new_company(data: dict[str, Any], actor: User) -> Lead:
     the same way but not flushed, for a ledger import that inserts many at
     once: the company is added to the session with the lead's department as
     its holder (首报 — an unheld company has no conflict to open), and the
-    caller flushes, then calls `audit_created` and `audit_lead_created`.
+    caller flushes, then calls `record_built_leads` and audits the company
+    and the lead (`audit_created`, `audit_lead_created` or their rows).
     `data` names the company (company_name, credit_code …) with
     company_choice 'new'."""
     require_editor(actor)
@@ -293,19 +337,20 @@ def build_lead_with_new_company(data: dict[str, Any], actor: User) -> Lead:
         raise company_error_on_lead(exc) from None
     company.first_department_id = values["owner_department_id"]
     company.first_reported_on = values["received_on"]
-    return _new_lead(values, company, actor, None)
+    return _built_lead(values, company, actor)
 
 
 def build_lead_on_company(data: dict[str, Any], actor: User) -> Lead:
     """`create_lead` for a ledger import's row on a company already chosen
     (`company_choice` is its id, 撞单 confirmed by importing), checked the
     same way but not flushed: the caller flushes a batch, then calls
-    `companies.conflicts.sync_new_leads_conflicts` and `audit_lead_created`."""
+    `companies.conflicts.sync_new_leads_conflicts`, `record_built_leads` and
+    audits the lead (`audit_lead_created` or its row)."""
     require_editor(actor)
     values = _clean_fields(data, actor, None)
     choice = resolve_company(data, values["owner_department_id"], confirm=True)
     company = apply_company(choice, actor)
-    return _new_lead(values, company, actor, None)
+    return _built_lead(values, company, actor)
 
 
 def update_lead(
