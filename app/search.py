@@ -8,6 +8,8 @@ import unicodedata
 
 import sqlalchemy as sa
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import RE_HANS
+from pypinyin.seg.simpleseg import simple_seg
 
 
 def search_text(*names: str | None) -> str:
@@ -18,10 +20,29 @@ def search_text(*names: str | None) -> str:
             continue
         plain = unicodedata.normalize("NFKC", name).lower()
         compact = "".join(plain.split())
-        initials = "".join(lazy_pinyin(compact, style=Style.FIRST_LETTER, errors="default"))
-        full = "".join(lazy_pinyin(compact, errors="default"))
+        initials, full = _pinyin(compact)
         parts.extend([compact, initials, full])
     return " ".join(dict.fromkeys(p for p in parts if p))[:1000]
+
+
+def _pinyin(text: str) -> tuple[str, str]:
+    """(initials, full pinyin) of `text` as `lazy_pinyin` gives them in the
+    FIRST_LETTER and NORMAL styles, from one conversion of the Han
+    characters instead of two (a ledger import names thousands of new
+    companies): pypinyin converts each run of Han characters apart from the
+    text around it, and a character's first letter is the first letter of
+    its normal pinyin."""
+    initials: list[str] = []
+    full: list[str] = []
+    for run in simple_seg(text):
+        if RE_HANS.match(run):
+            syllables = lazy_pinyin(run, errors="default")
+            full.extend(syllables)
+            initials.extend(syllable[:1] for syllable in syllables)
+        else:
+            initials.extend(lazy_pinyin(run, style=Style.FIRST_LETTER, errors="default"))
+            full.extend(lazy_pinyin(run, errors="default"))
+    return "".join(initials), "".join(full)
 
 
 def keyword_condition(
