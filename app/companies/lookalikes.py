@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -73,7 +74,11 @@ class LookalikeIndex:
             ids = self._by_gram.get(gram, ())
             if len(ids) <= CROWDED:
                 shared.update(ids)
-        candidates = {company_id for company_id, _count in shared.most_common(SCORED)}
+        # `shared.most_common(SCORED)`, which is this sort (stable, ties in
+        # order of first sight) done in Python a step at a time: a third of
+        # the time of a ledger's look-alike check.
+        best = sorted(shared.items(), key=itemgetter(1), reverse=True)[:SCORED]
+        candidates = {company_id for company_id, _count in best}
         candidates.update(self._by_core.get(key.core, ()))
         found = []
         for company_id in candidates:

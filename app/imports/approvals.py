@@ -101,9 +101,11 @@ STATUSES = {word: status for status, words in STATUS_WORDS.items() for word in w
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 
-def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None = None) -> Preview:
+def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None = None, notes: bool = True) -> Preview:
     """Read the ledger, match each row to a project the importer sees and its
-    item of that type, and say what each row changes; nothing is written."""
+    item of that type, and say what each row changes; nothing is written.
+    (No notes for the person to leave out: `notes` is the preview signature
+    every kind shares.)"""
     if actor is None:
         raise SheetError("导入联审联批事项须以具体用户身份进行。")
     sheet = read_table(data, HEADERS, REQUIRED, max_rows=max_rows)

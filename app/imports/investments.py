@@ -124,10 +124,13 @@ HEADERS = HeaderMap(
 )
 
 
-def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None = None, month: str = "") -> Preview:
+def preview(
+    data: bytes, *, max_rows: int, db_session: Any, actor: User | None = None, month: str = "", notes: bool = True
+) -> Preview:
     """Read the ledger, settle its month, match every row to a project the
     importer may report for, and say what each row changes; nothing is
-    written. SheetError when the month cannot be settled."""
+    written. SheetError when the month cannot be settled. (No notes for the
+    person to leave out: `notes` is the preview signature every kind shares.)"""
     if actor is None:
         raise SheetError("导入投资月报须以具体用户身份进行。")
     sheet = read_table(data, HEADERS, REQUIRED, max_rows=max_rows)

@@ -75,10 +75,12 @@ ALIASES = {header_key(header): field for header, field, _required in HEADERS} | 
 REQUIRED = ("title", "company")
 
 
-def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None = None) -> Preview:
+def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None = None, notes: bool = True) -> Preview:
+    """Read and check every row; `notes`: flag look-alike company names
+    for the person (the commit, writing what was previewed, goes without)."""
     sheet = read_table(data, ALIASES, REQUIRED, max_rows=max_rows)
     lookups, results, errors = validate_rows(sheet, _validate)
-    _match_existing(results, db_session)
+    _match_existing(results, db_session, notes=notes)
     describe_changes(results, db_session, lookups)
     return make_preview("leads", sheet, results, errors, lookups)
 
@@ -132,7 +134,7 @@ def _validate(number: int, record: dict[str, Any], lookups: Lookups) -> tuple[Ro
     return RowResult(row=number, data=data), problems
 
 
-def _match_existing(results: list[RowResult], session: Any) -> None:
+def _match_existing(results: list[RowResult], session: Any, *, notes: bool = True) -> None:
     """Exact company matches (credit code, else normalized name), 撞单 notes,
     look-alikes of the rest (flagged, not matched), and existing leads (same
     title + company): a handful of queries per file."""
@@ -166,7 +168,8 @@ def _match_existing(results: list[RowResult], session: Any) -> None:
         if others:
             note += "；撞单：" + "、".join(f"{f.department_name}（{f.since or '—'} 起）" for f in others[:3])
         result.company_note = note
-    flag_lookalikes(unmatched, session)
+    if notes:
+        flag_lookalikes(unmatched, session)
     titles = {r.data["title"] for r in results if r.data.get("title")}
     existing = session.execute(
         sa.select(Lead.id, Lead.title, Lead.company_id).where(

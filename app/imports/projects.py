@@ -61,12 +61,13 @@ ALIASES = {header_key(header): field for header, field, _required in HEADERS} | 
 REQUIRED = ("name", "stage", "planned_investment")
 
 
-def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None = None) -> Preview:
+def preview(data: bytes, *, max_rows: int, db_session: Any, actor: User | None = None, notes: bool = True) -> Preview:
     """Parse and validate every row, and say what each update changes
-    (app/imports/project_changes.py); nothing is written."""
+    (app/imports/project_changes.py); nothing is written. `notes`: flag
+    look-alike company names for the person (the commit goes without)."""
     sheet = read_table(data, ALIASES, REQUIRED, max_rows=max_rows)
     lookups, results, errors = validate_rows(sheet, _validate)
-    _match_existing(results, db_session)
+    _match_existing(results, db_session, notes=notes)
     _duplicates_within_file(results, errors)
     describe_changes(results, db_session, lookups, actor)
     return make_preview("projects", sheet, results, errors, lookups)
@@ -136,7 +137,7 @@ def _validate(number: int, record: dict[str, Any], lookups: Lookups) -> tuple[Ro
     return RowResult(row=number, data=data), problems
 
 
-def _match_existing(results: list[RowResult], session: Any) -> None:
+def _match_existing(results: list[RowResult], session: Any, *, notes: bool = True) -> None:
     """Find the companies and projects the rows name: two queries for the
     whole file. A row matches an existing project by company credit code,
     else by project name + company name."""
@@ -164,7 +165,8 @@ def _match_existing(results: list[RowResult], session: Any) -> None:
         if company is not None:
             result.company_id = company.id
             result.company_note = f"企业库已有：{company.name}"
-    flag_lookalikes([r for r in results if r.company_id is None], session)
+    if notes:
+        flag_lookalikes([r for r in results if r.company_id is None], session)
     project_names = {r.data["name"] for r in results if r.data.get("name")}
     existing = session.execute(
         sa.select(Project.id, Project.name, Project.company_id).where(

@@ -77,10 +77,22 @@ def batch_options(batch: ImportBatch) -> dict[str, str]:
     return dict((batch.summary or {}).get("options") or {})
 
 
-def preview_upload(kind: str, data: bytes, actor: User, options: dict[str, str] | None = None) -> Preview:
+def preview_upload(
+    kind: str, data: bytes, actor: User, options: dict[str, str] | None = None, *, notes: bool = True
+) -> Preview:
+    """Read and check the file against the database as it is; `notes`:
+    the hints for the person (look-alike company names), which the commit,
+    writing what was previewed, goes without."""
     parse, _commit = KINDS[kind]
     config = current_app.config
-    preview = parse(data, max_rows=config["IMPORT_MAX_ROWS"], db_session=db.session, actor=actor, **(options or {}))
+    preview = parse(
+        data,
+        max_rows=config["IMPORT_MAX_ROWS"],
+        db_session=db.session,
+        actor=actor,
+        notes=notes,
+        **(options or {}),
+    )
     if kind not in SELF_SCOPED:
         _check_scope(preview, actor)
     return preview
@@ -220,7 +232,7 @@ def iter_commit_batch(
     if batch.created_at < utcnow() - timedelta(hours=current_app.config["IMPORT_PREVIEW_HOURS"]):
         hours = current_app.config["IMPORT_PREVIEW_HOURS"]
         raise ImportRefusedError(f"预览已超过 {hours} 小时，文件已过期，请重新上传。")
-    preview = preview_upload(batch.kind, batch.content, actor, options)
+    preview = preview_upload(batch.kind, batch.content, actor, options, notes=False)
     if preview.to_confirm and not confirmed:
         rows = "、".join(str(r.row) for r in preview.to_confirm[:10])
         raise ImportRefusedError(
