@@ -14,17 +14,20 @@ agreements' counting rule and the step dates out per request.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable
 from typing import Any
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.cli import with_appcontext
+from sqlalchemy.dialects import postgresql, sqlite
 
+from app import clock
 from app.counting import signed_amount_subquery
 from app.db import db
-from app.models import Agreement, Lead, LeadFact, Project, ProjectFact
+from app.models import AnnualPlan, Lead, LeadFact, PlanMonth, Project, ProjectFact
 
 CHUNK = 2000  # ids per statement (the counting rule repeats them four times)
 
@@ -58,6 +61,8 @@ _PROJECT_COLUMNS = (
     "production_on",
     "signed_amount",
     "last_agreement_on",
+    "light",
+    "light_on",
 )
 
 
@@ -82,7 +87,10 @@ def lead_fact_select(ids: Collection[int] | None = None) -> sa.Select:
 def project_fact_select(ids: Collection[int] | None = None) -> sa.Select:
     """The facts of the projects `ids` (None: every project). A project that
     reached 签约 with no agreement recorded (moved by hand) is valued at its
-    planned investment, as the reports always did."""
+    planned investment, as the reports always did; its light is today's."""
+    from app.projects.lights import light_expression  # the lights read much of the app
+
+    today = clock.today()
     signed = signed_amount_subquery(name="fact_signed", project_ids=ids)
     stmt = sa.select(
         Project.id,
@@ -101,6 +109,8 @@ def project_fact_select(ids: Collection[int] | None = None) -> sa.Select:
         Project.production_on,
         sa.func.coalesce(signed.c.signed_amount, Project.planned_investment),
         signed.c.latest_signed_on,
+        light_expression(today),
+        sa.literal(today, sa.Date),
     ).outerjoin(signed, signed.c.project_id == Project.id)
     return stmt if ids is None else stmt.where(Project.id.in_(ids))
 
@@ -125,68 +135,131 @@ def _moved() -> None:
     _generation += 1
 
 
+def _upsert(connection: Any, table: sa.Table, columns: tuple[str, ...], rows: sa.Select) -> None:
+    """INSERT … SELECT, a row already there updated in place (both databases
+    say ON CONFLICT): a fact another transaction wrote meanwhile is
+    overwritten, not a duplicate key."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    # SQLite reads "SELECT … FROM t ON CONFLICT" as a join: a WHERE ends the SELECT.
+    stmt = dialect.insert(table).from_select(columns, rows.where(sa.true()))
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["id"], set_={name: stmt.excluded[name] for name in columns if name != "id"}
+    )
+    connection.execute(stmt)
+
+
+def _refresh_table(connection: Any, fact: Any, record: Any, columns: tuple[str, ...], select: Any, ids: Any) -> None:
+    table = fact.__table__
+    for chunk in _chunks(ids):
+        # Wait for a transaction refreshing these facts to commit (PostgreSQL;
+        # SQLite has one writer at a time), so the SELECT below reads the
+        # records as it left them.
+        connection.execute(sa.select(table.c.id).where(table.c.id.in_(chunk)).order_by(table.c.id).with_for_update())
+        _upsert(connection, table, columns, select(chunk))
+        gone = sa.select(record.id).where(record.id.in_(chunk))
+        connection.execute(table.delete().where(table.c.id.in_(chunk), table.c.id.not_in(gone)))
+
+
 def refresh(connection: Any, lead_ids: Iterable[int] = (), project_ids: Iterable[int] = ()) -> None:
     """Recompute the facts of these leads and projects on `connection` (a
     record that no longer exists loses its fact)."""
     _moved()
-    lead_table, project_table = LeadFact.__table__, ProjectFact.__table__
-    for chunk in _chunks(lead_ids):
-        connection.execute(lead_table.delete().where(lead_table.c.id.in_(chunk)))
-        connection.execute(lead_table.insert().from_select(_LEAD_COLUMNS, lead_fact_select(chunk)))
-    for chunk in _chunks(project_ids):
-        connection.execute(project_table.delete().where(project_table.c.id.in_(chunk)))
-        connection.execute(project_table.insert().from_select(_PROJECT_COLUMNS, project_fact_select(chunk)))
+    _refresh_table(connection, LeadFact, Lead, _LEAD_COLUMNS, lead_fact_select, lead_ids)
+    _refresh_table(connection, ProjectFact, Project, _PROJECT_COLUMNS, project_fact_select, project_ids)
 
 
 def rebuild(connection: Any) -> tuple[int, int]:
     """Recompute every fact from the records; (leads, projects) written."""
     _moved()
-    lead_table, project_table = LeadFact.__table__, ProjectFact.__table__
-    connection.execute(lead_table.delete())
-    connection.execute(project_table.delete())
-    connection.execute(lead_table.insert().from_select(_LEAD_COLUMNS, lead_fact_select()))
-    connection.execute(project_table.insert().from_select(_PROJECT_COLUMNS, project_fact_select()))
+    lead_table = LeadFact.__table__
+    _upsert(connection, lead_table, _LEAD_COLUMNS, lead_fact_select())
+    connection.execute(lead_table.delete().where(lead_table.c.id.not_in(sa.select(Lead.id))))
     leads = connection.execute(sa.select(sa.func.count()).select_from(lead_table)).scalar_one()
-    projects = connection.execute(sa.select(sa.func.count()).select_from(project_table)).scalar_one()
-    return leads, projects
+    return leads, refresh_lights(connection)
+
+
+# --- the lights, which also move with the calendar ---------------------------------
+
+
+def lights_fresh(today: dt.date) -> bool:
+    """Is every project's kept light of `today`? (One indexed probe, once
+    per request and write.) Until the morning refresh has run, readers work
+    the lights out themselves (`app.projects.lights`)."""
+    settle()  # this transaction's own writes first
+    cache = g.setdefault("_lights_fresh", {}) if has_app_context() else {}
+    key = (generation(), today)
+    if key not in cache:
+        stale = db.session.scalar(
+            sa.select(ProjectFact.id)
+            .where(sa.or_(ProjectFact.light_on.is_(None), ProjectFact.light_on != today))
+            .limit(1)
+        )
+        cache[key] = stale is None
+    return cache[key]
+
+
+def refresh_lights(connection: Any) -> int:
+    """Recompute every project's facts, lights included, as of today (the
+    background worker, once each morning); the number of projects."""
+    project_table = ProjectFact.__table__
+    _moved()
+    _upsert(connection, project_table, _PROJECT_COLUMNS, project_fact_select())
+    connection.execute(project_table.delete().where(project_table.c.id.not_in(sa.select(Project.id))))
+    return connection.execute(sa.select(sa.func.count()).select_from(project_table)).scalar_one()
 
 
 # --- kept with every flush -------------------------------------------------------
 
 
-def _touched(session: sa.orm.Session) -> tuple[set[int], set[int]]:
+def _touched(session: sa.orm.Session) -> tuple[set[int], set[int], set[int]]:
+    """The leads, projects and annual plans a flush wrote. Anything of a
+    project (a milestone, problem, progress update, 批示, approval item,
+    monthly report, agreement …) may move its light or its amounts."""
     leads: set[int] = set()
     projects: set[int] = set()
+    plans: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Lead):
             leads.add(obj.id)
         elif isinstance(obj, Project):
             projects.add(obj.id)
-        elif isinstance(obj, Agreement):
-            # An agreement moved to another project changes both.
+        elif isinstance(obj, PlanMonth):
+            plans.add(obj.plan_id)
+        elif "project_id" in sa.inspect(obj).mapper.attrs:
+            # Moved to another project: both change.
             history = sa.inspect(obj).attrs.project_id.history
             projects.update(i for i in (*history.added, *history.unchanged, *history.deleted) if i is not None)
-            if obj.project_id is not None:
-                projects.add(obj.project_id)
-    leads.discard(None)  # type: ignore[arg-type]
-    projects.discard(None)  # type: ignore[arg-type]
-    return leads, projects
+    for ids in (leads, projects, plans):
+        ids.discard(None)  # type: ignore[arg-type]
+    return leads, projects, plans
 
 
-PENDING = "facts_pending"  # session.info: (lead ids, project ids) flushed but not yet refreshed
+PENDING = "facts_pending"  # session.info: (leads, projects, plans) flushed, facts not yet refreshed
+WRITTEN = "facts_written"  # session.info: everything flushed in this transaction
 
 
 def _after_flush(session: sa.orm.Session, _context: Any) -> None:
     # The session still lists what it flushed (new objects now with ids,
-    # deleted ones still there). Refreshing here would cost two statements
-    # per table for every autoflush of a long write (an import flushes per
-    # row): note the ids and refresh once, before the commit or before a
-    # report reads the facts (`settle`).
-    leads, projects = _touched(session)
-    if leads or projects:
-        pending = session.info.setdefault(PENDING, (set(), set()))
-        pending[0].update(leads)
-        pending[1].update(projects)
+    # deleted ones still there). Refreshing here would cost statements for
+    # every autoflush of a long write (an import flushes per row): note the
+    # ids, refresh once before the commit or before a report reads the
+    # facts (`settle`).
+    touched = _touched(session)
+    if any(touched):
+        for key in (PENDING, WRITTEN):
+            noted = session.info.setdefault(key, (set(), set(), set()))
+            for mine, new in zip(noted, touched, strict=True):
+                mine.update(new)
+
+
+def _refresh_noted(session: sa.orm.Session, noted: tuple[set[int], set[int], set[int]]) -> None:
+    leads, projects, plans = noted
+    connection = session.connection()
+    if plans:
+        projects = projects | set(
+            connection.execute(sa.select(AnnualPlan.project_id).where(AnnualPlan.id.in_(plans))).scalars()
+        )
+    refresh(connection, leads, projects)
 
 
 def settle(session: sa.orm.Session | None = None) -> None:
@@ -196,17 +269,28 @@ def settle(session: sa.orm.Session | None = None) -> None:
     session.flush()
     pending = session.info.pop(PENDING, None)
     if pending is not None:
-        refresh(session.connection(), *pending)
+        _refresh_noted(session, pending)
 
 
 def _before_commit(session: sa.orm.Session) -> None:
-    settle(session)
+    # Everything the transaction wrote, once more: a refresh made by `settle`
+    # inside a savepoint that was rolled back is undone with it.
+    session.flush()
+    session.info.pop(PENDING, None)
+    written = session.info.pop(WRITTEN, None)
+    if written is not None:
+        _refresh_noted(session, written)
+
+
+def _after_transaction_end(session: sa.orm.Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost: committed or rolled back
+        session.info.pop(PENDING, None)
+        session.info.pop(WRITTEN, None)
 
 
 sa.event.listen(sa.orm.Session, "after_flush", _after_flush)
 sa.event.listen(sa.orm.Session, "before_commit", _before_commit)
-# Nothing is forgotten on a rollback: refreshing a record whose change was
-# rolled back recomputes the same facts (a lost new record, none).
+sa.event.listen(sa.orm.Session, "after_transaction_end", _after_transaction_end)
 
 
 # --- flask facts rebuild ------------------------------------------------------------

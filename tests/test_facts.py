@@ -4,7 +4,7 @@ records equal the facts `rebuild` computes from the records; the values
 that matter are the counting rule's; `flask facts rebuild` restores them;
 the funnel reads them (not the records) and sees its own transaction's
 writes; the migration backfills them. Two writers refreshing one fact at
-once on PostgreSQL is a known failure (xfail, app/facts.py `refresh`)."""
+once on PostgreSQL both commit (the facts are upserted under a row lock)."""
 
 from __future__ import annotations
 
@@ -494,11 +494,6 @@ def test_refresh_in_chunks_agrees_with_rebuild(app, monkeypatch):
 # --- two writers at once (PostgreSQL) ---------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/facts.py refresh(): DELETE then INSERT of the same fact id by two transactions at once; "
-    "the second waits on the first's deleted row, deletes nothing, and its INSERT hits pk_project_fact",
-)
 @pytest.mark.parametrize("first", ["settle", "rebuild"])
 def test_two_transactions_moving_one_project_at_once_both_commit(district, app, first):
     """While one transaction has rewritten P1's fact (a report read in the
@@ -543,3 +538,39 @@ def test_two_transactions_moving_one_project_at_once_both_commit(district, app, 
     assert outcome == {"colleague": "ok"}
     assert_rebuild_agrees()
     assert project_fact(p1).signed_amount == Decimal("12800")
+
+
+def test_a_settle_inside_a_rolled_back_savepoint_is_refreshed_again_at_commit(district):
+    l4 = district.leads["L4"].id
+    fresh(Lead, l4).intended_investment = Decimal("9999")
+    db.session.flush()
+    savepoint = db.session.begin_nested()
+    facts.settle()  # refreshes L4's fact inside the savepoint …
+    savepoint.rollback()  # … and that refresh is undone with it
+    db.session.commit()
+    assert lead_fact(l4).amount == Decimal("9999")
+    assert_rebuild_agrees()
+
+
+def test_the_kept_lights_are_the_rules_lights_and_a_stale_day_falls_back(district):
+    from app.projects.lights import current_light, light_expression
+
+    today = clock.today()
+    p1 = district.projects["P1"]
+    p1.is_key = True
+    db.session.commit()
+    worked_out = dict(db.session.execute(sa.select(Project.id, light_expression(today))).all())
+    read = dict(db.session.execute(sa.select(Project.id, current_light(today))).all())
+    assert facts.lights_fresh(today)
+    assert read == worked_out
+    assert worked_out[p1.id] is not None  # a key project is lit
+    kept_light = db.session.scalar(sa.select(ProjectFact.light).where(ProjectFact.id == p1.id))
+    assert kept_light == worked_out[p1.id]
+    # The next day the kept lights are yesterday's: readers work them out
+    # until the morning refresh (the worker) has run.
+    tomorrow = today + dt.timedelta(days=1)
+    assert not facts.lights_fresh(tomorrow)
+    assert str(current_light(tomorrow)) == str(light_expression(tomorrow))
+    facts.refresh_lights(db.session.connection())
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.min(ProjectFact.light_on))) == today

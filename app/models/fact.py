@@ -99,3 +99,10 @@ class ProjectFact(db.Model):
     # value already stood at its end.
     signed_amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
     last_agreement_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+    # The status light ('red' | 'yellow' | 'green', NULL when the project is
+    # not lit) as `app.projects.lights` works it out on `light_on`. A light
+    # also moves with the calendar (a milestone falls due): readers use it
+    # only while every row is of today (`facts.lights_fresh`), which the
+    # background worker restores each morning.
+    light: Mapped[Optional[str]] = mapped_column(sa.String(6))
+    light_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)

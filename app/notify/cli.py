@@ -1,4 +1,5 @@
-"""`flask notify-worker` (deliver the outbox; run beside gunicorn, see the
+"""`flask notify-worker` (deliver the outbox and, once a day, bring the kept
+status lights to the new day — `app.facts`; run beside gunicorn, see the
 README) and `flask notify-scan` (the day's timed notifications and digest).
 CLI commands commit themselves: there is no request."""
 
@@ -11,7 +12,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
+from app import clock, facts
 from app.db import db
 from app.notify import scan, worker
 
@@ -46,12 +47,17 @@ def notify_scan(day: dt.datetime | None) -> None:
 @click.option("--interval", default=10, show_default=True, help="两轮之间的秒数。")
 @click.option("--scan-hour", default=8, show_default=True, help="每天几点后执行一次定时提醒扫描（-1 不扫描）。")
 def notify_worker(once: bool, interval: int, scan_hour: int) -> None:
-    """发送待发的机器人/邮件消息（失败重试）；每天一次执行定时提醒扫描。"""
+    """发送待发的机器人/邮件消息（失败重试）；每天一次执行定时提醒扫描；每天零点后重算项目红黄绿灯。"""
     scanned: dt.date | None = None
+    lit: dt.date | None = None
     while True:
         sent = failed = 0
         try:
             today = clock.today()
+            if lit != today:  # the status lights also move with the calendar
+                facts.refresh_lights(db.session.connection())
+                db.session.commit()
+                lit = today
             if scan_hour >= 0 and scanned != today and clock.now().hour >= scan_hour:
                 run_scan(today)
                 scanned = today

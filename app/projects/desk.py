@@ -42,7 +42,7 @@ from app.models import (
 from app.pagination import Page
 from app.problems.rules import Escalation, escalation_expression, open_condition, overdue_condition
 from app.projects import instruction_rules
-from app.projects.lights import LightInfo, light_details, light_expression, light_rank
+from app.projects.lights import LightInfo, current_light, light_details, light_rank
 from app.projects.queries import FIVE_LABELS, five_ones_columns
 
 FIVE_NAMES = ("leader", "team", "plan", "follow")
@@ -303,7 +303,7 @@ def service_sheet(start: dt.date, today: dt.date, conditions: list[sa.ColumnElem
         .options(orm.joinedload(Project.lead_department), orm.joinedload(Project.responsible_leader))
         .where(*base)
         # Leaders in the order admin entered them (usually protocol order).
-        .order_by(leader.id.is_(None), leader.id, light_rank(light_expression(today)), Project.id)
+        .order_by(leader.id.is_(None), leader.id, light_rank(current_light(today)), Project.id)
     )
     rows = _build_rows(db.session.execute(stmt).unique().all(), today)
     week_updates = db.session.scalars(

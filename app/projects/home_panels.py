@@ -15,7 +15,7 @@ from app.pagination import first_rows
 from app.permissions import department_ids_in_scope
 from app.projects import instruction_rules
 from app.projects.desk import leader_desk
-from app.projects.lights import LightInfo, light_details, light_expression, light_rank
+from app.projects.lights import LightInfo, current_light, light_details, light_rank
 
 PANEL_LIMIT = 10
 LIT = (Light.RED.value, Light.YELLOW.value)
@@ -74,7 +74,7 @@ def supervisor_lights_panel(user: User) -> Panel | None:
     if user.role is not Role.VIEWER:
         return None
     today = clock.today()
-    light = light_expression(today)
+    light = current_light(today)
     lit = sa.and_(Project.is_key.is_(True), Project.archived_at.is_(None), light.in_(LIT))
     counts = dict(db.session.execute(sa.select(light.label("light"), sa.func.count()).where(lit).group_by(light)).all())
     if not counts:

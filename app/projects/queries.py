@@ -33,7 +33,7 @@ from app.pagination import Page
 from app.params import parse_id
 from app.permissions import project_filter
 from app.projects import five_ones
-from app.projects.lights import LightInfo, light_details, light_expression, light_rank
+from app.projects.lights import LightInfo, current_light, light_details, light_rank
 from app.projects.services import days_in_stage
 from app.search import keyword_condition
 
@@ -129,7 +129,7 @@ class ProjectFilters:
         if self.key or self.light is not None or self.five_ones:
             conditions.append(Project.is_key.is_(True))
         if self.light is not None:
-            conditions.append(light_expression(today) == self.light.value)
+            conditions.append(current_light(today) == self.light.value)
         if self.five_ones == "complete":
             conditions.append(five_ones.complete_expression(today))
         elif self.five_ones == "incomplete":
@@ -239,7 +239,7 @@ def order_by(sort: str, today: dt.date) -> list[Any]:
     if sort == "days":
         return [Project.stage_changed_at.asc(), Project.id.desc()]
     if sort == "light":
-        return [light_rank(light_expression(today)), Project.planned_investment.desc(), Project.id.desc()]
+        return [light_rank(current_light(today)), Project.planned_investment.desc(), Project.id.desc()]
     if sort == "updated":
         return [Project.last_progress_on.is_(None), Project.last_progress_on.desc(), Project.id.desc()]
     if sort == "newest":

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from app.models import Light, Problem, Project
 from app.problems.rules import Escalation, escalation_condition
 from app.projects.five_ones import complete_expression, rate_denominator
-from app.projects.lights import light_expression
+from app.projects.lights import current_light
 from app.reports import measures as m
 from app.reports.common import department_names, name_of, ordered_keys, rate, user_names
 from app.reports.filters import ReportQuery, project_conditions
@@ -41,9 +41,7 @@ def _key_measure(extra: Any):
 m.register("key.all")(_key_measure(lambda q: sa.true()))
 m.register("key.complete")(_key_measure(lambda q: complete_expression(q.today)))
 for _light in LIGHTS:
-    m.register(f"key.light.{_light.value}")(
-        _key_measure(lambda q, light=_light: light_expression(q.today) == light.value)
-    )
+    m.register(f"key.light.{_light.value}")(_key_measure(lambda q, light=_light: current_light(q.today) == light.value))
 
 
 def _problem_measure(level: Escalation):

@@ -26,7 +26,7 @@ from app.models import Instruction, Light, Project, TargetMetric, User
 from app.permissions import project_filter
 from app.projects import instruction_rules
 from app.projects.five_ones import rate_denominator
-from app.projects.lights import light_details, light_expression, light_rank
+from app.projects.lights import current_light, light_details, light_rank
 from app.reports import activities, approvals, funnel, investment, keyprojects, library, ranking, targets
 from app.reports import chains as chains_report
 from app.reports import problems as problems_report
@@ -84,7 +84,7 @@ def _attention(q: ReportQuery, viewer: User | None = None) -> list[AttentionRow]
     the whole list in one more query. Named projects are those `viewer` may
     see (staff get district-wide figures as totals, never other departments'
     project names)."""
-    light = light_expression(q.today)
+    light = current_light(q.today)
     leader = sa.orm.aliased(User)
     stmt = (
         sa.select(Project, light.label("light"), leader.name.label("leader_name"))

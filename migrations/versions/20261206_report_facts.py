@@ -1,7 +1,8 @@
 """report facts: one narrow row per lead and per project with the dates each
 reached each funnel step, the amounts counted at them (签约额 by the counting
 rule) and the dimensions the reports filter by; backfilled from the records;
-a covering index for counting visits per department over a period
+each project's status light as of a day; a covering index for counting
+visits per department over a period
 
 Revision ID: 0016
 Revises: 0015
@@ -75,11 +76,14 @@ def upgrade():
         sa.Column("production_on", sa.Date(), nullable=True),
         sa.Column("signed_amount", MONEY, nullable=False),
         sa.Column("last_agreement_on", sa.Date(), nullable=True),
+        sa.Column("light", sa.String(length=6), nullable=True),
+        sa.Column("light_on", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(["id"], ["project.id"], name=op.f("fk_project_fact_id_project"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_project_fact")),
     )
     op.create_index("ix_project_fact_lead_id", "project_fact", ["lead_id"])
     op.create_index("ix_project_fact_last_agreement_on", "project_fact", ["last_agreement_on"])
+    op.create_index("ix_project_fact_light_on", "project_fact", ["light_on"])
     op.create_index(
         "ix_project_fact_department",
         "project_fact",
