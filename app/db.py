@@ -46,6 +46,44 @@ def utcnow() -> datetime:
     return clock.utcnow()
 
 
+def reserve_ids(table: sa.Table, count: int) -> list[int]:
+    """`count` new primary keys of `table` (an integer `id`), taken before
+    the rows are written: the ORM inserts rows whose keys it knows with one
+    executemany, where it would otherwise ask each key back (RETURNING),
+    which SQLite answers a row at a time and PostgreSQL's driver re-parses
+    for every batch of thousands of parameters — most of a large import's
+    writing. PostgreSQL: from the column's sequence. SQLite: after the
+    largest id, which only holds under the database's write lock — the
+    caller's transaction must have written already (an import commit has:
+    its claim) — and every new row of the table in the session numbered
+    together (SQLite would give an unnumbered one the same next id)."""
+    if count <= 0:
+        return []
+    session = db.session
+    with session.no_autoflush:  # the rows being numbered are pending
+        if session.get_bind().dialect.name == "postgresql":
+            return sorted(
+                session.execute(
+                    sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+                    {"table": table.name, "count": count},
+                ).scalars()
+            )
+        last = session.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+    return list(range(last + 1, last + 1 + count))
+
+
+def number(objects: list[Any]) -> None:
+    """Give the new ORM objects among `objects` their keys now (`reserve_ids`),
+    so their flush inserts each table in one executemany."""
+    new: dict[type, list[Any]] = {}
+    for obj in objects:
+        if obj.id is None:
+            new.setdefault(type(obj), []).append(obj)
+    for model, items in new.items():
+        for obj, key in zip(items, reserve_ids(model.__table__, len(items)), strict=True):
+            obj.id = key
+
+
 def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> sa.Enum:
     """Store a Python enum by its value as VARCHAR (portable, readable)."""
     return sa.Enum(

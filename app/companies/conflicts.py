@@ -24,7 +24,7 @@ from sqlalchemy.orm.util import identity_key
 
 from app import audit
 from app.companies.services import CompanyError, create_company
-from app.db import db, utcnow
+from app.db import db, number, utcnow
 from app.models import Company, CompanyConflict, ConflictStatus, Department, Lead, LeadStatus, User
 
 OPEN_LEAD_STATUSES = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.NEGOTIATING)
@@ -174,6 +174,7 @@ def sync_new_leads_conflicts(leads: list[Lead], actor: User | None) -> None:
             continue
         opened.append((_open_conflict(company, lead), company))
     if opened:
+        number([conflict for conflict, _company in opened])  # one executemany (app/db.py)
         db.session.flush()
         audit.record_many([_detected_row(conflict, company, actor) for conflict, company in opened])
         from app.notify import events

@@ -16,7 +16,7 @@ from app.companies.conflicts import sync_new_leads_conflicts
 from app.companies.names import normalize_company_name
 from app.companies.services import created_audit_row as created_company_row
 from app.companies.services import followers
-from app.db import db
+from app.db import db, number
 from app.imports import cells
 from app.imports.lead_changes import describe_changes
 from app.imports.rows import (
@@ -220,6 +220,8 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, Any]
     def settle(*, on_file: bool = False) -> None:
         if not pending:
             return
+        # Keys taken first: each table is then one executemany (app/db.py).
+        number([lead.company for lead in pending] + list(pending))
         db.session.flush()
         if on_file:
             sync_new_leads_conflicts(pending, actor)
