@@ -86,6 +86,19 @@ def row(
     }
 
 
+def record_row(values: dict[str, Any]) -> AuditLog:
+    """`record` for a row made by `row` (one record's write; the same path
+    every single write is audited through)."""
+    return record(
+        values["action"],
+        values["entity"],
+        values["entity_id"],
+        changes=values["changes"],
+        summary=values["summary"],
+        user_id=values["user_id"],
+    )
+
+
 def record_many(rows: list[dict[str, Any]]) -> None:
     """Insert audit rows made by `row` in one statement, in their order, in
     the caller's transaction: a ledger import audits thousands of records,

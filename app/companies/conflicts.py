@@ -126,7 +126,7 @@ def _open_conflict(company: Company, lead: Lead) -> CompanyConflict:
 
 
 def _audit_detected(conflict: CompanyConflict, company: Company, actor: User | None) -> None:
-    audit.add(_detected_row(conflict, company, actor))
+    audit.record_row(_detected_row(conflict, company, actor))
 
 
 def _detected_row(conflict: CompanyConflict, company: Company, actor: User | None) -> dict[str, Any]:

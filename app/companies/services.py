@@ -130,7 +130,7 @@ def build_company(data: dict[str, Any], actor: User) -> Company:
 
 def audit_created(company: Company, actor: User) -> None:
     """The audit entry of a new, flushed company."""
-    audit.add(created_audit_row(company, actor))
+    audit.record_row(created_audit_row(company, actor))
 
 
 def created_audit_row(company: Company, actor: User) -> dict[str, Any]:

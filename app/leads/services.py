@@ -271,7 +271,7 @@ def _new_lead(values: dict[str, Any], company: Company, actor: User, on: dt.date
 
 def audit_lead_created(lead: Lead, actor: User) -> None:
     """The audit entry of a new, flushed lead."""
-    audit.add(created_audit_row(lead, actor))
+    audit.record_row(created_audit_row(lead, actor))
 
 
 def created_audit_row(lead: Lead, actor: User) -> dict[str, Any]:
