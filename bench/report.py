@@ -80,7 +80,9 @@ def table(result: dict[str, Any], sizes: tuple[str, ...] = ("S", "M", "L")) -> s
     for name, floor in sorted(result.get("sizes", {}).get("L", {}).get("floors", {}).items()):
         records = floor.get("records_median_ms")
         over = f" over the {floor['over']}" if "over" in floor else ""
-        beside = f" (over the records: {records:.1f} ms)" if records is not None and floor.get("over") == "facts" else ""
+        beside = (
+            f" (over the records: {records:.1f} ms)" if records is not None and floor.get("over") == "facts" else ""
+        )
         out.append(f"SQL floor at L, {name}{over}: {floor['median_ms']:.1f} ms{beside}")
     return "\n".join(out)
 
