@@ -57,8 +57,7 @@ def test_a_click_on_the_chart_opens_the_segment(page: Any, live_server: LiveServ
     page.wait_for_function(PAINTED.replace("return painted;", "return painted > 2000;"))
     # Where ECharts drew the 减速器 node: its layout position, then a real mouse click there.
     box = page.locator("#chain-map").bounding_box()
-    point = page.evaluate(
-        """() => {
+    locate = """() => {
         const chart = window.echarts.getInstanceByDom(document.getElementById('chain-map'));
         const series = chart.getModel().getSeriesByIndex(0);
         const data = series.getData();
@@ -70,7 +69,13 @@ def test_a_click_on_the_chart_opens_the_segment(page: Any, live_server: LiveServ
         }
         return null;
     }"""
-    )
+    # Under load the layout may still be animating: click once the node stands still.
+    point, previous = page.evaluate(locate), None
+    for _ in range(20):
+        if point is not None and point == previous:
+            break
+        page.wait_for_timeout(150)
+        previous, point = point, page.evaluate(locate)
     assert point is not None
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     panel = page.locator("#segment-panel .segment-panel")
