@@ -53,12 +53,7 @@ def record(
     user_id: int | None = None,
 ) -> AuditLog:
     """Add an audit row to the session; the caller's transaction commits it."""
-    return add(row(action, entity, entity_id, changes=changes, summary=summary, user_id=user_id))
-
-
-def add(values: dict[str, Any]) -> AuditLog:
-    """Add the audit row made by `row` to the session."""
-    entry = AuditLog(**values)
+    entry = AuditLog(**row(action, entity, entity_id, changes=changes, summary=summary, user_id=user_id))
     db.session.add(entry)
     return entry
 

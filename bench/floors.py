@@ -143,16 +143,18 @@ def funnel_flow(q: ReportQuery) -> Numbers:
     )
 
 
-def library(q: ReportQuery) -> Numbers:
+def _libraries(project: Any, flow: Numbers) -> Numbers:
     """Per library (count, planned) in total, counts per department and per
-    industry, and 三个一批 (the flow funnel's last three steps)."""
+    industry, read from `project` (`Project` or `ProjectFact`: the same
+    column names), and 三个一批 from `flow` (the flow funnel's last three
+    steps)."""
     shown = [stage for stage, lib in STAGE_LIBRARY.items() if lib is not None]
     result: Numbers = {"totals": {}, "by_department": {}, "by_industry": {}}
-    for dim, key in ((Project.lead_department_id, "by_department"), (Project.industry_id, "by_industry")):
+    for dim, key in ((project.lead_department_id, "by_department"), (project.industry_id, "by_industry")):
         rows = db.session.execute(
-            sa.select(dim, Project.stage, sa.func.count(), sa.func.sum(Project.planned_investment))
-            .where(Project.archived_at.is_(None), Project.stage.in_(shown))
-            .group_by(dim, Project.stage)
+            sa.select(dim, project.stage, sa.func.count(), sa.func.sum(project.planned_investment))
+            .where(project.archived_at.is_(None), project.stage.in_(shown))
+            .group_by(dim, project.stage)
         ).all()
         groups: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         totals: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO])
@@ -163,10 +165,13 @@ def library(q: ReportQuery) -> Numbers:
             totals[lib][1] += _dec(amount)
         result[key] = {k: dict(v) for k, v in groups.items()}
         result["totals"] = {k: (c, a) for k, (c, a) in totals.items()}
-    flow = funnel_flow_projects(q)
     result["totals"].update(flow["totals"])
     result["three_by_department"] = flow["by_department"]
     return result
+
+
+def library(q: ReportQuery) -> Numbers:
+    return _libraries(Project, funnel_flow_projects(q))
 
 
 def funnel_flow_projects(q: ReportQuery) -> Numbers:
@@ -326,27 +331,8 @@ def funnel_flow_facts(q: ReportQuery) -> Numbers:
 
 
 def library_facts(q: ReportQuery) -> Numbers:
-    shown = [stage for stage, lib in STAGE_LIBRARY.items() if lib is not None]
-    result: Numbers = {"totals": {}, "by_department": {}, "by_industry": {}}
-    for dim, key in ((ProjectFact.lead_department_id, "by_department"), (ProjectFact.industry_id, "by_industry")):
-        rows = db.session.execute(
-            sa.select(dim, ProjectFact.stage, sa.func.count(), sa.func.sum(ProjectFact.planned_investment))
-            .where(ProjectFact.archived_at.is_(None), ProjectFact.stage.in_(shown))
-            .group_by(dim, ProjectFact.stage)
-        ).all()
-        groups: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        totals: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO])
-        for value, stage, count, amount in rows:
-            lib = STAGE_LIBRARY[stage].value
-            groups[value][lib] += count
-            totals[lib][0] += count
-            totals[lib][1] += _dec(amount)
-        result[key] = {k: dict(v) for k, v in groups.items()}
-        result["totals"] = {k: (c, a) for k, (c, a) in totals.items()}
     flow = _collect(_fact_projects(q, ProjectFact.lead_department_id), ["signed", "construction", "production"])
-    result["totals"].update(flow["totals"])
-    result["three_by_department"] = flow["by_department"]
-    return result
+    return _libraries(ProjectFact, flow)
 
 
 FACT_FLOORS: dict[str, Callable[[ReportQuery], Numbers]] = {
