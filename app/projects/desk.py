@@ -11,7 +11,8 @@ the answer).
 The sheet: every key project grouped by leader with the progress updates of
 one week, for the weekly service day; printable on A4 and exported to .xlsx.
 
-Both run a fixed number of queries however many projects there are.
+Both run a fixed number of queries however many projects there are; the desk
+reads whole only the rows of the page it shows.
 """
 
 from __future__ import annotations
@@ -56,55 +57,71 @@ def _problems(aggregate: Any) -> sa.Select:
     return sa.select(aggregate).where(Problem.project_id == Project.id)
 
 
-def _row_columns(today: dt.date) -> list[Any]:
-    """Correlated columns a desk or sheet row shows."""
-    next_ms = (
-        sa.select(Milestone.id)
+def _instructions(*conditions: sa.ColumnElement[bool]) -> sa.ScalarSelect:
+    return _scalar(sa.select(sa.func.count(Instruction.id)).where(Instruction.project_id == Project.id, *conditions))
+
+
+def _count_columns(today: dt.date) -> list[Any]:
+    """Correlated counts a row shows and the desk adds up over every project."""
+    return [
+        # Problem rules inside the aggregates, only `project_id` in WHERE, so
+        # the project's few problems are read by the project index.
+        _scalar(_problems(sa.func.count(sa.case((open_condition(), Problem.id))))).label("open_problems"),
+        _scalar(_problems(sa.func.count(sa.case((overdue_condition(today), Problem.id))))).label("overdue_problems"),
+        _instructions(Instruction.status == InstructionStatus.ISSUED).label("unacknowledged"),
+        _instructions(instruction_rules.overdue_condition(today)).label("instructions_overdue"),
+        _instructions(Instruction.status == InstructionStatus.ANSWERED).label("instructions_answered"),
+    ]
+
+
+def _next_milestone(column: Any) -> sa.ScalarSelect:
+    return _scalar(
+        sa.select(column)
         .where(Milestone.project_id == Project.id, Milestone.done_on.is_(None))
         .order_by(Milestone.due_on, Milestone.id)
         .limit(1)
     )
+
+
+def _shown_columns(today: dt.date) -> list[Any]:
+    """Correlated columns only a shown row needs: its next milestone, its
+    latest update, how far its problems are escalated, the year's investment."""
     # The maintained `last_progress_on` pins the day: an equality lookup,
     # not a walk down every update of the project (or of the whole table).
     last_update = (
-        sa.select(ProgressUpdate.id)
+        sa.select(ProgressUpdate.text)
         .where(ProgressUpdate.project_id == Project.id, ProgressUpdate.happened_on == Project.last_progress_on)
         .order_by(ProgressUpdate.id.desc())
         .limit(1)
     )
     return [
-        _scalar(next_ms).label("next_milestone_id"),
-        _scalar(last_update).label("last_update_id"),
-        # Problem rules inside the aggregates, only `project_id` in WHERE, so
-        # the project's few problems are read by the project index.
-        _scalar(_problems(sa.func.count(sa.case((open_condition(), Problem.id))))).label("open_problems"),
-        _scalar(_problems(sa.func.count(sa.case((overdue_condition(today), Problem.id))))).label("overdue_problems"),
+        _next_milestone(Milestone.name).label("next_milestone_name"),
+        _next_milestone(Milestone.due_on).label("next_milestone_due"),
+        _scalar(last_update).label("last_update_text"),
         _scalar(_problems(sa.func.max(escalation_expression(today)))).label("escalation"),
-        _scalar(
-            sa.select(sa.func.count(Instruction.id)).where(
-                Instruction.project_id == Project.id, Instruction.status == InstructionStatus.ISSUED
-            )
-        ).label("unacknowledged"),
-        _scalar(
-            sa.select(sa.func.count(Instruction.id)).where(
-                Instruction.project_id == Project.id, instruction_rules.overdue_condition(today)
-            )
-        ).label("instructions_overdue"),
-        _scalar(
-            sa.select(sa.func.count(Instruction.id)).where(
-                Instruction.project_id == Project.id, Instruction.status == InstructionStatus.ANSWERED
-            )
-        ).label("instructions_answered"),
         *progress_columns(today),
     ]
+
+
+@dataclass(frozen=True)
+class NextMilestone:
+    name: str
+    due_on: dt.date
+
+
+@dataclass(frozen=True)
+class LastUpdate:
+    """The latest progress update of a project (the one on `last_progress_on`)."""
+
+    text: str
 
 
 @dataclass
 class DeskRow:
     project: Project
     light: LightInfo
-    next_milestone: Milestone | None
-    last_update: ProgressUpdate | None
+    next_milestone: NextMilestone | None
+    last_update: LastUpdate | None
     open_problems: int
     overdue_problems: int
     escalation: Escalation
@@ -130,42 +147,38 @@ class DeskRow:
         return (self.next_milestone.due_on - today).days
 
 
-def _build_rows(result: Iterable[Any], today: dt.date) -> list[DeskRow]:
+def _build_rows(result: Iterable[Any], today: dt.date, counts: dict[int, Any] | None = None) -> list[DeskRow]:
+    """DeskRows from (Project, shown columns…, [count columns], [five flags])
+    results; the counts from `counts` (by project id) when the rows do not
+    carry them."""
     result = list(result)
-    milestone_ids = {r.next_milestone_id for r in result if r.next_milestone_id}
-    update_ids = {r.last_update_id for r in result if r.last_update_id}
-    milestones: dict[int, Milestone] = {}
-    updates: dict[int, ProgressUpdate] = {}
-    if milestone_ids:
-        milestones = {m.id: m for m in db.session.scalars(sa.select(Milestone).where(Milestone.id.in_(milestone_ids)))}
-    if update_ids:
-        updates = {
-            u.id: u
-            for u in db.session.scalars(
-                sa.select(ProgressUpdate)
-                .options(orm.joinedload(ProgressUpdate.author))
-                .where(ProgressUpdate.id.in_(update_ids))
-            )
-        }
     # The one place the desk and the sheet read lights (see lights.py).
     lights = light_details([r[0].id for r in result if r[0].is_key], today)
-    return [
-        DeskRow(
-            project=r[0],
-            light=lights.get(r[0].id, LightInfo(None)),
-            next_milestone=milestones.get(r.next_milestone_id),
-            last_update=updates.get(r.last_update_id),
-            open_problems=int(r.open_problems or 0),
-            overdue_problems=int(r.overdue_problems or 0),
-            escalation=Escalation(int(r.escalation or 0)),
-            unacknowledged=int(r.unacknowledged or 0),
-            instructions_overdue=int(getattr(r, "instructions_overdue", 0) or 0),
-            instructions_answered=int(getattr(r, "instructions_answered", 0) or 0),
-            year=year_progress(r, today),
-            five={name: bool(getattr(r, f"five_{name}")) for name in FIVE_NAMES if hasattr(r, f"five_{name}")},
+    rows = []
+    for r in result:
+        project = r[0]
+        c = counts[project.id] if counts is not None else r
+        rows.append(
+            DeskRow(
+                project=project,
+                light=lights.get(project.id, LightInfo(None)),
+                next_milestone=(
+                    NextMilestone(r.next_milestone_name, r.next_milestone_due)
+                    if r.next_milestone_due is not None
+                    else None
+                ),
+                last_update=LastUpdate(r.last_update_text) if r.last_update_text is not None else None,
+                open_problems=int(c.open_problems or 0),
+                overdue_problems=int(c.overdue_problems or 0),
+                escalation=Escalation(int(r.escalation or 0)),
+                unacknowledged=int(c.unacknowledged or 0),
+                instructions_overdue=int(c.instructions_overdue or 0),
+                instructions_answered=int(c.instructions_answered or 0),
+                year=year_progress(r, today),
+                five={name: bool(getattr(r, f"five_{name}")) for name in FIVE_NAMES if hasattr(r, f"five_{name}")},
+            )
         )
-        for r in result
-    ]
+    return rows
 
 
 DESK_PAGE_ROWS = 50  # past this many projects the desk is paged, in desk order
@@ -174,62 +187,87 @@ DESK_PAGE_ROWS = 50  # past this many projects the desk is paged, in desk order
 @dataclass
 class Desk:
     leader: User
-    rows: list[DeskRow]
+    page: Page  # of DeskRow, in desk order (those needing attention on the first)
+    counts: dict[str, int]  # over every project of the desk
     waiting_problems: list[Problem]
 
-    def page(self, number: int = 1, per_page: int = DESK_PAGE_ROWS) -> Page:
-        """One page of the rows, in desk order (those needing attention on
-        the first); a number past the end gives the last page."""
-        last = max(1, math.ceil(len(self.rows) / per_page))
-        number = min(max(1, number), last)
-        start = (number - 1) * per_page
-        return Page(items=self.rows[start : start + per_page], page=number, per_page=per_page, total=len(self.rows))
-
     @property
-    def counts(self) -> dict[str, int]:
-        lights = [row.light.css for row in self.rows]
-        return {
-            "projects": len(self.rows),
-            "key": sum(1 for row in self.rows if row.project.is_key),
-            "red": lights.count("red"),
-            "yellow": lights.count("yellow"),
-            "green": lights.count("green"),
-            "open_problems": sum(row.open_problems for row in self.rows),
-            "overdue_problems": sum(row.overdue_problems for row in self.rows),
-            "unacknowledged": sum(row.unacknowledged for row in self.rows),
-            "instructions_overdue": sum(row.instructions_overdue for row in self.rows),
-            "instructions_answered": sum(row.instructions_answered for row in self.rows),
-            "waiting": len(self.waiting_problems),
-        }
+    def rows(self) -> list[DeskRow]:
+        return self.page.items
 
 
-LIGHT_ORDER = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2, None: 3}
+LIGHT_ORDER = {Light.RED.value: 0, Light.YELLOW.value: 1, Light.GREEN.value: 2, None: 3}
 
 
-def _desk_order(row: DeskRow) -> tuple[Any, ...]:
+def _desk_order(row: Any) -> tuple[Any, ...]:
     """Red → yellow → green → no light, then the nearest open milestone,
     then the largest investment."""
-    due = row.next_milestone.due_on if row.next_milestone else None
-    project = row.project
-    return (LIGHT_ORDER[row.light.light], due is None, due or dt.date.min, -project.planned_investment, project.id)
+    due = row.next_due
+    return (LIGHT_ORDER[row.light], due is None, due or dt.date.min, -row.planned_investment, row.id)
 
 
-def leader_desk(leader: User, today: dt.date) -> Desk:
-    """The desk of `leader` (five queries, whatever the number of projects).
+def _counts(summary: list[Any], waiting: int) -> dict[str, int]:
+    lights = [row.light for row in summary]
+    return {
+        "projects": len(summary),
+        "key": sum(1 for row in summary if row.is_key),
+        "red": lights.count(Light.RED.value),
+        "yellow": lights.count(Light.YELLOW.value),
+        "green": lights.count(Light.GREEN.value),
+        **{
+            name: sum(int(getattr(row, name) or 0) for row in summary)
+            for name in (
+                "open_problems",
+                "overdue_problems",
+                "unacknowledged",
+                "instructions_overdue",
+                "instructions_answered",
+            )
+        },
+        "waiting": waiting,
+    }
 
-    Rows are put in order here, from the lights and milestones already read
-    for them: sorting in SQL by the light expression evaluated it (and its
-    table-wide sub-selects) once per rank, several times per desk."""
-    stmt = (
-        sa.select(Project, *_row_columns(today), *five_ones_columns(today))
-        .options(orm.joinedload(Project.lead_department), orm.joinedload(Project.company))
-        .where(
-            Project.responsible_leader_id == leader.id,
-            Project.stage != Stage.EXITED,
-            Project.archived_at.is_(None),
-        )
+
+def leader_desk(leader: User, today: dt.date, page: int = 1, per_page: int = DESK_PAGE_ROWS) -> Desk:
+    """The desk of `leader`, one page of it shown (a number past the end
+    gives the last page); four queries, whatever the number of projects.
+
+    What the order and the counts need (the light, the next due date, the
+    problem and instruction counts) is read for every project first, in
+    one narrow query, and put in order here: sorting in SQL by the light
+    evaluated it once per rank. Only the page's rows are then read whole,
+    with their lights' reasons."""
+    mine = (
+        Project.responsible_leader_id == leader.id,
+        Project.stage != Stage.EXITED,
+        Project.archived_at.is_(None),
     )
-    rows = sorted(_build_rows(db.session.execute(stmt).unique().all(), today), key=_desk_order)
+    next_due = _scalar(
+        sa.select(sa.func.min(Milestone.due_on)).where(Milestone.project_id == Project.id, Milestone.done_on.is_(None))
+    )
+    summary = db.session.execute(
+        sa.select(
+            Project.id,
+            Project.is_key,
+            Project.planned_investment,
+            current_light(today).label("light"),
+            next_due.label("next_due"),
+            *_count_columns(today),
+        ).where(*mine)
+    ).all()
+    summary.sort(key=_desk_order)
+    last = max(1, math.ceil(len(summary) / per_page))
+    page = min(max(1, page), last)
+    shown = summary[(page - 1) * per_page : page * per_page]
+    rows: list[DeskRow] = []
+    if shown:
+        result = db.session.execute(
+            sa.select(Project, *_shown_columns(today), *five_ones_columns(today))
+            .options(orm.joinedload(Project.lead_department), orm.joinedload(Project.company))
+            .where(Project.id.in_([row.id for row in shown]))
+        ).unique()
+        by_id = {row.project.id: row for row in _build_rows(result, today, {row.id: row for row in shown})}
+        rows = [by_id[row.id] for row in shown]
     waiting = list(
         db.session.scalars(
             sa.select(Problem)
@@ -244,7 +282,12 @@ def leader_desk(leader: User, today: dt.date) -> Desk:
             .limit(20)
         )
     )
-    return Desk(leader=leader, rows=rows, waiting_problems=waiting)
+    return Desk(
+        leader=leader,
+        page=Page(items=rows, page=page, per_page=per_page, total=len(summary)),
+        counts=_counts(summary, len(waiting)),
+        waiting_problems=waiting,
+    )
 
 
 # --- 项目服务日 sheet -----------------------------------------------------------
@@ -298,7 +341,7 @@ def service_sheet(start: dt.date, today: dt.date, conditions: list[sa.ColumnElem
     base = [Project.is_key.is_(True), Project.stage != Stage.EXITED, Project.archived_at.is_(None), *conditions]
     leader = orm.aliased(User)
     stmt = (
-        sa.select(Project, *_row_columns(today))
+        sa.select(Project, *_count_columns(today), *_shown_columns(today))
         .outerjoin(leader, leader.id == Project.responsible_leader_id)
         .options(orm.joinedload(Project.lead_department), orm.joinedload(Project.responsible_leader))
         .where(*base)

@@ -26,7 +26,7 @@ def leader_desk_panel(user: User) -> Panel | None:
     if user.role is not Role.LEADER:
         return None
     desk = leader_desk(user, clock.today())
-    return Panel("projects/_desk_panel.html", {"desk": desk, "rows": desk.page(), "on_home": True})
+    return Panel("projects/_desk_panel.html", {"desk": desk, "rows": desk.page, "on_home": True})
 
 
 def _team_projects(user: User) -> sa.ColumnElement[bool]:

@@ -34,8 +34,8 @@ def desk():
             abort(404)
         leader = chosen
     today = clock.today()
-    board = leader_desk(leader, today) if leader is not None else None
-    rows = board.page(*page_args(DESK_PAGE_ROWS)) if board is not None else None
+    board = leader_desk(leader, today, *page_args(DESK_PAGE_ROWS)) if leader is not None else None
+    rows = board.page if board is not None else None
     return render_template(
         "projects/desk.html", desk=board, rows=rows, leader=leader, leaders=leader_choices(), as_of=today
     )
