@@ -64,15 +64,13 @@ def yellow_condition(today: dt.date, soon_days: int) -> sa.ColumnElement[bool]:
 
 def light_columns(today: dt.date, soon_days: int) -> list[sa.ColumnElement]:
     """Correlated columns over `Project` for the light's facts statement."""
-    from app.models import Project, RefItem
+    from app.models import Project
 
     soon = today + dt.timedelta(days=soon_days)
 
     def first(column: sa.ColumnElement, *conditions: sa.ColumnElement[bool]) -> sa.ScalarSelect:
         return (
             sa.select(column)
-            .select_from(ApprovalItem)
-            .outerjoin(RefItem, RefItem.id == ApprovalItem.type_id)
             .where(ApprovalItem.project_id == Project.id, open_condition(), *conditions)
             .order_by(ApprovalItem.due_on, ApprovalItem.id)
             .limit(1)
@@ -89,10 +87,10 @@ def light_columns(today: dt.date, soon_days: int) -> list[sa.ColumnElement]:
         .scalar_subquery()
     )
     return [
-        first(RefItem.name, *late).label("approval_late_name"),
+        first(ApprovalItem.type_id, *late).label("approval_late_type_id"),
         first(ApprovalItem.due_on, *late).label("approval_late_due"),
         count_late.label("approval_late_count"),
-        first(RefItem.name, *coming).label("approval_soon_name"),
+        first(ApprovalItem.type_id, *coming).label("approval_soon_type_id"),
         first(ApprovalItem.due_on, *coming).label("approval_soon_due"),
     ]
 

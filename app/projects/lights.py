@@ -193,7 +193,13 @@ class LightInfo:
         return self.light.value if self.light else ""
 
 
-def _facts_statement(ids: list[int], today: dt.date, t: Thresholds) -> sa.Select:
+def reason_columns(today: dt.date, t: Thresholds | None = None) -> dict[str, sa.ColumnElement]:
+    """{label: correlated column over `Project`}: the facts behind a light
+    its reasons are worded from (`_reasons`), as of `today`. The report
+    facts keep them (`ProjectFact.light_<label>`, LIGHT_REASON_LABELS);
+    names of reference items are read by id, so a renamed category reads
+    renamed."""
+    t = t or Thresholds.from_config()
     soon = today + dt.timedelta(days=t.yellow_milestone_days)
 
     def first_milestone(column, *conditions):
@@ -225,35 +231,64 @@ def _facts_statement(ids: list[int], today: dt.date, t: Thresholds) -> sa.Select
         return sa.select(aggregate).where(Problem.project_id == Project.id).correlate(Project).scalar_subquery()
 
     worst_problem = (
-        sa.select(RefItem.name)
-        .select_from(Problem)
-        .outerjoin(RefItem, RefItem.id == Problem.category_id)
+        sa.select(Problem.category_id)
         .where(Problem.project_id == Project.id)
         .order_by(sa.case((overdue, 0), else_=1), Problem.deadline, Problem.id)
         .limit(1)
         .correlate(Project)
         .scalar_subquery()
     )
-    return sa.select(
-        Project.id,
-        Project.is_key,
-        Project.stage,
-        Project.last_progress_on,
-        Project.created_at,
-        first_milestone(Milestone.name, *overdue_ms).label("overdue_name"),
-        first_milestone(Milestone.due_on, *overdue_ms).label("overdue_due"),
-        count_of(Milestone, Milestone.done_on.is_(None), *overdue_ms).label("overdue_count"),
-        first_milestone(Milestone.name, *soon_ms).label("soon_name"),
-        first_milestone(Milestone.due_on, *soon_ms).label("soon_due"),
-        over_problems(sa.func.min(sa.case((overdue, Problem.deadline)))).label("problem_deadline"),
-        worst_problem.label("problem_category"),
-        over_problems(sa.func.count(sa.case((overdue, Problem.id)))).label("overdue_problems"),
-        over_problems(sa.func.count(sa.case((open_condition(), Problem.id)))).label("open_problems"),
-        commitment_date().label("commitment"),
+    columns = {
+        "last_progress_on": Project.last_progress_on,
+        "created_at": Project.created_at,
+        "overdue_name": first_milestone(Milestone.name, *overdue_ms),
+        "overdue_due": first_milestone(Milestone.due_on, *overdue_ms),
+        "overdue_count": count_of(Milestone, Milestone.done_on.is_(None), *overdue_ms),
+        "soon_name": first_milestone(Milestone.name, *soon_ms),
+        "soon_due": first_milestone(Milestone.due_on, *soon_ms),
+        "problem_deadline": over_problems(sa.func.min(sa.case((overdue, Problem.deadline)))),
+        "problem_category_id": worst_problem,
+        "overdue_problems": over_problems(sa.func.count(sa.case((overdue, Problem.id)))),
+        "open_problems": over_problems(sa.func.count(sa.case((open_condition(), Problem.id)))),
+        "commitment": commitment_date(),
+    }
+    for column in (
         *schedule.fact_columns(today, t.schedule),
         *approval_rules.light_columns(today, t.yellow_milestone_days),
         *instruction_rules.light_columns(today),
-    ).where(Project.id.in_(ids))
+    ):
+        columns[column.key] = column.element
+    return columns
+
+
+def _named(stmt: sa.Select) -> sa.Select:
+    """`stmt` with the names of the reference items its reasons name."""
+    facts_row = stmt.subquery("light_facts")
+    category, late, coming = (sa.orm.aliased(RefItem) for _ in range(3))
+    return (
+        sa.select(
+            facts_row,
+            category.name.label("problem_category"),
+            late.name.label("approval_late_name"),
+            coming.name.label("approval_soon_name"),
+        )
+        .outerjoin(category, category.id == facts_row.c.problem_category_id)
+        .outerjoin(late, late.id == facts_row.c.approval_late_type_id)
+        .outerjoin(coming, coming.id == facts_row.c.approval_soon_type_id)
+    )
+
+
+def _facts_statement(ids: list[int], today: dt.date, t: Thresholds) -> sa.Select:
+    """The facts behind the lights of `ids`, worked out from the records."""
+    columns = reason_columns(today, t)
+    return _named(
+        sa.select(
+            Project.id,
+            Project.is_key,
+            Project.stage,
+            *(column.label(label) for label, column in columns.items()),
+        ).where(Project.id.in_(ids))
+    )
 
 
 def _reasons(row: sa.Row, today: dt.date, t: Thresholds) -> LightInfo:
