@@ -164,7 +164,7 @@ def test_new_companies_are_inserted_in_batches_with_the_same_outcome(client, log
     """Rows creating a lead on a new company are inserted a batch at a time,
     the others one by one afterwards: every lead, company, status row, 首报,
     撞单 and audit entry is what the row-by-row services write."""
-    from app.imports import leads as lead_import
+    from app.imports import leads_commit as lead_import
     from app.models import AuditLog, CompanyConflict, LeadStatusChange
 
     monkeypatch.setattr(lead_import, "BATCH", batch)
@@ -235,7 +235,7 @@ def test_rows_on_companies_on_file_are_batched_with_the_same_first_report_and_co
     a later row of another department opens a 撞单 (audited), a department
     admin ruled 共同跟进 opens none, and an update row between them sees the
     rows before it written."""
-    from app.imports import leads as lead_import
+    from app.imports import leads_commit as lead_import
     from app.models import AuditLog, CompanyConflict, ConflictStatus
 
     monkeypatch.setattr(lead_import, "BATCH", batch)

@@ -15,7 +15,7 @@ is recorded on the conflicts (who, when, note) and in the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,7 +24,7 @@ from sqlalchemy.orm.util import identity_key
 
 from app import audit
 from app.companies.services import CompanyError, create_company
-from app.db import db, number, utcnow
+from app.db import db, reserve_ids, utcnow
 from app.models import Company, CompanyConflict, ConflictStatus, Department, Lead, LeadStatus, User
 
 OPEN_LEAD_STATUSES = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.NEGOTIATING)
@@ -114,38 +114,43 @@ def sync_lead_conflicts(lead: Lead, actor: User | None, *, new_lead: bool = Fals
 
 def _open_conflict(company: Company, lead: Lead) -> CompanyConflict:
     """A new open 撞单 of `lead`'s department against the company's holder."""
-    conflict = CompanyConflict(
-        company_id=company.id,
-        lead_id=lead.id,
-        holder_department_id=company.first_department_id,
-        claimant_department_id=lead.owner_department_id,
-        status=ConflictStatus.OPEN,
-    )
+    conflict = CompanyConflict(**_conflict_values(company, lead))
     db.session.add(conflict)
     return conflict
 
 
+def _conflict_values(company: Company, lead: Any) -> dict[str, Any]:
+    return {
+        "company_id": company.id,
+        "lead_id": lead.id,
+        "holder_department_id": company.first_department_id,
+        "claimant_department_id": lead.owner_department_id,
+        "status": ConflictStatus.OPEN,
+    }
+
+
 def _audit_detected(conflict: CompanyConflict, company: Company, actor: User | None) -> None:
-    audit.record_row(_detected_row(conflict, company, actor))
+    audit.record_row(_detected_row(conflict.id, conflict.lead_id, company, actor))
 
 
-def _detected_row(conflict: CompanyConflict, company: Company, actor: User | None) -> dict[str, Any]:
+def _detected_row(conflict_id: int, lead_id: int, company: Company, actor: User | None) -> dict[str, Any]:
     return audit.row(
         "detect",
         "company_conflict",
-        conflict.id,
-        changes={"company_id": company.id, "lead_id": conflict.lead_id},
+        conflict_id,
+        changes={"company_id": company.id, "lead_id": lead_id},
         summary=company.name,
         user_id=actor.id if actor else None,
     )
 
 
-def sync_new_leads_conflicts(leads: list[Lead], actor: User | None) -> None:
-    """`sync_lead_conflicts(lead, new_lead=True)` for a batch of new, flushed
-    leads on companies already on file (a ledger import), in their order:
+def sync_new_leads_conflicts(leads: Sequence[Any], actor: User | None) -> None:
+    """`sync_lead_conflicts(lead, new_lead=True)` for a batch of new, written
+    leads on companies already on file (a ledger import), in their order —
+    `Lead`s, or the import's `LeadDraft`s, each with its `company` loaded:
     the first lead on an unheld company makes its department the holder, a
     later one by another department opens a conflict unless shared. One
-    query for the shared rulings, one flush for the conflicts, one INSERT of
+    query for the shared rulings, one INSERT of the conflicts and one of
     their audit rows, one UPDATE of the flags — instead of a few statements
     a lead."""
     if not leads:
@@ -161,7 +166,8 @@ def sync_new_leads_conflicts(leads: list[Lead], actor: User | None) -> None:
                 )
             ).all()
         )
-    opened: list[tuple[CompanyConflict, Company]] = []
+    opened: list[dict[str, Any]] = []
+    audited: list[tuple[int, Company]] = []  # (lead, company) of each conflict opened
     for lead in leads:
         company = lead.company
         if lead.archived_at is not None:
@@ -172,11 +178,20 @@ def sync_new_leads_conflicts(leads: list[Lead], actor: User | None) -> None:
             continue
         if company.first_department_id == lead.owner_department_id or (company.id, lead.owner_department_id) in shared:
             continue
-        opened.append((_open_conflict(company, lead), company))
+        opened.append(_conflict_values(company, lead))
+        audited.append((lead.id, company))
     if opened:
-        number([conflict for conflict, _company in opened])  # one executemany (app/db.py)
-        db.session.flush()
-        audit.record_many([_detected_row(conflict, company, actor) for conflict, company in opened])
+        # The rows `_open_conflict` adds, in one executemany with their keys
+        # taken first (app/db.py); the detection time is the column's default.
+        for values, key in zip(opened, reserve_ids(CompanyConflict.__table__, len(opened)), strict=True):
+            values["id"] = key
+        db.session.execute(sa.insert(CompanyConflict.__table__), opened)
+        audit.record_many(
+            [
+                _detected_row(values["id"], lead_id, company, actor)
+                for values, (lead_id, company) in zip(opened, audited, strict=True)
+            ]
+        )
         from app.notify import events
 
         events.conflicts_opened(len(opened), actor)

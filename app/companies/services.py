@@ -28,7 +28,7 @@ from app.companies.names import (
 )
 from app.concurrency import check_version
 from app.db import db
-from app.models import Company, Department, Lead, RefItem, RefKind, User
+from app.models import Company, Department, Lead, RefItem, RefKind, User, company_tier
 from app.refusals import Refusal
 from app.search import search_text
 
@@ -70,13 +70,19 @@ def clean_credit_code(raw: str | None, *, exclude_id: int | None = None) -> str 
     return code
 
 
+def name_columns(name: str, credit_code: str | None) -> dict[str, str]:
+    """The columns kept in step with the name: `normalized_name`, `search_text`."""
+    return {"normalized_name": normalize_company_name(name), "search_text": search_text(name, credit_code)}
+
+
 def refresh_names(company: Company) -> None:
     """Keep `normalized_name` and `search_text` in step with the name."""
-    company.normalized_name = normalize_company_name(company.name)
-    company.search_text = search_text(company.name, company.credit_code)
+    for column, value in name_columns(company.name, company.credit_code).items():
+        setattr(company, column, value)
 
 
-def set_tiers(company: Company, tier_ids: Iterable[int] | None) -> None:
+def checked_tiers(tier_ids: Iterable[int] | None) -> list[RefItem]:
+    """The tiers `tier_ids` names, in their display order (refused when one is not a tier)."""
     ids = sorted({int(i) for i in tier_ids or []})
     tiers = (
         db.session.scalars(sa.select(RefItem).where(RefItem.id.in_(ids), RefItem.kind == RefKind.TIER)).all()
@@ -85,7 +91,11 @@ def set_tiers(company: Company, tier_ids: Iterable[int] | None) -> None:
     )
     if len(tiers) != len(ids):
         raise CompanyError(_("所选企业类型不存在，请重新选择。"), "tier_ids")
-    company.tiers = sorted(tiers, key=lambda t: (t.sort_order, t.id))
+    return sorted(tiers, key=lambda t: (t.sort_order, t.id))
+
+
+def set_tiers(company: Company, tier_ids: Iterable[int] | None) -> None:
+    company.tiers = checked_tiers(tier_ids)
 
 
 def _check_industry(industry_id: int | None) -> None:
@@ -107,25 +117,55 @@ def create_company(data: dict[str, Any], actor: User) -> Company:
 
 def build_company(data: dict[str, Any], actor: User) -> Company:
     """The new company of `data`, checked and added to the session but not
-    flushed: `create_company` without its flush and audit entry, for a
-    ledger import that inserts many at once (then audits it: `audit_created`
-    or `created_audit_row`)."""
+    flushed: `create_company` without its flush and audit entry."""
+    draft = draft_company(data, actor)
+    company = Company(**draft.values)
+    if "tier_ids" in data:
+        company.tiers = draft.tiers
+    db.session.add(company)
+    return company
+
+
+@dataclass
+class CompanyDraft:
+    """A new company's checked column values and tiers, not yet written:
+    `build_company` makes the ORM object of it; a ledger import inserts
+    thousands at once (`insert_drafts`)."""
+
+    values: dict[str, Any]
+    tiers: list[RefItem]
+
+
+def draft_company(data: dict[str, Any], actor: User) -> CompanyDraft:
+    """`data` checked as for `create_company`: the columns it writes (the
+    name columns by `name_columns`, as `refresh_names` keeps them) and the tiers."""
     name = clean_name(data.get("name"))
     code = clean_credit_code(data.get("credit_code"))
     _check_industry(data.get("industry_id"))
-    company = Company(
-        name=name,
-        credit_code=code,
-        hq_region=(data.get("hq_region") or "").strip()[:100] or None,
-        industry_id=data.get("industry_id"),
-        notes=(data.get("notes") or "").strip() or None,
-        created_by_id=actor.id,
-    )
-    refresh_names(company)
-    if "tier_ids" in data:
-        set_tiers(company, data.get("tier_ids"))
-    db.session.add(company)
-    return company
+    values = {
+        "name": name,
+        **name_columns(name, code),
+        "credit_code": code,
+        "hq_region": (data.get("hq_region") or "").strip()[:100] or None,
+        "industry_id": data.get("industry_id"),
+        "notes": (data.get("notes") or "").strip() or None,
+        "created_by_id": actor.id,
+    }
+    return CompanyDraft(values, checked_tiers(data.get("tier_ids")) if "tier_ids" in data else [])
+
+
+def insert_drafts(drafts: list[CompanyDraft]) -> None:
+    """Write drafts whose `values` carry their reserved `id` (and any other
+    column the caller set, e.g. 首报) in one executemany per table, in the
+    caller's transaction: no ORM object per row (a ledger import creates
+    thousands). The caller audits them (`draft_audit_row`)."""
+    if not drafts:
+        return
+    # The timestamps and the version: the columns' defaults, as for the ORM.
+    db.session.execute(sa.insert(Company.__table__), [d.values for d in drafts])
+    tiers = [{"company_id": d.values["id"], "tier_id": t.id} for d in drafts for t in d.tiers]
+    if tiers:
+        db.session.execute(sa.insert(company_tier), tiers)
 
 
 def audit_created(company: Company, actor: User) -> None:
@@ -134,13 +174,23 @@ def audit_created(company: Company, actor: User) -> None:
 
 
 def created_audit_row(company: Company, actor: User) -> dict[str, Any]:
-    """`audit_created`'s row, for `audit.record_many` (a ledger import)."""
+    """`audit_created`'s row."""
+    return _created_row(company.id, audit.snapshot(company, COMPANY_FIELDS), company.tiers, actor)
+
+
+def draft_audit_row(draft: CompanyDraft, actor: User) -> dict[str, Any]:
+    """The same row for a company written by `insert_drafts`, for `audit.record_many`."""
+    values = draft.values
+    return _created_row(values["id"], {name: audit.plain(values[name]) for name in COMPANY_FIELDS}, draft.tiers, actor)
+
+
+def _created_row(company_id: int, snapshot: dict[str, Any], tiers: list[RefItem], actor: User) -> dict[str, Any]:
     return audit.row(
         "create",
         "company",
-        company.id,
-        changes={**audit.snapshot(company, COMPANY_FIELDS), "tiers": [t.id for t in company.tiers]},
-        summary=company.name,
+        company_id,
+        changes={**snapshot, "tiers": [t.id for t in tiers]},
+        summary=snapshot["name"],
         user_id=actor.id,
     )
 

@@ -24,6 +24,7 @@ from app.imports import projects as project_import
 from app.imports.approvals_commit import commit as commit_approvals
 from app.imports.commit import ImportRefusedError, commit_projects
 from app.imports.investments_commit import commit as commit_investments
+from app.imports.leads_commit import commit as commit_leads
 from app.imports.rows import CellProblem, Preview
 from app.imports.sheets import SheetError
 from app.models import ImportBatch, Lead, Project, Role, User
@@ -33,7 +34,7 @@ from app.refusals import Refusal
 
 KINDS = {
     "projects": (project_import.preview, commit_projects),
-    "leads": (lead_import.preview, lead_import.commit),
+    "leads": (lead_import.preview, commit_leads),
     "investments": (investment_import.preview, commit_investments),
     "approvals": (approval_import.preview, commit_approvals),
 }

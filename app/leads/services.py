@@ -11,6 +11,7 @@ shelved later; reaching a step implies the earlier ones); `has_conflict`
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +23,7 @@ from app.activity_links import linkable_activity
 from app.companies.conflicts import sync_lead_conflicts
 from app.companies.services import (
     CompanyError,
-    build_company,
+    draft_company,
     other_followers,
 )
 from app.concurrency import check_version
@@ -281,76 +282,114 @@ def created_audit_row(lead: Lead, actor: User) -> dict[str, Any]:
     )
 
 
-def _built_lead(values: dict[str, Any], company: Company, actor: User) -> Lead:
-    """`_new_lead` for the `build_lead_*` functions: the lead in status
-    `new`, without its status-change object — `record_built_leads` inserts
-    the status changes of a flushed batch in one statement."""
+@dataclass
+class LeadDraft:
+    """A new lead's checked column values (status new), not yet written, for
+    a ledger import that inserts thousands at once (`insert_lead_drafts`);
+    `company` is its company on file, or the draft of a new one. Reads like
+    a lead where 首报 and 撞单 need one (`sync_new_leads_conflicts`)."""
+
+    values: dict[str, Any]
+    company: Any  # Company | CompanyDraft
+    archived_at: None = None
+
+    @property
+    def id(self) -> int:
+        return self.values["id"]
+
+    @property
+    def company_id(self) -> int:
+        return self.values["company_id"]
+
+    @property
+    def owner_department_id(self) -> int:
+        return self.values["owner_department_id"]
+
+    @property
+    def received_on(self) -> dt.date:
+        return self.values["received_on"]
+
+    @property
+    def title(self) -> str:
+        return self.values["title"]
+
+
+def _opening(values: dict[str, Any], actor: User) -> dict[str, Any]:
+    """The columns of a new lead of `values` (`_clean_fields`), as `_new_lead` sets them."""
     _day, stamp = _status_time(None)
-    lead = Lead(
-        company=company, created_by_id=actor.id, status=LeadStatus.NEW, status_changed_at=stamp, has_conflict=False
-    )
-    for name, value in values.items():
-        setattr(lead, name, value)
-    db.session.add(lead)
-    return lead
+    return {
+        **values,
+        "created_by_id": actor.id,
+        "status": LeadStatus.NEW,
+        "status_changed_at": stamp,
+        "has_conflict": False,
+    }
 
 
-def record_built_leads(leads: list[Lead], actor: User) -> None:
-    """The opening status change (→ new) of each lead from `build_lead_*`,
-    once flushed: the rows `record_status` makes, inserted together. (The
-    leads' loaded `status_changes` do not show them until they expire, as
-    at the commit.)"""
-    if not leads:
-        return
-    db.session.execute(
-        sa.insert(LeadStatusChange.__table__),
-        [
-            {
-                "lead_id": lead.id,
-                "from_status": None,
-                "to_status": LeadStatus.NEW,
-                "changed_at": lead.status_changed_at,
-                "changed_by_id": actor.id,
-                "reason_id": None,
-                "note": None,
-            }
-            for lead in leads
-        ],
-    )
-
-
-def build_lead_with_new_company(data: dict[str, Any], actor: User) -> Lead:
+def draft_lead_with_new_company(data: dict[str, Any], actor: User) -> LeadDraft:
     """`create_lead` for a lead whose company is new to the platform, checked
-    the same way but not flushed, for a ledger import that inserts many at
-    once: the company is added to the session with the lead's department as
-    its holder (首报 — an unheld company has no conflict to open), and the
-    caller flushes, then calls `record_built_leads` and audits the company
-    and the lead (`audit_created`, `audit_lead_created` or their rows).
-    `data` names the company (company_name, credit_code …) with
-    company_choice 'new'."""
+    the same way, as drafts of both (`draft_company`): the company held by
+    the lead's department (首报 — an unheld company has no conflict to
+    open). The caller gives them ids and inserts them (`insert_drafts`, then
+    `insert_lead_drafts`) and audits both (`draft_audit_row`s). `data` names
+    the company (company_name, credit_code …)."""
     require_editor(actor)
     values = _clean_fields(data, actor, None)
     choice = resolve_company({**data, "company_choice": "new"}, values["owner_department_id"], confirm=True)
     try:
-        company = build_company(choice.new_data, actor)
+        company = draft_company(choice.new_data, actor)
     except CompanyError as exc:
         raise company_error_on_lead(exc) from None
-    company.first_department_id = values["owner_department_id"]
-    company.first_reported_on = values["received_on"]
-    return _built_lead(values, company, actor)
+    company.values["first_department_id"] = values["owner_department_id"]
+    company.values["first_reported_on"] = values["received_on"]
+    return LeadDraft(_opening(values, actor), company)
 
 
-def build_lead_on_company(data: dict[str, Any], actor: User) -> Lead:
+def draft_lead_on_company(data: dict[str, Any], actor: User) -> LeadDraft:
     """`create_lead` for a ledger import's row on a company already chosen
     (`company_choice` is its id, 撞单 confirmed by importing), checked the
-    same way but not flushed: the caller flushes a batch, then calls
-    `companies.conflicts.sync_new_leads_conflicts`, `record_built_leads` and
-    audits the lead (`audit_lead_created` or its row)."""
+    same way, as a draft: the caller inserts a batch (`insert_lead_drafts`),
+    then calls `companies.conflicts.sync_new_leads_conflicts` and audits
+    the leads (`draft_audit_row`)."""
     require_editor(actor)
     values = _clean_fields(data, actor, None)
     choice = resolve_company(data, values["owner_department_id"], confirm=True)
     company = apply_company(choice, actor)
-    return _built_lead(values, company, actor)
+    return LeadDraft({**_opening(values, actor), "company_id": company.id}, company)
+
+
+def insert_lead_drafts(drafts: list[LeadDraft], actor: User) -> None:
+    """Write drafts whose values carry their reserved `id` and `company_id`,
+    with the opening status change (→ new) of each — the rows `create_lead`
+    writes — in one executemany per table, in the caller's transaction and
+    without an ORM object per row. Bypassing the ORM, they are not noted
+    for the report facts: the caller refreshes them (`app.facts.refresh`)."""
+    if not drafts:
+        return
+    # The timestamps and the version: the columns' defaults, as for the ORM.
+    db.session.execute(sa.insert(Lead.__table__), [d.values for d in drafts])
+    db.session.execute(
+        sa.insert(LeadStatusChange.__table__),
+        [
+            {
+                "lead_id": d.id,
+                "from_status": None,
+                "to_status": LeadStatus.NEW,
+                "changed_at": d.values["status_changed_at"],
+                "changed_by_id": actor.id,
+                "reason_id": None,
+                "note": None,
+            }
+            for d in drafts
+        ],
+    )
+
+
+def draft_audit_row(draft: LeadDraft, actor: User) -> dict[str, Any]:
+    """`created_audit_row` of a lead written by `insert_lead_drafts`."""
+    values = draft.values
+    changes = {name: audit.plain(values[name]) for name in LEAD_FIELDS}
+    return audit.row("create", "lead", draft.id, changes=changes, summary=draft.title, user_id=actor.id)
 
 
 def update_lead(
