@@ -7,10 +7,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from app import clock
+from app import clock, facts
 from app.db import db
 from app.main.home import Panel, home_panel
-from app.models import Instruction, Light, Project, Role, User, project_team
+from app.models import Instruction, Light, Project, ProjectFact, Role, User, project_team
 from app.pagination import first_rows
 from app.permissions import department_ids_in_scope
 from app.projects import instruction_rules
@@ -74,16 +74,32 @@ def supervisor_lights_panel(user: User) -> Panel | None:
     if user.role is not Role.VIEWER:
         return None
     today = clock.today()
-    light = current_light(today)
-    lit = sa.and_(Project.is_key.is_(True), Project.archived_at.is_(None), light.in_(LIT))
-    counts = dict(db.session.execute(sa.select(light.label("light"), sa.func.count()).where(lit).group_by(light)).all())
+    if facts.lights_fresh(today):
+        # The kept lights, read from their own table ('red' sorts before
+        # 'yellow'): not a probe of the facts for every key project.
+        lit = sa.and_(ProjectFact.light.in_(LIT), ProjectFact.archived_at.is_(None))
+        counted = sa.select(ProjectFact.light, sa.func.count()).where(lit).group_by(ProjectFact.light)
+        first = (
+            sa.select(ProjectFact.id, ProjectFact.light, ProjectFact.planned_investment)
+            .where(lit)
+            .order_by(ProjectFact.light, ProjectFact.planned_investment.desc(), ProjectFact.id)
+            .limit(PANEL_LIMIT)
+            .subquery("first")
+        )
+        listed = sa.select(Project).join(first, first.c.id == Project.id)
+        order = (first.c.light, first.c.planned_investment.desc(), Project.id)
+    else:
+        light: sa.ColumnElement[str] = current_light(today)
+        lit = sa.and_(Project.is_key.is_(True), Project.archived_at.is_(None), light.in_(LIT))
+        counted = sa.select(light.label("light"), sa.func.count()).where(lit).group_by(light)
+        listed = sa.select(Project).where(lit)
+        order = (light_rank(light), Project.planned_investment.desc(), Project.id)
+    counts = dict(db.session.execute(counted).all())
     if not counts:
         return None
     projects = db.session.scalars(
-        sa.select(Project)
-        .options(orm.joinedload(Project.lead_department), orm.joinedload(Project.company))
-        .where(lit)
-        .order_by(light_rank(light), Project.planned_investment.desc(), Project.id)
+        listed.options(orm.joinedload(Project.lead_department), orm.joinedload(Project.company))
+        .order_by(*order)
         .limit(PANEL_LIMIT)
     ).all()
     lights = light_details([p.id for p in projects], today)
