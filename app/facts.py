@@ -148,28 +148,46 @@ def _upsert(connection: Any, table: sa.Table, columns: tuple[str, ...], rows: sa
     connection.execute(stmt)
 
 
-def _refresh_table(connection: Any, fact: Any, record: Any, columns: tuple[str, ...], select: Any, ids: Any) -> None:
+def _lock(connection: Any, fact: Any, ids: Collection[int]) -> None:
+    # Wait for a transaction refreshing these facts to commit (PostgreSQL;
+    # SQLite has one writer at a time), so what is read next — the rollup
+    # buckets the facts are in, the records — is as it left them.
     table = fact.__table__
     for chunk in _chunks(ids):
-        # Wait for a transaction refreshing these facts to commit (PostgreSQL;
-        # SQLite has one writer at a time), so the SELECT below reads the
-        # records as it left them.
         connection.execute(sa.select(table.c.id).where(table.c.id.in_(chunk)).order_by(table.c.id).with_for_update())
+
+
+def _write(connection: Any, fact: Any, record: Any, columns: tuple[str, ...], select: Any, ids: Any) -> None:
+    table = fact.__table__
+    for chunk in _chunks(ids):
         _upsert(connection, table, columns, select(chunk))
         gone = sa.select(record.id).where(record.id.in_(chunk))
         connection.execute(table.delete().where(table.c.id.in_(chunk), table.c.id.not_in(gone)))
 
 
-def refresh(connection: Any, lead_ids: Iterable[int] = (), project_ids: Iterable[int] = ()) -> None:
+def refresh(
+    connection: Any, lead_ids: Iterable[int] = (), project_ids: Iterable[int] = (), deleted: Any = None
+) -> None:
     """Recompute the facts of these leads and projects on `connection` (a
-    record that no longer exists loses its fact)."""
+    record that no longer exists loses its fact), and the report rollups
+    of the buckets they were and are in (`app.rollups`; `deleted`: those of
+    records deleted since, read before their facts went with them)."""
+    from app import rollups
+
     _moved()
-    _refresh_table(connection, LeadFact, Lead, _LEAD_COLUMNS, lead_fact_select, lead_ids)
-    _refresh_table(connection, ProjectFact, Project, _PROJECT_COLUMNS, project_fact_select, project_ids)
+    leads, projects = set(lead_ids), set(project_ids)
+    _lock(connection, LeadFact, leads)
+    _lock(connection, ProjectFact, projects)
+    before = rollups.merge(rollups.buckets(connection, leads, projects), deleted or {})
+    _write(connection, LeadFact, Lead, _LEAD_COLUMNS, lead_fact_select, leads)
+    _write(connection, ProjectFact, Project, _PROJECT_COLUMNS, project_fact_select, projects)
+    rollups.keep(connection, leads, projects, before)
 
 
 def rebuild(connection: Any) -> tuple[int, int]:
-    """Recompute every fact from the records; (leads, projects) written."""
+    """Recompute every fact from the records; (leads, projects) written.
+    (The rollups follow with `app.rollups.rebuild`: migration 0016 runs this
+    before their table exists.)"""
     _moved()
     lead_table = LeadFact.__table__
     _upsert(connection, lead_table, _LEAD_COLUMNS, lead_fact_select())
@@ -236,6 +254,19 @@ def _touched(session: sa.orm.Session) -> tuple[set[int], set[int], set[int]]:
 
 PENDING = "facts_pending"  # session.info: (leads, projects, plans) flushed, facts not yet refreshed
 WRITTEN = "facts_written"  # session.info: everything flushed in this transaction
+DELETED = "facts_deleted"  # session.info: the rollup buckets of leads and projects deleted in it
+
+
+def _before_flush(session: sa.orm.Session, _context: Any, _instances: Any) -> None:
+    # A deleted lead or project takes its fact with it (ON DELETE CASCADE):
+    # note the rollup buckets it counted in while the fact is still there.
+    leads = {o.id for o in session.deleted if isinstance(o, Lead) and o.id is not None}
+    projects = {o.id for o in session.deleted if isinstance(o, Project) and o.id is not None}
+    if leads or projects:
+        from app import rollups
+
+        found = rollups.buckets(session.connection(), leads, projects)
+        session.info[DELETED] = rollups.merge(session.info.get(DELETED, {}), found)
 
 
 def _after_flush(session: sa.orm.Session, _context: Any) -> None:
@@ -259,7 +290,7 @@ def _refresh_noted(session: sa.orm.Session, noted: tuple[set[int], set[int], set
         projects = projects | set(
             connection.execute(sa.select(AnnualPlan.project_id).where(AnnualPlan.id.in_(plans))).scalars()
         )
-    refresh(connection, leads, projects)
+    refresh(connection, leads, projects, session.info.get(DELETED))
 
 
 def settle(session: sa.orm.Session | None = None) -> None:
@@ -284,10 +315,11 @@ def _before_commit(session: sa.orm.Session) -> None:
 
 def _after_transaction_end(session: sa.orm.Session, transaction: Any) -> None:
     if transaction.parent is None:  # the outermost: committed or rolled back
-        session.info.pop(PENDING, None)
-        session.info.pop(WRITTEN, None)
+        for key in (PENDING, WRITTEN, DELETED):
+            session.info.pop(key, None)
 
 
+sa.event.listen(sa.orm.Session, "before_flush", _before_flush)
 sa.event.listen(sa.orm.Session, "after_flush", _after_flush)
 sa.event.listen(sa.orm.Session, "before_commit", _before_commit)
 sa.event.listen(sa.orm.Session, "after_transaction_end", _after_transaction_end)
@@ -304,11 +336,15 @@ def facts_cli() -> None:
 @facts_cli.command("rebuild")
 @with_appcontext
 def rebuild_command() -> None:
-    """Recompute every report fact from the records (after a restore, a bulk
-    load that bypassed the app, or to check the kept facts)."""
-    leads, projects = rebuild(db.session.connection())
+    """Recompute every report fact and rollup from the records (after a
+    restore, a bulk load that bypassed the app, or to check the kept facts)."""
+    from app import rollups
+
+    connection = db.session.connection()
+    leads, projects = rebuild(connection)
+    rows = rollups.rebuild(connection)
     db.session.commit()
-    click.echo(f"统计事实已重建：线索 {leads} 条，项目 {projects} 个。")
+    click.echo(f"统计事实已重建：线索 {leads} 条，项目 {projects} 个，汇总 {rows} 行。")
 
 
 def register(app: Flask) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app import clock, facts
+from app import clock, facts, rollups
 from app.auth.passwords import hash_password
 from app.companies.names import normalize_company_name
 from app.db import db
@@ -560,9 +560,10 @@ def seed(size_name: str | Size, *, today: dt.date | None = None, rng_seed: int =
             random.Random(rng_seed + 6), today, now, refs, dept_ids, leader_ids, company_rows, project_rows, lead_rows
         )
     )
-    # The report facts, as `flask facts rebuild` computes them: the rows
-    # above bypassed the flush that keeps them.
+    # The report facts and rollups, as `flask facts rebuild` computes them:
+    # the rows above bypassed the flush that keeps them.
     facts.rebuild(db.session.connection())
+    rollups.rebuild(db.session.connection())
     db.session.commit()
     _reset_sequences()
     counts = {

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from app import archive, clock, facts
+from app import archive, clock, facts, rollups
 from app.agreements import services as agreements
 from app.companies import conflicts, merge
 from app.db import db
@@ -37,6 +37,7 @@ from app.models import (
     ProjectFact,
     ProjectLevel,
     RefKind,
+    ReportRollup,
     Stage,
 )
 from app.projects.assignment import assign_five_ones
@@ -56,21 +57,26 @@ def district(app):
     return fr.district()
 
 
-def kept() -> tuple[list[tuple], list[tuple]]:
-    """Every column of both fact tables, ordered by id."""
+def kept() -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Every column of both fact tables, ordered by id, and every rollup row."""
     lead_rows = db.session.execute(sa.select(LeadFact.__table__).order_by(LeadFact.id)).all()
     project_rows = db.session.execute(sa.select(ProjectFact.__table__).order_by(ProjectFact.id)).all()
-    return [tuple(r) for r in lead_rows], [tuple(r) for r in project_rows]
+    table = ReportRollup.__table__
+    rollup_rows = db.session.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+    return [tuple(r) for r in lead_rows], [tuple(r) for r in project_rows], [tuple(r) for r in rollup_rows]
 
 
 def assert_rebuild_agrees() -> None:
-    """The facts the commits kept equal those rebuilt from the records (the
-    rebuild is rolled back: the next change starts from the kept facts)."""
+    """The facts and rollups the commits kept equal those rebuilt from the
+    records (the rebuild is rolled back: the next change starts from the
+    kept ones)."""
     db.session.commit()
     before = kept()
     assert len(before[0]) == db.session.scalar(sa.select(sa.func.count(Lead.id)))
     assert len(before[1]) == db.session.scalar(sa.select(sa.func.count(Project.id)))
+    assert before[2], "the rollups are kept"
     facts.rebuild(db.session.connection())
+    rollups.rebuild(db.session.connection())
     after = kept()
     db.session.rollback()
     assert before == after
@@ -420,7 +426,7 @@ def test_cli_rebuild_restores_facts_deleted_by_hand(district, app):
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["facts", "rebuild"])
     assert result.exit_code == 0, result.output
-    assert "线索 8 条，项目 6 个" in result.output
+    assert "线索 8 条，项目 6 个，汇总" in result.output
     db.session.rollback()
     assert kept() == before
 
@@ -433,13 +439,25 @@ def cohort_counts() -> list[int]:
     return [s.cell.count for s in report.steps]
 
 
-def test_the_funnel_reads_the_facts_not_the_records(district):
+def test_the_funnel_reads_the_rollups_kept_over_the_facts(district, app):
     assert cohort_counts() == [6, 5, 3, 2, 1, 0]
     db.session.execute(LeadFact.__table__.delete().where(LeadFact.id == district.leads["L3"].id))
     db.session.execute(ProjectFact.__table__.delete().where(ProjectFact.id == district.projects["P1"].id))
     db.session.commit()
+    # Facts deleted by hand, behind the rollups' back: the report reads the
+    # rollups, which still count them …
+    assert cohort_counts() == [6, 5, 3, 2, 1, 0]
+    # … until they are summed again from the facts; the facts alone say the same.
+    rollups.rebuild(db.session.connection())
+    db.session.commit()
     assert cohort_counts() == [5, 4, 3, 1, 0, 0]
+    app.config["REPORT_ROLLUPS"] = False
+    try:
+        assert cohort_counts() == [5, 4, 3, 1, 0, 0]
+    finally:
+        app.config["REPORT_ROLLUPS"] = True
     facts.rebuild(db.session.connection())
+    rollups.rebuild(db.session.connection())
     db.session.commit()
     assert cohort_counts() == [6, 5, 3, 2, 1, 0]
 

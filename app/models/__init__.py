@@ -45,7 +45,7 @@ from app.models.enums import (
     Stage,
     TargetMetric,
 )
-from app.models.fact import LeadFact, ProjectFact
+from app.models.fact import LeadFact, ProjectFact, ReportRollup
 from app.models.inspection import Inspection, InspectionEvent, InspectionKind, InspectionStatus, inspection_finding
 from app.models.lead import Lead, LeadStatusChange, Visit, visit_participant
 from app.models.notification import (
@@ -145,6 +145,7 @@ __all__ = [
     "RankingWeight",
     "RefItem",
     "RefKind",
+    "ReportRollup",
     "ReportStatus",
     "ReviewCriterion",
     "ReviewEvent",

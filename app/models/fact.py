@@ -106,3 +106,35 @@ class ProjectFact(db.Model):
     # background worker restores each morning.
     light: Mapped[Optional[str]] = mapped_column(sa.String(6))
     light_on: Mapped[Optional[date]] = mapped_column(sa.Date, index=True)
+
+
+class ReportRollup(db.Model):
+    """A report measure summed over one bucket of its records (`app.rollups`):
+    the records of one department (or industry) that fall on one day, in one
+    month, or — for measures without a period — at all. A report over a
+    period reads its whole months and its odd days here instead of the facts."""
+
+    __tablename__ = "report_rollup"
+    # Covering, in the order a report reads it: one range per measure and grain.
+    __table_args__ = (
+        sa.Index(
+            "ix_report_rollup_read",
+            "dim",
+            "grain",
+            "measure",
+            "bucket",
+            "dim_value",
+            "n",
+            "amount",
+        ),
+        sa.Index("ix_report_rollup_keep", "dim", "dim_value", "month"),
+    )
+
+    measure: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    dim: Mapped[str] = mapped_column(sa.String(16), primary_key=True)  # 'department' | 'industry'
+    dim_value: Mapped[int] = mapped_column(sa.Integer, primary_key=True)  # 0: 未指定
+    grain: Mapped[str] = mapped_column(sa.String(1), primary_key=True)  # 'd' day | 'm' month | 'a' all time
+    bucket: Mapped[date] = mapped_column(sa.Date, primary_key=True)  # the day; the month's first day; ALL_TIME
+    month: Mapped[date] = mapped_column(sa.Date, nullable=False)  # the bucket's month (ALL_TIME for 'a')
+    n: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)

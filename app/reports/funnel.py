@@ -46,12 +46,28 @@ def _lead_dims() -> dict[str, m.Dim]:
     return {"department": m.Dim(LeadFact.owner_department_id), "industry": m.Dim(LeadFact.industry_id)}
 
 
+# Without a filter other than the department, every step is read from the
+# rollups kept by department and day (`app.rollups`): the same numbers.
+ROLLED_UP = ("department",)
+
+
 def _cohort(step: str, kind: str, reached: Any):
+    key = measure_key("cohort", step)
+
     def builder(q: ReportQuery) -> m.Measure:
         cohort = [*report_lead_conditions(q.filters, LeadFact), in_period(LeadFact.received_on, q.period)]
+        rollup = m.rolled(key, q)
         if kind == "lead":
             conds = cohort + ([reached.is_not(None)] if reached is not None else [])
-            return m.Measure(LeadFact, tuple(conds), Lead, amount=LeadFact.amount, dims=_lead_dims())
+            return m.Measure(
+                LeadFact,
+                tuple(conds),
+                Lead,
+                amount=LeadFact.amount,
+                dims=_lead_dims(),
+                dated=LeadFact.received_on,
+                rollup=rollup,
+            )
         # The projects the cohort's leads became, valued by now, like the steps.
         conds = [*cohort, ProjectFact.archived_at.is_(None), reached.is_not(None)]
         return m.Measure(
@@ -61,17 +77,29 @@ def _cohort(step: str, kind: str, reached: Any):
             amount=ProjectFact.signed_amount,
             joins=((LeadFact, ProjectFact.lead_id == LeadFact.id),),
             dims=_lead_dims(),
+            dated=LeadFact.received_on,
+            rollup=rollup,
         )
 
     return builder
 
 
 def _flow(step: str, kind: str, reached: Any):
+    key = measure_key("flow", step)
+
     def builder(q: ReportQuery) -> m.Measure:
         if kind == "lead":
             on = reached if reached is not None else LeadFact.received_on
             conds = [*report_lead_conditions(q.filters, LeadFact), in_period(on, q.period)]
-            return m.Measure(LeadFact, tuple(conds), Lead, amount=LeadFact.amount, dims=_lead_dims())
+            return m.Measure(
+                LeadFact,
+                tuple(conds),
+                Lead,
+                amount=LeadFact.amount,
+                dims=_lead_dims(),
+                dated=on,
+                rollup=m.rolled(key, q),
+            )
         conds = [*project_conditions(q.filters, ProjectFact), in_period(reached, q.period)]
         signed = sql.signed_amount_at(q.period.end)  # as it stood at the end of the period
         return m.Measure(
@@ -81,14 +109,22 @@ def _flow(step: str, kind: str, reached: Any):
             amount=signed.amount,
             joins=signed.joins,
             dims={"department": m.Dim(ProjectFact.lead_department_id), "industry": m.Dim(ProjectFact.industry_id)},
+            dated=reached,
+            # The rollups keep today's 签约额: an earlier period whose end
+            # falls before a later agreement works it out from the facts.
+            rollup=m.rolled(key, q) if not signed.joins else None,
         )
 
     return builder
 
 
+def measure_key(view: str, step: str) -> str:
+    return f"funnel.{view}.{step}"
+
+
 for _key, _label, _kind, _reached in STEPS:
-    m.register(f"funnel.cohort.{_key}")(_cohort(_key, _kind, _reached))
-    m.register(f"funnel.flow.{_key}")(_flow(_key, _kind, _reached))
+    m.register(measure_key("cohort", _key), ROLLED_UP)(_cohort(_key, _kind, _reached))
+    m.register(measure_key("flow", _key), ROLLED_UP)(_flow(_key, _kind, _reached))
 
 
 @dataclass
@@ -113,10 +149,6 @@ class FunnelReport:
     @property
     def view_label(self) -> str:
         return str(VIEWS[self.view])
-
-
-def measure_key(view: str, step: str) -> str:
-    return f"funnel.{view}.{step}"
 
 
 def funnel_report(q: ReportQuery) -> FunnelReport:

@@ -25,7 +25,7 @@ def _stages(library: Library | None) -> list[Stage]:
     return [s for s, lib in STAGE_LIBRARY.items() if lib is not None and (library is None or lib is library)]
 
 
-def _library_measure(library: Library | None):
+def _library_measure(key: str, library: Library | None):
     def builder(q: ReportQuery) -> m.Measure:
         conds = [*project_conditions(q.filters, ProjectFact), ProjectFact.stage.in_(_stages(library))]
         return m.Measure(
@@ -34,14 +34,15 @@ def _library_measure(library: Library | None):
             Project,
             amount=ProjectFact.planned_investment,
             dims={"department": m.Dim(ProjectFact.lead_department_id), "industry": m.Dim(ProjectFact.industry_id)},
+            rollup=m.rolled(key, q, dated=False),  # the current stage: no period
         )
 
     return builder
 
 
-for _lib in LIBRARIES:
-    m.register(f"library.{_lib.value}")(_library_measure(_lib))
-m.register("library.all")(_library_measure(None))
+for _lib in [*LIBRARIES, None]:
+    _key = f"library.{_lib.value if _lib else 'all'}"
+    m.register(_key, ("department", "industry"))(_library_measure(_key, _lib))
 
 LIBRARY_KEYS = [f"library.{lib.value}" for lib in LIBRARIES] + ["library.all"]
 THREE_KEYS = [f"funnel.flow.{key}" for key, _label in THREE]

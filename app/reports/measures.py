@@ -21,8 +21,8 @@ from flask_babel import gettext as _
 
 from app import facts
 from app.db import ZERO, db
-from app.reports.filters import ReportQuery
-from app.reports.periods import ReportInputError
+from app.reports.filters import FILTER_ARGS, ReportQuery
+from app.reports.periods import Period, ReportInputError
 
 NONE_KEY = "none"  # the dimension value of records without one (未指定)
 
@@ -36,6 +36,17 @@ class Dim:
 
 
 @dataclass(frozen=True)
+class Rollup:
+    """How a measure reads the kept rollups (`app.rollups`) instead of its
+    records: its key, the period its `dated` column ranges over (None for a
+    measure without one) and the department it is filtered to."""
+
+    key: str
+    period: Period | None
+    department_id: int | None
+
+
+@dataclass(frozen=True)
 class Measure:
     base: Any  # the model (or subquery) aggregated over: FROM
     conditions: tuple[sa.ColumnElement[bool], ...]
@@ -44,6 +55,10 @@ class Measure:
     amount: Any = None  # what is summed (万元); None when meaningless
     joins: tuple[tuple[Any, Any], ...] = ()  # 1:1 outer joins the conditions need
     dims: dict[str, Dim] = field(default_factory=dict)
+    # The day column a period ranges over (a rollup's day and month), and
+    # whether this query can be answered from the rollups (`rolled`).
+    dated: Any = None
+    rollup: Rollup | None = None
 
     @property
     def counted_expr(self) -> Any:
@@ -193,8 +208,20 @@ def _run_group(group: list[Measure], dim_name: str | None) -> list[dict[Any, Tot
 
 def by_many(measures: list[Measure], dim_name: str) -> list[dict[Any, Total]]:
     """`by(measure, dim_name)` for each measure, in as few queries as their
-    tables and joins allow (one per group)."""
-    return _batched(measures, dim_name)
+    tables and joins allow (one per group) — or from the kept rollups when
+    every measure can be read there (`app.rollups`: the same numbers)."""
+    from app import rollups
+
+    rolled = [i for i, measure in enumerate(measures) if rollups.answers([measure], dim_name)]
+    if not rolled or not rollups.answers([measures[i] for i in rolled], dim_name):
+        return _batched(measures, dim_name)
+    results: list[dict[Any, Total]] = [{} for _ in measures]
+    for i, split in zip(rolled, rollups.read([measures[i] for i in rolled], dim_name), strict=True):
+        results[i] = split
+    rest = [i for i in range(len(measures)) if i not in rolled]
+    for i, split in zip(rest, _batched([measures[i] for i in rest], dim_name), strict=True):
+        results[i] = split
+    return results
 
 
 def total_many(measures: list[Measure]) -> list[Total]:
@@ -235,14 +262,31 @@ def drill_ids(measure: Measure, dim_values: dict[str, Any]) -> sa.Select:
 
 MeasureBuilder = Callable[[ReportQuery], Measure]
 MEASURES: dict[str, MeasureBuilder] = {}
+# measure key → the dimensions its rollups are kept by (`app.rollups`)
+ROLLED_UP: dict[str, tuple[str, ...]] = {}
 
 
-def register(key: str) -> Callable[[MeasureBuilder], MeasureBuilder]:
+def register(key: str, rolled_up: tuple[str, ...] = ()) -> Callable[[MeasureBuilder], MeasureBuilder]:
+    """Register a measure's builder under `key`; `rolled_up`: the dimensions
+    its sums are kept by in `report_rollup` (the builder then says, per
+    query, whether they answer it: `rolled`)."""
+
     def decorator(builder: MeasureBuilder) -> MeasureBuilder:
         MEASURES[key] = builder
+        if rolled_up:
+            ROLLED_UP[key] = rolled_up
         return builder
 
     return decorator
+
+
+def rolled(key: str, q: ReportQuery, dated: bool = True) -> Rollup | None:
+    """The rollup reading of measure `key` for `q`, or None when a filter
+    other than the department's narrows it (the rollups keep no tiers,
+    leaders …: the records answer)."""
+    if any(getattr(q.filters, name) is not None for name in FILTER_ARGS if name != "department_id"):
+        return None
+    return Rollup(key, q.period if dated else None, q.filters.department_id)
 
 
 def build(key: str, query: ReportQuery) -> Measure:

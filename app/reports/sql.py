@@ -67,6 +67,8 @@ def signed_amount_at(as_of: dt.date) -> FactAmount:
     counting rule runs over the agreements up to `as_of` (an earlier
     period's report does not move when later agreements arrive). The same
     object for the same day within an app context (`measures.by_many`)."""
+    if as_of == dt.date.max:  # every agreement (the rollups' measures, `app.rollups`)
+        return FactAmount((), ProjectFact.signed_amount)
     cache: dict[Any, FactAmount] = g.setdefault("_fact_amounts", {}) if has_app_context() else {}
     key = (facts.generation(), as_of)
     if key not in cache:
