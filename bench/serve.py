@@ -129,6 +129,11 @@ def run(target: Target, *, users: int = 20, seconds: int = 30) -> dict[str, Any]
     try:
         wait_until_up(host, process)
         print(f"gunicorn ×{WORKERS} on {host}: locust, {users} users, {seconds} s per page …", flush=True)
+        # The stack's own ceiling: a signed-in page that does next to nothing
+        # (the password form), measured in the same run as the pages.
+        pages["bare signed-in page"] = _locust(
+            host, "/auth/password", "bare", [personas["staff_department"]], users, seconds
+        )
         pages["leader's desk"] = _locust(host, "/projects/desk", "desk", [personas["leader"]], users, seconds)
         pages["lead list"] = _locust(
             host, "/leads/?status=open", "leads", [personas["staff_department"], personas["admin"]], users, seconds
