@@ -297,3 +297,85 @@ def test_rows_on_companies_on_file_are_batched_with_the_same_first_report_and_co
         )
     ).all()
     assert sorted(created) == sorted(leads[t].id for t in ("无主一期", "无主二期", "共享新项目", "共享三期"))
+
+
+def test_rows_written_past_the_orm_are_what_the_services_write(client, login_as):
+    """The import inserts its new companies, leads and 撞单 rows without the
+    ORM: the companies' search columns are the name's own (pinyin included),
+    each record has its audit entry, and the report facts kept in the same
+    transaction equal those `flask facts rebuild` computes."""
+    from app import facts
+    from app.companies.names import normalize_company_name
+    from app.models import AuditLog, LeadFact, ProjectFact
+    from app.search import search_text
+
+    east, west = factories.department("东城街道"), factories.department("西城街道")
+    db.session.commit()
+    login_as("admin")
+    upload(client, workbook([["老项目", "已有实业有限公司", "", "", "", "100", "", "", "东城街道", "2026-01-05", ""]]))
+    assert "导入完成" in commit(client).get_data(as_text=True)
+    before_audit = db.session.scalar(sa.select(sa.func.max(AuditLog.id)))
+    rows = [
+        [
+            "智能工厂",
+            "ABC华为技术（深圳）有限公司",
+            "91310115MA1K3BTP2B",
+            "外出招商",
+            "现代商贸",
+            "5亿",
+            "张经理",
+            "",
+            "东城街道",
+            "2026-02-01",
+            "首谈",
+        ],
+        ["二期", "已有实业有限公司", "", "以商招商", "", "3,000", "", "", "西城街道", "2026-02-02", ""],
+        ["仓储", "ABC华为技术(深圳)有限公司", "", "", "", "", "", "", "西城街道", "2026-02-03", ""],
+        ["重庆总部", "重庆长安汽车股份有限公司", "", "", "", "800万", "", "", "西城街道", "", ""],
+    ]
+    upload(client, workbook(rows))
+    assert "导入完成" in commit(client).get_data(as_text=True)
+
+    db.session.expire_all()
+    for company in db.session.scalars(sa.select(Company)):
+        assert company.normalized_name == normalize_company_name(company.name)
+        assert company.search_text == search_text(company.name, company.credit_code)
+    huawei = db.session.scalar(sa.select(Company).where(Company.credit_code == "91310115MA1K3BTP2B"))
+    assert "hwjs" in huawei.search_text and "huaweijishu" in huawei.search_text
+    assert (huawei.first_department_id, huawei.version) == (east.id, 1)
+    leads = {lead.title: lead for lead in db.session.scalars(sa.select(Lead))}
+    assert (leads["仓储"].company_id, leads["仓储"].owner_department_id) == (huawei.id, west.id)
+    assert leads["仓储"].has_conflict and leads["智能工厂"].has_conflict
+    assert (leads["智能工厂"].version, leads["智能工厂"].created_at is not None) == (1, True)
+
+    entries = db.session.execute(
+        sa.select(AuditLog.action, AuditLog.entity, AuditLog.entity_id, AuditLog.changes)
+        .where(AuditLog.id > before_audit)
+        .order_by(AuditLog.id)
+    ).all()
+    created = {(e.entity, e.entity_id): e.changes for e in entries if e.action == "create"}
+    assert set(created) == {
+        ("company", c.id) for c in db.session.scalars(sa.select(Company)) if c.name != "已有实业有限公司"
+    } | {("lead", leads[r[0]].id) for r in rows}
+    assert created[("company", huawei.id)] == {
+        "name": "ABC华为技术（深圳）有限公司",
+        "credit_code": "91310115MA1K3BTP2B",
+        "hq_region": None,
+        "industry_id": huawei.industry_id,
+        "notes": None,
+        "tiers": [],
+    }
+    factory = created[("lead", leads["智能工厂"].id)]
+    assert factory["company_id"] == huawei.id and factory["intended_investment"] == "50000"
+    assert (factory["received_on"], factory["description"], factory["owner_user_id"]) == ("2026-02-01", "首谈", None)
+    assert sorted(e.entity for e in entries if e.action == "detect") == ["company_conflict", "company_conflict"]
+
+    kept = [tuple(r) for r in db.session.execute(sa.select(LeadFact.__table__).order_by(LeadFact.id))]
+    kept_projects = [tuple(r) for r in db.session.execute(sa.select(ProjectFact.__table__).order_by(ProjectFact.id))]
+    assert len(kept) == len(leads) == 5
+    facts.rebuild(db.session.connection())
+    assert [tuple(r) for r in db.session.execute(sa.select(LeadFact.__table__).order_by(LeadFact.id))] == kept
+    assert [
+        tuple(r) for r in db.session.execute(sa.select(ProjectFact.__table__).order_by(ProjectFact.id))
+    ] == kept_projects
+    db.session.rollback()
