@@ -40,6 +40,9 @@ class Project(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.M
         sa.CheckConstraint("expected_output IS NULL OR expected_output >= 0", name="expected_output_nonnegative"),
         sa.CheckConstraint("expected_tax IS NULL OR expected_tax >= 0", name="expected_tax_nonnegative"),
         sa.Index("ix_project_stage_dept", "stage", "lead_department_id"),
+        # The library's tabs count and sum per stage, and a page walks one
+        # stage in order of planned investment, on this index alone.
+        sa.Index("ix_project_library", "stage", "archived_at", "planned_investment"),
         trigram_index("ix_project_search_text_trgm", "search_text"),
     )
 
