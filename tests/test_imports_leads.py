@@ -302,11 +302,11 @@ def test_rows_on_companies_on_file_are_batched_with_the_same_first_report_and_co
 def test_rows_written_past_the_orm_are_what_the_services_write(client, login_as):
     """The import inserts its new companies, leads and 撞单 rows without the
     ORM: the companies' search columns are the name's own (pinyin included),
-    each record has its audit entry, and the report facts kept in the same
-    transaction equal those `flask facts rebuild` computes."""
-    from app import facts
+    each record has its audit entry, and the report facts and rollups kept
+    in the same transaction equal those `flask facts rebuild` computes."""
+    from app import facts, rollups
     from app.companies.names import normalize_company_name
-    from app.models import AuditLog, LeadFact, ProjectFact
+    from app.models import AuditLog, LeadFact, ProjectFact, ReportRollup
     from app.search import search_text
 
     east, west = factories.department("东城街道"), factories.department("西城街道")
@@ -370,12 +370,13 @@ def test_rows_written_past_the_orm_are_what_the_services_write(client, login_as)
     assert (factory["received_on"], factory["description"], factory["owner_user_id"]) == ("2026-02-01", "首谈", None)
     assert sorted(e.entity for e in entries if e.action == "detect") == ["company_conflict", "company_conflict"]
 
-    kept = [tuple(r) for r in db.session.execute(sa.select(LeadFact.__table__).order_by(LeadFact.id))]
-    kept_projects = [tuple(r) for r in db.session.execute(sa.select(ProjectFact.__table__).order_by(ProjectFact.id))]
-    assert len(kept) == len(leads) == 5
+    def kept() -> list[list[tuple]]:
+        tables = (LeadFact.__table__, ProjectFact.__table__, ReportRollup.__table__)
+        return [[tuple(r) for r in db.session.execute(sa.select(t).order_by(*t.primary_key.columns))] for t in tables]
+
+    before = kept()
+    assert len(before[0]) == len(leads) == 5 and before[2], "facts and rollups kept"
     facts.rebuild(db.session.connection())
-    assert [tuple(r) for r in db.session.execute(sa.select(LeadFact.__table__).order_by(LeadFact.id))] == kept
-    assert [
-        tuple(r) for r in db.session.execute(sa.select(ProjectFact.__table__).order_by(ProjectFact.id))
-    ] == kept_projects
+    rollups.rebuild(db.session.connection())
+    assert kept() == before
     db.session.rollback()
