@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -14,6 +14,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app import audit, clock
 from app.models import User
@@ -124,6 +125,24 @@ def options(members: Any) -> list[tuple[Any, str]]:
     return [(m.value, m.label) for m in members]
 
 
+def option_tags(options: Any, selected: Any = None) -> Markup:
+    """A select's `<option>`s, the chosen ones `selected` — as the filter
+    macro printed them with a macro call per option, which was a fifth of a
+    report page with 200 departments and every leader to choose from.
+    `selected`: a value, an enum member, or a list of them."""
+    if selected is None:
+        chosen: set[str] = set()
+    elif isinstance(selected, str) or not isinstance(selected, Iterable):
+        chosen = {str(getattr(selected, "value", selected))}
+    else:
+        chosen = {str(getattr(s, "value", s)) for s in selected}
+    tags = []
+    for value, text in options:
+        mark = " selected" if str(value) in chosen else ""
+        tags.append(f'\n    <option value="{escape(value)}"{mark}>{escape(text)}</option>')
+    return Markup("".join(tags))  # noqa: S704 - value and text escaped above
+
+
 def readable_audit(entries: Any) -> list[Any]:
     """The audit entries in words, for the signed-in reader (`app/audit_display.py`)."""
     from flask_login import current_user
@@ -140,6 +159,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(fmt_date, "date")
     app.add_template_filter(label, "label")
     app.add_template_filter(options, "options")
+    app.add_template_filter(option_tags, "option_tags")
     app.add_template_global(nav_items)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)

@@ -55,25 +55,32 @@ def _quoted(value: str) -> str:
     return quote_plus(value, safe=URL_SAFE)
 
 
+def _prefix(query: ReportQuery, measure: str, cache: dict | None = None) -> str:
+    """The drill-down URL of `measure` up to its dimensions' arguments. A
+    report by 200 departments has thousands of numbers: the path and the
+    query's arguments are built once per page and measure, and each number
+    adds only its dimensions (quoted as urlencode does, cached)."""
+    if cache is None:
+        cache = g.setdefault("_drill_prefixes", {})
+    known = cache.get((id(query), measure))
+    if known is None or known[0] is not query:
+        entity = _LISTED_BY_KEY.get(measure)
+        if entity is None:  # what a measure lists does not depend on the query
+            entity = _LISTED_BY_KEY[measure] = ENTITY_OF_LISTED[build(measure, query).listed.__name__]
+        args = "&".join(f"{_quoted(k)}={_quoted(str(v))}" for k, v in query.args().items())
+        url = f"{url_for('reports.drill', entity=entity)}?{args}&m={_quoted(measure)}"
+        known = cache[(id(query), measure)] = (query, url)
+    return known[1]
+
+
+@functools.lru_cache(maxsize=8192)
+def _dims_args(dims: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f"&{_quoted('g_' + name)}={_quoted(value)}" for name, value in dims)
+
+
 def drill_url(query: ReportQuery, c: Cell | None) -> str | None:
     """The drill-down page of one number (None for numbers without one)."""
-    if c is None or c.drill is None:
-        return None
-    entity = _LISTED_BY_KEY.get(c.measure)  # type: ignore[arg-type]
-    if entity is None:  # what a measure lists does not depend on the query
-        entity = _LISTED_BY_KEY[c.measure] = ENTITY_OF_LISTED[build(c.measure, query).listed.__name__]  # type: ignore[index,arg-type]
-    # A report by 200 departments has thousands of numbers: the path and the
-    # query's arguments are built once per page and entity, and each number
-    # adds only its own arguments (the same quoting as urlencode, cached:
-    # urlencode per number was a third of the 四库 page at city scale).
-    cache = g.setdefault("_drill_urls", {})
-    known = cache.get((entity, id(query)))
-    if known is None or known[0] is not query:
-        args = "&".join(f"{_quoted(k)}={_quoted(str(v))}" for k, v in query.args().items())
-        known = cache[(entity, id(query))] = (query, f"{url_for('reports.drill', entity=entity)}?{args}")
-    prefix = known[1]
-    own = "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in c.drill.items())
-    return f"{prefix}&{own}"
+    return None if c is None else _url(query, c, None)
 
 
 # A report's numbers, each a link to the records behind it. Python, not Jinja
@@ -87,25 +94,48 @@ def _href(url: str) -> str:
     return url.replace("&", "&amp;")
 
 
-def _link(css: str, url: str | None, linked: bool, text: str) -> Markup:
+def _tag(css: str, href: str | None, text: str) -> str:
     # Markup.format escapes argument by argument and cost more than the whole
     # report query; every part here is an attribute-safe URL (_href) or a
     # number the code formatted, so the markup is assembled directly.
-    if url and linked:
-        return Markup(f'<a class="num {css}" href="{_href(url)}">{text}</a>')  # noqa: S704 - parts above
-    return Markup(f'<span class="num">{text}</span>')  # noqa: S704 - a formatted number
+    return f'<a class="num {css}" href="{href}">{text}</a>' if href else f'<span class="num">{text}</span>'
+
+
+def _link(css: str, url: str | None, linked: bool, text: str) -> Markup:
+    return Markup(_tag(css, _href(url) if url and linked else None, text))  # noqa: S704 - see _tag
+
+
+def _url(query: ReportQuery, c: Cell, cache: dict | None) -> str | None:
+    return None if c.measure is None else _prefix(query, c.measure, cache) + _dims_args(c.dims)
 
 
 def number(report: Any, c: Cell) -> Markup:
     """A count linking to its records (plain when zero or not drillable)."""
-    return _link("cnt", drill_url(report.query, c), bool(c.count), str(int(c.count)))
+    return _link("cnt", _url(report.query, c, None), bool(c.count), str(int(c.count)))
 
 
 def amount_yi(report: Any, c: Cell) -> Markup:
     """An amount (万元 in the data) in 亿元, linking to the same records."""
     if c.amount is None:
         return escape(DASH)
-    return _link("amt", drill_url(report.query, c), bool(c.count), templating.yi(c.amount))
+    return _link("amt", _url(report.query, c, None), bool(c.count), templating.yi(c.amount))
+
+
+def row_cells(report: Any, cells: Sequence[Cell], amounts: bool = False, css: str = "text-end") -> Markup:
+    """A table row's numbers: per cell its count (and with `amounts` its
+    亿元) in `<td class="{css}">`, each linking to its records — what
+    `number` and `amount_yi` print, one call per row instead of per number."""
+    td = f'<td class="{escape(css)}">'
+    cache = g.setdefault("_drill_prefixes", {})
+    parts = []
+    for c in cells:
+        url = _url(report.query, c, cache) if c.count else None
+        href = _href(url) if url else None
+        parts.append(f"{td}{_tag('cnt', href, str(int(c.count)))}</td>")
+        if amounts:
+            shown = DASH if c.amount is None else _tag("amt", href, templating.yi(c.amount))
+            parts.append(f"{td}{shown}</td>")
+    return Markup("".join(parts))  # noqa: S704 - escaped class, tags from _tag
 
 
 def amount_wan(report: Any, c: Cell, value: Any) -> Markup:
@@ -153,6 +183,7 @@ __all__ = [
     "number",
     "pct",
     "pct_text",
+    "row_cells",
     "sheet_title_safe",
     "yi_number",
 ]

@@ -128,6 +128,7 @@ def _report_helpers() -> dict[str, Any]:
         "drill_url": render.drill_url,
         "pct_text": render.pct_text,
         "report_n": render.number,
+        "report_cells": render.row_cells,
         "report_yi": render.amount_yi,
         "report_wan": render.amount_wan,
         "report_days": render.days,
