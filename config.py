@@ -57,6 +57,9 @@ class Config:
     # One lead's or project's amount above this (万元; default 1,000 亿元) is
     # saved only after the person confirms it (app/forms.MoneyField guard).
     MONEY_CONFIRM_ABOVE = int(os.environ.get("MONEY_CONFIRM_ABOVE", "10000000"))
+    # District-wide reports read the rollups kept with the report facts
+    # (app/rollups.py); off, they sum the facts themselves — the same numbers.
+    REPORT_ROLLUPS = True
     # How long one app process keeps the working-day overrides (app/workdays.py).
     WORKDAY_CACHE_SECONDS = int(os.environ.get("WORKDAY_CACHE_SECONDS", "300"))
     LANGUAGES = {"zh_CN": "中文", "en": "English"}

@@ -240,7 +240,7 @@ def answers(measures: list[Any], dim: str) -> bool:
     one rolled up by `dim` for this query, over one period and department.)"""
     from app.reports.measures import ROLLED_UP
 
-    if not measures or (has_app_context() and not current_app.config.get("REPORT_ROLLUPS", True)):
+    if not measures or (has_app_context() and not current_app.config["REPORT_ROLLUPS"]):
         return False
     first = measures[0].rollup
     for measure in measures:

@@ -110,6 +110,14 @@ CASES: list[Case] = [
     # Over the projects the viewer may see: every scope differs.
     Case("report.investment", "投资完成情况", "report", lambda c, p: "/reports/investment", EVERYONE),
     Case("report.approvals", "联审联批完成情况", "report", lambda c, p: "/reports/approvals", REPORT_PERSONAS),
+    # Every other report page: held to the same bar (issue 24: every report).
+    Case("report.activity", "对接走访统计", "report", lambda c, p: "/reports/activity", REPORT_PERSONAS),
+    Case("report.activities", "招商活动统计", "report", lambda c, p: "/reports/activities", REPORT_PERSONAS),
+    Case("report.key_projects", "重点项目", "report", lambda c, p: "/reports/key-projects", REPORT_PERSONAS),
+    Case("report.chains", "产业链招商", "report", lambda c, p: "/reports/chains", REPORT_PERSONAS),
+    Case("report.speed", "周期分析", "report", lambda c, p: "/reports/speed", REPORT_PERSONAS),
+    Case("report.composite", "比学赶超综合排名", "report", lambda c, p: "/reports/ranking", REPORT_PERSONAS),
+    Case("report.pack", "调度会材料", "report", lambda c, p: "/reports/pack", REPORT_PERSONAS),
     Case(
         "export.leads",
         "线索导出 Excel",
