@@ -5,7 +5,9 @@ departments' ranking (比学赶超 / 龙虎榜).
 Actuals reuse the other reports' measures, so the same number reads the same
 everywhere: signed projects and amount are the flow funnel's 签约 step
 (projects that first reached 签约 in the year, valued by the counting rule);
-leads collected and visits are the 对接走访 report's; 外出招商次数 counts
+leads collected are the flow funnel's 线索 step (leads received in the year,
+by owner department — the 对接走访 report's figure, read from the kept
+rollups); visits are the 对接走访 report's; 外出招商次数 counts
 the away activities that start in the year, by organising department, as
 the 招商活动 report does (district-wide, like every target). Targets are saved by
 `save_targets`, which keeps one district row (department NULL) per year and
@@ -43,7 +45,7 @@ METRIC_MEASURES: dict[TargetMetric, tuple[str, str]] = {
     TargetMetric.BILLION_PROJECTS: ("target.billion_projects", "count"),
     TargetMetric.TOP_TIER_PROJECTS: ("target.top_tier_projects", "count"),
     TargetMetric.FUNDS_RECEIVED: ("target.funds_received", "amount"),
-    TargetMetric.LEADS_COLLECTED: ("activity.leads", "count"),
+    TargetMetric.LEADS_COLLECTED: ("funnel.flow.leads", "count"),
     TargetMetric.VISITS: ("activity.visits", "count"),
     TargetMetric.TRIPS: ("target.trips", "count"),
 }
