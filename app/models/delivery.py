@@ -76,6 +76,9 @@ class InvestmentReport(VersionedMixin, TimestampMixin, db.Model):
         sa.UniqueConstraint("project_id", "month", name="uq_investment_report_project_month"),
         sa.CheckConstraint("completed >= 0", name="report_completed_nonnegative"),
         sa.Index("ix_investment_report_month_project", "month", "project_id"),
+        # A year's reports of the listed projects, summed per month, from the
+        # index alone (投资完成情况's monthly line).
+        sa.Index("ix_investment_report_project_completed", "project_id", "month", "completed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

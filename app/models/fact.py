@@ -75,6 +75,17 @@ class ProjectFact(db.Model):
             "signed_amount",
         ),
         sa.Index("ix_project_fact_industry", "industry_id", "stage", "archived_at", "planned_investment"),
+        # 目标考核's signed projects of a year (亿元以上, top-tier companies):
+        # a range of signing days, covering (a plain index on the date made
+        # SQLite look every row up; this one does not).
+        sa.Index(
+            "ix_project_fact_signed",
+            "signed_on",
+            "archived_at",
+            "signed_amount",
+            "company_id",
+            "lead_department_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
