@@ -199,7 +199,28 @@ class MonthPage:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _rows_statement(filters: MonthFilters, user: User) -> sa.Select:
+# The order of the year's lists (月报 and 年度计划): province, city, district, then by department.
+LIST_ORDER = (LEVEL_RANK, Project.lead_department_id, Project.name, Project.id)
+
+
+def _keys_statement(filters: MonthFilters, user: User) -> sa.Select:
+    """The plans of the list, in its order, over the plan, project and
+    report tables alone (a deferred join: `_rows_statement` reads the page's
+    rows with their sums and joins, not every row of the year)."""
+    stmt = (
+        sa.select(AnnualPlan.id)
+        .select_from(AnnualPlan)
+        .join(Project, Project.id == AnnualPlan.project_id)
+        .where(*filters.conditions(user))
+        .order_by(*LIST_ORDER)
+    )
+    condition = status_condition(filters.status)
+    if condition is not None:
+        stmt = stmt.outerjoin(InvestmentReport, report_join(filters.month)).where(condition)
+    return stmt
+
+
+def _rows_statement(filters: MonthFilters, plan_ids: sa.ScalarSelect) -> sa.Select:
     first = dt.date(filters.month.year, 1, 1)
     ytd = (
         sa.select(sa.func.coalesce(sa.func.sum(InvestmentReport.completed), 0))
@@ -213,29 +234,26 @@ def _rows_statement(filters: MonthFilters, user: User) -> sa.Select:
         .correlate(AnnualPlan)
         .scalar_subquery()
     )
-    stmt = (
+    return (
         sa.select(Project, AnnualPlan, InvestmentReport, ytd.label("ytd"), phased.label("phased"))
         .select_from(AnnualPlan)
         .join(Project, Project.id == AnnualPlan.project_id)
         .outerjoin(InvestmentReport, report_join(filters.month))
-        .where(*filters.conditions(user))
+        .where(AnnualPlan.id.in_(plan_ids))
         .options(
             orm.joinedload(Project.lead_department),
             orm.joinedload(Project.responsible_leader),
             orm.joinedload(Project.kind),
         )
-        .order_by(LEVEL_RANK, Project.lead_department_id, Project.name, Project.id)
+        .order_by(*LIST_ORDER)
     )
-    condition = status_condition(filters.status)
-    if condition is not None:
-        stmt = stmt.where(condition)
-    return stmt
 
 
 def month_page(filters: MonthFilters, user: User, page: int, per_page: int) -> MonthPage:
     counts = status_counts(filters, user)
     total = counts["all"] if filters.status is None else counts[filters.status]
-    result = db.session.execute(_rows_statement(filters, user).limit(per_page).offset((page - 1) * per_page)).all()
+    page_ids = _keys_statement(filters, user).limit(per_page).offset((page - 1) * per_page).scalar_subquery()
+    result = db.session.execute(_rows_statement(filters, page_ids)).all()
     deadline = deadline_of(filters.month)
     rows = [
         MonthRow(

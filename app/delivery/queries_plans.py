@@ -20,7 +20,7 @@ from sqlalchemy import orm
 from app import clock
 from app.db import db
 from app.delivery.plans import phasing_of
-from app.delivery.queries import LEVEL_RANK
+from app.delivery.queries import LIST_ORDER
 from app.delivery.schedule import due_month, rate, scheduled_amount
 from app.models import AnnualPlan, Company, Project, ProjectLevel, User
 from app.pagination import Page
@@ -108,23 +108,32 @@ def _schedule_month(year: int) -> int | None:
     return due.month if due.year == year else None
 
 
-def plan_page(filters: PlanFilters, user: User, page: int, per_page: int) -> Page:
-    count = sa.select(sa.func.count()).select_from(AnnualPlan).join(Project, Project.id == AnnualPlan.project_id)
-    total = db.session.scalar(count.where(*filters.conditions(user))) or 0
+def plan_page(filters: PlanFilters, user: User, page: int, per_page: int, total: int) -> Page:
+    """One page of the plans (`total` from `year_totals`, over the same
+    conditions): the page's plans sorted over the plan and project tables
+    alone, then only those rows joined and loaded (a deferred join)."""
+    page_ids = (
+        sa.select(AnnualPlan.id)
+        .select_from(AnnualPlan)
+        .join(Project, Project.id == AnnualPlan.project_id)
+        .where(*filters.conditions(user))
+        .order_by(*LIST_ORDER)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .scalar_subquery()
+    )
     stmt = (
         sa.select(Project, AnnualPlan)
         .select_from(AnnualPlan)
         .join(Project, Project.id == AnnualPlan.project_id)
-        .where(*filters.conditions(user))
+        .where(AnnualPlan.id.in_(page_ids))
         .options(
             orm.joinedload(Project.lead_department),
             orm.joinedload(Project.responsible_leader),
             orm.joinedload(Project.kind),
             orm.selectinload(AnnualPlan.months),
         )
-        .order_by(LEVEL_RANK, Project.lead_department_id, Project.name, Project.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        .order_by(*LIST_ORDER)
     )
     month = _schedule_month(filters.year)
     rows = [PlanRow(project, plan, month) for project, plan in db.session.execute(stmt).unique()]

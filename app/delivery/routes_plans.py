@@ -28,10 +28,11 @@ def plan_list():
     params = Params(request.args)
     filters = PlanFilters.read(params)
     params.flash_errors()
+    totals = year_totals(filters, current_user)
     return render_template(
         "delivery/plans.html",
-        listing=plan_page(filters, current_user, *page_args()),
-        totals=year_totals(filters, current_user),
+        listing=plan_page(filters, current_user, *page_args(), total=totals.projects),
+        totals=totals,
         filters=filters,
         levels=ProjectLevel.choices(),
         kinds=ref_choices(RefKind.PROJECT_KIND, blank=None),
