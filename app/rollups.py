@@ -212,12 +212,36 @@ def recompute(connection: Any, wanted: Buckets) -> None:
             connection.execute(
                 table.delete().where(table.c.dim == dim, sa.tuple_(table.c.dim_value, table.c.month).in_(chunk))
             )
-            selects = [
-                d.rows(grain, dialect, sa.tuple_(d.value, d.month(dialect)).in_(chunk))
-                for d in defs
-                for grain in d.grains()
-            ]
+            selects = [d.rows(grain, dialect, _in_buckets(d, chunk)) for d in defs for grain in d.grains()]
             connection.execute(sa.insert(table).from_select(columns, sa.union_all(*selects)))
+
+
+def _in_buckets(d: Definition, pairs: list[tuple[int, dt.date]]) -> Any:
+    """The condition that a row's (value, month) is one of `pairs`, written
+    so the database reads each row's day once: for each month, the day
+    within it and the value among that month's. (A row-value IN list
+    repeats the month expression for every pair on PostgreSQL: the few
+    hundred buckets of a 10,000-row import took minutes at L.)"""
+    months: dict[dt.date, list[int]] = {}
+    for value, month in pairs:
+        months.setdefault(month, []).append(value)
+    # The dimension's own column first (coalesce() hides it from its index):
+    # the department's or industry's few hundred facts, not the table.
+    column = d.measure.dims[d.dim].column
+    values = sorted({value for value, _month in pairs})
+    named = [value for value in values if value != NONE_VALUE]
+    narrow = sa.or_(*([column.in_(named)] if named else []), *([column.is_(None)] if NONE_VALUE in values else []))
+    if d.measure.dated is None:  # every row's month is ALL_TIME
+        return sa.and_(narrow, d.value.in_(months[ALL_TIME])) if ALL_TIME in months else sa.false()
+    return sa.and_(
+        narrow,
+        sa.or_(
+            *(
+                sa.and_(d.measure.dated.between(month, _month_end(month)), d.value.in_(values))
+                for month, values in sorted(months.items())
+            )
+        ),
+    )
 
 
 def rebuild(connection: Any) -> int:
