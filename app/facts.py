@@ -207,12 +207,17 @@ def lights_fresh(today: dt.date) -> bool:
     cache = g.setdefault("_lights_fresh", {}) if has_app_context() else {}
     key = (generation(), today)
     if key not in cache:
-        stale = db.session.scalar(
-            sa.select(ProjectFact.id)
-            .where(sa.or_(ProjectFact.light_on.is_(None), ProjectFact.light_on != today))
-            .limit(1)
-        )
-        cache[key] = stale is None
+        # The ends of the light_on index and its NULLs, each one index probe
+        # (a `!=` over the column walked the whole index: 2–4 ms at L).
+        on = ProjectFact.light_on
+        first, last, unlit = db.session.execute(
+            sa.select(
+                sa.select(sa.func.min(on)).scalar_subquery(),
+                sa.select(sa.func.max(on)).scalar_subquery(),
+                sa.exists().where(on.is_(None)),
+            )
+        ).one()
+        cache[key] = not unlit and (first is None or first == last == today)
     return cache[key]
 
 
