@@ -138,6 +138,13 @@ def row_cells(report: Any, cells: Sequence[Cell], amounts: bool = False, css: st
     return Markup("".join(parts))  # noqa: S704 - escaped class, tags from _tag
 
 
+def pct_cells(values: Sequence[Decimal | None], css: str = "text-end") -> Markup:
+    """A row of percentages in `<td class="{css}">` ("—" for none), one call
+    per row (the 目标考核 matrix: 200 departments × every indicator)."""
+    td = f'<td class="{escape(css)}">'
+    return Markup("".join(f"{td}{escape(pct_text(v))}</td>" for v in values))  # noqa: S704 - escaped parts
+
+
 def amount_wan(report: Any, c: Cell, value: Any) -> Markup:
     """An amount in 万元 (targets are set in 万元), linking to the records."""
     return _link("wan", drill_url(report.query, c), bool(c.count), templating.wan(value))
@@ -182,6 +189,7 @@ __all__ = [
     "export",
     "number",
     "pct",
+    "pct_cells",
     "pct_text",
     "row_cells",
     "sheet_title_safe",

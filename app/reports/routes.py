@@ -127,6 +127,7 @@ def _report_helpers() -> dict[str, Any]:
     return {
         "drill_url": render.drill_url,
         "pct_text": render.pct_text,
+        "pct_cells": render.pct_cells,
         "report_n": render.number,
         "report_cells": render.row_cells,
         "report_yi": render.amount_yi,
