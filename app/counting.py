@@ -58,7 +58,7 @@ def counted_amount(agreement: Agreement) -> Decimal:
 def _live(
     agreement: type[Agreement] | sa.orm.util.AliasedClass,
     as_of: dt.date | None,
-    project_ids: Collection[int] | None = None,
+    project_ids: Collection[int] | sa.Select | None = None,
 ) -> list[sa.ColumnElement]:
     conditions = [agreement.archived_at.is_(None)]
     if as_of is not None:
@@ -69,13 +69,14 @@ def _live(
 
 
 def signed_amount_subquery(
-    as_of: dt.date | None = None, name: str = "signed", project_ids: Collection[int] | None = None
+    as_of: dt.date | None = None, name: str = "signed", project_ids: Collection[int] | sa.Select | None = None
 ) -> sa.Subquery:
     """One row per project with a live agreement (signed on or before `as_of`
     when given): `project_id`, `first_signed_on`, `latest_signed_on`,
     `agreement_count` and `signed_amount` (万元, by the rule above). With
-    `project_ids`, only those projects' agreements are read (a page of a
-    list needs twenty projects' sums, not every project's).
+    `project_ids` (ids, or a SELECT of them), only those projects'
+    agreements are read (a page of a list needs twenty projects' sums, not
+    every project's).
 
     Join it to `Project` on `project_id` (filtering archived projects and the
     user's data scope as the report does) and GROUP BY whatever it needs;

@@ -71,8 +71,13 @@ def companies_met(activity_ids: Any = None) -> sa.Subquery:
 
 def signed_projects(activity_ids: Any = None) -> sa.Subquery:
     """(project_id, activity_id, first_signed_on, signed_amount) of the signed,
-    live projects credited to an activity."""
-    signed = signed_amount_subquery()
+    live projects credited to an activity. Given activities, only their
+    projects' agreements are read (the signed sums of every project in the
+    district cost a leader's home page ~40 ms at L)."""
+    credited = None
+    if activity_ids is not None:
+        credited = sa.select(Project.id).where(Project.activity_id.in_(activity_ids))
+    signed = signed_amount_subquery(project_ids=credited)
     stmt = (
         sa.select(
             Project.id.label("project_id"),

@@ -50,6 +50,18 @@ class Agreement(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db
             " OR committed_production_on >= committed_construction_on",
             name="production_after_construction",
         ),
+        # A project's first signing and its latest commitments (履约预警 on
+        # the home page, the fulfilment list, the status light) read this
+        # index alone, newest first, instead of each agreement's row.
+        sa.Index(
+            "ix_agreement_commitments",
+            "project_id",
+            "archived_at",
+            "signed_on",
+            "id",
+            "committed_construction_on",
+            "committed_production_on",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

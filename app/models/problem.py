@@ -23,6 +23,11 @@ class Problem(VersionedMixin, TimestampMixin, ArchiveMixin, db.Model):
     __tablename__ = "problem"
     __table_args__ = (
         sa.Index("ix_problem_status_deadline", "status", "deadline"),
+        # The overdue problems by department and 督办 level (督查's home) and
+        # the home panels' first ten read this index alone, not the rows.
+        sa.Index(
+            "ix_problem_pending", "status", "archived_at", "deadline", "responsible_department_id", "supervised_level"
+        ),
         # A problem belongs to a project, or to a company alone (企业诉求).
         sa.CheckConstraint("project_id IS NOT NULL OR company_id IS NOT NULL", name="problem_has_subject"),
     )
