@@ -46,10 +46,16 @@ def discussed_condition() -> sa.ColumnElement[bool]:
     return sa.or_(Lead.negotiating_on.is_not(None), Lead.converted_on.is_not(None))
 
 
+# The visit's lead and project, aliased once: an alias proxies every column
+# of its table, which cost a leader's home page ~4 ms a request when built
+# for each statement.
+_VISITED_LEAD, _VISITED_PROJECT = aliased(Lead), aliased(Project)
+
+
 def companies_met(activity_ids: Any = None) -> sa.Subquery:
     """(activity_id, company_id) of every company met at an activity: through
     its visits and through the leads collected there."""
-    lead, project = aliased(Lead), aliased(Project)
+    lead, project = _VISITED_LEAD, _VISITED_PROJECT
     visited = (
         sa.select(
             Visit.activity_id.label("activity_id"),
