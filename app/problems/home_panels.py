@@ -20,10 +20,15 @@ from app.problems.rules import Escalation, escalation_expression, overdue_condit
 PANEL_LIMIT = 10
 
 
-def _panel(condition: sa.ColumnElement[bool], title: Any, link_args: dict) -> Panel | None:
+def _panel(condition: sa.ColumnElement[bool], title: Any, link_args: dict, *, pending: bool = True) -> Panel | None:
+    """`pending=False` when `condition` selects no pending problem: their
+    level is then 0 by the rule, and the sort need not work it out for each
+    of thousands of rows (待交办 at L: 7.5 → 4 ms)."""
     today = clock.today()
     level = escalation_expression(today)
-    order = (level.desc(), Problem.deadline.is_(None), Problem.deadline, Problem.id)
+    order = (Problem.deadline.is_(None), Problem.deadline, Problem.id)
+    if pending:
+        order = (level.desc(), *order)
     # The ten ids and the total, sorted over the problem table alone (sorting
     # thousands of joined rows to keep ten costs ten times more), joined to
     # those rows with their projects: one query.
@@ -68,7 +73,7 @@ def department_problems_panel(user: User) -> Panel | None:
         return _panel(condition, _l("交办我部门的问题"), {"department_id": user.department_id, "open": 1})
     if user.role is Role.ADMIN:
         condition = sa.and_(Problem.status == ProblemStatus.REPORTED, Problem.archived_at.is_(None))
-        return _panel(condition, _l("待交办的问题"), {"status": ProblemStatus.REPORTED.value})
+        return _panel(condition, _l("待交办的问题"), {"status": ProblemStatus.REPORTED.value}, pending=False)
     return None
 
 
