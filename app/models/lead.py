@@ -100,6 +100,8 @@ class Lead(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.Mode
 
 class LeadStatusChange(db.Model):
     __tablename__ = "lead_status_change"
+    # Each change's next one (周期分析's stays) read in this order, unsorted.
+    __table_args__ = (sa.Index("ix_lead_status_change_stays", "lead_id", "changed_at", "id", "to_status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(sa.ForeignKey("lead.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -135,6 +137,18 @@ class Visit(TimestampMixin, ArchiveMixin, CreatedByMixin, db.Model):
         # Visits counted per department over a period (目标考核, 对接走访统计)
         # read this index alone, not 500,000 rows.
         sa.Index("ix_visit_report", "department_id", "visited_on", "archived_at"),
+        # A period's visits by department, kind and person and the companies
+        # they met (对接走访统计) from the index alone.
+        sa.Index(
+            "ix_visit_period",
+            "archived_at",
+            "visited_on",
+            "department_id",
+            "kind_id",
+            "created_by_id",
+            "lead_id",
+            "project_id",
+        ),
         # What an activity produced (its visits and whom they met) from the
         # index alone: a leader's home page, the activity list and report.
         sa.Index("ix_visit_activity_outcome", "activity_id", "archived_at", "lead_id", "project_id"),

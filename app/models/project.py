@@ -139,7 +139,11 @@ class Project(VersionedMixin, TimestampMixin, ArchiveMixin, CreatedByMixin, db.M
 
 class StageChange(db.Model):
     __tablename__ = "stage_change"
-    __table_args__ = (sa.Index("ix_stage_change_to_changed", "to_stage", "changed_on"),)
+    __table_args__ = (
+        sa.Index("ix_stage_change_to_changed", "to_stage", "changed_on"),
+        # Each change's next one (周期分析's stays) read in this order, unsorted.
+        sa.Index("ix_stage_change_stays", "project_id", "changed_on", "changed_at", "id", "to_stage"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True)
