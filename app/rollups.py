@@ -62,6 +62,8 @@ class Definition:
         tables = [measure.base, *(target for target, _on in measure.joins)]
         self.reads_leads = LeadFact in tables
         self.reads_projects = ProjectFact in tables
+        # How it places a fact in a bucket: the tables, the dimension's column, the day.
+        self.placing = (tuple(tables), dim, measure.dims[dim].column, measure.dated)
 
     def month(self, dialect: str) -> Any:
         if self.measure.dated is None:
@@ -69,13 +71,28 @@ class Definition:
         return _month(self.measure.dated, dialect)
 
     def touching(self, lead_ids: Collection[int], project_ids: Collection[int]) -> Any:
-        """The condition "a row of these facts", None when it reads neither."""
+        """The condition "a row of these facts", None when it reads neither.
+        A lead joined to its projects is found through the projects' own
+        lead_id (indexed), not the joined lead's id."""
         terms = []
         if self.reads_leads and lead_ids:
-            terms.append(LeadFact.id.in_(lead_ids))
+            joined = self.measure.base is not LeadFact
+            terms.append(ProjectFact.lead_id.in_(lead_ids) if joined else LeadFact.id.in_(lead_ids))
         if self.reads_projects and project_ids:
             terms.append(ProjectFact.id.in_(project_ids))
         return sa.or_(*terms) if terms else None
+
+    def placed(self, dialect: str, where: Any) -> sa.Select:
+        """The buckets of the facts matching `where`: where the measure puts
+        them whatever its other conditions (a superset; recomputing a bucket
+        that did not move changes nothing)."""
+        m = self.measure
+        stmt = sa.select(sa.literal(self.dim, sa.String), self.value, self.month(dialect)).select_from(m.base)
+        for target, onclause in [*m.joins, *m.dims[self.dim].joins]:
+            stmt = stmt.join(target, onclause)
+        if m.dated is not None:
+            stmt = stmt.where(m.dated.is_not(None))
+        return stmt.where(where).distinct()
 
     def rows(self, grain: str, dialect: str, where: Any) -> sa.Select:
         """Its rollup rows at `grain` (DAY / MONTH; ALL for a measure without
@@ -149,19 +166,24 @@ def buckets(connection: Any, lead_ids: Collection[int] = (), project_ids: Collec
     dialect = connection.dialect.name
     for ids, leads in ((lead_ids, True), (project_ids, False)):
         for chunk in _chunks(ids):
-            selects = []
+            # Many measures place a fact alike (the funnel's lead steps all by
+            # department and day received): one SELECT per way of placing.
+            selects: dict[int, sa.Select] = {}
+            placings: list[tuple] = []
             for d in definitions():
                 where = d.touching(chunk if leads else (), () if leads else chunk)
-                if where is not None:
-                    selects.append(
-                        d.measure._select(sa.literal(d.dim, sa.String), d.value, d.month(dialect), dim_names=(d.dim,))
-                        .where(where)
-                        .distinct()
-                    )
+                if where is not None and not any(_same_placing(d.placing, p) for p in placings):
+                    placings.append(d.placing)
+                    selects[len(selects)] = d.placed(dialect, where)
             if selects:
-                for dim, value, month in connection.execute(sa.union(*selects)):
+                for dim, value, month in connection.execute(sa.union(*selects.values())):
                     found.setdefault(dim, set()).add((int(value), _as_date(month)))
     return found
+
+
+def _same_placing(a: tuple, b: tuple) -> bool:
+    # Tables and dimension names compare with ==; SQL columns only with `is`.
+    return a[0] == b[0] and a[1] == b[1] and a[2] is b[2] and a[3] is b[3]
 
 
 def _as_date(value: Any) -> dt.date:
@@ -183,7 +205,7 @@ def keep(connection: Any, lead_ids: Collection[int], project_ids: Collection[int
     (`before`, read under the facts' row locks) and are in now."""
     wanted = merge(before, buckets(connection, lead_ids, project_ids))
     locked: set[tuple[str, int]] = set()
-    while True:
+    while connection.dialect.name == "postgresql":  # SQLite: no one else writes meanwhile
         values = {(dim, value) for dim, pairs in wanted.items() for value, _month in pairs}
         if values <= locked:
             break
