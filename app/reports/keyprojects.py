@@ -87,8 +87,7 @@ class KeyProjectsReport:
     problems_total: list[m.Cell]
 
 
-def _group_rows(q: ReportQuery, built: dict[str, m.Measure], dim: str, names: dict[int, str]) -> list[GroupRow]:
-    splits = {key: m.by(built[key], dim) for key in ROW_KEYS}
+def _group_rows(splits: dict[str, dict[Any, m.Total]], dim: str, names: dict[int, str]) -> list[GroupRow]:
     rows = []
     for value in ordered_keys({k for s in splits.values() for k in s}, names):
         cells = [m.cell(key, splits[key].get(value, m.Total.empty(True)), **{dim: value}) for key in ROW_KEYS]
@@ -97,17 +96,23 @@ def _group_rows(q: ReportQuery, built: dict[str, m.Measure], dim: str, names: di
 
 
 def key_projects_report(q: ReportQuery) -> KeyProjectsReport:
-    built = {key: m.build(key, q) for key in ROW_KEYS}
-    totals = [m.cell(key, m.total(built[key])) for key in ROW_KEYS]
+    """Three statements of numbers: the key projects' five measures by
+    leader and by department (`measures.by_many`: one GROUP BY each), the
+    overdue problems' three levels by department; the totals are the
+    departments' sums (a project has one lead department, a problem one
+    responsible department, 未指定 included)."""
+    built = [m.build(key, q) for key in ROW_KEYS]
+    by_leader = dict(zip(ROW_KEYS, m.by_many(built, "leader"), strict=True))
+    by_department = dict(zip(ROW_KEYS, m.by_many(built, "department"), strict=True))
+    totals = [m.cell(key, m.summed(by_department[key], True)) for key in ROW_KEYS]
     summary = GroupRow(str(_l("全区")), totals, rate(totals[4].count, totals[3].count))
     depts = department_names()
     groups = {
-        "leader": _group_rows(q, built, "leader", user_names()),
-        "department": _group_rows(q, built, "department", depts),
+        "leader": _group_rows(by_leader, "leader", user_names()),
+        "department": _group_rows(by_department, "department", depts),
     }
-    problem_measures = [m.build(key, q) for key in LEVEL_KEYS]
-    problem_totals = [m.cell(key, m.total(measure)) for key, measure in zip(LEVEL_KEYS, problem_measures, strict=True)]
-    splits = [m.by(measure, "department") for measure in problem_measures]
+    splits = m.by_many([m.build(key, q) for key in LEVEL_KEYS], "department")
+    problem_totals = [m.cell(key, m.summed(split, False)) for key, split in zip(LEVEL_KEYS, splits, strict=True)]
     by_dept = []
     for value in ordered_keys({k for s in splits for k in s}, depts):
         cells = [
