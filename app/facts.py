@@ -135,15 +135,18 @@ def _moved() -> None:
     _generation += 1
 
 
-def _upsert(connection: Any, table: sa.Table, columns: tuple[str, ...], rows: sa.Select) -> None:
+def _upsert(
+    connection: Any, table: sa.Table, columns: tuple[str, ...], rows: sa.Select, update: tuple[str, ...] = ()
+) -> None:
     """INSERT … SELECT, a row already there updated in place (both databases
     say ON CONFLICT): a fact another transaction wrote meanwhile is
-    overwritten, not a duplicate key."""
+    overwritten, not a duplicate key. `update`: only these columns of a row
+    already there (default: every column)."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     # SQLite reads "SELECT … FROM t ON CONFLICT" as a join: a WHERE ends the SELECT.
     stmt = dialect.insert(table).from_select(columns, rows.where(sa.true()))
     stmt = stmt.on_conflict_do_update(
-        index_elements=["id"], set_={name: stmt.excluded[name] for name in columns if name != "id"}
+        index_elements=["id"], set_={name: stmt.excluded[name] for name in (update or columns) if name != "id"}
     )
     connection.execute(stmt)
 
@@ -193,7 +196,7 @@ def rebuild(connection: Any) -> tuple[int, int]:
     _upsert(connection, lead_table, _LEAD_COLUMNS, lead_fact_select())
     connection.execute(lead_table.delete().where(lead_table.c.id.not_in(sa.select(Lead.id))))
     leads = connection.execute(sa.select(sa.func.count()).select_from(lead_table)).scalar_one()
-    return leads, refresh_lights(connection)
+    return leads, refresh_lights(connection, only_lights=False)
 
 
 # --- the lights, which also move with the calendar ---------------------------------
@@ -221,12 +224,16 @@ def lights_fresh(today: dt.date) -> bool:
     return cache[key]
 
 
-def refresh_lights(connection: Any) -> int:
-    """Recompute every project's facts, lights included, as of today (the
-    background worker, once each morning); the number of projects."""
+def refresh_lights(connection: Any, only_lights: bool = True) -> int:
+    """Recompute every project's light as of today (the background worker,
+    once each morning; `only_lights=False`: every fact column, as `rebuild`
+    does); the number of projects. The worker writes the light columns only:
+    a project a colleague changed while it ran keeps the facts their commit
+    kept (and the rollups summed), not the values read before it."""
     project_table = ProjectFact.__table__
     _moved()
-    _upsert(connection, project_table, _PROJECT_COLUMNS, project_fact_select())
+    update = ("light", "light_on") if only_lights else ()
+    _upsert(connection, project_table, _PROJECT_COLUMNS, project_fact_select(), update)
     connection.execute(project_table.delete().where(project_table.c.id.not_in(sa.select(Project.id))))
     return connection.execute(sa.select(sa.func.count()).select_from(project_table)).scalar_one()
 
@@ -342,7 +349,9 @@ def facts_cli() -> None:
 @with_appcontext
 def rebuild_command() -> None:
     """Recompute every report fact and rollup from the records (after a
-    restore, a bulk load that bypassed the app, or to check the kept facts)."""
+    restore, a bulk load that bypassed the app, or to check the kept facts).
+    Run it while no one writes (a maintenance window): it rewrites every row
+    without the per-record locks the app's own writes take."""
     from app import rollups
 
     connection = db.session.connection()

@@ -592,3 +592,22 @@ def test_the_kept_lights_are_the_rules_lights_and_a_stale_day_falls_back(distric
     facts.refresh_lights(db.session.connection())
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.min(ProjectFact.light_on))) == today
+
+
+def test_the_workers_light_refresh_writes_the_lights_only(district):
+    """The morning refresh rewrites every project's light; a fact value a
+    colleague's commit kept meanwhile (here: set by hand, as if written
+    after the worker read the records) is left as it is, lights renewed."""
+    p1 = district.projects["P1"].id
+    table = ProjectFact.__table__
+    yesterday = clock.today() - dt.timedelta(days=1)
+    db.session.execute(table.update().values(light_on=yesterday))
+    db.session.execute(table.update().where(table.c.id == p1).values(planned_investment=Decimal("4242")))
+    db.session.commit()
+    facts.refresh_lights(db.session.connection())
+    db.session.commit()
+    assert project_fact(p1).planned_investment == Decimal("4242")
+    assert db.session.scalar(sa.select(sa.func.min(ProjectFact.light_on))) == clock.today()
+    facts.rebuild(db.session.connection())  # every column, from the records
+    db.session.commit()
+    assert project_fact(p1).planned_investment == fresh(Project, p1).planned_investment
