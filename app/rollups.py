@@ -168,15 +168,15 @@ def buckets(connection: Any, lead_ids: Collection[int] = (), project_ids: Collec
         for chunk in _chunks(ids):
             # Many measures place a fact alike (the funnel's lead steps all by
             # department and day received): one SELECT per way of placing.
-            selects: dict[int, sa.Select] = {}
+            selects: list[sa.Select] = []
             placings: list[tuple] = []
             for d in definitions():
                 where = d.touching(chunk if leads else (), () if leads else chunk)
                 if where is not None and not any(_same_placing(d.placing, p) for p in placings):
                     placings.append(d.placing)
-                    selects[len(selects)] = d.placed(dialect, where)
+                    selects.append(d.placed(dialect, where))
             if selects:
-                for dim, value, month in connection.execute(sa.union(*selects.values())):
+                for dim, value, month in connection.execute(sa.union(*selects)):
                     found.setdefault(dim, set()).add((int(value), _as_date(month)))
     return found
 
