@@ -76,26 +76,33 @@ def commit_projects(preview: Preview, actor: User, filename: str, counts: dict[s
                 move_stage(project, stage, actor, note=note, reason_id=reason)
         except ProjectError as exc:
             raise ImportRefusedError(f"第 {row.row} 行：{exc}") from None
-    audit.record(
-        "import",
-        "import",
-        None,
-        changes={
-            "kind": "projects",
-            "file": filename,
-            "created": created,
-            "updated": updated,
-            "unchanged": unchanged,
-            "rows": len(preview.rows),
-        },
-        summary=f"项目台账导入 {filename}：新增 {created}，更新 {updated}，未变 {unchanged}",
-        user_id=actor.id,
-    )
+    record_import("projects", "项目台账", filename, len(preview.rows), created, updated, unchanged, actor)
     counts.update(created=created, updated=updated, unchanged=unchanged, records=records)
     yield len(preview.rows)
 
 
 RECORDS_KEPT = 2000  # per list on the result page; the counts are always whole
+
+
+def record_import(
+    kind: str, ledger: str, filename: str, rows: int, created: int, updated: int, unchanged: int, actor: User
+) -> None:
+    """The audit entry of a committed import, in its transaction."""
+    audit.record(
+        "import",
+        "import",
+        None,
+        changes={
+            "kind": kind,
+            "file": filename,
+            "created": created,
+            "updated": updated,
+            "unchanged": unchanged,
+            "rows": rows,
+        },
+        summary=f"{ledger}导入 {filename}：新增 {created}，更新 {updated}，未变 {unchanged}",
+        user_id=actor.id,
+    )
 
 
 def remember(items: list[list[Any]], item: list[Any]) -> None:

@@ -20,7 +20,7 @@ from app.companies.names import normalize_company_name
 from app.companies.services import draft_audit_row as company_audit_row
 from app.companies.services import insert_drafts
 from app.db import db, reserve_ids
-from app.imports.commit import PROGRESS_EVERY, ImportRefusedError, remember
+from app.imports.commit import PROGRESS_EVERY, ImportRefusedError, record_import, remember
 from app.imports.rows import Preview, RowResult
 from app.leads.refusals import LeadError
 from app.leads.services import (
@@ -171,21 +171,7 @@ def commit(preview_: Preview, actor: User, filename: str, counts: dict[str, Any]
     settle(on_file=True)
     facts.refresh(db.session.connection(), lead_ids=written)
     del held
-    audit.record(
-        "import",
-        "import",
-        None,
-        changes={
-            "kind": "leads",
-            "file": filename,
-            "created": created,
-            "updated": updated,
-            "unchanged": unchanged,
-            "rows": len(preview_.rows),
-        },
-        summary=f"线索台账导入 {filename}：新增 {created}，更新 {updated}，未变 {unchanged}",
-        user_id=actor.id,
-    )
+    record_import("leads", "线索台账", filename, len(preview_.rows), created, updated, unchanged, actor)
     counts.update(created=created, updated=updated, unchanged=unchanged, records=records)
     yield len(preview_.rows)
 
